@@ -1,0 +1,7 @@
+export * from "./Callback.js"
+export * from "./Common.js"
+export * from "./Inspection.js"
+export * from "./Pack.js"
+export * from "./Prompt.js"
+export * from "./Tune.js"
+export * from "./ValidationError.js"
