@@ -1,0 +1,135 @@
+import { Cause, Duration, Effect, Exit, FiberSet, Layer, Option } from "effect"
+import {
+  BrokerUnavailable,
+  EventBroker,
+  type BrokerMessage,
+  type DeadLetter,
+  type MessageHandler,
+  type Subscription
+} from "../../application/ports/EventBroker.js"
+
+export interface InMemoryEventBrokerOptions {
+  /** The topology, declared up front as with Service Bus: a message reaches the subscriptions that exist when it is published. */
+  readonly subscriptions: ReadonlyArray<Subscription>
+  /** Deliveries of one message before it is dead-lettered. */
+  readonly maxDeliveries?: number
+  readonly redeliveryDelay?: Duration.DurationInput
+  /** How many message ids are remembered for duplicate detection. */
+  readonly duplicateDetectionWindow?: number
+}
+
+interface SubscriptionState {
+  readonly subscription: Subscription
+  /** Each key's messages in order; the head stays until it is settled (a peek-lock), so an interrupted delivery is redelivered. */
+  readonly queues: Map<string, Array<BrokerMessage>>
+  readonly busyKeys: Set<string>
+  readonly deadLetters: Array<DeadLetter>
+  consumer: Option.Option<(key: string) => void>
+}
+
+/** An event broker in memory, with the delivery guarantees of the Service Bus one: for tests, the harness and single-process use. */
+export const makeInMemoryEventBroker = (options: InMemoryEventBrokerOptions) =>
+  Effect.sync(() => {
+    const maxDeliveries = options.maxDeliveries ?? 10
+    const redeliveryDelay = Duration.decode(options.redeliveryDelay ?? "20 millis")
+    const window = options.duplicateDetectionWindow ?? 100_000
+    const seenIds = new Set<string>()
+    const states = new Map<string, SubscriptionState>(
+      options.subscriptions.map((subscription) => [
+        subscription.name,
+        { subscription, queues: new Map(), busyKeys: new Set(), deadLetters: [], consumer: Option.none() }
+      ])
+    )
+
+    const stateOf = (name: string) =>
+      Option.fromNullable(states.get(name)).pipe(
+        Effect.mapError(() => new BrokerUnavailable({ reason: `no subscription named ${name}` }))
+      )
+
+    const enqueue = (state: SubscriptionState, message: BrokerMessage) => {
+      const queue = state.queues.get(message.key) ?? []
+      queue.push(message)
+      state.queues.set(message.key, queue)
+      Option.map(state.consumer, (wake) => wake(message.key))
+    }
+
+    const remember = (id: string) => {
+      seenIds.add(id)
+      if (seenIds.size > window) {
+        const oldest = seenIds.values().next()
+        if (!oldest.done) seenIds.delete(oldest.value)
+      }
+    }
+
+    const deliver = (state: SubscriptionState, handler: MessageHandler, message: BrokerMessage) =>
+      Effect.gen(function* () {
+        for (let deliveries = 1; ; deliveries++) {
+          const exit = yield* Effect.exit(handler(message))
+          if (Exit.isSuccess(exit)) return
+          const failure = Cause.failureOption(exit.cause)
+          const permanent = Option.exists(failure, (error) => error._tag === "PermanentFailure")
+          if (permanent || deliveries >= maxDeliveries) {
+            const reason = Option.match(failure, {
+              onNone: () => Cause.pretty(exit.cause),
+              onSome: (error) => error.reason
+            })
+            state.deadLetters.push({ message, subscription: state.subscription.name, reason, deliveries })
+            return
+          }
+          yield* Effect.sleep(redeliveryDelay)
+        }
+      })
+
+    const drainKey = (state: SubscriptionState, handler: MessageHandler, key: string) =>
+      Effect.gen(function* () {
+        const queue = state.queues.get(key)
+        while (queue !== undefined && queue.length > 0) {
+          yield* deliver(state, handler, queue[0]!)
+          queue.shift()
+        }
+        state.queues.delete(key)
+      }).pipe(Effect.ensuring(Effect.sync(() => state.busyKeys.delete(key))))
+
+    return EventBroker.of({
+      publish: (messages) =>
+        Effect.sync(() => {
+          for (const message of messages) {
+            if (seenIds.has(message.id)) continue
+            remember(message.id)
+            for (const state of states.values()) {
+              if (state.subscription.eventTypes.includes(message.eventType)) enqueue(state, message)
+            }
+          }
+        }),
+      consume: (name, handler) =>
+        Effect.gen(function* () {
+          const state = yield* stateOf(name)
+          if (Option.isSome(state.consumer)) {
+            return yield* new BrokerUnavailable({ reason: `${name} already has a consumer` })
+          }
+          const fibers = yield* FiberSet.make()
+          const run = yield* FiberSet.runtime(fibers)()
+          const wake = (key: string) => {
+            if (state.busyKeys.has(key)) return
+            state.busyKeys.add(key)
+            run(drainKey(state, handler, key))
+          }
+          state.consumer = Option.some(wake)
+          yield* Effect.addFinalizer(() => Effect.sync(() => (state.consumer = Option.none())))
+          for (const key of [...state.queues.keys()]) wake(key)
+        }),
+      deadLetters: (name) => Effect.map(stateOf(name), (state) => [...state.deadLetters]),
+      replayDeadLetter: (name, messageId) =>
+        Effect.map(stateOf(name), (state) => {
+          const index = state.deadLetters.findIndex((letter) => letter.message.id === messageId)
+          if (index < 0) return false
+          const [letter] = state.deadLetters.splice(index, 1)
+          enqueue(state, letter!.message)
+          return true
+        })
+    })
+  })
+
+export const InMemoryEventBroker = {
+  layer: (options: InMemoryEventBrokerOptions) => Layer.effect(EventBroker, makeInMemoryEventBroker(options))
+}

@@ -1,0 +1,10 @@
+import { HttpApi, OpenApi } from "@effect/platform"
+import { HealthApi } from "./HealthApi.js"
+import { WhatsAppWebhookApi } from "./WhatsAppWebhookApi.js"
+
+/** Every endpoint the bot serves; the OpenAPI document at /docs comes from this definition. */
+export class BotApi extends HttpApi.make("whatsapp-astria-bot")
+  .add(HealthApi)
+  .add(WhatsAppWebhookApi)
+  .annotate(OpenApi.Title, "WhatsApp Astria bot")
+{}

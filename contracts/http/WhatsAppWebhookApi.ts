@@ -1,0 +1,38 @@
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { Schema } from "effect"
+import { MalformedRequest, PayloadTooLarge, TemporarilyUnavailable, Unauthenticated, VerificationRefused } from "./HttpErrors.js"
+
+/** Meta allows webhook payloads of up to 3 MB. */
+export const whatsAppWebhookMaxBytes = 3 * 1024 * 1024
+
+export const VerificationParams = Schema.Struct({
+  "hub.mode": Schema.optional(Schema.String),
+  "hub.verify_token": Schema.optional(Schema.String),
+  "hub.challenge": Schema.optional(Schema.String)
+})
+
+export const WebhookSignatureHeaders = Schema.Struct({
+  "x-hub-signature-256": Schema.optional(Schema.String).annotations({
+    description: "sha256=<hex HMAC-SHA256 of the raw body with the app secret>"
+  })
+})
+
+/** Paths kept from the original bot, so an existing Meta app configuration keeps working. */
+export class WhatsAppWebhookApi extends HttpApiGroup.make("whatsapp")
+  .add(
+    HttpApiEndpoint.get("verify", "/SmsReceived")
+      .setUrlParams(VerificationParams)
+      .addSuccess(HttpApiSchema.Text())
+      .addError(VerificationRefused)
+  )
+  .add(
+    HttpApiEndpoint.post("receive", "/SmsReceived")
+      .setHeaders(WebhookSignatureHeaders)
+      .setPayload(Schema.Unknown.annotations({ description: "A WhatsApp Cloud API webhook envelope" }))
+      .addSuccess(HttpApiSchema.Empty(200))
+      .addError(MalformedRequest)
+      .addError(Unauthenticated)
+      .addError(PayloadTooLarge)
+      .addError(TemporarilyUnavailable)
+  )
+{}
