@@ -1,0 +1,56 @@
+import { Schema } from "effect"
+
+/**
+ * The Graph API's error body. Branch on `code` (and `error_data.details`), never on the HTTP status,
+ * which varies for the same error.
+ */
+export const GraphErrorData = Schema.Struct({
+  messaging_product: Schema.optional(Schema.String),
+  details: Schema.optional(Schema.String)
+})
+
+export const GraphError = Schema.Struct({
+  message: Schema.String,
+  type: Schema.optional(Schema.String),
+  code: Schema.Number,
+  error_subcode: Schema.optional(Schema.Number),
+  error_data: Schema.optional(GraphErrorData),
+  error_user_title: Schema.optional(Schema.String),
+  error_user_msg: Schema.optional(Schema.String),
+  is_transient: Schema.optional(Schema.Boolean),
+  fbtrace_id: Schema.optional(Schema.String)
+})
+export type GraphError = typeof GraphError.Type
+
+export const GraphErrorBody = Schema.Struct({ error: GraphError })
+export type GraphErrorBody = typeof GraphErrorBody.Type
+
+/** An error as it appears inside webhooks: in statuses, unsupported messages and value-level errors. */
+export const WebhookErrorDetail = Schema.Struct({
+  code: Schema.Number,
+  title: Schema.optional(Schema.String),
+  message: Schema.optional(Schema.String),
+  error_data: Schema.optional(Schema.Struct({ details: Schema.optional(Schema.String) })),
+  href: Schema.optional(Schema.String)
+})
+export type WebhookErrorDetail = typeof WebhookErrorDetail.Type
+
+/** The Graph codes the bot treats distinctly (reference/whatsapp-cloud-api.md, "Errors"). */
+export const GraphErrorCode = {
+  InvalidParameter: 100,
+  AccessTokenInvalid: 190,
+  AppRateLimit: 4,
+  AccountRateLimit: 80007,
+  Throughput: 130429,
+  PairRateLimit: 131056,
+  SpamRateLimit: 131048,
+  Undeliverable: 131026,
+  OutsideCustomerServiceWindow: 131047,
+  UnsupportedMessageType: 131051,
+  MediaDownload: 131052,
+  MediaUpload: 131053,
+  UserIdNotSupported: 131062,
+  TemplateParameterCount: 132000,
+  TemplateNotFound: 132001,
+  TemplateParameterFormat: 132012
+} as const
