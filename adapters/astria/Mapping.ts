@@ -1,0 +1,73 @@
+import { Option } from "effect"
+import type * as Wire from "../../contracts/astria/index.js"
+import { characteristicKeys } from "../../contracts/astria/index.js"
+import { PackId, TuneId } from "../../domain/ids.js"
+import { PhotoInspection } from "../../domain/photos/Inspection.js"
+import type { TrainingStatus } from "../../application/ports/Astria.js"
+import { AstriaTune, GeneratedPrompt, PackDetail, PackSummary, PromptId } from "../../application/ports/Astria.js"
+
+/** Translations from Astria's wire objects (already decoded) to the port's values. */
+
+const statusOf = (tune: Wire.Tune): TrainingStatus =>
+  tune.trained_at ? "trained" : tune.started_training_at ? "training" : "queued"
+
+export const toTune = (tune: Wire.Tune): AstriaTune =>
+  new AstriaTune({
+    id: TuneId.make(tune.id),
+    title: tune.title ?? "",
+    className: tune.name ?? "",
+    status: statusOf(tune),
+    eta: Option.fromNullable(tune.eta),
+    trainedAt: Option.fromNullable(tune.trained_at),
+    expiresAt: Option.fromNullable(tune.expires_at)
+  })
+
+export const toPrompt = (prompt: Wire.Prompt): GeneratedPrompt =>
+  new GeneratedPrompt({
+    id: PromptId.make(prompt.id),
+    text: prompt.text ?? "",
+    images: prompt.images,
+    done: prompt.images.length > 0 || prompt.trained_at != null || prompt.user_error != null,
+    error: Option.fromNullable(prompt.user_error)
+  })
+
+export const toPackSummary = (pack: Wire.PackListItem): PackSummary =>
+  new PackSummary({
+    id: PackId.make(pack.id),
+    slug: pack.slug,
+    title: pack.title,
+    coverUrl: Option.fromNullable(pack.cover_url)
+  })
+
+const mapValues = <A, B>(record: Readonly<Record<string, A>>, f: (a: A) => B): Record<string, B> =>
+  Object.fromEntries(Object.entries(record).map(([key, value]) => [key, f(value)]))
+
+export const toPackDetail = (pack: Wire.PackDetail): PackDetail =>
+  new PackDetail({
+    id: PackId.make(pack.id),
+    slug: pack.slug,
+    title: pack.title,
+    coverUrl: Option.fromNullable(pack.cover_url),
+    offers: mapValues(pack.costs, (cost) => ({ costCents: cost.cost, imageCount: cost.num_images })),
+    samples: mapValues(pack.prompts_per_class, (prompts) =>
+      prompts.map((prompt) => ({ promptId: PromptId.make(prompt.id), images: prompt.images }))
+    )
+  })
+
+export const toInspection = (result: Wire.InspectionResult): PhotoInspection => {
+  const characteristics: Record<string, string> = {}
+  for (const key of characteristicKeys) {
+    const value = result[key]
+    if (value != null && String(value).trim() !== "") characteristics[key] = String(value).trim()
+  }
+  return new PhotoInspection({
+    className: result.name?.trim() ?? "",
+    characteristics,
+    funnyFace: result.funny_face ?? false,
+    sunglasses: result.wearing_sunglasses ?? false,
+    hat: result.wearing_hat ?? false,
+    blurry: result.blurry ?? false,
+    multiplePeople: result.includes_multiple_people ?? false,
+    lowResolution: result.low_resolution ?? false
+  })
+}
