@@ -1,0 +1,77 @@
+import { Context, Schema } from "effect"
+import type { Duration, Effect, Option } from "effect"
+import { UserId } from "../../domain/ids.js"
+import { OutgoingMessageSchema } from "../../domain/messages/OutgoingMessageSchema.js"
+import type { StorageUnavailable } from "./StorageUnavailable.js"
+
+export const Recipient = Schema.Struct({
+  waId: Schema.OptionFromNullOr(Schema.String),
+  bsuid: Schema.OptionFromNullOr(Schema.String)
+})
+export type Recipient = typeof Recipient.Type
+
+/**
+ * `pending` waits to be sent; `awaiting_window` was refused for the 24-hour window and waits for
+ * the person to write back; `sent`, `delivered`, `read` follow Meta's statuses and never go back;
+ * `failed` will not be retried.
+ */
+export const IntentStatus = Schema.Literal("pending", "awaiting_window", "sent", "delivered", "read", "failed")
+export type IntentStatus = typeof IntentStatus.Type
+
+/** A message the bot decided to send: stored first, then sent, then marked with its wamid. */
+export class OutboundIntent extends Schema.Class<OutboundIntent>("OutboundIntent")({
+  id: Schema.UUID,
+  userId: UserId,
+  recipient: Recipient,
+  message: OutgoingMessageSchema,
+  status: IntentStatus,
+  wamid: Schema.OptionFromNullOr(Schema.String),
+  attempts: Schema.Int,
+  lastError: Schema.OptionFromNullOr(Schema.String),
+  createdAt: Schema.DateFromSelf,
+  /** The order among one user's intents (creation order within the deciding transaction). */
+  sequence: Schema.Int
+}) {}
+
+export type NewIntent = Pick<OutboundIntent, "id" | "userId" | "recipient" | "message" | "createdAt">
+
+/** A Meta delivery status for one of our messages. */
+export const DeliveryStatus = Schema.Literal("sent", "delivered", "read", "failed")
+export type DeliveryStatus = typeof DeliveryStatus.Type
+
+export class OutboundMessages extends Context.Tag("whatsapp-astria-bot/OutboundMessages")<
+  OutboundMessages,
+  {
+    readonly enqueue: (intents: ReadonlyArray<NewIntent>) => Effect.Effect<void, StorageUnavailable>
+    /**
+     * Takes pending intents, oldest first, at most one user's earliest pending intent per user
+     * (so one person's messages go out in order), leasing them for `lease`.
+     */
+    readonly claimPending: (
+      limit: number,
+      now: Date,
+      lease: Duration.DurationInput
+    ) => Effect.Effect<ReadonlyArray<OutboundIntent>, StorageUnavailable>
+    readonly markSent: (id: string, wamid: string, now: Date) => Effect.Effect<void, StorageUnavailable>
+    /** Sending failed for good (bad request, undeliverable). */
+    readonly markFailed: (id: string, reason: string) => Effect.Effect<void, StorageUnavailable>
+    /** Sending failed for now: try again after `at`. */
+    readonly retryAt: (id: string, at: Date, reason: string) => Effect.Effect<void, StorageUnavailable>
+    /** The 24-hour window is closed: the user's pending intents (and this one) wait for their next message. */
+    readonly holdForWindow: (userId: UserId) => Effect.Effect<number, StorageUnavailable>
+    /** The user wrote back: their held intents go out again, in order. */
+    readonly releaseHeld: (userId: UserId) => Effect.Effect<number, StorageUnavailable>
+    /**
+     * Applies a status from Meta, never moving backwards (read is not undone by a late delivered);
+     * a `failed` status after `sent` is applied. Returns the intent it applied to, if any.
+     */
+    readonly recordStatus: (
+      wamid: string,
+      status: DeliveryStatus,
+      at: Date,
+      errorCode: Option.Option<number>
+    ) => Effect.Effect<Option.Option<OutboundIntent>, StorageUnavailable>
+    readonly listForUser: (userId: UserId) => Effect.Effect<ReadonlyArray<OutboundIntent>, StorageUnavailable>
+    readonly deleteForUser: (userId: UserId) => Effect.Effect<number, StorageUnavailable>
+  }
+>() {}

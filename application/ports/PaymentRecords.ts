@@ -1,0 +1,34 @@
+import { Context, Schema } from "effect"
+import type { Effect } from "effect"
+import type { UserId } from "../../domain/ids.js"
+import type { StorageUnavailable } from "./StorageUnavailable.js"
+
+/**
+ * A payment as received from the provider. `orderId` may name no order we know (kept for review);
+ * `userRef` becomes a one-way hash when the user is erased, since accounting keeps the payment.
+ */
+export class PaymentRecord extends Schema.Class<PaymentRecord>("PaymentRecord")({
+  id: Schema.String,
+  provider: Schema.String,
+  orderId: Schema.String,
+  userRef: Schema.OptionFromNullOr(Schema.String),
+  amountMinor: Schema.Int,
+  currency: Schema.String,
+  tier: Schema.OptionFromNullOr(Schema.String),
+  status: Schema.String,
+  /** accepted, underpaid, overpaid, wrong_currency, unknown_order */
+  outcome: Schema.String,
+  paidAt: Schema.DateFromSelf,
+  receivedAt: Schema.DateFromSelf
+}) {}
+
+export class PaymentRecords extends Context.Tag("whatsapp-astria-bot/PaymentRecords")<
+  PaymentRecords,
+  {
+    /** False when this payment id was already recorded (a duplicate webhook). */
+    readonly recordIfNew: (payment: PaymentRecord) => Effect.Effect<boolean, StorageUnavailable>
+    readonly needingReview: Effect.Effect<ReadonlyArray<PaymentRecord>, StorageUnavailable>
+    /** Replaces the user reference of the user's payments with `hashedRef`. */
+    readonly pseudonymizeUser: (userId: UserId, hashedRef: string) => Effect.Effect<number, StorageUnavailable>
+  }
+>() {}

@@ -1,0 +1,59 @@
+import { Context, Schema } from "effect"
+import type { Effect, Option } from "effect"
+import { UserId } from "../../domain/ids.js"
+import type { StorageUnavailable } from "./StorageUnavailable.js"
+
+/**
+ * How Meta names a person: the phone number (`wa_id`), and since 2026 a business-scoped user id
+ * (BSUID) that stays when the number is hidden behind a username. Either may be missing.
+ */
+export interface UserIdentity {
+  readonly waId: Option.Option<string>
+  readonly bsuid: Option.Option<string>
+  readonly profileName: Option.Option<string>
+}
+
+export class UserRecord extends Schema.Class<UserRecord>("UserRecord")({
+  id: UserId,
+  waId: Schema.OptionFromNullOr(Schema.String),
+  bsuid: Schema.OptionFromNullOr(Schema.String),
+  profileName: Schema.OptionFromNullOr(Schema.String),
+  createdAt: Schema.DateFromSelf
+}) {}
+
+export interface ResolvedUser {
+  readonly user: UserRecord
+  readonly created: boolean
+}
+
+export class Users extends Context.Tag("whatsapp-astria-bot/Users")<
+  Users,
+  {
+    /**
+     * Finds the user by either identity, or creates one with `newId`; adds an identity the record
+     * lacks. Safe under concurrency: two first messages of one person make one user.
+     */
+    readonly resolve: (
+      identity: UserIdentity,
+      newId: UserId,
+      now: Date
+    ) => Effect.Effect<ResolvedUser, StorageUnavailable>
+    readonly get: (id: UserId) => Effect.Effect<Option.Option<UserRecord>, StorageUnavailable>
+    /** Follows a `user_changed_number` system message. */
+    readonly changeNumber: (id: UserId, newWaId: string) => Effect.Effect<void, StorageUnavailable>
+    /**
+     * Takes the user's lock until the surrounding transaction ends, so one user's events are
+     * handled one at a time even across processes.
+     */
+    readonly lock: (id: UserId) => Effect.Effect<void, StorageUnavailable>
+    /** The conversation's serialized state (the application owns its shape). */
+    readonly loadConversation: (id: UserId) => Effect.Effect<Option.Option<unknown>, StorageUnavailable>
+    readonly saveConversation: (id: UserId, conversation: unknown) => Effect.Effect<void, StorageUnavailable>
+    readonly list: (options: { readonly limit: number; readonly offset: number }) => Effect.Effect<
+      ReadonlyArray<UserRecord>,
+      StorageUnavailable
+    >
+    /** Removes the user row and its conversation; other ports erase their own rows. */
+    readonly erase: (id: UserId) => Effect.Effect<void, StorageUnavailable>
+  }
+>() {}
