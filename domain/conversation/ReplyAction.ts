@@ -13,29 +13,29 @@ export type AskableClass = (typeof askableClasses)[number]
  * tap on a message sent long ago is decoded the same way and judged against the current state.
  */
 export type ReplyAction = Data.TaggedEnum<{
-  Begin: {}
-  HowItWorks: {}
-  ChooseLanguage: {}
+  Begin: Record<never, never>
+  HowItWorks: Record<never, never>
+  ChooseLanguage: Record<never, never>
   SetLanguage: { readonly language: Language }
-  Support: {}
-  DeleteData: {}
-  ConfirmDelete: {}
-  CancelDelete: {}
-  Ready: {}
-  Examples: {}
-  AddMore: {}
+  Support: Record<never, never>
+  DeleteData: Record<never, never>
+  ConfirmDelete: Record<never, never>
+  CancelDelete: Record<never, never>
+  Ready: Record<never, never>
+  Examples: Record<never, never>
+  AddMore: Record<never, never>
   /** "I'm done" with photos, or "back to the tiers". */
-  Done: {}
-  ResetPhotos: {}
+  Done: Record<never, never>
+  ResetPhotos: Record<never, never>
   SetClass: { readonly personClass: AskableClass }
   ChooseTier: { readonly tier: Tier }
   ChoosePack: { readonly packId: PackId }
-  AgreeTerms: {}
+  AgreeTerms: Record<never, never>
   Rate: { readonly stars: number }
   UseModel: { readonly tuneId: TuneId }
-  NewModel: {}
-  Menu: {}
-  SkipFeedback: {}
+  NewModel: Record<never, never>
+  Menu: Record<never, never>
+  SkipFeedback: Record<never, never>
 }>
 export const ReplyAction = Data.taggedEnum<ReplyAction>()
 

@@ -35,7 +35,7 @@ export const quote = (settings: PricingSettings, tier: TierName, returningCustom
 
 /** How a payment compares with the quote it pays. */
 export type PaymentCheck = Data.TaggedEnum<{
-  Exact: {}
+  Exact: Record<never, never>
   Underpaid: { readonly missing: MinorUnits }
   Overpaid: { readonly excess: MinorUnits }
   WrongCurrency: { readonly expected: CurrencyCode; readonly received: string }
