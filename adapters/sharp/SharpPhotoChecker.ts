@@ -1,0 +1,149 @@
+import { Effect, Layer } from "effect"
+import sharp from "sharp"
+import type { Metadata } from "sharp"
+import {
+  PhotoCheckFailed,
+  PhotoCheckOutcome,
+  PhotoChecker,
+  hammingDistance,
+  type PhotoFormat,
+  type PhotoToCheck
+} from "../../application/ports/PhotoChecker.js"
+import { firstRejection, type PhotoRejectionReason } from "../../domain/photos/PhotoRejection.js"
+import { analyse } from "./analysis.js"
+import { PhotoCheckConfig } from "./PhotoCheckConfig.js"
+import { sniffPhotoFormat } from "./sniff.js"
+
+const formatOf = (sniffed: PhotoFormat, header: Metadata): PhotoFormat | undefined => {
+  switch (header.format) {
+    case "jpeg":
+    case "png":
+    case "webp":
+      return sniffed === header.format ? header.format : undefined
+    case "heif":
+      if (sniffed !== "heic" && sniffed !== "avif") return undefined
+      return header.compression === "av1" ? "avif" : "heic"
+    default:
+      return undefined
+  }
+}
+
+/**
+ * The long side to normalize to. libjpeg decodes at 1/2, 1/4 or 1/8 scale almost for free
+ * (shrink-on-load), so a 4032 px photo becomes 2016 px without a full decode and resample; a
+ * reduction that would leave much less than the limit falls back to an exact resize to the limit.
+ */
+export const normalizedLongSide = (longSide: number, format: PhotoFormat, maxLongSide: number): number => {
+  if (longSide <= maxLongSide) return longSide
+  if (format === "jpeg") {
+    for (const shrink of [2, 4, 8]) {
+      const reduced = Math.ceil(longSide / shrink)
+      if (reduced <= maxLongSide) return reduced >= maxLongSide * 0.75 ? reduced : maxLongSide
+    }
+  }
+  return maxLongSide
+}
+
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+export const makeSharpPhotoChecker = (config: PhotoCheckConfig) =>
+  Effect.gen(function* () {
+    // The cache keeps decoded inputs for reuse that never comes (every photo is new): memory only.
+    sharp.cache(false)
+    sharp.concurrency(config.threadsPerPhoto)
+    const permits = yield* Effect.makeSemaphore(config.maxParallel)
+
+    const rejected = (
+      reason: PhotoRejectionReason,
+      detail: string,
+      extra: Pick<PhotoCheckOutcome & { _tag: "Rejected" }, "format" | "measures"> = {}
+    ) => PhotoCheckOutcome.Rejected({ reason, detail, ...extra })
+
+    const check = (photo: PhotoToCheck) =>
+      Effect.gen(function* () {
+        const sniffed = sniffPhotoFormat(photo.bytes)
+        if (sniffed === undefined) return rejected("unreadable", "not a JPEG, PNG, WebP, HEIC or AVIF file")
+
+        // Only the header is read here: the pixel limit is enforced before anything is decoded.
+        const header = yield* Effect.tryPromise(() => sharp(photo.bytes).metadata()).pipe(Effect.option)
+        if (header._tag === "None") return rejected("unreadable", `unreadable ${sniffed} header`)
+        const format = formatOf(sniffed, header.value)
+        if (format === undefined) return rejected("unreadable", `bytes say ${sniffed}, decoder says ${header.value.format}`)
+        const { width, height } = header.value
+        if (!(width > 0 && height > 0)) return rejected("unreadable", "no dimensions", { format })
+        if (width * height > config.maxInputPixels) {
+          return rejected("unreadable", `${width}x${height} exceeds ${config.maxInputPixels} pixels`, { format })
+        }
+        if (Math.min(width, height) < config.minShortSide) {
+          return rejected("too_small", `${width}x${height}`, { format })
+        }
+
+        // The one decode: oriented, shrunk on load, resized, flattened, as raw pixels that both the
+        // measures and the encoder use.
+        const longSide = normalizedLongSide(Math.max(width, height), format, config.maxLongSide)
+        let pipeline = sharp(photo.bytes, {
+          autoOrient: true,
+          failOn: "truncated",
+          limitInputPixels: config.maxInputPixels
+        }).resize({ width: longSide, height: longSide, fit: "inside", withoutEnlargement: true })
+        if (header.value.hasAlpha) pipeline = pipeline.flatten({ background: "#ffffff" })
+        const decoded = yield* Effect.tryPromise(() => pipeline.raw().toBuffer({ resolveWithObject: true })).pipe(
+          Effect.either
+        )
+        if (decoded._tag === "Left") {
+          return rejected("unreadable", `cannot decode ${format}: ${errorMessage(decoded.left.error)}`, { format })
+        }
+        const { data, info } = decoded.right
+        const analysis = analyse(
+          { data, width: info.width, height: info.height, channels: info.channels },
+          config.analysisLongSide
+        )
+        const measures = { luminance: analysis.luminance, sharpness: analysis.sharpness }
+        const found: Array<PhotoRejectionReason> = []
+        if (analysis.sharpness < config.minSharpness) found.push("blurry")
+        if (analysis.luminance < config.minLuminance) found.push("too_dark")
+        if (analysis.luminance > config.maxLuminance) found.push("washed_out")
+        const twin = photo.earlierHashes.find(
+          (earlier) => hammingDistance(earlier, analysis.hash) <= config.duplicateMaxDistance
+        )
+        if (twin !== undefined) found.push("duplicate")
+        const reason = firstRejection(found)
+        if (reason !== undefined) {
+          const detail =
+            reason === "duplicate"
+              ? `looks like ${twin}`
+              : `luminance ${measures.luminance.toFixed(1)}, sharpness ${measures.sharpness.toFixed(1)}`
+          return rejected(reason, detail, { format, measures })
+        }
+
+        // A new sharp instance over the raw pixels writes no metadata at all: EXIF (GPS included),
+        // XMP, IPTC and ICC are gone, and the orientation is already applied.
+        const jpeg = yield* Effect.tryPromise({
+          try: () =>
+            sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+              .jpeg({ quality: config.jpegQuality })
+              .toBuffer(),
+          catch: (error) => new PhotoCheckFailed({ reason: `JPEG encode failed: ${errorMessage(error)}` })
+        })
+        return PhotoCheckOutcome.Accepted({
+          jpeg: new Uint8Array(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength),
+          width: info.width,
+          height: info.height,
+          hash: analysis.hash,
+          format,
+          measures
+        })
+      }).pipe(permits.withPermits(1))
+
+    return PhotoChecker.of({ check })
+  })
+
+/** The sharp (libvips) photo checker, configured from the environment (see PhotoCheckConfig). */
+export const SharpPhotoCheckerLive = Layer.effect(
+  PhotoChecker,
+  Effect.flatMap(PhotoCheckConfig, makeSharpPhotoChecker)
+)
+
+/** The same with explicit settings (tests, benchmarks, embedding teams without env settings). */
+export const sharpPhotoCheckerLayer = (config: PhotoCheckConfig) =>
+  Layer.effect(PhotoChecker, makeSharpPhotoChecker(config))
