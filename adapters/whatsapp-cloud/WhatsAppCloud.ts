@@ -1,0 +1,323 @@
+import { HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
+import type { HttpClientResponse } from "@effect/platform"
+import { createHash } from "node:crypto"
+import type { ConfigError } from "effect"
+import { Config, Context, Duration, Effect, Layer, Option, RateLimiter, Redacted, Schedule, Schema } from "effect"
+import type { DownloadError, DownloadOptions, MediaSourceService } from "../../application/ports/MediaSource.js"
+import { MediaExpired, MediaIntegrityFailed, MediaNotFound, MediaSource, sha256Matches } from "../../application/ports/MediaSource.js"
+import type { MessengerService, SendError } from "../../application/ports/Messenger.js"
+import {
+  AuthenticationFailed,
+  InvalidParameter,
+  MessageRejected,
+  Messenger,
+  MessengerUnavailable,
+  OutsideCustomerServiceWindow,
+  PairRateLimited,
+  RateLimited,
+  recipientKey,
+  Undeliverable
+} from "../../application/ports/Messenger.js"
+import { GraphErrorBody, GraphErrorCode } from "../../contracts/whatsapp/GraphError.js"
+import type { GraphError } from "../../contracts/whatsapp/GraphError.js"
+import { MarkReadBody, MediaLookupResponse, MediaUploadResponse, SendMessageResponse, SuccessResponse } from "../../contracts/whatsapp/Send.js"
+import { WhatsAppMessageId } from "../../domain/ids.js"
+import { makeRecipientPacer } from "./RecipientPacer.js"
+import { toSendBody } from "./sendBody.js"
+
+/** Settings of the WhatsApp Cloud adapter; `WhatsAppCloudConfig` reads them from the environment. */
+export interface WhatsAppCloudSettings {
+  /** Graph API base, version included. */
+  readonly apiUrl: string
+  readonly numberId: string
+  readonly apiKey: Redacted.Redacted<string>
+  /** The number's throughput: Meta allows 80 messages a second by default. */
+  readonly throughputPerSecond: number
+  /** Messages to one person that go out at once before pacing starts. */
+  readonly recipientBurst: number
+  /** Sustained pace to one person once the burst is spent (Meta: about one per 6 s). */
+  readonly recipientInterval: Duration.Duration
+  /** First pause of the exponential back-off for rate limits and 5xx. */
+  readonly retryBase: Duration.Duration
+  /** Retries of a rate-limited or failed call before its error is returned. */
+  readonly retryAttempts: number
+  /** First pause for one person after a pair-rate refusal (131056); doubles each time. */
+  readonly pairBackoffBase: Duration.Duration
+  readonly pairRetryAttempts: number
+  readonly requestTimeout: Duration.Duration
+}
+
+export const WhatsAppCloudConfig: Config.Config<WhatsAppCloudSettings> = Config.all({
+  apiUrl: Config.string("WHATSAPP_API_URL").pipe(Config.withDefault("https://graph.facebook.com/v23.0")),
+  numberId: Config.nonEmptyString("WHATSAPP_NUMBER_ID"),
+  apiKey: Config.redacted("WHATSAPP_API_KEY"),
+  throughputPerSecond: Config.integer("WHATSAPP_THROUGHPUT_PER_SECOND").pipe(Config.withDefault(80)),
+  recipientBurst: Config.integer("WHATSAPP_RECIPIENT_BURST").pipe(Config.withDefault(12)),
+  recipientInterval: Config.duration("WHATSAPP_RECIPIENT_INTERVAL").pipe(Config.withDefault(Duration.seconds(6))),
+  retryBase: Config.duration("WHATSAPP_RETRY_BASE").pipe(Config.withDefault(Duration.millis(500))),
+  retryAttempts: Config.integer("WHATSAPP_RETRY_ATTEMPTS").pipe(Config.withDefault(6)),
+  pairBackoffBase: Config.duration("WHATSAPP_PAIR_BACKOFF_BASE").pipe(Config.withDefault(Duration.seconds(2))),
+  pairRetryAttempts: Config.integer("WHATSAPP_PAIR_RETRY_ATTEMPTS").pipe(Config.withDefault(5)),
+  requestTimeout: Config.duration("WHATSAPP_REQUEST_TIMEOUT").pipe(Config.withDefault(Duration.seconds(15)))
+})
+
+/** Media hosts refuse requests without one. */
+export const mediaUserAgent = "whatsapp-astria-bot/0.1 (WhatsApp Cloud API media download)"
+
+type GraphFailure =
+  | RateLimited
+  | PairRateLimited
+  | OutsideCustomerServiceWindow
+  | Undeliverable
+  | AuthenticationFailed
+  | InvalidParameter
+  | MessageRejected
+  | MessengerUnavailable
+
+/** Codes Meta documents as temporary on its side: retried like a 5xx. */
+const temporaryCodes: ReadonlySet<number> = new Set([1, 2, 131000, 131016])
+
+/** A Graph error by its code (never by HTTP status, which varies for the same error). */
+export const fromGraphError = (error: GraphError): GraphFailure => {
+  const details = error.error_data?.details
+  const message = details === undefined ? error.message : `${error.message}: ${details}`
+  switch (error.code) {
+    case GraphErrorCode.InvalidParameter:
+      return new InvalidParameter({ message: error.message, ...(details === undefined ? {} : { details }) })
+    case GraphErrorCode.AccessTokenInvalid:
+      return new AuthenticationFailed({ message })
+    case GraphErrorCode.AppRateLimit:
+    case GraphErrorCode.AccountRateLimit:
+    case GraphErrorCode.Throughput:
+    case GraphErrorCode.SpamRateLimit:
+      return new RateLimited({ code: error.code, message })
+    case GraphErrorCode.PairRateLimit:
+      return new PairRateLimited({ message })
+    case GraphErrorCode.OutsideCustomerServiceWindow:
+      return new OutsideCustomerServiceWindow({ message })
+    case GraphErrorCode.Undeliverable:
+      return new Undeliverable({ code: error.code, message })
+    default:
+      return temporaryCodes.has(error.code)
+        ? new MessengerUnavailable({ message: `(#${error.code}) ${message}` })
+        : new MessageRejected({ code: error.code, message: error.message, ...(details === undefined ? {} : { details }) })
+  }
+}
+
+/** Worth another try after a pause: call-rate limits (not spam, which needs a real pause) and outages. */
+const isTransient = (error: { readonly _tag: string; readonly code?: number }): boolean =>
+  error._tag === "MessengerUnavailable" ||
+  (error._tag === "RateLimited" && error.code !== GraphErrorCode.SpamRateLimit)
+
+const decodeGraphError = Schema.decodeUnknownEither(GraphErrorBody)
+
+/** Reads a response: the success schema on 2xx, a typed failure from the Graph error body otherwise. */
+const readResponse = <A, I>(
+  schema: Schema.Schema<A, I>,
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<A, GraphFailure> =>
+  Effect.gen(function* () {
+    const json = yield* response.json.pipe(Effect.option)
+    if (response.status >= 200 && response.status < 300) {
+      return yield* Option.match(json, {
+        onNone: () => Effect.fail(new MessengerUnavailable({ message: `an answer that is not JSON (${response.status})` })),
+        onSome: (body) =>
+          Schema.decodeUnknown(schema)(body).pipe(
+            Effect.mapError(() => new MessengerUnavailable({ message: `an unexpected answer (${response.status})` }))
+          )
+      })
+    }
+    const graphError = Option.flatMap(json, (body) => Option.getRight(decodeGraphError(body)))
+    return yield* Effect.fail(
+      Option.match(graphError, {
+        onSome: (body) => fromGraphError(body.error),
+        onNone: () =>
+          response.status >= 500 || response.status === 429
+            ? new MessengerUnavailable({ message: `HTTP ${response.status}` })
+            : new MessageRejected({ code: response.status, message: `HTTP ${response.status} without a Graph error` })
+      })
+    )
+  })
+
+const hexSha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex")
+
+export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
+  Effect.gen(function* () {
+    const baseClient = yield* HttpClient.HttpClient
+    const apiUrl = settings.apiUrl.replace(/\/+$/, "")
+    const authorized = baseClient.pipe(
+      HttpClient.mapRequest(HttpClientRequest.bearerToken(Redacted.value(settings.apiKey)))
+    )
+    const graph = authorized.pipe(HttpClient.mapRequest(HttpClientRequest.prependUrl(apiUrl)))
+    const media = authorized.pipe(HttpClient.mapRequest(HttpClientRequest.setHeader("user-agent", mediaUserAgent)))
+
+    const numberLimiter = yield* RateLimiter.make({
+      limit: settings.throughputPerSecond,
+      interval: Duration.seconds(1),
+      algorithm: "token-bucket"
+    })
+    const pacer = yield* makeRecipientPacer({
+      burst: settings.recipientBurst,
+      interval: settings.recipientInterval,
+      backoffBase: settings.pairBackoffBase,
+      backoffMax: Duration.times(settings.pairBackoffBase, 2 ** settings.pairRetryAttempts)
+    })
+
+    const retrySchedule = Schedule.exponential(settings.retryBase).pipe(
+      Schedule.union(Schedule.spaced(Duration.seconds(30))),
+      Schedule.jittered,
+      Schedule.intersect(Schedule.recurs(settings.retryAttempts))
+    )
+
+    const call = <A, I>(
+      client: HttpClient.HttpClient,
+      request: HttpClientRequest.HttpClientRequest,
+      schema: Schema.Schema<A, I>
+    ): Effect.Effect<A, GraphFailure> =>
+      client.execute(request).pipe(
+        Effect.timeoutFail({
+          duration: settings.requestTimeout,
+          onTimeout: () => new MessengerUnavailable({ message: "WhatsApp did not answer in time" })
+        }),
+        Effect.catchTag("RequestError", "ResponseError", (error) =>
+          Effect.fail(new MessengerUnavailable({ message: error.message }))
+        ),
+        Effect.flatMap((response) => readResponse(schema, response))
+      )
+
+    const withRetries = <A, E extends { readonly _tag: string; readonly code?: number }>(effect: Effect.Effect<A, E>) =>
+      Effect.retry(effect, { schedule: retrySchedule, while: isTransient })
+
+    const messagesUrl = `/${settings.numberId}/messages`
+
+    const send: MessengerService["send"] = (recipient, message, options) =>
+      Effect.gen(function* () {
+        const body = yield* toSendBody(recipient, message, options)
+        const key = recipientKey(recipient)
+        const attempt = pacer.acquire(key).pipe(
+          Effect.zipRight(numberLimiter(call(graph, HttpClientRequest.post(messagesUrl).pipe(HttpClientRequest.bodyUnsafeJson(body)), SendMessageResponse)))
+        )
+        const response = yield* withRetries(attempt).pipe(
+          Effect.tapErrorTag("PairRateLimited", () => pacer.penalize(key)),
+          Effect.retry({ times: settings.pairRetryAttempts, while: (error) => error._tag === "PairRateLimited" })
+        )
+        yield* pacer.forgive(key)
+        return WhatsAppMessageId.make(response.messages[0].id)
+      }).pipe(
+        Effect.withSpan("Messenger.send", {
+          attributes: { kind: message._tag, addressedBy: recipient.waId === undefined ? "user_id" : "phone" }
+        })
+      ) satisfies Effect.Effect<WhatsAppMessageId, SendError>
+
+    const markRead: MessengerService["markRead"] = (messageId) =>
+      Effect.gen(function* () {
+        const body = MarkReadBody.make({
+          messaging_product: "whatsapp",
+          status: "read",
+          message_id: messageId,
+          typing_indicator: { type: "text" }
+        })
+        yield* withRetries(
+          numberLimiter(call(graph, HttpClientRequest.post(messagesUrl).pipe(HttpClientRequest.bodyUnsafeJson(body)), SuccessResponse))
+        ).pipe(
+          Effect.catchTags({
+            // A read receipt is a courtesy: a pair or window refusal is not worth failing the caller for.
+            PairRateLimited: () => Effect.void,
+            OutsideCustomerServiceWindow: () => Effect.void,
+            Undeliverable: () => Effect.void
+          })
+        )
+      }).pipe(Effect.withSpan("Messenger.markRead"))
+
+    const uploadMedia: MessengerService["uploadMedia"] = (bytes, mimeType) =>
+      Effect.gen(function* () {
+        const form = new FormData()
+        form.append("messaging_product", "whatsapp")
+        form.append("type", mimeType)
+        // A copy: Blob wants bytes backed by a plain ArrayBuffer, not any view.
+        form.append("file", new Blob([Uint8Array.from(bytes)], { type: mimeType }), "file")
+        const request = HttpClientRequest.post(`/${settings.numberId}/media`).pipe(
+          HttpClientRequest.setBody(HttpBody.formData(form))
+        )
+        const response = yield* withRetries(call(graph, request, MediaUploadResponse)).pipe(
+          Effect.catchTags({
+            PairRateLimited: (error) => Effect.fail(new MessengerUnavailable({ message: error.message })),
+            OutsideCustomerServiceWindow: (error) => Effect.fail(new MessageRejected({ code: GraphErrorCode.OutsideCustomerServiceWindow, message: error.message })),
+            Undeliverable: (error) => Effect.fail(new MessageRejected({ code: error.code, message: error.message }))
+          })
+        )
+        return response.id
+      }).pipe(Effect.withSpan("Messenger.uploadMedia", { attributes: { mimeType, bytes: bytes.length } }))
+
+    const lookup = (mediaId: string) =>
+      withRetries(call(graph, HttpClientRequest.get(`/${encodeURIComponent(mediaId)}`), MediaLookupResponse)).pipe(
+        Effect.catchAll((error): Effect.Effect<never, DownloadError> => {
+          switch (error._tag) {
+            case "AuthenticationFailed":
+            case "RateLimited":
+            case "MessengerUnavailable":
+              return Effect.fail(error)
+            default:
+              // Meta answers 100 ("does not exist") for unknown, deleted and expired media ids.
+              return Effect.fail(new MediaNotFound({ mediaId }))
+          }
+        })
+      )
+
+    /** The URL's bytes; `None` when the URL has expired (Meta answers 404 or 403 then). */
+    const fetchUrl = (url: string): Effect.Effect<Option.Option<Uint8Array>, DownloadError> =>
+      withRetries(
+        Effect.gen(function* () {
+          const response = yield* media.execute(HttpClientRequest.get(url))
+          if (response.status === 200) return Option.some(new Uint8Array(yield* response.arrayBuffer))
+          if (response.status === 401) {
+            return yield* Effect.fail(new AuthenticationFailed({ message: "the media host refused the token" }))
+          }
+          if (response.status === 403 || response.status === 404 || response.status === 410) return Option.none()
+          return yield* Effect.fail(new MessengerUnavailable({ message: `media download answered HTTP ${response.status}` }))
+        }).pipe(
+          Effect.timeoutFail({
+            duration: settings.requestTimeout,
+            onTimeout: () => new MessengerUnavailable({ message: "the media download did not answer in time" })
+          }),
+          Effect.catchTag("RequestError", "ResponseError", (error) =>
+            Effect.fail(new MessengerUnavailable({ message: error.message }))
+          )
+        )
+      )
+
+    const download: MediaSourceService["download"] = (mediaId: string, options?: DownloadOptions) =>
+      Effect.gen(function* () {
+        // The URL lives 5 minutes: look up and download back to back, and look up again once if it
+        // expired in between (a slow first attempt).
+        for (let attempt = 0; attempt < 2; attempt++) {
+          const found = yield* lookup(mediaId)
+          const bytes = yield* fetchUrl(found.url)
+          if (Option.isNone(bytes)) continue
+          const sha256 = hexSha256(bytes.value)
+          for (const announced of [found.sha256, options?.expectedSha256]) {
+            if (announced !== undefined && !sha256Matches(announced, sha256)) {
+              return yield* Effect.fail(new MediaIntegrityFailed({ mediaId, expected: announced, actual: sha256 }))
+            }
+          }
+          return { bytes: bytes.value, mimeType: found.mime_type, sha256 }
+        }
+        return yield* Effect.fail(new MediaExpired({ mediaId }))
+      }).pipe(Effect.withSpan("MediaSource.download"))
+
+    return { messenger: { send, markRead, uploadMedia } satisfies MessengerService, mediaSource: { download } satisfies MediaSourceService }
+  })
+
+/** The real adapter over given settings: the Messenger and MediaSource ports over the Graph API. */
+export const layerWithSettings = (
+  settings: WhatsAppCloudSettings
+): Layer.Layer<Messenger | MediaSource, never, HttpClient.HttpClient> =>
+  Layer.scopedContext(
+    Effect.map(makeWhatsAppCloud(settings), ({ mediaSource, messenger }) =>
+      Context.make(Messenger, messenger).pipe(Context.add(MediaSource, mediaSource))
+    )
+  )
+
+/** The real adapter, configured from the environment (`WhatsAppCloudConfig`). */
+export const WhatsAppCloudLive: Layer.Layer<Messenger | MediaSource, ConfigError.ConfigError, HttpClient.HttpClient> =
+  Layer.unwrapEffect(Effect.map(WhatsAppCloudConfig, layerWithSettings))
