@@ -59,6 +59,11 @@ export class OutboundMessages extends Context.Tag("whatsapp-astria-bot/OutboundM
     readonly retryAt: (id: string, at: Date, reason: string) => Effect.Effect<void, StorageUnavailable>
     /** The 24-hour window is closed: the user's pending intents (and this one) wait for their next message. */
     readonly holdForWindow: (userId: UserId) => Effect.Effect<number, StorageUnavailable>
+    /**
+     * One intent (already sent and then refused by a `failed` 131047 status) waits for the window
+     * too, keeping its place in the user's order.
+     */
+    readonly holdIntent: (id: string) => Effect.Effect<void, StorageUnavailable>
     /** The user wrote back: their held intents go out again, in order. */
     readonly releaseHeld: (userId: UserId) => Effect.Effect<number, StorageUnavailable>
     /**

@@ -1,0 +1,34 @@
+import { Clock, DateTime, Effect, Schema } from "effect"
+import type { EventDefinition } from "../../contracts/events/BotEvents.js"
+import { EventEnvelopeJson } from "../../contracts/events/EventEnvelope.js"
+import { Ids } from "../ports/Ids.js"
+import type { OutboxEvent } from "../ports/Outbox.js"
+
+/** The service name in each envelope's `source_service`, as the original bot's services named themselves. */
+export type SourceService = "message" | "image" | "payment" | "maintenance"
+
+export type NewOutboxEvent = Omit<OutboxEvent, "attempts">
+
+/**
+ * Builds the outbox row of one event: the payload encoded by its schema, wrapped in the envelope.
+ * `key` orders delivery: the internal user id.
+ */
+export const eventRecord = <A, I>(
+  event: EventDefinition<A, I>,
+  key: string,
+  data: A,
+  source: SourceService
+): Effect.Effect<NewOutboxEvent, never, Ids> =>
+  Effect.gen(function* () {
+    const id = yield* Effect.flatMap(Ids, (ids) => ids.uuid)
+    const now = yield* Clock.currentTimeMillis
+    const encoded = yield* Schema.encode(event.schema)(data).pipe(Effect.orDie)
+    const body = yield* Schema.encode(EventEnvelopeJson)({
+      id,
+      event_type: event.eventType,
+      timestamp: DateTime.unsafeMake(now),
+      data: encoded,
+      source_service: source
+    }).pipe(Effect.orDie)
+    return { id, eventType: event.eventType, key, body, createdAt: new Date(now) }
+  })

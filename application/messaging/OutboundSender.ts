@@ -1,0 +1,91 @@
+import { Clock, Duration, Effect, Option, Schedule } from "effect"
+import { retryDelay } from "../events/retryDelay.js"
+import { OutboundWakeup } from "../events/Wakeup.js"
+import { Messenger, type Recipient, type SendError } from "../ports/Messenger.js"
+import { OutboundMessages, type OutboundIntent } from "../ports/OutboundMessages.js"
+import { UnitOfWork } from "../ports/UnitOfWork.js"
+import { awaitCustomerServiceWindow } from "./awaitCustomerServiceWindow.js"
+
+export interface OutboundSenderOptions {
+  readonly batchSize: number
+  readonly lease: Duration.DurationInput
+  readonly pollInterval: Duration.DurationInput
+}
+
+export const defaultOutboundSenderOptions: OutboundSenderOptions = {
+  batchSize: 50,
+  lease: "2 minutes",
+  pollInterval: "1 second"
+}
+
+const toRecipient = (intent: OutboundIntent): Option.Option<Recipient> =>
+  Option.match(intent.recipient.waId, {
+    onSome: (waId) => Option.some({ waId, userId: Option.getOrUndefined(intent.recipient.bsuid) }),
+    onNone: () => Option.map(intent.recipient.bsuid, (userId) => ({ userId }))
+  })
+
+/** What to do with an intent whose send failed: later, never, or after the person writes again. */
+const settleFailure = (intent: OutboundIntent, error: SendError, now: Date) =>
+  Effect.gen(function* () {
+    const outbound = yield* OutboundMessages
+    switch (error._tag) {
+      case "OutsideCustomerServiceWindow": {
+        const unitOfWork = yield* UnitOfWork
+        return yield* unitOfWork.transaction(awaitCustomerServiceWindow(intent))
+      }
+      case "RateLimited":
+      case "PairRateLimited":
+      case "MessengerUnavailable": {
+        const at = new Date(now.getTime() + Duration.toMillis(retryDelay(intent.attempts + 1)))
+        return yield* outbound.retryAt(intent.id, at, error.message)
+      }
+      case "AuthenticationFailed":
+        yield* Effect.logError("WhatsApp refused our access token; an operator must renew it")
+        return yield* outbound.markFailed(intent.id, error.message)
+      case "InvalidMessage":
+      case "InvalidParameter":
+      case "Undeliverable":
+      case "MessageRejected":
+        yield* Effect.logWarning("A message was refused for good").pipe(
+          Effect.annotateLogs({ intent: intent.id, error: error._tag })
+        )
+        return yield* outbound.markFailed(intent.id, error.message)
+    }
+  })
+
+/** Sends one intent and records the outcome. A crash between send and mark resends: at least once, never lost. */
+const sendIntent = (intent: OutboundIntent) =>
+  Effect.gen(function* () {
+    const outbound = yield* OutboundMessages
+    const messenger = yield* Messenger
+    const recipient = toRecipient(intent)
+    if (Option.isNone(recipient)) {
+      return yield* outbound.markFailed(intent.id, "no phone number or user id to send to")
+    }
+    const result = yield* Effect.either(messenger.send(recipient.value, intent.message))
+    const now = new Date(yield* Clock.currentTimeMillis)
+    if (result._tag === "Right") return yield* outbound.markSent(intent.id, result.right, now)
+    yield* settleFailure(intent, result.left, now)
+  })
+
+/** Sends one batch: each user's earliest pending message, users in parallel. Answers how many it took. */
+export const sendOutboundBatch = (batchSize: number, lease: Duration.DurationInput) =>
+  Effect.gen(function* () {
+    const outbound = yield* OutboundMessages
+    const now = new Date(yield* Clock.currentTimeMillis)
+    const intents = yield* outbound.claimPending(batchSize, now, lease)
+    yield* Effect.forEach(intents, sendIntent, { concurrency: "unbounded", discard: true })
+    return intents.length
+  })
+
+/** Sends what the conversation decided, as soon as it is committed; polls as a backup. */
+export const runOutboundSender = (options: OutboundSenderOptions = defaultOutboundSenderOptions) =>
+  Effect.gen(function* () {
+    const wakeup = yield* OutboundWakeup
+    const sent = yield* sendOutboundBatch(options.batchSize, options.lease).pipe(
+      Effect.tapError((error) => Effect.logWarning("Outbound sender: storage unavailable", { reason: error.reason })),
+      Effect.retry(Schedule.exponential("200 millis").pipe(Schedule.union(Schedule.spaced("10 seconds"))))
+    )
+    // A full batch, or one that sent something (the next message of each user may now be due), goes again at once.
+    if (sent === 0) yield* wakeup.wait(options.pollInterval)
+  }).pipe(Effect.forever)

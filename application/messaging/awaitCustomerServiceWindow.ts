@@ -1,0 +1,38 @@
+import { Clock, Effect } from "effect"
+import { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
+import { OutboundWakeup } from "../events/Wakeup.js"
+import { Ids } from "../ports/Ids.js"
+import { OutboundMessages, type OutboundIntent } from "../ports/OutboundMessages.js"
+import { MessagingSettings } from "../settings/MessagingSettings.js"
+
+/**
+ * WhatsApp refused `intent` because the person last wrote more than 24 hours ago: it waits, with
+ * every other message for them, and the re-engagement template goes out instead. Their reply
+ * reopens the window and releases what waited (see ingestInboundEvents).
+ */
+export const awaitCustomerServiceWindow = (intent: OutboundIntent) =>
+  Effect.gen(function* () {
+    const outbound = yield* OutboundMessages
+    const settings = yield* MessagingSettings
+    yield* outbound.holdIntent(intent.id)
+    yield* outbound.holdForWindow(intent.userId)
+    const waiting = yield* outbound.listForUser(intent.userId)
+    const templateAlreadyQueued = waiting.some(
+      (other) => other.status === "pending" && other.message._tag === "Template"
+    )
+    if (templateAlreadyQueued) return
+    yield* outbound.enqueue([
+      {
+        id: yield* Effect.flatMap(Ids, (ids) => ids.uuid),
+        userId: intent.userId,
+        recipient: intent.recipient,
+        message: OutgoingMessage.Template({
+          name: settings.reengagementTemplate,
+          languageCode: settings.reengagementTemplateLanguage,
+          bodyParameters: []
+        }),
+        createdAt: new Date(yield* Clock.currentTimeMillis)
+      }
+    ])
+    yield* Effect.flatMap(OutboundWakeup, (wakeup) => wakeup.notify)
+  })
