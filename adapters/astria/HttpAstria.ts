@@ -1,6 +1,6 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import type { ConfigError } from "effect"
-import { Duration, Effect, Layer, Option, Redacted, Ref, Schedule, Schema } from "effect"
+import { Duration, Effect, Layer, Option, Redacted, Schedule, Schema } from "effect"
 import {
   InspectionResult,
   PackDetail as PackDetailJson,
@@ -174,30 +174,23 @@ export const make = (config: AstriaHttpConfig): Effect.Effect<AstriaService, nev
     const lookedUp = (req: PackTuneRequest) =>
       Effect.map(findTuneByTitleOnce(req.orderId), Option.map((tune) => new CreatedTune({ id: tune.id, eta: tune.eta })))
 
-    const createPackTune = (req: PackTuneRequest): Effect.Effect<CreatedTune, AstriaError> =>
-      Effect.gen(function* () {
-        const attempts = yield* Ref.make(0)
-        // Only the first attempt posts blindly: every later one first looks for the tune an
-        // earlier attempt may have created, so a retry never pays twice.
-        const attempt = Ref.getAndUpdate(attempts, (n) => n + 1).pipe(
-          Effect.flatMap((n) =>
-            n === 0
-              ? postPackTune(req)
-              : Effect.flatMap(
-                  lookedUp(req),
-                  Option.match({ onNone: () => postPackTune(req), onSome: Effect.succeed })
-                )
-          ),
-          // A 504 probably went through: give Astria time to finish before looking it up.
-          Effect.tapError((error) => (error._tag === "AstriaTimeout" ? Effect.sleep(config.timeoutWait) : Effect.void))
+    const createPackTune = (req: PackTuneRequest): Effect.Effect<CreatedTune, AstriaError> => {
+      // Every attempt, the first included, looks for the tune an earlier attempt (or an earlier
+      // delivery of the same order) may have created: a retry never pays twice.
+      const attempt = Effect.flatMap(
+        lookedUp(req),
+        Option.match({ onNone: () => postPackTune(req), onSome: Effect.succeed })
+      ).pipe(
+        // A 504 probably went through: give Astria time to finish before looking it up.
+        Effect.tapError((error) => (error._tag === "AstriaTimeout" ? Effect.sleep(config.timeoutWait) : Effect.void))
+      )
+      return retryTransient(attempt).pipe(
+        Effect.catchIf(
+          (error) => error._tag === "AstriaTimeout",
+          (error) => Effect.flatMap(lookedUp(req), Option.match({ onNone: () => Effect.fail(error), onSome: Effect.succeed }))
         )
-        return yield* retryTransient(attempt).pipe(
-          Effect.catchIf(
-            (error) => error._tag === "AstriaTimeout",
-            (error) => Effect.flatMap(lookedUp(req), Option.match({ onNone: () => Effect.fail(error), onSome: Effect.succeed }))
-          )
-        )
-      })
+      )
+    }
 
     const inspectPhoto = (photo: PhotoUpload, expectedClass: string) => {
       const form = new FormData()
