@@ -1,0 +1,52 @@
+import { Data, Schema } from "effect"
+import type { OrderId, PackId, WhatsAppMessageId } from "../ids.js"
+import type { OutgoingMessage } from "../messages/OutgoingMessage.js"
+import type { Quote } from "../pricing/Quote.js"
+import type { TuneSource } from "./Conversation.js"
+
+/** Why support is told; the application words the note to the operator. */
+export const SupportReason = Schema.Literal(
+  "HelpRequested",
+  "LowRatingFeedback",
+  "PaymentMismatch",
+  "Overpaid",
+  "UnknownOrderPaid",
+  "TrainingFailed"
+)
+export type SupportReason = typeof SupportReason.Type
+
+/** What the application does after a decision, in the order given. */
+export type Command = Data.TaggedEnum<{
+  /** Any message to the person, reactions included. */
+  Send: { readonly message: OutgoingMessage }
+  MarkReadAndTyping: { readonly messageId: WhatsAppMessageId }
+  /** Download, check and store the photo of this message; a `PhotoChecked` input follows. */
+  ProcessPhoto: { readonly messageId: WhatsAppMessageId }
+  /**
+   * Store the order (its id came from the snapshot), create its payment link, and send it with
+   * `paymentLinkMessage(language, packTitle, quote, url)`.
+   */
+  CreateOrder: {
+    readonly orderId: OrderId
+    readonly packId: PackId
+    readonly packTitle: string
+    readonly quote: Quote
+  }
+  /** Create the pack tune on Astria; the order id is the tune's title. */
+  CreateTune: {
+    readonly orderId: OrderId
+    readonly packId: PackId
+    readonly personClass: string
+    readonly characteristics: Readonly<Record<string, string>>
+    readonly source: TuneSource
+  }
+  LikePrompts: { readonly orderId: OrderId }
+  StoreRating: { readonly orderId: OrderId; readonly stars: number }
+  StoreFeedback: { readonly orderId: OrderId; readonly text: string }
+  NotifySupport: { readonly reason: SupportReason; readonly detail: string }
+  /** Delete the person's stored photos. */
+  ResetPhotos: Record<never, never>
+  /** Erase everything about the person. */
+  EraseUser: Record<never, never>
+}>
+export const Command = Data.taggedEnum<Command>()

@@ -1,0 +1,83 @@
+import { Schema } from "effect"
+import { defaultLanguage, Language } from "../catalogue/Language.js"
+import type { Language as LanguageCode } from "../catalogue/Language.js"
+import { OrderId, PackId, TuneId } from "../ids.js"
+import { InspectionVotes, noVotes } from "../photos/Votes.js"
+import { Quote } from "../pricing/Quote.js"
+import { TierName } from "../pricing/Tier.js"
+
+/** Where a person is in the journey (names kept from the original bot). */
+export const Stage = Schema.Literal("New", "PicturesLoaded", "TuneReady", "WritingFeedback")
+export type Stage = typeof Stage.Type
+
+/** What a pack tune is trained from: the stored photos, or models trained before (`tune_ids[]`). */
+export const TuneSource = Schema.Union(
+  Schema.TaggedStruct("Photos", {}),
+  Schema.TaggedStruct("SavedTunes", { tuneIds: Schema.NonEmptyArray(TuneId) })
+)
+export type TuneSource = typeof TuneSource.Type
+
+/** AwaitingPayment -> Paid -> Training -> Delivered; Failed when Astria reported a failure. */
+export const OrderStatus = Schema.Literal("AwaitingPayment", "Paid", "Training", "Failed", "Delivered")
+export type OrderStatus = typeof OrderStatus.Type
+
+/** An order, with everything its tune needs fixed when it was placed, so a payment alone starts it. */
+export const Order = Schema.Struct({
+  id: OrderId,
+  packId: PackId,
+  packTitle: Schema.String,
+  quote: Quote,
+  personClass: Schema.String,
+  characteristics: Schema.Record({ key: Schema.String, value: Schema.String }),
+  source: TuneSource,
+  status: OrderStatus,
+  tuneId: Schema.optional(TuneId),
+  rating: Schema.optional(Schema.Int.pipe(Schema.between(1, 5)))
+})
+export type Order = typeof Order.Type
+
+/**
+ * One person's conversation: the decider's whole state. A Schema, so the application can store it
+ * as JSON and decode it back.
+ */
+export const Conversation = Schema.Struct({
+  stage: Stage,
+  language: Language,
+  /** Whether the welcome was shown since the first contact (or since the data was erased). */
+  welcomed: Schema.Boolean,
+  acceptedPhotos: Schema.NonNegativeInt,
+  /** "That's enough photos" is said once per collection of photos, however many keep arriving. */
+  enoughPhotosSaid: Schema.Boolean,
+  votes: InspectionVotes,
+  /** The class picked with the buttons when no inspection told us. */
+  chosenClass: Schema.optional(Schema.String),
+  chosenPack: Schema.optional(PackId),
+  chosenTier: Schema.optional(TierName),
+  /** The saved model a new pack will be trained from, when the person chose one. */
+  reuseTuneId: Schema.optional(TuneId),
+  termsAgreed: Schema.Boolean,
+  deletionRequested: Schema.Boolean,
+  orders: Schema.Array(Order)
+})
+export type Conversation = typeof Conversation.Type
+
+export const newConversation = (language: LanguageCode = defaultLanguage): Conversation => ({
+  stage: "New",
+  language,
+  welcomed: false,
+  acceptedPhotos: 0,
+  enoughPhotosSaid: false,
+  votes: noVotes,
+  termsAgreed: false,
+  deletionRequested: false,
+  orders: []
+})
+
+/** The photo collection starts over: nothing accepted, nothing voted, nothing said. */
+export const withoutPhotos = (conversation: Conversation): Conversation => ({
+  ...conversation,
+  acceptedPhotos: 0,
+  enoughPhotosSaid: false,
+  votes: noVotes,
+  chosenClass: undefined
+})

@@ -1,0 +1,138 @@
+import { Array as Arr, DateTime, Option } from "effect"
+import { phrasesFor } from "../catalogue/Catalogue.js"
+import { ratingMessage, textMessage } from "../catalogue/messages.js"
+import type { OrderId, TuneId } from "../ids.js"
+import { OutgoingMessage } from "../messages/OutgoingMessage.js"
+import type { MediaRef } from "../messages/OutgoingMessage.js"
+import { formatMoney } from "../pricing/Money.js"
+import type { MinorUnits } from "../pricing/Money.js"
+import { checkPayment, quotedMoney } from "../pricing/Quote.js"
+import { Command } from "./Command.js"
+import { withoutPhotos } from "./Conversation.js"
+import type { Conversation, Order, OrderStatus } from "./Conversation.js"
+import type { DecisionContext } from "./DecisionContext.js"
+import { decision, send } from "./Decision.js"
+import type { Decision } from "./Decision.js"
+
+/**
+ * Answers to what our services report about an order. Each moves the order one step forward
+ * from the statuses it expects and is ignored otherwise, so a report delivered twice (a
+ * duplicated webhook, a callback and the reconciler) takes effect once.
+ */
+
+const findOrder = (conversation: Conversation, orderId: OrderId): Option.Option<Order> =>
+  Arr.findFirst(conversation.orders, (order) => order.id === orderId)
+
+const updateOrder = (conversation: Conversation, updated: Order): Conversation => ({
+  ...conversation,
+  orders: conversation.orders.map((order) => (order.id === updated.id ? updated : order))
+})
+
+/** Runs `next` for a known order in one of `expected` statuses; anything else changes nothing. */
+const forOrderIn = (
+  conversation: Conversation,
+  orderId: OrderId,
+  expected: ReadonlyArray<OrderStatus>,
+  next: (order: Order) => Decision
+): Decision =>
+  Option.match(findOrder(conversation, orderId), {
+    onNone: () => decision(conversation),
+    onSome: (order) => (expected.includes(order.status) ? next(order) : decision(conversation))
+  })
+
+export const paymentConfirmed = (
+  conversation: Conversation,
+  orderId: OrderId,
+  paid: { readonly amount: MinorUnits; readonly currency: string }
+): Decision => {
+  const p = phrasesFor(conversation.language)
+  const paidText = `${paid.amount} ${paid.currency} (minor units)`
+  if (Option.isNone(findOrder(conversation, orderId))) {
+    // Money for an order we do not know (erased meanwhile, or forged): a person must look.
+    return decision(conversation, [
+      Command.NotifySupport({ reason: "UnknownOrderPaid", detail: `order ${orderId}: ${paidText}` })
+    ])
+  }
+  return forOrderIn(conversation, orderId, ["AwaitingPayment"], (order) => {
+    const check = checkPayment(order.quote, paid)
+    const expected = formatMoney(quotedMoney(order.quote))
+    if (check._tag === "Underpaid" || check._tag === "WrongCurrency") {
+      return decision(conversation, [
+        ...send(textMessage(p.paymentMismatch)),
+        Command.NotifySupport({
+          reason: "PaymentMismatch",
+          detail: `order ${orderId}: paid ${paidText}, quoted ${expected}`
+        })
+      ])
+    }
+    return decision(updateOrder(conversation, { ...order, status: "Paid" }), [
+      ...send(textMessage(p.paymentReceived)),
+      Command.CreateTune({
+        orderId,
+        packId: order.packId,
+        personClass: order.personClass,
+        characteristics: order.characteristics,
+        source: order.source
+      }),
+      ...(check._tag === "Overpaid"
+        ? [Command.NotifySupport({ reason: "Overpaid", detail: `order ${orderId}: paid ${paidText}, quoted ${expected}` })]
+        : [])
+    ])
+  })
+}
+
+export const paymentFailed = (conversation: Conversation, orderId: OrderId): Decision =>
+  forOrderIn(conversation, orderId, ["AwaitingPayment"], () =>
+    decision(conversation, send(textMessage(phrasesFor(conversation.language).paymentRefused)))
+  )
+
+const millisPerMinute = 60_000
+
+/** Whole minutes until the ETA, at least one, so the person is never told "0 minutes". */
+const minutesUntil = (context: DecisionContext, eta: DateTime.Utc): number =>
+  Math.max(1, Math.ceil(DateTime.distance(context.snapshot.now, eta) / millisPerMinute))
+
+export const tuneCreated = (
+  context: DecisionContext,
+  conversation: Conversation,
+  orderId: OrderId,
+  tuneId: TuneId,
+  eta: DateTime.Utc
+): Decision =>
+  forOrderIn(conversation, orderId, ["Paid"], (order) =>
+    decision(
+      updateOrder(conversation, { ...order, status: "Training", tuneId }),
+      send(textMessage(phrasesFor(conversation.language).trainingEta(minutesUntil(context, eta))))
+    )
+  )
+
+export const trainingFailed = (conversation: Conversation, orderId: OrderId): Decision =>
+  forOrderIn(conversation, orderId, ["Paid", "Training"], (order) =>
+    decision(updateOrder(conversation, { ...order, status: "Failed" }), [
+      ...send(textMessage(phrasesFor(conversation.language).trainingFailed)),
+      Command.NotifySupport({ reason: "TrainingFailed", detail: `order ${orderId}` })
+    ])
+  )
+
+export const imagesReady = (
+  conversation: Conversation,
+  orderId: OrderId,
+  images: ReadonlyArray<MediaRef>,
+  video: MediaRef | undefined
+): Decision =>
+  // Failed too: the reconciler may find the images after Astria reported a failure.
+  forOrderIn(conversation, orderId, ["Paid", "Training", "Failed"], (order) => {
+    const delivered = updateOrder(conversation, { ...order, status: "Delivered" })
+    // The photos are deleted once a model is trained from them; a new model needs new ones.
+    const afterPhotos = order.source._tag === "Photos" ? withoutPhotos(delivered) : delivered
+    const language = conversation.language
+    return decision(
+      { ...afterPhotos, stage: conversation.stage === "WritingFeedback" ? "WritingFeedback" : "TuneReady" },
+      send(
+        textMessage(phrasesFor(language).imagesReady),
+        ...images.map((media) => OutgoingMessage.Image({ media })),
+        ...(video === undefined ? [] : [OutgoingMessage.Video({ media: video })]),
+        ratingMessage(language)
+      )
+    )
+  })
