@@ -29,21 +29,19 @@ const mediaSource = {
 const caption = Schema.optional(Schema.String.pipe(Schema.maxLength(1024)))
 
 /** A media object names its file by uploaded `id` or public `link`, never both. */
-const exactlyOneSource = Schema.filter(
-  (media: { readonly id?: string | undefined; readonly link?: string | undefined }) =>
-    (media.id === undefined) !== (media.link === undefined),
-  { message: () => "a media object needs exactly one of id and link" }
-)
+const oneSource = (media: { readonly id?: string | undefined; readonly link?: string | undefined }): boolean =>
+  (media.id === undefined) !== (media.link === undefined)
+const oneSourceMessage = { message: () => "a media object needs exactly one of id and link" }
 
-export const ImageObject = Schema.Struct({ ...mediaSource, caption }).pipe(exactlyOneSource)
+export const ImageObject = Schema.Struct({ ...mediaSource, caption }).pipe(Schema.filter(oneSource, oneSourceMessage))
 export const VideoObject = ImageObject
-export const AudioObject = Schema.Struct(mediaSource).pipe(exactlyOneSource)
+export const AudioObject = Schema.Struct(mediaSource).pipe(Schema.filter(oneSource, oneSourceMessage))
 export const StickerObject = AudioObject
 export const DocumentObject = Schema.Struct({
   ...mediaSource,
   caption,
   filename: Schema.optional(Schema.String.pipe(Schema.maxLength(240)))
-}).pipe(exactlyOneSource)
+}).pipe(Schema.filter(oneSource, oneSourceMessage))
 
 export const TextBody = Schema.Struct({
   ...addressing,
@@ -66,10 +64,8 @@ export const ReactionBody = Schema.Struct({
 export const TextHeader = Schema.Struct({ type: Schema.Literal("text"), text: text(60) })
 export const Footer = Schema.Struct({ text: text(60) })
 
-const uniqueBy = <A>(key: (a: A) => string, what: string) =>
-  Schema.filter((items: ReadonlyArray<A>) => new Set(items.map(key)).size === items.length, {
-    message: () => `${what} must be unique`
-  })
+const unique = <A>(key: (a: A) => string) => (items: ReadonlyArray<A>): boolean =>
+  new Set(items.map(key)).size === items.length
 
 export const ReplyButton = Schema.Struct({
   type: Schema.Literal("reply"),
@@ -85,8 +81,8 @@ export const ButtonInteractive = Schema.Struct({
     buttons: Schema.Array(ReplyButton).pipe(
       Schema.minItems(1),
       Schema.maxItems(3),
-      uniqueBy((button: typeof ReplyButton.Type) => button.reply.id, "button ids"),
-      uniqueBy((button: typeof ReplyButton.Type) => button.reply.title, "button titles")
+      Schema.filter(unique((button: typeof ReplyButton.Type) => button.reply.id), { message: () => "button ids must be unique" }),
+      Schema.filter(unique((button: typeof ReplyButton.Type) => button.reply.title), { message: () => "button titles must be unique" })
     )
   })
 })
