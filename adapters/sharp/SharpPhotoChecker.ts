@@ -11,6 +11,7 @@ import {
 } from "../../application/ports/PhotoChecker.js"
 import { firstRejection, type PhotoRejectionReason } from "../../domain/photos/PhotoRejection.js"
 import { analyse } from "./analysis.js"
+import { isSrgbProfile } from "./icc.js"
 import { PhotoCheckConfig } from "./PhotoCheckConfig.js"
 import { sniffPhotoFormat } from "./sniff.js"
 
@@ -84,7 +85,8 @@ export const makeSharpPhotoChecker = (config: PhotoCheckConfig) =>
         let pipeline = sharp(photo.bytes, {
           autoOrient: true,
           failOn: "truncated",
-          limitInputPixels: config.maxInputPixels
+          limitInputPixels: config.maxInputPixels,
+          ignoreIcc: isSrgbProfile(header.value.icc)
         }).resize({ width: longSide, height: longSide, fit: "inside", withoutEnlargement: true })
         if (header.value.hasAlpha) pipeline = pipeline.flatten({ background: "#ffffff" })
         const decoded = yield* Effect.tryPromise(() => pipeline.raw().toBuffer({ resolveWithObject: true })).pipe(

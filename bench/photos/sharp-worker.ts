@@ -1,0 +1,33 @@
+/**
+ * Our side of the photo benchmark, in its own process so that its peak RSS is its own.
+ * Usage: node --import tsx bench/photos/sharp-worker.ts <workers> <image>...
+ * Prints one JSON line: wall time over the images (after one warm-up image), verdicts, VmHWM.
+ */
+import { readFileSync } from "node:fs"
+import { Effect } from "effect"
+import { PhotoChecker } from "../../application/ports/PhotoChecker.js"
+import { sharpPhotoCheckerLayer } from "../../adapters/sharp/SharpPhotoChecker.js"
+import { PhotoCheckConfig } from "../../adapters/sharp/PhotoCheckConfig.js"
+
+const [workersArg, ...paths] = process.argv.slice(2)
+const workers = Number(workersArg)
+const images = paths.map((path) => readFileSync(path))
+
+const program = Effect.gen(function* () {
+  const checker = yield* PhotoChecker
+  yield* checker.check({ bytes: images[0]!, earlierHashes: [] })
+  const started = performance.now()
+  const outcomes = yield* Effect.forEach(images, (bytes) => checker.check({ bytes, earlierHashes: [] }), {
+    concurrency: workers
+  })
+  const ms = performance.now() - started
+  return { ms, photos: images.length, accepted: outcomes.filter((o) => o._tag === "Accepted").length }
+})
+
+const config = Effect.runSync(PhotoCheckConfig)
+const result = await Effect.runPromise(
+  program.pipe(Effect.provide(sharpPhotoCheckerLayer({ ...config, maxParallel: workers, threadsPerPhoto: 1 })))
+)
+// VmHWM, not getrusage's maxRSS: after fork and exec, maxRSS still counts the parent's pages.
+const vmHwm = /VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))
+console.log(JSON.stringify({ ...result, selfPeakRssMb: Number(vmHwm?.[1] ?? 0) / 1024 }))
