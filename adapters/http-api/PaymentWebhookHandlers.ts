@@ -1,0 +1,50 @@
+import { HttpServerResponse } from "@effect/platform"
+import type { HttpServerRequest } from "@effect/platform"
+import { Clock, Effect } from "effect"
+import { recordedOutcome } from "../../application/payments/PaymentOutcome.js"
+import { receivePayment } from "../../application/payments/receivePayment.js"
+import { MalformedRequest, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
+import { PaymentAcknowledged, paymentWebhookMaxBytes } from "../../contracts/http/PaymentWebhookApi.js"
+import { decodePaymentBody } from "../payments/decodePaymentBody.js"
+import { verifyPaymentSignature } from "../payments/PaymentSignature.js"
+import { PaymentWebhookSettings } from "../payments/PaymentWebhookSettings.js"
+import { readBoundedBody } from "./readBoundedBody.js"
+
+const acknowledge = (outcome: string) =>
+  HttpServerResponse.json(new PaymentAcknowledged({ outcome }), { status: 200 }).pipe(Effect.orDie)
+
+/**
+ * The raw handler of `PaymentWebhookApi`'s `paymentReceived` ("payments" group). The group is
+ * added to the bot's API where the runtime composes it, so the layer is built there:
+ * `HttpApiBuilder.group(api, "payments", (h) => h.handleRaw("paymentReceived", ({ request }) => handlePaymentWebhook(request)))`.
+ *
+ * One payment webhook: the signature over the raw bytes (Stripe's header when present, else
+ * ours), then the body decoded, then the payment taken in. A refused request changes nothing.
+ */
+export const handlePaymentWebhook = (request: HttpServerRequest.HttpServerRequest) =>
+  Effect.gen(function* () {
+    const settings = yield* PaymentWebhookSettings
+    const body = yield* readBoundedBody(request, paymentWebhookMaxBytes)
+    const header = request.headers["stripe-signature"] ?? request.headers["x-signature"]
+    const signature = verifyPaymentSignature(settings.secret, body, header, yield* Clock.currentTimeMillis)
+    if (signature._tag !== "Valid") {
+      yield* Effect.logWarning("Payment webhook refused").pipe(Effect.annotateLogs({ signature: signature._tag }))
+      return yield* new Unauthenticated({ message: `payment signature ${signature._tag}` })
+    }
+    const decoded = yield* decodePaymentBody(body).pipe(
+      Effect.mapError((error) => new MalformedRequest({ message: error.reason }))
+    )
+    if (decoded._tag === "Ignored") {
+      yield* Effect.logInfo("Payment webhook ignored").pipe(Effect.annotateLogs({ reason: decoded.reason }))
+      return yield* acknowledge("ignored")
+    }
+    const outcome = yield* receivePayment(decoded.payment).pipe(
+      Effect.catchTag("StorageUnavailable", (error) =>
+        Effect.logError("Payment not stored; the provider will retry").pipe(
+          Effect.annotateLogs({ reason: error.reason }),
+          Effect.zipRight(Effect.fail(new TemporarilyUnavailable({ message: "Storage is unavailable; retry later." })))
+        )
+      )
+    )
+    return yield* acknowledge(recordedOutcome(outcome))
+  })

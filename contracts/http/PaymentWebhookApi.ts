@@ -1,0 +1,36 @@
+import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
+import { Schema } from "effect"
+import { PaymentEvent } from "../payments/PaymentEvent.js"
+import { StripeCheckoutEvent } from "../payments/StripeCheckoutEvent.js"
+import { MalformedRequest, PayloadTooLarge, TemporarilyUnavailable, Unauthenticated } from "./HttpErrors.js"
+
+/** Stripe's Checkout events are a few kilobytes; anything far larger is not a payment webhook. */
+export const paymentWebhookMaxBytes = 256 * 1024
+
+const signatureDescription =
+  "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\" with the webhook secret>; five minutes' tolerance"
+
+export const PaymentSignatureHeaders = Schema.Struct({
+  "x-signature": Schema.optional(Schema.String).annotations({ description: `Our own payment event: ${signatureDescription}` }),
+  "stripe-signature": Schema.optional(Schema.String).annotations({ description: `Stripe's events: ${signatureDescription}` })
+})
+
+/** The 200 answer: what the payment did (`duplicate` for a repeated delivery). */
+export class PaymentAcknowledged extends Schema.Class<PaymentAcknowledged>("PaymentAcknowledged")({
+  outcome: Schema.String
+}) {}
+
+/**
+ * The payment provider's webhook. The body is verified over its raw bytes before it is decoded,
+ * so the payload schema documents it and the handler reads the bytes itself.
+ */
+export class PaymentWebhookApi extends HttpApiGroup.make("payments").add(
+  HttpApiEndpoint.post("paymentReceived", "/payment-received")
+    .setHeaders(PaymentSignatureHeaders)
+    .setPayload(Schema.Union(PaymentEvent, StripeCheckoutEvent))
+    .addSuccess(PaymentAcknowledged)
+    .addError(MalformedRequest)
+    .addError(Unauthenticated)
+    .addError(PayloadTooLarge)
+    .addError(TemporarilyUnavailable)
+) {}

@@ -1,0 +1,2 @@
+export * from "./PaymentEvent.js"
+export * from "./StripeCheckoutEvent.js"
