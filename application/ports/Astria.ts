@@ -1,6 +1,6 @@
 import type { Effect, Option } from "effect"
 import { Context, Schema } from "effect"
-import type { OrderId} from "../../domain/ids.js";
+import type { OrderId } from "../../domain/ids.js"
 import { PackId, TuneId } from "../../domain/ids.js"
 import type { PhotoInspection } from "../../domain/photos/Inspection.js"
 

@@ -57,7 +57,8 @@ export const TuneCreatedEvent = Schema.Struct({
   userId: Schema.String,
   orderId: Schema.String,
   tuneId: Schema.Int,
-  eta: Schema.optional(Schema.DateTimeUtc)
+  /** Astria's ETA, or our own estimate when Astria gives none. */
+  eta: Schema.DateTimeUtc
 })
 export type TuneCreatedEvent = typeof TuneCreatedEvent.Type
 
@@ -72,6 +73,35 @@ export const PackImagesUpdatedEvent = Schema.Struct({
   prompts: Schema.Array(GeneratedPromptImages)
 })
 export type PackImagesUpdatedEvent = typeof PackImagesUpdatedEvent.Type
+
+/**
+ * The decider chose to train: a payment was confirmed for an order (once, however often the
+ * payment arrived). Consumed by training, which creates the Astria tune.
+ */
+export const TrainingRequestedEvent = Schema.Struct({
+  userId: Schema.String,
+  orderId: Schema.String,
+  packId: Schema.Int,
+  personClass: Schema.String,
+  characteristics: Schema.Record({ key: Schema.String, value: Schema.String }),
+  /** Empty: train on the stored photos; else reuse these saved tunes. */
+  reuseTuneIds: Schema.Array(Schema.Int)
+})
+export type TrainingRequestedEvent = typeof TrainingRequestedEvent.Type
+
+/** A 4-5 star rating: like the order's prompts on Astria. */
+export const LikePromptsRequestedEvent = Schema.Struct({
+  userId: Schema.String,
+  orderId: Schema.String
+})
+export type LikePromptsRequestedEvent = typeof LikePromptsRequestedEvent.Type
+
+/** A person's data was erased here; their tunes on Astria go too. */
+export const UserErasedEvent = Schema.Struct({
+  userId: Schema.String,
+  tuneIds: Schema.Array(Schema.Int)
+})
+export type UserErasedEvent = typeof UserErasedEvent.Type
 
 /** An event type: its name (the envelope's `event_type`) and its payload's schema. */
 export interface EventDefinition<A, I = unknown> {
@@ -90,5 +120,8 @@ export const BotEvents = {
   ImageProcessed: define("ImageProcessedEvent", ImageProcessedEvent),
   PaymentReceived: define("PaymentReceivedEvent", PaymentReceivedEvent),
   TuneCreated: define("TuneCreatedEvent", TuneCreatedEvent),
-  PackImagesUpdated: define("PackImagesUpdatedEvent", PackImagesUpdatedEvent)
+  PackImagesUpdated: define("PackImagesUpdatedEvent", PackImagesUpdatedEvent),
+  TrainingRequested: define("TrainingRequestedEvent", TrainingRequestedEvent),
+  LikePromptsRequested: define("LikePromptsRequestedEvent", LikePromptsRequestedEvent),
+  UserErased: define("UserErasedEvent", UserErasedEvent)
 } as const

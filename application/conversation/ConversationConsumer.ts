@@ -1,0 +1,116 @@
+import { Clock, Effect, Option, Schema } from "effect"
+import { BotEvents } from "../../contracts/events/BotEvents.js"
+import { Conversation, newConversation } from "../../domain/conversation/Conversation.js"
+import { Input } from "../../domain/conversation/Input.js"
+import { decide } from "../../domain/conversation/decide.js"
+import { MediaRef } from "../../domain/messages/OutgoingMessage.js"
+import { OutboundWakeup, OutboxWakeup } from "../events/Wakeup.js"
+import { Deliveries } from "../ports/Deliveries.js"
+import { RetryableFailure, type BrokerMessage, type Subscription } from "../ports/EventBroker.js"
+import { Inbox } from "../ports/Inbox.js"
+import { Messenger } from "../ports/Messenger.js"
+import { UnitOfWork } from "../ports/UnitOfWork.js"
+import { Users } from "../ports/Users.js"
+import { ConversationSettingsTag } from "../settings/ConversationSettingsConfig.js"
+import { conversationEvent, type ConversationEvent } from "./conversationInput.js"
+import { executeCommands } from "./executeCommands.js"
+import { loadSnapshot } from "./loadSnapshot.js"
+
+export const conversationSubscription: Subscription = {
+  name: "conversation",
+  eventTypes: [
+    BotEvents.UserMessageReceived.eventType,
+    BotEvents.ImageProcessed.eventType,
+    BotEvents.PaymentReceived.eventType,
+    BotEvents.TuneCreated.eventType,
+    BotEvents.PackImagesUpdated.eventType
+  ]
+}
+
+const decodeConversation = Schema.decodeUnknown(Conversation)
+const encodeConversation = Schema.encode(Conversation)
+
+/** Generated images become an input only for prompts not delivered before (a callback and the reconciler may both report them). */
+const imagesInput = (generated: NonNullable<Option.Option.Value<ConversationEvent["generated"]>>, now: Date) =>
+  Effect.gen(function* () {
+    const deliveries = yield* Deliveries
+    const fresh: Array<string> = []
+    for (const prompt of generated.prompts) {
+      if (prompt.images.length === 0) continue
+      if (yield* deliveries.claimPrompt(generated.orderId, prompt.promptId, prompt.images, now)) fresh.push(...prompt.images)
+    }
+    return fresh.length === 0
+      ? Option.none<Input>()
+      : Option.some(Input.ImagesReady({ orderId: generated.orderId, images: fresh.map((url) => MediaRef.Link({ url })) }))
+  })
+
+/**
+ * Where the state machine decides: one event of one user, in one transaction holding that user's
+ * lock: the inbox check, the conversation loaded, `decide`, the new state saved and the commands
+ * written as rows. Messages and events go out after the commit.
+ */
+export const handleConversationEvent = (message: BrokerMessage) =>
+  Effect.gen(function* () {
+    const event = yield* conversationEvent(message)
+    const settings = yield* ConversationSettingsTag
+    const unitOfWork = yield* UnitOfWork
+    const users = yield* Users
+    const now = new Date(yield* Clock.currentTimeMillis)
+
+    const afterCommit = yield* unitOfWork.transaction(
+      Effect.gen(function* () {
+        const first = yield* Effect.flatMap(Inbox, (inbox) => inbox.markHandled("conversation", event.eventId, now))
+        if (!first) return Option.none()
+        yield* users.lock(event.userId)
+        const user = yield* users.get(event.userId)
+        // Erased since the event was written: nothing of theirs is left to act on.
+        if (Option.isNone(user)) return Option.none()
+        const input = Option.isSome(event.generated) ? yield* imagesInput(event.generated.value, now) : event.input
+        if (Option.isNone(input)) return Option.none()
+
+        const stored = yield* users.loadConversation(event.userId)
+        const conversation = yield* Option.match(stored, {
+          onNone: () => Effect.succeed(newConversation()),
+          onSome: (json) =>
+            decodeConversation(json).pipe(
+              Effect.catchAll((error) =>
+                Effect.logError("A stored conversation did not decode; starting afresh", { error: error.message }).pipe(
+                  Effect.as(newConversation())
+                )
+              )
+            )
+        })
+        const snapshot = yield* loadSnapshot(settings, event.userId)
+        const decision = decide({ settings, snapshot }, conversation, input.value)
+        if (decision.conversation.stage !== conversation.stage) {
+          yield* Effect.logInfo("Conversation moved", {
+            from: conversation.stage,
+            to: decision.conversation.stage,
+            input: input.value._tag
+          })
+        }
+        const erased = decision.commands.some((command) => command._tag === "EraseUser")
+        if (!erased) {
+          yield* users.saveConversation(event.userId, yield* encodeConversation(decision.conversation).pipe(Effect.orDie))
+        }
+        return Option.some(yield* executeCommands(user.value, decision.conversation, decision.commands, event.photo))
+      })
+    )
+
+    if (Option.isNone(afterCommit)) return
+    if (afterCommit.value.queuedMessages) yield* Effect.flatMap(OutboundWakeup, (wakeup) => wakeup.notify)
+    if (afterCommit.value.queuedEvents) yield* Effect.flatMap(OutboxWakeup, (wakeup) => wakeup.notify)
+    const messenger = yield* Messenger
+    // A read receipt is a courtesy: one that fails is not worth a redelivery.
+    yield* Effect.forEach(afterCommit.value.markRead, (messageId) =>
+      messenger.markRead(messageId).pipe(
+        Effect.catchAll((error) => Effect.logDebug("Read receipt not sent", { error: error._tag }))
+      ),
+      { discard: true, concurrency: "unbounded" }
+    )
+  }).pipe(
+    Effect.catchTags({
+      StorageUnavailable: (error) => Effect.fail(new RetryableFailure({ reason: `storage: ${error.reason}` })),
+      PaymentLinkUnavailable: (error) => Effect.fail(new RetryableFailure({ reason: `payment link: ${error.reason}` }))
+    })
+  )

@@ -1,0 +1,133 @@
+import { Effect, Option, Schema } from "effect"
+import { BotEvents } from "../../contracts/events/BotEvents.js"
+import type { PhotoReceivedEvent } from "../../contracts/events/BotEvents.js"
+import type { InboundMessageEvent } from "../../contracts/whatsapp/InboundEvent.js"
+import { Input } from "../../domain/conversation/Input.js"
+import { OrderId, TuneId, UserId, WhatsAppMessageId } from "../../domain/ids.js"
+import { PhotoInspection } from "../../domain/photos/Inspection.js"
+import { PhotoRejectionReason } from "../../domain/photos/PhotoRejection.js"
+import { PhotoVerdict } from "../../domain/photos/PhotoVerdict.js"
+import { MinorUnits } from "../../domain/pricing/Money.js"
+import { decodeEvent } from "../events/decodeEvent.js"
+import { PermanentFailure, type BrokerMessage } from "../ports/EventBroker.js"
+
+/** What the conversation consumer makes of one event: whose it is, and what the decider hears. */
+export interface ConversationEvent {
+  readonly eventId: string
+  readonly userId: UserId
+  readonly input: Option.Option<Input>
+  /** For a photo: what the image service needs to fetch it. */
+  readonly photo: Option.Option<PhotoReceivedEvent>
+  /** For images from Astria: the prompts, checked against what was already delivered. */
+  readonly generated: Option.Option<{ readonly orderId: OrderId; readonly prompts: ReadonlyArray<{ readonly promptId: number; readonly images: ReadonlyArray<string> }> }>
+}
+
+const fromMessage = (message: InboundMessageEvent): Option.Option<Input> => {
+  const messageId = WhatsAppMessageId.make(message.messageId)
+  switch (message._tag) {
+    case "Text":
+      return Option.some(Input.TextReceived({ messageId, text: message.body }))
+    case "Photo":
+      return Option.some(Input.PhotoReceived({ messageId }))
+    case "ButtonReply":
+      return Option.some(Input.ButtonReply({ messageId, id: message.buttonId }))
+    case "ListReply":
+      return Option.some(Input.ListReply({ messageId, id: message.rowId }))
+    // The re-engagement template's quick reply: the person is back; answer as to any text.
+    case "TemplateButton":
+      return Option.some(Input.TextReceived({ messageId, text: message.text }))
+    case "Location":
+    case "Unsupported":
+      return Option.some(Input.UnsupportedReceived({ messageId }))
+    // A reaction to one of our messages, or a number change, needs no answer.
+    case "Reaction":
+    case "NumberChanged":
+      return Option.none()
+  }
+}
+
+const isRejectionReason = Schema.is(PhotoRejectionReason)
+
+const none = { photo: Option.none(), generated: Option.none() } as const
+
+/** Decodes any event the conversation subscribes to into the decider's input. */
+export const conversationEvent = (message: BrokerMessage): Effect.Effect<ConversationEvent, PermanentFailure> => {
+  switch (message.eventType) {
+    case BotEvents.UserMessageReceived.eventType:
+      return Effect.map(decodeEvent(BotEvents.UserMessageReceived, message), ({ id, data }) => {
+        const userId = UserId.make(data.userId)
+        const inbound = data.message
+        if (inbound._tag === "DeliveryStatus" || inbound._tag === "WebhookProblem") {
+          return { eventId: id, userId, input: Option.none(), ...none }
+        }
+        return {
+          eventId: id,
+          userId,
+          input: fromMessage(inbound),
+          photo:
+            inbound._tag === "Photo"
+              ? Option.some({ userId, messageId: inbound.messageId, mediaId: inbound.mediaId, mimeType: inbound.mimeType })
+              : Option.none(),
+          generated: Option.none()
+        }
+      })
+    case BotEvents.ImageProcessed.eventType:
+      return Effect.map(decodeEvent(BotEvents.ImageProcessed, message), ({ id, data }) => {
+        const verdict = data.verdict
+        const inspection =
+          verdict._tag === "Accepted" && verdict.inspection !== undefined
+            ? new PhotoInspection(verdict.inspection)
+            : undefined
+        return {
+          eventId: id,
+          userId: UserId.make(data.userId),
+          input: Option.some(
+            Input.PhotoChecked({
+              messageId: WhatsAppMessageId.make(data.messageId),
+              verdict:
+                verdict._tag === "Accepted"
+                  ? PhotoVerdict.Accepted(inspection === undefined ? {} : { inspection })
+                  : PhotoVerdict.Rejected({ reason: isRejectionReason(verdict.reason) ? verdict.reason : "unreadable" })
+            })
+          ),
+          ...none
+        }
+      })
+    case BotEvents.PaymentReceived.eventType:
+      return Effect.map(decodeEvent(BotEvents.PaymentReceived, message), ({ id, data }) => ({
+        eventId: id,
+        userId: UserId.make(data.userId),
+        input: Option.some(
+          Input.PaymentConfirmed({
+            orderId: OrderId.make(data.orderId),
+            amount: MinorUnits.make(data.amountMinor),
+            currency: data.currency
+          })
+        ),
+        ...none
+      }))
+    case BotEvents.TuneCreated.eventType:
+      return Effect.map(decodeEvent(BotEvents.TuneCreated, message), ({ id, data }) => ({
+        eventId: id,
+        userId: UserId.make(data.userId),
+        input: Option.some(
+          Input.TuneCreated({
+            orderId: OrderId.make(data.orderId),
+            tuneId: TuneId.make(data.tuneId),
+            eta: data.eta
+          })
+        ),
+        ...none
+      }))
+    case BotEvents.PackImagesUpdated.eventType:
+      return Effect.map(decodeEvent(BotEvents.PackImagesUpdated, message), ({ id, data }) => ({
+        eventId: id,
+        userId: UserId.make(data.userId),
+        input: Option.none(),
+        photo: Option.none(),
+        generated: Option.some({ orderId: OrderId.make(data.orderId), prompts: data.prompts })
+      }))
+    default:
+      return Effect.fail(new PermanentFailure({ reason: `the conversation does not take ${message.eventType}` }))
+  }
+}

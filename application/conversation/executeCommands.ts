@@ -1,0 +1,178 @@
+import { Clock, Effect, Option } from "effect"
+import { BotEvents } from "../../contracts/events/BotEvents.js"
+import type { PhotoReceivedEvent } from "../../contracts/events/BotEvents.js"
+import { paymentLinkMessage } from "../../domain/catalogue/messages.js"
+import type { Command } from "../../domain/conversation/Command.js"
+import type { Conversation } from "../../domain/conversation/Conversation.js"
+import type { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
+import { eventRecord } from "../events/eventRecord.js"
+import { Feedback, FeedbackRecord, RatingRecord } from "../ports/Feedback.js"
+import { Ids } from "../ports/Ids.js"
+import { OrderRecord, Orders } from "../ports/Orders.js"
+import { OutboundMessages, type Recipient } from "../ports/OutboundMessages.js"
+import { Outbox } from "../ports/Outbox.js"
+import { PaymentProvider } from "../ports/PaymentProvider.js"
+import { Photos } from "../ports/Photos.js"
+import type { UserRecord } from "../ports/Users.js"
+import { SupportSettings } from "../settings/SupportSettings.js"
+import { eraseUser } from "../privacy/eraseUser.js"
+
+/** What happens after the transaction commits: read receipts are best effort and need no row. */
+export interface AfterCommit {
+  readonly markRead: ReadonlyArray<string>
+  readonly queuedMessages: boolean
+  readonly queuedEvents: boolean
+}
+
+const recipientOf = (user: UserRecord): Recipient => ({ waId: user.waId, bsuid: user.bsuid })
+
+/**
+ * Carries out the decider's commands inside the deciding transaction: every effect on the outside
+ * world becomes a row (a message intent or an outbox event) that is acted on after the commit.
+ */
+export const executeCommands = (
+  user: UserRecord,
+  conversation: Conversation,
+  commands: ReadonlyArray<Command>,
+  photo: Option.Option<PhotoReceivedEvent>
+) =>
+  Effect.gen(function* () {
+    const outbound = yield* OutboundMessages
+    const outbox = yield* Outbox
+    const ids = yield* Ids
+    const now = new Date(yield* Clock.currentTimeMillis)
+    const markRead: Array<string> = []
+    let queuedMessages = false
+    let queuedEvents = false
+
+    const enqueue = (message: OutgoingMessage, recipient: Recipient = recipientOf(user)) =>
+      Effect.gen(function* () {
+        yield* outbound.enqueue([{ id: yield* ids.uuid, userId: user.id, recipient, message, createdAt: now }])
+        queuedMessages = true
+      })
+
+    const publish = <A, I>(event: Parameters<typeof eventRecord<A, I>>[0], data: A) =>
+      Effect.gen(function* () {
+        yield* outbox.add([yield* eventRecord(event, user.id, data, "message")])
+        queuedEvents = true
+      })
+
+    const createOrder = (command: Extract<Command, { _tag: "CreateOrder" }>) =>
+      Effect.gen(function* () {
+        const order = conversation.orders.find((candidate) => candidate.id === command.orderId)
+        const link = yield* Effect.flatMap(PaymentProvider, (payments) =>
+          payments.paymentLink({
+            orderId: command.orderId,
+            amountMinor: command.quote.amount,
+            currency: command.quote.currency,
+            tier: command.quote.tier
+          })
+        )
+        yield* Effect.flatMap(Orders, (orders) =>
+          orders.create(
+            new OrderRecord({
+              id: command.orderId,
+              userId: user.id,
+              packId: command.packId,
+              tier: command.quote.tier,
+              amountMinor: command.quote.amount,
+              currency: command.quote.currency,
+              imageCount: command.quote.imageCount,
+              className: order?.personClass ?? "person",
+              characteristics: order?.characteristics ?? {},
+              reuseTuneId: Option.fromNullable(
+                order?.source._tag === "SavedTunes" ? order.source.tuneIds[0] : undefined
+              ),
+              status: "awaiting_payment",
+              paymentLink: link,
+              tuneId: Option.none(),
+              callbackTokenHash: Option.none(),
+              eta: Option.none(),
+              createdAt: now,
+              paidAt: Option.none(),
+              deliveredAt: Option.none()
+            })
+          )
+        )
+        yield* enqueue(paymentLinkMessage(conversation.language, command.packTitle, command.quote, link))
+      })
+
+    const notifySupport = (reason: string, detail: string) =>
+      Effect.gen(function* () {
+        const support = yield* SupportSettings
+        yield* Effect.logWarning("Support needed").pipe(Effect.annotateLogs({ reason, user: user.id }))
+        if (Option.isSome(support.whatsAppNumber)) {
+          yield* enqueue(
+            { _tag: "Text", body: `Support needed (${reason}) for user ${user.id}: ${detail}`.slice(0, 4096) },
+            { waId: support.whatsAppNumber, bsuid: Option.none() }
+          )
+        }
+      })
+
+    for (const command of commands) {
+      switch (command._tag) {
+        case "Send":
+          yield* enqueue(command.message)
+          break
+        case "MarkReadAndTyping":
+          markRead.push(command.messageId)
+          break
+        case "ProcessPhoto":
+          if (Option.isSome(photo) && photo.value.messageId === command.messageId) {
+            yield* publish(BotEvents.PhotoReceived, photo.value)
+          }
+          break
+        case "CreateOrder":
+          yield* createOrder(command)
+          break
+        case "CreateTune":
+          yield* publish(BotEvents.TrainingRequested, {
+            userId: user.id,
+            orderId: command.orderId,
+            packId: command.packId,
+            personClass: command.personClass,
+            characteristics: command.characteristics,
+            reuseTuneIds: command.source._tag === "SavedTunes" ? command.source.tuneIds : []
+          })
+          break
+        case "LikePrompts":
+          yield* publish(BotEvents.LikePromptsRequested, { userId: user.id, orderId: command.orderId })
+          break
+        case "StoreRating":
+          yield* Effect.flatMap(Feedback, (feedback) =>
+            feedback.addRating(
+              new RatingRecord({ userId: user.id, orderId: Option.some(command.orderId), stars: command.stars, at: now })
+            )
+          )
+          break
+        case "StoreFeedback":
+          yield* Effect.flatMap(Feedback, (feedback) =>
+            Effect.flatMap(ids.uuid, (id) =>
+              feedback.addFeedback(
+                new FeedbackRecord({
+                  id,
+                  userId: user.id,
+                  orderId: Option.some(command.orderId),
+                  text: command.text,
+                  at: now,
+                  handled: false
+                })
+              )
+            )
+          )
+          break
+        case "NotifySupport":
+          yield* notifySupport(command.reason, command.detail)
+          break
+        case "ResetPhotos":
+          yield* Effect.flatMap(Photos, (photos) => photos.deleteForUser(user.id))
+          break
+        case "EraseUser":
+          yield* eraseUser(user.id)
+          queuedEvents = true
+          break
+      }
+    }
+    const afterCommit: AfterCommit = { markRead, queuedMessages, queuedEvents }
+    return afterCommit
+  })

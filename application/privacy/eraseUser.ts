@@ -1,0 +1,55 @@
+import { Effect } from "effect"
+import { BotEvents } from "../../contracts/events/BotEvents.js"
+import type { UserId } from "../../domain/ids.js"
+import { eventRecord } from "../events/eventRecord.js"
+import { Deliveries } from "../ports/Deliveries.js"
+import { Feedback } from "../ports/Feedback.js"
+import { InboundMessages } from "../ports/InboundMessages.js"
+import { Orders } from "../ports/Orders.js"
+import { OutboundMessages } from "../ports/OutboundMessages.js"
+import { Outbox } from "../ports/Outbox.js"
+import { PaymentRecords } from "../ports/PaymentRecords.js"
+import { Photos } from "../ports/Photos.js"
+import { Tunes } from "../ports/Tunes.js"
+import { Users } from "../ports/Users.js"
+import { pseudonym } from "./pseudonym.js"
+
+export interface ErasureReport {
+  readonly photos: number
+  readonly messages: number
+  readonly orders: number
+  readonly tunes: number
+}
+
+/**
+ * Erases everything about a person, inside the caller's transaction: photos, history, orders,
+ * ratings and feedback, models, the user row and its conversation. Payments stay for accounting,
+ * under a one-way hash. Their tunes on Astria are deleted by the `UserErasedEvent` consumer, which
+ * carries only that hash. Erasing twice finds nothing the second time.
+ */
+export const eraseUser = (userId: UserId) =>
+  Effect.gen(function* () {
+    const reference = yield* pseudonym(userId)
+    const tunes = yield* Effect.flatMap(Tunes, (port) => port.listForUser(userId))
+    const photos = yield* Effect.flatMap(Photos, (port) => port.deleteForUser(userId))
+    const inbound = yield* Effect.flatMap(InboundMessages, (port) => port.deleteForUser(userId))
+    const outbound = yield* Effect.flatMap(OutboundMessages, (port) => port.deleteForUser(userId))
+    yield* Effect.flatMap(Deliveries, (port) => port.deleteForUser(userId))
+    const orders = yield* Effect.flatMap(Orders, (port) => port.deleteForUser(userId))
+    yield* Effect.flatMap(Feedback, (port) => port.deleteForUser(userId))
+    yield* Effect.flatMap(Tunes, (port) => port.deleteForUser(userId))
+    yield* Effect.flatMap(PaymentRecords, (port) => port.pseudonymizeUser(userId, reference))
+    yield* Effect.flatMap(Users, (port) => port.erase(userId))
+    if (tunes.length > 0) {
+      const event = yield* eventRecord(
+        BotEvents.UserErased,
+        reference,
+        { userId: reference, tuneIds: tunes.map((tune) => tune.id) },
+        "message"
+      )
+      yield* Effect.flatMap(Outbox, (port) => port.add([event]))
+    }
+    const report: ErasureReport = { photos, messages: inbound + outbound, orders, tunes: tunes.length }
+    yield* Effect.logInfo("User erased", report)
+    return report
+  })
