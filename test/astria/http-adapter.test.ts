@@ -3,7 +3,7 @@ import * as http from "node:http"
 import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import type { Scope } from "effect"
-import { Effect, Layer, Option, Redacted } from "effect"
+import { Effect, Layer, Option, Redacted, Schema } from "effect"
 import sharp from "sharp"
 import { OrderId, TuneId } from "../../domain/ids.js"
 import type { PackTuneRequest } from "../../application/ports/Astria.js"
@@ -346,6 +346,61 @@ describe("Astria HTTP adapter against the fake", () => {
         expect(polledPrompts).toEqual(lostPrompts)
         expect(outcome.tune.id).toBe(created.id)
       })
+    )
+  )
+
+  it.live("per-prompt callbacks arrive as {\"prompt\": ...} and decode too", () =>
+    withAstria(
+      Effect.gen(function* () {
+        const fake = yield* FakeAstria
+        const receiver = yield* callbackReceiver
+        const url = `${receiver.baseUrl}/pack-tune-received?order=o&token=t`
+        const created = yield* Effect.promise(() =>
+          fetch(`${fake.baseUrl}/p/261/tunes`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${fake.apiKey}`, "content-type": "application/json" },
+            body: JSON.stringify({
+              tune: { title: randomUUID(), name: "woman", image_urls: ["https://example.test/a"], prompt_attributes: { callback: url } }
+            })
+          }).then(async (r) => Schema.decodeUnknownSync(Schema.Struct({ id: Schema.Int }))(await r.json()))
+        )
+        yield* fake.control.complete(created.id)
+        const updates = yield* Effect.forEach(receiver.received, (r) => decodeCallback(r.body))
+        expect(updates).toHaveLength(3)
+        expect(updates.every((u) => u.kind === "prompts-ready" && u.prompts.length === 1 && u.prompts[0]!.images.length === 8)).toBe(true)
+      })
+    )
+  )
+
+  it.live("a pack with more prompts than a page lists them all", () =>
+    withAstria(
+      Effect.gen(function* () {
+        const astria = yield* Astria
+        const fake = yield* FakeAstria
+        const created = yield* astria.createPackTune(yield* order())
+        yield* fake.control.complete(created.id)
+        const prompts = yield* astria.listPrompts(created.id)
+        expect(prompts).toHaveLength(45)
+        expect(new Set(prompts.map((p) => p.id)).size).toBe(45)
+        const pages = (yield* fake.control.requests).filter((r) => r.path === `/tunes/${created.id}/prompts`)
+        expect(pages.map((r) => r.query["offset"])).toEqual(["0", "20", "40", "45"])
+      }),
+      {
+        fake: {
+          packs: [
+            {
+              id: 900,
+              slug: "big-pack",
+              title: "Big pack",
+              baseTuneId: 1,
+              prompts: { man: Array.from({ length: 45 }, (_, i) => `prompt ${i}`) },
+              imagesPerPrompt: 1,
+              costCents: 100,
+              listed: true
+            }
+          ]
+        }
+      }
     )
   )
 

@@ -100,6 +100,7 @@ export const astriaContract = <E>(name: string, adapter: Layer.Layer<Astria | As
         expect(tune.status).not.toBe("trained")
         const found = yield* astria.findTuneByTitle(orderId)
         expect(Option.map(found, (t) => t.id)).toEqual(Option.some(created.id))
+        expect(yield* astria.listPrompts(created.id)).toEqual([])
       })
     )
 

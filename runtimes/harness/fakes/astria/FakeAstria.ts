@@ -114,6 +114,7 @@ interface TuneRecord {
   json: Mutable<TuneEncoded>
   readonly pack: FakePackSpec | undefined
   readonly promptsCallback: string | undefined
+  readonly promptCallback: string | undefined
   readonly characteristics: Readonly<Record<string, string>>
   promptIds: Array<number>
   deleted: boolean
@@ -376,6 +377,12 @@ const start = async (options: FakeAstriaOptions): Promise<FakeAstriaHandle & { r
         updated_at: doneAt
       }
     }
+    if (tune.promptCallback) {
+      for (const id of tune.promptIds) {
+        const prompt = prompts.get(id)
+        if (prompt !== undefined) await post(tune.promptCallback, { prompt: prompt.json })
+      }
+    }
     if (tune.promptsCallback) {
       await post(
         tune.promptsCallback,
@@ -437,6 +444,7 @@ const start = async (options: FakeAstriaOptions): Promise<FakeAstriaHandle & { r
     const record: TuneRecord = {
       pack,
       promptsCallback: params.prompts_callback,
+      promptCallback: params.prompt_attributes?.callback,
       characteristics: { ...params.characteristics, name: params.name ?? "" },
       promptIds: [],
       deleted: false,

@@ -66,7 +66,9 @@ export const TuneParams = Schema.Struct({
   images: Schema.optional(Schema.Array(Upload)),
   image_urls: Schema.optional(Schema.Array(Schema.String)),
   tune_ids: Schema.optional(Schema.Array(IntLike)),
-  prompt_ids: Schema.optional(Schema.Array(IntLike))
+  prompt_ids: Schema.optional(Schema.Array(IntLike)),
+  /** `prompt_attributes[callback]`: each prompt posts `{"prompt": ...}` here when its images are ready. */
+  prompt_attributes: Schema.optional(Schema.Struct({ callback: Schema.optional(Schema.String) }))
 })
 export type TuneParams = typeof TuneParams.Type
 
