@@ -1,0 +1,55 @@
+import { Clock, Duration, Effect } from "effect"
+import { InboundMessages } from "../ports/InboundMessages.js"
+import { Outbox } from "../ports/Outbox.js"
+import { Photos } from "../ports/Photos.js"
+import { Tunes } from "../ports/Tunes.js"
+import { deletePhotosOfTrainedUsers } from "./deletePhotosOfTrainedUsers.js"
+import type { TrainedPhotosDeleted } from "./deletePhotosOfTrainedUsers.js"
+import { MaintenanceSettings } from "./MaintenanceSettings.js"
+
+/** What one maintenance run did; a second run right after reports zeros everywhere. */
+export interface MaintenanceReport {
+  readonly ranAt: Date
+  readonly inboundMessagesDeleted: number
+  readonly trainedUsersPhotosDeleted: TrainedPhotosDeleted
+  readonly unpaidPhotosDeleted: number
+  readonly publishedOutboxDeleted: number
+  readonly tunesExpired: number
+}
+
+const before = (now: number, age: Duration.Duration): Date => new Date(now - Duration.toMillis(age))
+
+/**
+ * The weekly clean-up. Every step deletes by a cutoff or a state, so a run repeated (or resumed
+ * after a failure) does nothing twice. Each step is its own short statement, never one long
+ * transaction holding locks over the tables the webhooks write to.
+ */
+export const runMaintenance = Effect.gen(function* () {
+  const settings = yield* MaintenanceSettings
+  const inbound = yield* InboundMessages
+  const photos = yield* Photos
+  const outbox = yield* Outbox
+  const tunes = yield* Tunes
+  const now = yield* Clock.currentTimeMillis
+
+  const report: MaintenanceReport = {
+    ranAt: new Date(now),
+    inboundMessagesDeleted: yield* inbound.deleteOlderThan(before(now, settings.historyRetention)),
+    trainedUsersPhotosDeleted: yield* deletePhotosOfTrainedUsers,
+    unpaidPhotosDeleted: yield* photos.deleteUnpaidOlderThan(before(now, settings.unpaidPhotoRetention)),
+    publishedOutboxDeleted: yield* outbox.deletePublishedBefore(before(now, settings.publishedOutboxRetention)),
+    // Astria deletes a tune 30 days after training; each tune's expiry is stored with it.
+    tunesExpired: yield* tunes.markExpired(new Date(now))
+  }
+  yield* Effect.logInfo("Maintenance done").pipe(
+    Effect.annotateLogs({
+      inboundMessagesDeleted: report.inboundMessagesDeleted,
+      trainedUsers: report.trainedUsersPhotosDeleted.users,
+      trainedUsersPhotosDeleted: report.trainedUsersPhotosDeleted.photos,
+      unpaidPhotosDeleted: report.unpaidPhotosDeleted,
+      publishedOutboxDeleted: report.publishedOutboxDeleted,
+      tunesExpired: report.tunesExpired
+    })
+  )
+  return report
+})
