@@ -2,6 +2,7 @@
 export * from "./ids.js"
 export * from "./messages/OutgoingMessage.js"
 export * from "./messages/limits.js"
+export * from "./messages/OutgoingMessageSchema.js"
 export * from "./photos/Inspection.js"
 export * from "./photos/PhotoRejection.js"
 export * from "./photos/PhotoVerdict.js"
