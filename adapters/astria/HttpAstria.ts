@@ -1,6 +1,6 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import type { ConfigError } from "effect"
-import { Duration, Effect, Layer, Option, Redacted, Schedule, Schema } from "effect"
+import { Duration, Effect, Layer, Option, Schedule, Schema } from "effect"
 import {
   InspectionResult,
   PackDetail as PackDetailJson,
@@ -94,7 +94,7 @@ export const make = (config: AstriaHttpConfig): Effect.Effect<AstriaService, nev
       HttpClient.mapRequest((request) =>
         request.pipe(
           HttpClientRequest.prependUrl(config.apiUrl.replace(/\/+$/, "")),
-          HttpClientRequest.bearerToken(Redacted.value(config.apiKey)),
+          HttpClientRequest.bearerToken(config.apiKey),
           HttpClientRequest.acceptJson
         )
       )
