@@ -1,4 +1,5 @@
 import { HttpApi, OpenApi } from "@effect/platform"
+import { AstriaCallbackApi } from "./AstriaCallbackApi.js"
 import { HealthApi } from "./HealthApi.js"
 import { WhatsAppWebhookApi } from "./WhatsAppWebhookApi.js"
 
@@ -6,5 +7,6 @@ import { WhatsAppWebhookApi } from "./WhatsAppWebhookApi.js"
 export class BotApi extends HttpApi.make("whatsapp-astria-bot")
   .add(HealthApi)
   .add(WhatsAppWebhookApi)
+  .add(AstriaCallbackApi)
   .annotate(OpenApi.Title, "WhatsApp Astria bot")
 {}

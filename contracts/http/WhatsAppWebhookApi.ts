@@ -1,5 +1,6 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
+import { WebhookEnvelope } from "../whatsapp/Webhook.js"
 import { MalformedRequest, PayloadTooLarge, TemporarilyUnavailable, Unauthenticated, VerificationRefused } from "./HttpErrors.js"
 
 /** Meta allows webhook payloads of up to 3 MB. */
@@ -28,7 +29,7 @@ export class WhatsAppWebhookApi extends HttpApiGroup.make("whatsapp")
   .add(
     HttpApiEndpoint.post("receive", "/SmsReceived")
       .setHeaders(WebhookSignatureHeaders)
-      .setPayload(Schema.Unknown.annotations({ description: "A WhatsApp Cloud API webhook envelope" }))
+      .setPayload(WebhookEnvelope)
       .addSuccess(HttpApiSchema.Empty(200))
       .addError(MalformedRequest)
       .addError(Unauthenticated)

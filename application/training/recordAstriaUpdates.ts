@@ -1,0 +1,44 @@
+import { Effect, Option } from "effect"
+import { BotEvents } from "../../contracts/events/BotEvents.js"
+import type { OrderRecord } from "../ports/Orders.js"
+import { eventRecord } from "../events/eventRecord.js"
+import { OutboxWakeup } from "../events/Wakeup.js"
+import type { AstriaUpdate } from "../ports/Astria.js"
+import { Outbox } from "../ports/Outbox.js"
+import { Photos } from "../ports/Photos.js"
+import { UnitOfWork } from "../ports/UnitOfWork.js"
+
+/**
+ * What Astria reported about an order, by callback or to the reconciler: finished prompts become a
+ * `PackImagesUpdatedEvent` (the conversation delivers each prompt once, however often it is
+ * reported); a trained tune means Astria holds the photos now, so ours are deleted.
+ */
+export const recordAstriaUpdates = (order: OrderRecord, updates: ReadonlyArray<AstriaUpdate>) =>
+  Effect.gen(function* () {
+    const prompts = updates.flatMap((update) =>
+      update.kind === "prompts-ready"
+        ? update.prompts
+            .filter((prompt) => prompt.images.length > 0)
+            .map((prompt) => ({ promptId: prompt.id, images: prompt.images }))
+        : []
+    )
+    const trained = updates.some((update) => update.kind === "tune-trained")
+    const unitOfWork = yield* UnitOfWork
+    yield* unitOfWork.transaction(
+      Effect.gen(function* () {
+        if (trained && Option.isNone(order.reuseTuneId)) {
+          yield* Effect.flatMap(Photos, (photos) => photos.deleteForUser(order.userId))
+        }
+        if (prompts.length === 0) return
+        const event = yield* eventRecord(
+          BotEvents.PackImagesUpdated,
+          order.userId,
+          { userId: order.userId, orderId: order.id, prompts },
+          "image"
+        )
+        yield* Effect.flatMap(Outbox, (outbox) => outbox.add([event]))
+      })
+    )
+    if (prompts.length > 0) yield* Effect.flatMap(OutboxWakeup, (wakeup) => wakeup.notify)
+    return { prompts: prompts.length, trained }
+  })
