@@ -1,0 +1,195 @@
+import * as Migrator from "@effect/sql/Migrator"
+import { SqlClient } from "@effect/sql/SqlClient"
+import { Effect, Layer, Schedule } from "effect"
+
+/**
+ * The schema, shipped in code so the published package needs no migration files at run time.
+ * Add a new entry for every change; never edit one that has shipped.
+ *
+ * No foreign keys to `users`: erasing a person is done port by port (payments outlive the user),
+ * and each port's rows stand on their own.
+ */
+const init = Effect.flatMap(SqlClient, (sql) =>
+  sql.unsafe(`
+CREATE TABLE users (
+  id text PRIMARY KEY,
+  wa_id text UNIQUE,
+  bsuid text UNIQUE,
+  profile_name text,
+  conversation jsonb,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE inbound_messages (
+  wamid text PRIMARY KEY,
+  user_id text NOT NULL,
+  kind text NOT NULL,
+  payload jsonb NOT NULL,
+  received_at timestamptz NOT NULL
+);
+CREATE INDEX inbound_messages_user ON inbound_messages (user_id);
+CREATE INDEX inbound_messages_received ON inbound_messages (received_at);
+
+CREATE TABLE outbound_messages (
+  id uuid PRIMARY KEY,
+  user_id text NOT NULL,
+  recipient jsonb NOT NULL,
+  message jsonb NOT NULL,
+  status text NOT NULL CHECK (status IN ('pending', 'awaiting_window', 'sent', 'delivered', 'read', 'failed')),
+  wamid text UNIQUE,
+  attempts integer NOT NULL DEFAULT 0,
+  last_error text,
+  error_code integer,
+  created_at timestamptz NOT NULL,
+  next_attempt_at timestamptz NOT NULL,
+  status_at timestamptz,
+  sequence bigint GENERATED ALWAYS AS IDENTITY
+);
+CREATE INDEX outbound_messages_user ON outbound_messages (user_id, sequence);
+CREATE INDEX outbound_messages_pending ON outbound_messages (user_id, sequence) WHERE status = 'pending';
+
+CREATE TABLE photos (
+  id text PRIMARY KEY,
+  user_id text NOT NULL,
+  source_message_id text NOT NULL UNIQUE,
+  bytes bytea NOT NULL,
+  hash text NOT NULL,
+  width integer NOT NULL,
+  height integer NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX photos_user ON photos (user_id, created_at);
+
+CREATE TABLE packs (
+  id integer PRIMARY KEY,
+  slug text NOT NULL,
+  title text NOT NULL,
+  tier text NOT NULL,
+  cover_url text,
+  samples jsonb NOT NULL,
+  previews jsonb NOT NULL DEFAULT '{}',
+  synced_at timestamptz NOT NULL
+);
+
+CREATE TABLE orders (
+  id text PRIMARY KEY,
+  user_id text NOT NULL,
+  pack_id integer NOT NULL,
+  tier text NOT NULL,
+  amount_minor integer NOT NULL,
+  currency text NOT NULL,
+  image_count integer NOT NULL,
+  class_name text NOT NULL,
+  characteristics jsonb NOT NULL,
+  reuse_tune_id integer,
+  status text NOT NULL CHECK (status IN ('awaiting_payment', 'paid', 'training', 'delivered', 'payment_mismatch')),
+  payment_link text NOT NULL,
+  tune_id integer,
+  callback_token_hash text,
+  eta timestamptz,
+  created_at timestamptz NOT NULL,
+  paid_at timestamptz,
+  delivered_at timestamptz
+);
+CREATE INDEX orders_user ON orders (user_id);
+CREATE INDEX orders_open ON orders (status) WHERE status IN ('paid', 'training');
+
+CREATE TABLE tunes (
+  id integer PRIMARY KEY,
+  user_id text NOT NULL,
+  order_id text NOT NULL,
+  class_name text NOT NULL,
+  title text NOT NULL,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz,
+  expired boolean NOT NULL DEFAULT false
+);
+CREATE INDEX tunes_user ON tunes (user_id);
+
+CREATE TABLE generated_images (
+  order_id text NOT NULL,
+  prompt_id bigint NOT NULL,
+  user_id text,
+  image_urls jsonb NOT NULL,
+  claimed_at timestamptz NOT NULL,
+  PRIMARY KEY (order_id, prompt_id)
+);
+CREATE INDEX generated_images_user ON generated_images (user_id);
+
+CREATE TABLE payments (
+  provider text NOT NULL,
+  id text NOT NULL,
+  order_id text NOT NULL,
+  user_ref text,
+  amount_minor integer NOT NULL,
+  currency text NOT NULL,
+  tier text,
+  status text NOT NULL,
+  outcome text NOT NULL,
+  paid_at timestamptz NOT NULL,
+  received_at timestamptz NOT NULL,
+  PRIMARY KEY (provider, id)
+);
+CREATE INDEX payments_user_ref ON payments (user_ref);
+
+CREATE TABLE ratings (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id text NOT NULL,
+  order_id text,
+  stars smallint NOT NULL CHECK (stars BETWEEN 1 AND 5),
+  at timestamptz NOT NULL
+);
+CREATE INDEX ratings_user ON ratings (user_id);
+
+CREATE TABLE feedback (
+  id uuid PRIMARY KEY,
+  user_id text NOT NULL,
+  order_id text,
+  text text NOT NULL,
+  at timestamptz NOT NULL,
+  handled boolean NOT NULL DEFAULT false
+);
+CREATE INDEX feedback_user ON feedback (user_id);
+
+CREATE TABLE outbox (
+  id uuid PRIMARY KEY,
+  event_type text NOT NULL,
+  key text NOT NULL,
+  body text NOT NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL,
+  published_at timestamptz,
+  last_error text,
+  created_at timestamptz NOT NULL,
+  seq bigint GENERATED ALWAYS AS IDENTITY
+);
+CREATE INDEX outbox_due ON outbox (created_at, seq) WHERE published_at IS NULL;
+CREATE INDEX outbox_published ON outbox (published_at) WHERE published_at IS NOT NULL;
+
+CREATE TABLE inbox (
+  consumer text NOT NULL,
+  message_id text NOT NULL,
+  handled_at timestamptz NOT NULL,
+  PRIMARY KEY (consumer, message_id)
+);
+`)
+)
+
+export const migrations = { "0001_init": init }
+
+/** The id of the newest migration, which readiness expects to find applied. */
+export const latestMigrationId = 1
+
+export const migrationsTable = "effect_sql_migrations"
+
+const migrate = Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: migrationsTable })
+
+/**
+ * Runs the migrations at start. Once the migrations table exists the migrator locks it, but on
+ * the very first start two processes race to create it and one fails: retry, and the loser then
+ * finds the work done.
+ */
+export const MigrationsLive = Layer.effectDiscard(
+  migrate.pipe(Effect.retry(Schedule.exponential("100 millis").pipe(Schedule.intersect(Schedule.recurs(5)))))
+)

@@ -1,0 +1,34 @@
+import { SqlClient } from "@effect/sql/SqlClient"
+import { Effect, Layer, Option } from "effect"
+import { PaymentRecord, PaymentRecords } from "../../application/ports/PaymentRecords.js"
+import { affectedCount, decodeRows } from "./PgQuery.js"
+
+const columns = `id, provider, order_id AS "orderId", user_ref AS "userRef", amount_minor AS "amountMinor", currency,
+  tier, status, outcome, paid_at AS "paidAt", received_at AS "receivedAt"`
+
+export const PgPaymentRecords = Layer.effect(
+  PaymentRecords,
+  Effect.gen(function* () {
+    const sql = yield* SqlClient
+    const payments = decodeRows(PaymentRecord)
+    return PaymentRecords.of({
+      // A payment id is the provider's: the same id from two providers is two payments.
+      recordIfNew: (payment) =>
+        affectedCount(sql`
+          WITH d AS (
+            INSERT INTO payments (provider, id, order_id, user_ref, amount_minor, currency, tier, status, outcome,
+                                  paid_at, received_at)
+            VALUES (${payment.provider}, ${payment.id}, ${payment.orderId}, ${Option.getOrNull(payment.userRef)},
+                    ${payment.amountMinor}, ${payment.currency}, ${Option.getOrNull(payment.tier)}, ${payment.status},
+                    ${payment.outcome}, ${payment.paidAt}, ${payment.receivedAt})
+            ON CONFLICT DO NOTHING RETURNING 1)
+          SELECT count(*)::int AS n FROM d`).pipe(Effect.map((n) => n > 0)),
+      needingReview: payments(sql`
+        SELECT ${sql.literal(columns)} FROM payments WHERE outcome <> 'accepted' ORDER BY received_at, id`),
+      pseudonymizeUser: (userId, hashedRef) =>
+        affectedCount(sql`
+          WITH d AS (UPDATE payments SET user_ref = ${hashedRef} WHERE user_ref = ${userId} RETURNING 1)
+          SELECT count(*)::int AS n FROM d`)
+    })
+  })
+)

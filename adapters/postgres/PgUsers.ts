@@ -1,0 +1,101 @@
+import { SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
+import { Array as Arr, Effect, Layer, Option, Schema } from "effect"
+import { UserRecord, Users } from "../../application/ports/Users.js"
+import type { UserIdentity } from "../../application/ports/Users.js"
+import type { UserId } from "../../domain/ids.js"
+import { decodeRows, execute, json, transactionally } from "./PgQuery.js"
+
+/** Advisory lock namespaces (the two-key form), so an identity's lock never collides with a user's. */
+const userLockSpace = 1
+const identityLockSpace = 2
+
+const columns = `id, wa_id AS "waId", bsuid, profile_name AS "profileName", created_at AS "createdAt"`
+
+const ConversationRow = Schema.Struct({ conversation: Schema.Unknown })
+
+export const PgUsers = Layer.effect(
+  Users,
+  Effect.gen(function* () {
+    const sql = yield* SqlClient
+    const users = decodeRows(UserRecord)
+    const conversations = decodeRows(ConversationRow)
+    const select = sql.literal(columns)
+
+    const findBy = (column: "wa_id" | "bsuid", value: Option.Option<string>) =>
+      Option.match(value, {
+        onNone: () => Effect.succeed(Option.none<UserRecord>()),
+        onSome: (v) =>
+          users(sql`SELECT ${select} FROM users WHERE ${sql(column)} = ${v}`).pipe(Effect.map(Arr.head))
+      })
+
+    const requireTransaction = (what: string) =>
+      Effect.serviceOption(TransactionConnection).pipe(
+        Effect.flatMap(Option.match({
+          onNone: () => Effect.dieMessage(`${what} must run inside a UnitOfWork transaction`),
+          onSome: () => Effect.void
+        }))
+      )
+
+    const resolve = (identity: UserIdentity, newId: UserId, now: Date) =>
+      Effect.gen(function* () {
+        // Two first messages of one person run this at once: lock the identities (sorted, so two
+        // resolves never wait on each other crosswise) and the loser finds the winner's row.
+        const keys = [
+          ...Option.toArray(Option.map(identity.waId, (w) => `wa:${w}`)),
+          ...Option.toArray(Option.map(identity.bsuid, (b) => `bsuid:${b}`))
+        ].sort()
+        if (keys.length === 0) return yield* Effect.dieMessage("Users.resolve needs a wa_id or a BSUID")
+        for (const key of keys) {
+          yield* execute(sql`SELECT pg_advisory_xact_lock(${identityLockSpace}, hashtext(${key}))`)
+        }
+        // The BSUID is the stable identity; a number can move to another person.
+        const found = yield* findBy("bsuid", identity.bsuid)
+        const existing = Option.isSome(found) ? found : yield* findBy("wa_id", identity.waId)
+        if (Option.isNone(existing)) {
+          const rows = yield* users(sql`
+            INSERT INTO users (id, wa_id, bsuid, profile_name, created_at)
+            VALUES (${newId}, ${Option.getOrNull(identity.waId)}, ${Option.getOrNull(identity.bsuid)},
+                    ${Option.getOrNull(identity.profileName)}, ${now})
+            RETURNING ${select}`)
+          return { user: rows[0]!, created: true }
+        }
+        const user = existing.value
+        // Add what the record lacks, unless another user already holds that identity.
+        const rows = yield* users(sql`
+          UPDATE users SET
+            wa_id = COALESCE(wa_id, (SELECT ${Option.getOrNull(identity.waId)}::text
+                                     WHERE NOT EXISTS (SELECT 1 FROM users WHERE wa_id = ${Option.getOrNull(identity.waId)}))),
+            bsuid = COALESCE(bsuid, (SELECT ${Option.getOrNull(identity.bsuid)}::text
+                                     WHERE NOT EXISTS (SELECT 1 FROM users WHERE bsuid = ${Option.getOrNull(identity.bsuid)}))),
+            profile_name = COALESCE(${Option.getOrNull(identity.profileName)}, profile_name),
+            updated_at = now()
+          WHERE id = ${user.id}
+          RETURNING ${select}`)
+        return { user: rows[0] ?? user, created: false }
+      }).pipe(transactionally(sql))
+
+    return Users.of({
+      resolve,
+      get: (id) => users(sql`SELECT ${select} FROM users WHERE id = ${id}`).pipe(Effect.map(Arr.head)),
+      // A recycled number may still sit on an older record: the person who now has it wins.
+      changeNumber: (id, newWaId) =>
+        Effect.zipRight(
+          execute(sql`UPDATE users SET wa_id = NULL, updated_at = now() WHERE wa_id = ${newWaId} AND id <> ${id}`),
+          execute(sql`UPDATE users SET wa_id = ${newWaId}, updated_at = now() WHERE id = ${id}`)
+        ).pipe(transactionally(sql)),
+      lock: (id) =>
+        requireTransaction("Users.lock").pipe(
+          Effect.zipRight(execute(sql`SELECT pg_advisory_xact_lock(${userLockSpace}, hashtext(${id}))`))
+        ),
+      loadConversation: (id) =>
+        conversations(sql`SELECT conversation FROM users WHERE id = ${id} AND conversation IS NOT NULL`).pipe(
+          Effect.map((rows) => Option.map(Arr.head(rows), (row) => row.conversation))
+        ),
+      saveConversation: (id, conversation) =>
+        execute(sql`UPDATE users SET conversation = ${json(conversation)}::jsonb, updated_at = now() WHERE id = ${id}`),
+      list: ({ limit, offset }) =>
+        users(sql`SELECT ${select} FROM users ORDER BY created_at, id LIMIT ${limit} OFFSET ${offset}`),
+      erase: (id) => execute(sql`DELETE FROM users WHERE id = ${id}`)
+    })
+  })
+)
