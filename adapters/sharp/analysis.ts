@@ -11,11 +11,13 @@ export interface RawImage {
 export interface Analysis {
   /** Mean luma (Rec. 601), 0..255. */
   readonly luminance: number
-  /** Variance of the 4-neighbour Laplacian of the luma at the analysis scale, per 1000 of the luma's variance. */
+  /** Variance of the 4-neighbour Laplacian of the luma at the analysis scale (less a noise floor), per 1000 of the luma's variance. */
   readonly sharpness: number
   readonly hash: PerceptualHash
 }
 
+/** Laplacian variance of quantization noise alone: about 20 x 1/12 for 8-bit rounding, less after averaging. */
+const NOISE_FLOOR = 1.5
 const HASH_COLUMNS = 9
 const HASH_ROWS = 8
 
@@ -82,8 +84,10 @@ export const analyse = (image: RawImage, analysisLongSide: number): Analysis => 
   return {
     luminance,
     // Relative to the luma's own variance, so that darkening or fading a photo (which scales both)
-    // does not read as blur; x1000 for readable numbers.
-    sharpness: contrast > 0 ? (1000 * (lapSquares / interior - lapMean * lapMean)) / contrast : 0,
+    // does not read as blur; less the Laplacian that 8-bit rounding and JPEG noise alone produce,
+    // which would otherwise pass for detail in a dark, low-contrast photo; x1000 for readable numbers.
+    sharpness:
+      contrast > 0 ? (1000 * Math.max(0, lapSquares / interior - lapMean * lapMean - NOISE_FLOOR)) / contrast : 0,
     hash: differenceHash(cellSums, cellCounts)
   }
 }
