@@ -104,8 +104,10 @@ export const make = (config: AstriaHttpConfig): Effect.Effect<AstriaService, nev
       Schedule.jittered,
       Schedule.intersect(Schedule.recurs(config.maxRetries))
     )
-    const retryTransient = <A>(effect: Effect.Effect<A, AstriaError>) =>
-      Effect.retry(effect, { schedule: retrySchedule, while: isTransient })
+    const warnBeforeRetry = (error: AstriaError): Effect.Effect<void> =>
+      isTransient(error) ? Effect.logWarning("Astria request failed; will retry", error._tag) : Effect.void
+    const retryTransient = <A>(effect: Effect.Effect<A, AstriaError>): Effect.Effect<A, AstriaError> =>
+      Effect.retry(Effect.tapError(effect, warnBeforeRetry), { schedule: retrySchedule, while: isTransient })
 
     /** One request; a non-2xx answer becomes a typed error, a 2xx its body as text. */
     const send = (request: HttpClientRequest.HttpClientRequest, subject: Subject): Effect.Effect<string, AstriaError> =>
@@ -258,16 +260,22 @@ export const make = (config: AstriaHttpConfig): Effect.Effect<AstriaService, nev
       )
 
     return Astria.of({
-      inspectPhoto,
-      createPackTune,
-      findTuneByTitle: (title) => retryTransient(findTuneByTitleOnce(title)),
-      getTune,
-      listPrompts,
-      getPrompt,
-      likePrompt,
-      listPacks,
-      getPack,
-      deleteTune
+      inspectPhoto: (photo, expectedClass) =>
+        Effect.withSpan(inspectPhoto(photo, expectedClass), "Astria.inspectPhoto", { attributes: { expectedClass } }),
+      createPackTune: (req) =>
+        Effect.withSpan(createPackTune(req), "Astria.createPackTune", {
+          attributes: { orderId: req.orderId, packId: req.packId, source: req.source._tag }
+        }),
+      findTuneByTitle: (title) =>
+        Effect.withSpan(retryTransient(findTuneByTitleOnce(title)), "Astria.findTuneByTitle", { attributes: { title } }),
+      getTune: (id) => Effect.withSpan(getTune(id), "Astria.getTune", { attributes: { tuneId: id } }),
+      listPrompts: (id) => Effect.withSpan(listPrompts(id), "Astria.listPrompts", { attributes: { tuneId: id } }),
+      getPrompt: (tuneId, promptId) =>
+        Effect.withSpan(getPrompt(tuneId, promptId), "Astria.getPrompt", { attributes: { tuneId, promptId } }),
+      likePrompt: (id) => Effect.withSpan(likePrompt(id), "Astria.likePrompt", { attributes: { promptId: id } }),
+      listPacks: Effect.withSpan(listPacks, "Astria.listPacks"),
+      getPack: (id) => Effect.withSpan(getPack(id), "Astria.getPack", { attributes: { packId: id } }),
+      deleteTune: (id) => Effect.withSpan(deleteTune(id), "Astria.deleteTune", { attributes: { tuneId: id } })
     })
   })
 

@@ -80,7 +80,10 @@ export class PackDetail extends Schema.Class<PackDetail>("PackDetail")({
 
 /**
  * What a callback (or the reconciler, when the callback was lost) tells us about an order.
- * Correlate by the order id in our own callback URL, never by ids inside the body.
+ * Correlate by the order id in our own callback URL, never by ids inside the body. Astria posts a
+ * tune only once it has trained; `tune.status` still says so, and is worth checking. Prompts that
+ * are not `done` carry no images yet. Apply updates idempotently by prompt id: the same prompt can
+ * arrive by callback, by a repeated callback and by the reconciler.
  */
 export const AstriaUpdate = Schema.Union(
   Schema.Struct({ kind: Schema.Literal("tune-trained"), tune: AstriaTune }),
