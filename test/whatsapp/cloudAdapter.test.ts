@@ -1,6 +1,6 @@
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Duration, Effect, Layer, Redacted, Schedule, TestClock } from "effect"
+import { Context, Duration, Effect, Fiber, Layer, Redacted, Schedule, Stream, TestClock } from "effect"
 import { layerWithSettings, mediaUserAgent, type WhatsAppCloudSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { MediaSource } from "../../application/ports/MediaSource.js"
 import { Messenger } from "../../application/ports/Messenger.js"
@@ -235,6 +235,25 @@ describe("fake Graph API", () => {
       )
       expect(noToken).toBe(401)
     }).pipe(Effect.provide(FetchHttpClient.layer)))
+
+  it.scopedLive("streams deliveries live and posts their sent and delivered statuses", () =>
+    Effect.gen(function* () {
+      const receiver = yield* makeWebhookReceiver(secret)
+      const { fake, messenger } = yield* setup({ webhookUrl: receiver.url, autoStatuses: true })
+      const person = freshPerson()
+      const live = yield* fake.deliveries.pipe(Stream.take(1), Stream.runCollect, Effect.fork)
+      yield* Effect.sleep("20 millis")
+      const id = yield* messenger.send(person, text("live"))
+      const [delivery] = yield* Fiber.join(live)
+      expect(delivery?.message.id).toBe(id)
+      expect(delivery?.user.waId).toBe(person.waId)
+      yield* waitFor(Effect.sync(() => receiver.received.length), (n) => n > 0)
+      const events = yield* decodedEvents(receiver.received.map((item) => item.raw))
+      expect(events).toMatchObject([
+        { _tag: "DeliveryStatus", messageId: id, status: "sent" },
+        { _tag: "DeliveryStatus", messageId: id, status: "delivered" }
+      ])
+    }))
 
   it.scoped("refuses a send over Meta's limits with error 100", () =>
     Effect.gen(function* () {

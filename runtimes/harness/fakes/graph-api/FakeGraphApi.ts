@@ -4,7 +4,7 @@ import { FetchHttpClient, HttpClient, HttpClientRequest, HttpServerRequest, Http
 import type { HttpServerError } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import type { Scope } from "effect"
-import { Clock, Duration, Effect, Either, FiberSet, Option, ParseResult, Schema, Stream } from "effect"
+import { Clock, Duration, Effect, Either, FiberSet, Option, ParseResult, PubSub, Schema, Stream } from "effect"
 import type { GraphErrorBody } from "../../../../contracts/whatsapp/GraphError.js"
 import { GraphErrorCode } from "../../../../contracts/whatsapp/GraphError.js"
 import type { SendMessageBody } from "../../../../contracts/whatsapp/Send.js"
@@ -114,6 +114,14 @@ export interface FakeGraphApiOptions {
    */
   readonly customerServiceWindow?: "sync" | "status" | "off"
   readonly mediaUrlLifetime?: Duration.DurationInput
+  /** After each accepted send, post its `sent` and `delivered` statuses, as a phone online would. */
+  readonly autoStatuses?: boolean
+}
+
+/** One accepted message, as it reaches a person's phone. */
+export interface Delivery {
+  readonly user: FakeUser
+  readonly message: ReceivedMessage
 }
 
 export interface FakeGraphApi {
@@ -128,6 +136,8 @@ export interface FakeGraphApi {
   readonly user: (who: UserRef) => Effect.Effect<Option.Option<FakeUser>>
   /** Everything the person received, in order, whether addressed by phone or by user id. */
   readonly received: (who: UserRef) => Effect.Effect<ReadonlyArray<ReceivedMessage>>
+  /** Accepted messages as they arrive, for a simulator showing people's phones live. */
+  readonly deliveries: Stream.Stream<Delivery>
   /** Every send attempt, refused ones included, for pacing checks. */
   readonly attempts: Effect.Effect<ReadonlyArray<SendAttempt>>
   readonly readReceipts: Effect.Effect<ReadonlyArray<ReadReceipt>>
@@ -270,6 +280,11 @@ export const makeFakeGraphApi = (
     const lastInbound = new Map<string, number>()
     const inbox = new Map<string, Array<ReceivedMessage>>()
     const attempts: Array<SendAttempt> = []
+    /** Keeps the attempts log bounded when the fake serves the embedded default for days. */
+    const logAttempt = (attempt: SendAttempt) => {
+      attempts.push(attempt)
+      if (attempts.length > 50_000) attempts.splice(0, attempts.length - 10_000)
+    }
     const reads: Array<ReadReceipt> = []
     const downloads: Array<MediaDownload> = []
     const media = new Map<string, MediaItem>()
@@ -336,15 +351,17 @@ export const makeFakeGraphApi = (
 
     const sendStatusLater = (id: string, user: FakeUser, code: number) =>
       Effect.sleep("20 millis").pipe(
-        Effect.zipRight(
+        Effect.zipRight(now),
+        Effect.flatMap((at) =>
           postEnvelope(
-            statusEnvelope(user, id, [{ status: "failed", at: Date.now(), errors: [{ code, title: titles[code] ?? "Error", message: titles[code] ?? "Error", error_data: { details: detailsOf[code] ?? "" } }] }], "together")
+            statusEnvelope(user, id, [{ status: "failed", at, errors: [{ code, title: titles[code] ?? "Error", message: titles[code] ?? "Error", error_data: { details: detailsOf[code] ?? "" } }] }], "together")
           )
         ),
         Effect.ignore
       )
 
     const fibers = yield* FiberSet.make<unknown, never>()
+    const deliveries = yield* Effect.acquireRelease(PubSub.unbounded<Delivery>(), PubSub.shutdown)
 
     const handleSend = (payload: unknown) =>
       Effect.gen(function* () {
@@ -362,14 +379,14 @@ export const makeFakeGraphApi = (
         const decoded = Schema.decodeUnknownEither(SendMessageBodySchema, { errors: "all" })(payload)
         if (Either.isLeft(decoded)) {
           const address = typeof payload === "object" && payload !== null && "to" in payload ? String(payload.to) : ""
-          attempts.push({ at, address, code: 100 })
+          logAttempt({ at, address, code: 100 })
           return refuse(100, 400, ParseResult.TreeFormatter.formatErrorSync(decoded.left))
         }
         const body = decoded.right
         // Meta uses `to` when both are present.
         const address = body.to ?? body.recipient ?? ""
         const user = yield* userOrCreate(body.to !== undefined ? { waId: body.to } : { userId: address })
-        const record = (code?: number) => attempts.push({ at, address, ...(code === undefined ? {} : { code }) })
+        const record = (code?: number) => logAttempt({ at, address, ...(code === undefined ? {} : { code }) })
 
         const fault = takeFault(user)
         if (fault !== undefined && fault.mode !== "status") {
@@ -401,6 +418,16 @@ export const makeFakeGraphApi = (
           const list = inbox.get(user.userId) ?? []
           list.push({ id, body, at })
           inbox.set(user.userId, list)
+          yield* PubSub.publish(deliveries, { user, message: { id, body, at } })
+          if (options.autoStatuses === true && webhookUrl !== undefined) {
+            yield* FiberSet.run(
+              fibers,
+              Effect.sleep("10 millis").pipe(
+                Effect.zipRight(postEnvelope(statusEnvelope(user, id, [{ status: "sent", at }, { status: "delivered", at }], "together"))),
+                Effect.ignore
+              )
+            )
+          }
         } else {
           yield* FiberSet.run(fibers, sendStatusLater(id, user, laterCode))
         }
@@ -694,6 +721,7 @@ export const makeFakeGraphApi = (
         const user = findUser(who)
         return user === undefined ? [] : [...(inbox.get(user.userId) ?? [])]
       }),
+      deliveries: Stream.fromPubSub(deliveries),
       attempts: Effect.sync(() => [...attempts]),
       readReceipts: Effect.sync(() => [...reads]),
       downloads: Effect.sync(() => [...downloads]),
