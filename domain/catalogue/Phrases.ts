@@ -53,6 +53,7 @@ export interface Phrases {
   }
   readonly sendMorePhotos: string
   readonly photosReset: string
+  readonly photosInUse: string
   readonly askClass: { readonly body: string; readonly button: string }
   readonly className: (personClass: AskableClass) => string
   readonly classSaved: string
@@ -75,6 +76,7 @@ export interface Phrases {
   readonly paymentReceived: string
   readonly paymentRefused: string
   readonly paymentMismatch: string
+  readonly cancelledOrderPaid: string
   readonly trainingEta: (minutes: number) => string
   readonly trainingFailed: string
   readonly imagesReady: string

@@ -69,6 +69,7 @@ export const english: Phrases = {
   },
   sendMorePhotos: "Sure, send more photos whenever you like.",
   photosReset: "Your photos were removed. Let's start fresh!",
+  photosInUse: "Your photos are being used to train your model. You can start over once your headshots arrive.",
   askClass: { body: "Who is in the photos?", button: "Choose" },
   className: (personClass) => classNames[personClass],
   classSaved: "Got it, thanks!",
@@ -105,6 +106,8 @@ export const english: Phrases = {
   paymentRefused: "Your payment didn't go through. You can try again with the same link.",
   paymentMismatch:
     "The payment didn't match your order's price. Our team will sort it out and get back to you.",
+  cancelledOrderPaid:
+    "We got a payment for an order you cancelled when you reset your photos. Our team will refund you soon.",
   trainingEta: (minutes) =>
     minutes <= 1
       ? "Your headshots will be ready in about a minute. I'll send them right here."

@@ -69,6 +69,7 @@ export const hebrew: Phrases = {
   },
   sendMorePhotos: "בטח, שלחו עוד תמונות מתי שתרצו.",
   photosReset: "התמונות שלכם נמחקו. מתחילים מחדש!",
+  photosInUse: "התמונות שלכם משמשות עכשיו לאימון המודל. אפשר להתחיל מחדש אחרי שתמונות התדמית יגיעו.",
   askClass: { body: "מי מופיע בתמונות?", button: "בחירה" },
   className: (personClass) => classNames[personClass],
   classSaved: "הבנתי, תודה!",
@@ -103,6 +104,7 @@ export const hebrew: Phrases = {
   paymentReceived: "התשלום התקבל, תודה! 💳 אני מתחיל לאמן את המודל שלכם.",
   paymentRefused: "התשלום לא עבר. אפשר לנסות שוב עם אותו קישור.",
   paymentMismatch: "הסכום ששולם לא תואם את מחיר ההזמנה. הצוות שלנו יטפל בזה ויחזור אליכם.",
+  cancelledOrderPaid: "קיבלנו תשלום על הזמנה שבוטלה כשאיפסתם את התמונות. הצוות שלנו יחזיר לכם את הכסף בקרוב.",
   trainingEta: (minutes) =>
     minutes <= 1
       ? "תמונות התדמית שלכם יהיו מוכנות בעוד כדקה. אשלח אותן לכאן."

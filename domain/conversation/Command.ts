@@ -11,6 +11,7 @@ export const SupportReason = Schema.Literal(
   "PaymentMismatch",
   "Overpaid",
   "UnknownOrderPaid",
+  "CancelledOrderPaid",
   "TrainingFailed"
 )
 export type SupportReason = typeof SupportReason.Type

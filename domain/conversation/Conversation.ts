@@ -17,8 +17,11 @@ export const TuneSource = Schema.Union(
 )
 export type TuneSource = typeof TuneSource.Type
 
-/** AwaitingPayment -> Paid -> Training -> Delivered; Failed when Astria reported a failure. */
-export const OrderStatus = Schema.Literal("AwaitingPayment", "Paid", "Training", "Failed", "Delivered")
+/**
+ * AwaitingPayment -> Paid -> Training -> Delivered; Failed when Astria reported a failure;
+ * Cancelled when the photos it would train from were discarded before it was paid.
+ */
+export const OrderStatus = Schema.Literal("AwaitingPayment", "Paid", "Training", "Failed", "Delivered", "Cancelled")
 export type OrderStatus = typeof OrderStatus.Type
 
 /** An order, with everything its tune needs fixed when it was placed, so a payment alone starts it. */

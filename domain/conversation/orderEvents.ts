@@ -8,11 +8,11 @@ import { formatMoney } from "../pricing/Money.js"
 import type { MinorUnits } from "../pricing/Money.js"
 import { checkPayment, quotedMoney } from "../pricing/Quote.js"
 import { Command } from "./Command.js"
-import { withoutPhotos } from "./Conversation.js"
 import type { Conversation, Order, OrderStatus } from "./Conversation.js"
 import type { DecisionContext } from "./DecisionContext.js"
 import { decision, send } from "./Decision.js"
 import type { Decision } from "./Decision.js"
+import { discardPhotos, photosInUse } from "./photoCollection.js"
 
 /**
  * Answers to what our services report about an order. Each moves the order one step forward
@@ -47,10 +47,17 @@ export const paymentConfirmed = (
 ): Decision => {
   const p = phrasesFor(conversation.language)
   const paidText = `${paid.amount} ${paid.currency} (minor units)`
-  if (Option.isNone(findOrder(conversation, orderId))) {
+  const known = findOrder(conversation, orderId)
+  if (Option.isNone(known)) {
     // Money for an order we do not know (erased meanwhile, or forged): a person must look.
     return decision(conversation, [
       Command.NotifySupport({ reason: "UnknownOrderPaid", detail: `order ${orderId}: ${paidText}` })
+    ])
+  }
+  if (known.value.status === "Cancelled") {
+    return decision(conversation, [
+      ...send(textMessage(p.cancelledOrderPaid)),
+      Command.NotifySupport({ reason: "CancelledOrderPaid", detail: `order ${orderId}: ${paidText}` })
     ])
   }
   return forOrderIn(conversation, orderId, ["AwaitingPayment"], (order) => {
@@ -123,16 +130,20 @@ export const imagesReady = (
   // Failed too: the reconciler may find the images after Astria reported a failure.
   forOrderIn(conversation, orderId, ["Paid", "Training", "Failed"], (order) => {
     const delivered = updateOrder(conversation, { ...order, status: "Delivered" })
-    // The photos are deleted once a model is trained from them; a new model needs new ones.
-    const afterPhotos = order.source._tag === "Photos" ? withoutPhotos(delivered) : delivered
+    // The photos are deleted once no paid order trains from them any more; a new model needs new ones.
+    const afterPhotos =
+      order.source._tag === "Photos" && !photosInUse(delivered) ? discardPhotos(delivered) : decision(delivered)
     const language = conversation.language
     return decision(
-      { ...afterPhotos, stage: conversation.stage === "WritingFeedback" ? "WritingFeedback" : "TuneReady" },
-      send(
-        textMessage(phrasesFor(language).imagesReady),
-        ...images.map((media) => OutgoingMessage.Image({ media })),
-        ...(video === undefined ? [] : [OutgoingMessage.Video({ media: video })]),
-        ratingMessage(language)
-      )
+      { ...afterPhotos.conversation, stage: conversation.stage === "WritingFeedback" ? "WritingFeedback" : "TuneReady" },
+      [
+        ...afterPhotos.commands,
+        ...send(
+          textMessage(phrasesFor(language).imagesReady),
+          ...images.map((media) => OutgoingMessage.Image({ media })),
+          ...(video === undefined ? [] : [OutgoingMessage.Video({ media: video })]),
+          ratingMessage(language)
+        )
+      ]
     )
   })

@@ -22,11 +22,12 @@ import { quote } from "../pricing/Quote.js"
 import { checkoutBasis, isReturningCustomer, usableModel, usableModels } from "./checkout.js"
 import type { CheckoutBasis } from "./checkout.js"
 import { Command } from "./Command.js"
-import { newConversation, withoutPhotos } from "./Conversation.js"
-import type { Conversation, Order } from "./Conversation.js"
+import { newConversation } from "./Conversation.js"
+import type { Conversation, Order, Stage } from "./Conversation.js"
 import type { DecisionContext, PackOffer } from "./DecisionContext.js"
 import { decision, send } from "./Decision.js"
 import type { Decision } from "./Decision.js"
+import { discardPhotos, photosInUse } from "./photoCollection.js"
 import { stagePrompt } from "./prompts.js"
 import type { ReplyAction } from "./ReplyAction.js"
 
@@ -119,15 +120,29 @@ const placeOrder = (
   )
 }
 
-/** The photo collection starts over, with the guidelines again. */
-const startOverWithPhotos = (context: DecisionContext, conversation: Conversation, intro: ReadonlyArray<OutgoingMessage>): Decision =>
-  decision(
-    { ...withoutPhotos(conversation), stage: "New", reuseTuneId: undefined, chosenPack: undefined, chosenTier: undefined },
-    [
-      ...(conversation.acceptedPhotos > 0 ? [Command.ResetPhotos()] : []),
-      ...send(...intro, guidelinesMessage(conversation.language, context.settings.photoThreshold))
-    ]
-  )
+/** Deletes the photos and goes on in `stage` with `messages`, unless a paid order still needs them. */
+const startOver = (
+  conversation: Conversation,
+  stage: Stage,
+  messages: (started: Conversation) => ReadonlyArray<OutgoingMessage>
+): Decision => {
+  if (photosInUse(conversation)) {
+    return decision(conversation, send(textMessage(phrasesFor(conversation.language).photosInUse)))
+  }
+  const discarded = discardPhotos(conversation)
+  const started: Conversation = {
+    ...discarded.conversation,
+    stage,
+    reuseTuneId: undefined,
+    chosenPack: undefined,
+    chosenTier: undefined
+  }
+  return decision(started, [...discarded.commands, ...send(...messages(started))])
+}
+
+/** A new model: the photo collection starts over, with the guidelines. */
+const newModel = (context: DecisionContext, conversation: Conversation, intro: ReadonlyArray<OutgoingMessage>): Decision =>
+  startOver(conversation, "New", () => [...intro, guidelinesMessage(conversation.language, context.settings.photoThreshold)])
 
 /** The most recent delivered order: the one a rating or feedback is about. */
 export const lastDelivered = (conversation: Conversation): Option.Option<Order> =>
@@ -172,7 +187,7 @@ export const handleAction = (context: DecisionContext, conversation: Conversatio
   switch (action._tag) {
     case "Begin":
       if (stage === "New") return decision(conversation, send(guidelinesMessage(language, threshold)))
-      if (stage === "TuneReady") return startOverWithPhotos(context, conversation, [])
+      if (stage === "TuneReady") return newModel(context, conversation, [])
       return decision(conversation, send(...stagePrompt(context, conversation)))
     case "HowItWorks":
       return decision(conversation, send(howItWorksMessage(language, threshold)))
@@ -220,13 +235,11 @@ export const handleAction = (context: DecisionContext, conversation: Conversatio
     case "Done":
       return whenOrdering(context, conversation, () => showTiers(context, conversation))
     case "ResetPhotos":
+      // A returning person stays among their models; anyone else goes back to the guidelines.
       if (stage === "TuneReady") {
-        return decision(withoutPhotos(conversation), [
-          ...(conversation.acceptedPhotos > 0 ? [Command.ResetPhotos()] : []),
-          ...send(textMessage(p.photosReset), ...stagePrompt(context, conversation))
-        ])
+        return startOver(conversation, "TuneReady", (started) => [textMessage(p.photosReset), ...stagePrompt(context, started)])
       }
-      return startOverWithPhotos(context, conversation, [textMessage(p.photosReset)])
+      return newModel(context, conversation, [textMessage(p.photosReset)])
     case "SetClass": {
       const classified: Conversation = { ...conversation, chosenClass: action.personClass }
       return decision(classified, [
@@ -279,7 +292,7 @@ export const handleAction = (context: DecisionContext, conversation: Conversatio
         onSome: (model) => showTiers(context, { ...conversation, stage: "TuneReady", reuseTuneId: model.tuneId })
       })
     case "NewModel":
-      return startOverWithPhotos(context, conversation, [])
+      return newModel(context, conversation, [])
     case "SkipFeedback": {
       if (stage !== "WritingFeedback") return staleReply(context, conversation)
       const back: Conversation = { ...conversation, stage: "TuneReady" }

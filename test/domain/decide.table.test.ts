@@ -154,7 +154,7 @@ const table: ReadonlyArray<readonly [string, Input, Record<Stage, Outcome>]> = [
     {
       New: { stage: "New", does: ["ResetPhotos"], offers: ["ready"] },
       PicturesLoaded: { stage: "New", does: ["ResetPhotos"], offers: ["ready"] },
-      TuneReady: { stage: "TuneReady", says: [english.photosReset], doesNot: ["ResetPhotos"] },
+      TuneReady: { stage: "TuneReady", says: [english.photosReset], does: ["ResetPhotos"], offers: ["model:9001"] },
       WritingFeedback: stale("WritingFeedback")
     }
   ],

@@ -200,6 +200,38 @@ describe("unhappy paths", () => {
     expect(offeredIds(result.commands)).toEqual(["ready", "examples"])
   })
 
+  it("reset photos cancels an unpaid order that would train from them; its late payment goes to support", () => {
+    const ordered = run([listRow("done"), listRow("tier:Lite"), listRow("pack:101"), button("agree")], picturesLoaded())
+    const reset = run([listRow("reset")], ordered.conversation)
+    expect(reset.conversation.orders.map((o) => o.status)).toEqual(["Cancelled"])
+    const late = run([Input.PaymentConfirmed({ orderId, amount: MinorUnits.make(1990), currency: "USD" })], reset.conversation)
+    expect(ofTag(late.commands, "CreateTune")).toEqual([])
+    expect(sentTexts(late.commands)).toEqual([english.cancelledOrderPaid])
+    expect(ofTag(late.commands, "NotifySupport")).toEqual([expect.objectContaining({ reason: "CancelledOrderPaid" })])
+  })
+
+  it("photos a paid order still trains from are kept until its images arrive", () => {
+    const paid = run(
+      [
+        listRow("done"),
+        listRow("tier:Lite"),
+        listRow("pack:101"),
+        button("agree"),
+        Input.PaymentConfirmed({ orderId, amount: MinorUnits.make(1990), currency: "USD" })
+      ],
+      picturesLoaded()
+    )
+    for (const id of ["reset", "new_model"]) {
+      const refused = run([listRow(id)], paid.conversation)
+      expect(ofTag(refused.commands, "ResetPhotos")).toEqual([])
+      expect(sentTexts(refused.commands)).toEqual([english.photosInUse])
+      expect(refused.conversation.acceptedPhotos).toBe(threshold)
+    }
+    const delivered = run([Input.ImagesReady({ orderId, images })], paid.conversation)
+    expect(ofTag(delivered.commands, "ResetPhotos")).toHaveLength(1)
+    expect(delivered.conversation.acceptedPhotos).toBe(0)
+  })
+
   it("without an inspection the class is asked, and ordering waits for it", () => {
     const loaded = run([text("hi"), ...Array.from({ length: threshold }, (_, i) => accepted(i))])
     expect(offeredIds(loaded.commands).slice(-4)).toEqual(["class:man", "class:woman", "class:boy", "class:girl"])
