@@ -1,4 +1,5 @@
 import { FetchHttpClient } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { TuneId } from "../../domain/ids.js"
 import * as InMemoryAstria from "../../adapters/memory/InMemoryAstria.js"
@@ -16,7 +17,8 @@ const inMemory = Layer.effect(
 const overHttp = Layer.effect(
   AstriaContractDriver,
   Effect.map(FakeAstria, (fake) => ({ complete: fake.control.complete }))
-).pipe(Layer.provideMerge(httpAstriaOverFake()), Layer.provide(FetchHttpClient.layer))
+).pipe(Layer.provideMerge(httpAstriaOverFake()))
 
 astriaContract("in memory", inMemory)
-astriaContract("HTTP adapter against the fake Astria", overHttp)
+astriaContract("HTTP adapter (fetch) against the fake Astria", overHttp.pipe(Layer.provide(FetchHttpClient.layer)))
+astriaContract("HTTP adapter (node:http) against the fake Astria", overHttp.pipe(Layer.provide(NodeHttpClient.layer)))
