@@ -1,4 +1,12 @@
-/** The pure domain of the bot: conversation decider, pricing, feedback and message catalogue. */
+/**
+ * The pure domain of the bot: the conversation decider, pricing, photo feedback and the message
+ * catalogue. Imports `effect` only; no I/O, no clock, no randomness.
+ *
+ * Per event of one person, the application loads the conversation (`Conversation` is a Schema,
+ * stored as JSON; `newConversation()` for a first contact) and a `Snapshot` (packs on sale, saved
+ * models, `now`, a fresh order id), calls `decide(context, conversation, input)`, stores the new
+ * conversation and carries out the commands in order.
+ */
 export * from "./ids.js"
 export * from "./messages/OutgoingMessage.js"
 export * from "./messages/limits.js"
@@ -21,7 +29,7 @@ export * from "./conversation/Conversation.js"
 export * from "./conversation/Input.js"
 export * from "./conversation/Command.js"
 export * from "./conversation/DecisionContext.js"
-export * from "./conversation/Decision.js"
+export type { Decision } from "./conversation/Decision.js"
 export { checkoutBasis, isReturningCustomer, personClassOf, usableModels } from "./conversation/checkout.js"
 export type { CheckoutBasis } from "./conversation/checkout.js"
 export { acceptedReaction, decide, rejectedReaction } from "./conversation/decide.js"
