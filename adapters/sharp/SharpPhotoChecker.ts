@@ -65,8 +65,10 @@ export const makeSharpPhotoChecker = (config: PhotoCheckConfig) =>
         const sniffed = sniffPhotoFormat(photo.bytes)
         if (sniffed === undefined) return rejected("unreadable", "not a JPEG, PNG, WebP, HEIC or AVIF file")
 
-        // Only the header is read here: the pixel limit is enforced before anything is decoded.
-        const header = yield* Effect.tryPromise(() => sharp(photo.bytes).metadata()).pipe(Effect.option)
+        // Only the header is read here (so no limit yet): ours is enforced before anything is decoded.
+        const header = yield* Effect.tryPromise(() => sharp(photo.bytes, { limitInputPixels: false }).metadata()).pipe(
+          Effect.option
+        )
         if (header._tag === "None") return rejected("unreadable", `unreadable ${sniffed} header`)
         const format = formatOf(sniffed, header.value)
         if (format === undefined) return rejected("unreadable", `bytes say ${sniffed}, decoder says ${header.value.format}`)

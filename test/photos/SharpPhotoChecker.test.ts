@@ -1,0 +1,185 @@
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "@effect/vitest"
+import { ConfigProvider, Effect, Layer } from "effect"
+import sharp, { type Sharp } from "sharp"
+import {
+  PhotoChecker,
+  hammingDistance,
+  type PhotoCheckOutcome,
+  type PhotoToCheck
+} from "../../application/ports/PhotoChecker.js"
+import { PhotoCheckConfig } from "../../adapters/sharp/PhotoCheckConfig.js"
+import { SharpPhotoCheckerLive, normalizedLongSide, sharpPhotoCheckerLayer } from "../../adapters/sharp/SharpPhotoChecker.js"
+import { isSrgbProfile } from "../../adapters/sharp/icc.js"
+import { decompressionBomb } from "../../runtimes/harness/contracts/PhotoCheckerContract.js"
+
+const root = join(import.meta.dirname, "../..")
+const fixture = (name: string) => readFileSync(join(root, "test/fixtures/photos", name))
+/** Real public-domain photographs of people (assets/examples/SOURCES.md). */
+const realPhotos = ["astronaut.jpg", "cameraman.jpg", "grace_hopper.jpg"] as const
+
+const defaults = Effect.runSync(PhotoCheckConfig.pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map()))))
+const checker = sharpPhotoCheckerLayer(defaults)
+
+const check = (photo: PhotoToCheck) => Effect.flatMap(PhotoChecker, (c) => c.check(photo))
+const reasonOf = (outcome: PhotoCheckOutcome) => (outcome._tag === "Rejected" ? outcome.reason : "accepted")
+const accepted = (outcome: PhotoCheckOutcome) => {
+  if (outcome._tag !== "Accepted") throw new Error(`expected Accepted, got ${outcome.reason} (${outcome.detail})`)
+  return outcome
+}
+const jpeg = (image: Sharp, quality = 90) => Effect.promise(() => image.jpeg({ quality }).toBuffer())
+
+describe("sharp PhotoChecker on real photographs", () => {
+  it.layer(checker)((it) => {
+    for (const name of realPhotos) {
+      it.effect(`${name}: accepted as it is, and each degradation flips exactly its own verdict`, () =>
+        Effect.gen(function* () {
+          const original = fixture(name)
+          const base = accepted(yield* check({ bytes: original, earlierHashes: [] }))
+          const { width, height } = yield* Effect.promise(() => sharp(original).metadata())
+          expect([base.width, base.height]).toEqual([width, height])
+
+          const others = yield* Effect.forEach(
+            realPhotos.filter((other) => other !== name),
+            (other) => check({ bytes: fixture(other), earlierHashes: [] }).pipe(Effect.map((o) => accepted(o).hash))
+          )
+          const variant = (image: Sharp, earlierHashes = others) =>
+            jpeg(image).pipe(Effect.flatMap((bytes) => check({ bytes, earlierHashes })), Effect.map(reasonOf))
+
+          expect(yield* variant(sharp(original).blur(2))).toBe("blurry")
+          expect(yield* variant(sharp(original).linear(0.3, 0))).toBe("too_dark")
+          expect(yield* variant(sharp(original).linear(0.2, 204))).toBe("washed_out")
+          expect(yield* variant(sharp(original).resize({ height: Math.min(width!, height!) - 1 }))).toBe("too_small")
+          expect(yield* variant(sharp(original), [...others, base.hash])).toBe("duplicate")
+          // Controls: a slight blur, a brighter or darker exposure and a re-encode are still fine.
+          expect(yield* variant(sharp(original).blur(0.5))).toBe("accepted")
+          expect(yield* variant(sharp(original).linear(1.25, 0))).toBe("accepted")
+          expect(yield* variant(sharp(original).linear(0.7, 0))).toBe("accepted")
+          expect(yield* variant(sharp(original), others)).toBe("accepted")
+        }))
+    }
+
+    it.effect("the guideline examples: good ones pass, bad ones fail for the reason they show", () =>
+      Effect.gen(function* () {
+        const manifest: { examples: ReadonlyArray<{ file: string; good: boolean; reason: string | null }> } = JSON.parse(
+          readFileSync(join(root, "assets/examples/examples.json"), "utf8")
+        )
+        const locallyChecked = new Set(["blurry", "too_dark", "washed_out", "too_small"])
+        for (const example of manifest.examples) {
+          const outcome = yield* check({ bytes: readFileSync(join(root, "assets/examples", example.file)), earlierHashes: [] })
+          const expected = example.good || !locallyChecked.has(example.reason ?? "") ? "accepted" : example.reason
+          expect([example.file, reasonOf(outcome)]).toEqual([example.file, expected])
+        }
+      }))
+
+    it.effect("applies the EXIF orientation and strips all metadata, GPS included", () =>
+      Effect.gen(function* () {
+        const tagged = yield* Effect.promise(() =>
+          sharp(fixture("grace_hopper.jpg"))
+            .resize(700, 820)
+            .withExif({
+              IFD0: { Make: "PhoneCo", Model: "Selfie 9" },
+              IFD3: { GPSLatitudeRef: "N", GPSLatitude: "32/1 4/1 53/1", GPSLongitudeRef: "E", GPSLongitude: "34/1 46/1 0/1" }
+            })
+            .withMetadata({ orientation: 6 })
+            .jpeg()
+            .toBuffer()
+        )
+        const before = yield* Effect.promise(() => sharp(tagged).metadata())
+        expect(before.orientation).toBe(6)
+        const gpsPointer = (exif: Buffer) => exif.includes(Buffer.from([0x25, 0x88])) || exif.includes(Buffer.from([0x88, 0x25]))
+        expect(gpsPointer(before.exif!)).toBe(true)
+
+        const outcome = accepted(yield* check({ bytes: tagged, earlierHashes: [] }))
+        expect([outcome.width, outcome.height]).toEqual([820, 700])
+        const after = yield* Effect.promise(() => sharp(outcome.jpeg).metadata())
+        expect(after.exif).toBeUndefined()
+        expect(after.xmp).toBeUndefined()
+        expect(after.iptc).toBeUndefined()
+        expect(after.icc).toBeUndefined()
+        expect(after.orientation).toBeUndefined()
+        expect(Buffer.from(outcome.jpeg).includes("PhoneCo")).toBe(false)
+        // The pixels are turned, not just relabelled: the same picture as sharp's own auto-orient.
+        const expected = yield* jpeg(sharp(tagged).autoOrient())
+        const reference = accepted(yield* check({ bytes: expected, earlierHashes: [] }))
+        expect(hammingDistance(outcome.hash, reference.hash)).toBeLessThanOrEqual(2)
+      }))
+
+    it.effect("normalizes large photos to a long side within 2048 px, with shrink-on-load where it fits", () =>
+      Effect.gen(function* () {
+        const big = (width: number, height: number) =>
+          sharp(fixture("astronaut.jpg")).resize(width, height, { fit: "fill" }).sharpen({ sigma: 2 })
+        const phone = accepted(yield* check({ bytes: yield* jpeg(big(4032, 3024)), earlierHashes: [] }))
+        expect([phone.width, phone.height]).toEqual([2016, 1512])
+        const medium = accepted(yield* check({ bytes: yield* jpeg(big(3000, 2000)), earlierHashes: [] }))
+        expect([medium.width, medium.height]).toEqual([2048, 1365])
+        const png = yield* Effect.promise(() => big(2400, 3000).png({ compressionLevel: 1 }).toBuffer())
+        const fromPng = accepted(yield* check({ bytes: png, earlierHashes: [] }))
+        expect([fromPng.width, fromPng.height, fromPng.format]).toEqual([1638, 2048, "png"])
+      }))
+
+    it.effect("reads WebP and AVIF, flattens transparency, and answers JPEG", () =>
+      Effect.gen(function* () {
+        const source = sharp(fixture("astronaut.jpg"))
+        const webp = yield* Effect.promise(() => source.clone().webp({ quality: 90 }).toBuffer())
+        const avif = yield* Effect.promise(() => source.clone().avif({ quality: 70 }).toBuffer())
+        const transparent = yield* Effect.promise(() => source.clone().ensureAlpha(0.5).png().toBuffer())
+        for (const [bytes, format] of [[webp, "webp"], [avif, "avif"], [transparent, "png"]] as const) {
+          const outcome = accepted(yield* check({ bytes, earlierHashes: [], declaredMimeType: "image/jpeg" }))
+          expect(outcome.format).toBe(format)
+          const meta = yield* Effect.promise(() => sharp(outcome.jpeg).metadata())
+          expect([meta.format, meta.hasAlpha]).toEqual(["jpeg", false])
+        }
+      }))
+
+    it.effect("a bomb is refused from its header; a truncated JPEG is unreadable", () =>
+      Effect.gen(function* () {
+        const bomb = yield* check({ bytes: decompressionBomb(), earlierHashes: [] })
+        expect(bomb).toMatchObject({ _tag: "Rejected", reason: "unreadable", format: "png" })
+        expect(bomb._tag === "Rejected" && bomb.detail).toContain("50000x50000 exceeds")
+        const whole = yield* jpeg(sharp(fixture("astronaut.jpg")).resize(900, 900))
+        const truncated = whole.subarray(0, Math.floor(whole.length / 2))
+        expect(reasonOf(yield* check({ bytes: truncated, earlierHashes: [] }))).toBe("unreadable")
+      }))
+  })
+})
+
+describe("sharp PhotoChecker settings", () => {
+  it.effect("thresholds come from the environment, with the documented defaults", () =>
+    Effect.gen(function* () {
+      expect(defaults).toMatchObject({ minShortSide: 512, maxLongSide: 2048, maxInputPixels: 100_000_000 })
+      const strict = ConfigProvider.fromMap(new Map([["PHOTO_MIN_SHORT_SIDE", "600"]]))
+      const outcome = yield* check({ bytes: fixture("astronaut.jpg"), earlierHashes: [] }).pipe(
+        Effect.provide(SharpPhotoCheckerLive),
+        Effect.withConfigProvider(strict)
+      )
+      expect(reasonOf(outcome)).toBe("too_small")
+      const broken = ConfigProvider.fromMap(new Map([["PHOTO_MAX_LONG_SIDE", "huge"]]))
+      const failure = yield* Layer.build(SharpPhotoCheckerLive).pipe(
+        Effect.scoped,
+        Effect.withConfigProvider(broken),
+        Effect.flip
+      )
+      expect(String(failure)).toContain("PHOTO_MAX_LONG_SIDE")
+    }))
+
+  it("shrink-on-load picks a power-of-two reduction only when it keeps most of the size", () => {
+    expect(normalizedLongSide(4032, "jpeg", 2048)).toBe(2016)
+    expect(normalizedLongSide(8064, "jpeg", 2048)).toBe(2016)
+    expect(normalizedLongSide(3000, "jpeg", 2048)).toBe(2048)
+    expect(normalizedLongSide(4032, "png", 2048)).toBe(2048)
+    expect(normalizedLongSide(1600, "jpeg", 2048)).toBe(1600)
+  })
+
+  it.effect("skips the colour transform only for sRGB profiles", () =>
+    Effect.gen(function* () {
+      const profileOf = (profile: string) =>
+        Effect.promise(() =>
+          sharp(fixture("astronaut.jpg")).withIccProfile(profile).jpeg().toBuffer().then((b) => sharp(b).metadata())
+        ).pipe(Effect.map((meta) => meta.icc))
+      expect(isSrgbProfile(yield* profileOf("srgb"))).toBe(true)
+      expect(isSrgbProfile(yield* profileOf("p3"))).toBe(false)
+      expect(isSrgbProfile(undefined)).toBe(false)
+    }))
+})
