@@ -186,7 +186,13 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
       )
 
     const withRetries = <A, E extends { readonly _tag: string; readonly code?: number }>(effect: Effect.Effect<A, E>) =>
-      Effect.retry(effect, { schedule: retrySchedule, while: isTransient })
+      effect.pipe(
+        // Logged without the recipient: a phone number never goes into logs.
+        Effect.tapError((error) =>
+          isTransient(error) ? Effect.logWarning("WhatsApp call will be retried", { error: error._tag, code: error.code }) : Effect.void
+        ),
+        Effect.retry({ schedule: retrySchedule, while: isTransient })
+      )
 
     const messagesUrl = `/${settings.numberId}/messages`
 
@@ -198,7 +204,9 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
           Effect.zipRight(numberLimiter(call(graph, HttpClientRequest.post(messagesUrl).pipe(HttpClientRequest.bodyUnsafeJson(body)), SendMessageResponse)))
         )
         const response = yield* withRetries(attempt).pipe(
-          Effect.tapErrorTag("PairRateLimited", () => pacer.penalize(key)),
+          Effect.tapErrorTag("PairRateLimited", () =>
+            Effect.zipRight(pacer.penalize(key), Effect.logWarning("WhatsApp pair rate limit: backing off this recipient"))
+          ),
           Effect.retry({ times: settings.pairRetryAttempts, while: (error) => error._tag === "PairRateLimited" })
         )
         yield* pacer.forgive(key)
