@@ -204,6 +204,31 @@ describe("Astria HTTP adapter against the fake", () => {
     )
   )
 
+  it.live("without the account's idempotency a blind second POST pays twice; with it, it does not", () =>
+    Effect.gen(function* () {
+      const post = (fake: { baseUrl: string; apiKey: string }, title: string) =>
+        Effect.promise(() =>
+          fetch(`${fake.baseUrl}/p/260/tunes`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${fake.apiKey}`, "content-type": "application/json" },
+            body: JSON.stringify({ tune: { title, name: "man", image_urls: ["https://example.test/a"] } })
+          }).then((r) => r.arrayBuffer())
+        )
+      const count = (idempotentTitles: boolean) =>
+        withAstria(
+          Effect.gen(function* () {
+            const fake = yield* FakeAstria
+            yield* post(fake, "same-title")
+            yield* post(fake, "same-title")
+            return (yield* fake.control.tunes).length
+          }),
+          { fake: { idempotentTitles } }
+        )
+      expect(yield* count(false)).toBe(2)
+      expect(yield* count(true)).toBe(1)
+    })
+  )
+
   it.live("outside test mode no branch is sent", () =>
     withAstria(
       Effect.gen(function* () {

@@ -34,6 +34,11 @@ export interface FakeAstriaOptions {
    * images appear `renderMs` later. Without it, the control handle moves them.
    */
   readonly clock?: { readonly trainingMs: number; readonly renderMs: number }
+  /**
+   * Astria's opt-in account setting: a create with an existing title returns that tune. Off by
+   * default, as on a fresh account, so that our own lookup-before-retry is what is tested.
+   */
+  readonly idempotentTitles?: boolean
 }
 
 export type FakeAstriaFaultStatus = 422 | 429 | 500 | 504
@@ -430,6 +435,8 @@ const start = async (options: FakeAstriaOptions): Promise<FakeAstriaHandle & { r
     const params = decoded.right.tune
     const invalid = validationFailure(params, pack)
     if (invalid !== undefined) return invalid
+    const existing = Array.from(tunes.values()).find((t) => !t.deleted && t.json.title === params.title)
+    if (options.idempotentTitles && existing !== undefined) return json(200, existing.json)
     const id = nextTuneId++
     const created = new Date()
     const origImages: Array<string> = [...(params.image_urls ?? [])]
