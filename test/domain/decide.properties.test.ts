@@ -179,16 +179,19 @@ const nextStatuses: Record<OrderStatus, ReadonlyArray<OrderStatus>> = {
 }
 
 const isConversation = Schema.is(Conversation)
+const toJson = Schema.encodeSync(Conversation)
+const fromJson = Schema.decodeUnknownSync(Conversation)
 
 const enoughSaid = (commands: ReadonlyArray<Command>) =>
   sentTexts(commands).filter((line) => line === english.enoughPhotos || line === hebrew.enoughPhotos).length
 
 describe("the decider, over any sequence of inputs", () => {
-  it("never throws, and keeps a valid conversation in one of the four stages", () => {
+  it("never throws, and keeps a valid conversation in one of the four stages, storable as JSON", () => {
     fc.assert(
       fc.property(sequenceArb, ([steps, saved]) => {
         for (const { after } of play(steps, saved)) {
           expect(isConversation(after)).toBe(true)
+          expect(fromJson(JSON.parse(JSON.stringify(toJson(after))))).toEqual(after)
           expect(["New", "PicturesLoaded", "TuneReady", "WritingFeedback"]).toContain(after.stage)
           expect(after.acceptedPhotos).toBeGreaterThanOrEqual(0)
         }

@@ -210,6 +210,18 @@ describe("unhappy paths", () => {
     expect(ofTag(late.commands, "NotifySupport")).toEqual([expect.objectContaining({ reason: "CancelledOrderPaid" })])
   })
 
+  it("a cancelled order does not earn the returning price", () => {
+    const ordered = run([listRow("done"), listRow("tier:Lite"), listRow("pack:101"), button("agree")], picturesLoaded())
+    const again = run(
+      [listRow("reset"), ...Array.from({ length: threshold }, (_, i) => accepted(i + 50, "man")), listRow("done"), listRow("tier:Lite"), listRow("pack:101")],
+      ordered.conversation,
+      contextWith({ newOrderId: "order-2" })
+    )
+    expect(ofTag(again.commands, "CreateOrder")).toEqual([
+      expect.objectContaining({ quote: expect.objectContaining({ amount: 1990, discountPercent: 0 }) })
+    ])
+  })
+
   it("photos a paid order still trains from are kept until its images arrive", () => {
     const paid = run(
       [
