@@ -175,14 +175,15 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
       schema: Schema.Schema<A, I>
     ): Effect.Effect<A, GraphFailure> =>
       client.execute(request).pipe(
-        Effect.timeoutFail({
-          duration: settings.requestTimeout,
-          onTimeout: () => new MessengerUnavailable({ message: "WhatsApp did not answer in time" })
-        }),
         Effect.catchTag("RequestError", "ResponseError", (error) =>
           Effect.fail(new MessengerUnavailable({ message: error.message }))
         ),
-        Effect.flatMap((response) => readResponse(schema, response))
+        Effect.flatMap((response) => readResponse(schema, response)),
+        // The body is read within the same limit: a stalled answer is an outage too.
+        Effect.timeoutFail({
+          duration: settings.requestTimeout,
+          onTimeout: () => new MessengerUnavailable({ message: "WhatsApp did not answer in time" })
+        })
       )
 
     const withRetries = <A, E extends { readonly _tag: string; readonly code?: number }>(effect: Effect.Effect<A, E>) =>

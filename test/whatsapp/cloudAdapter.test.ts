@@ -1,7 +1,7 @@
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Duration, Effect, Fiber, Layer, Redacted, Schedule, Stream, TestClock } from "effect"
-import { layerWithSettings, mediaUserAgent, type WhatsAppCloudSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import { ConfigProvider, Context, Duration, Effect, Fiber, Layer, Redacted, Schedule, Stream, TestClock } from "effect"
+import { layerWithSettings, mediaUserAgent, WhatsAppCloudLive, type WhatsAppCloudSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { MediaSource } from "../../application/ports/MediaSource.js"
 import { Messenger } from "../../application/ports/Messenger.js"
 import { normalizeWebhook, statusAdvances, type InboundEvent } from "../../contracts/whatsapp/InboundEvent.js"
@@ -66,6 +66,28 @@ describe("WhatsApp Cloud adapter against the fake Graph API", () => {
       // A bucket of 10 refilled at 10/s: no second sees more than its 10 plus 10 refilled.
       expect(busiestWindow(attempts, 1000)).toBeLessThanOrEqual(21)
     }), 20_000)
+
+  it.scopedLive("reads its settings from Config, and names a missing one", () =>
+    Effect.gen(function* () {
+      const fake = yield* makeFakeGraphApi({ customerServiceWindow: "off" })
+      const settings = new Map([
+        ["WHATSAPP_API_URL", fake.baseUrl],
+        ["WHATSAPP_NUMBER_ID", fake.phoneNumberId],
+        ["WHATSAPP_API_KEY", fake.accessToken]
+      ])
+      const build = (values: Map<string, string>) =>
+        Layer.build(WhatsAppCloudLive.pipe(Layer.provide(FetchHttpClient.layer))).pipe(
+          Effect.withConfigProvider(ConfigProvider.fromMap(values))
+        )
+      const context = yield* build(settings)
+      const person = freshPerson()
+      yield* Context.get(context, Messenger).send(person, text("configured"))
+      expect(yield* fake.received(person)).toHaveLength(1)
+      const missing = new Map(settings)
+      missing.delete("WHATSAPP_NUMBER_ID")
+      const error = yield* Effect.flip(build(missing))
+      expect(String(error)).toContain("WHATSAPP_NUMBER_ID")
+    }))
 
   it.scopedLive("190 and 100 fail at once, without retries", () =>
     Effect.gen(function* () {
