@@ -14,7 +14,7 @@ import { AstriaHttpConfig } from "../../adapters/astria/AstriaConfig.js"
 import { callbackUrl, decodeCallback } from "../../adapters/astria/Callbacks.js"
 import { generateCallbackToken, hashCallbackToken, verifyCallbackToken } from "../../adapters/astria/CallbackToken.js"
 import { toInspection, toPackDetail } from "../../adapters/astria/Mapping.js"
-import { matchPacksToTiers } from "../../adapters/astria/Packs.js"
+import { matchPacksToTiers } from "../../application/catalogue/matchPacksToTiers.js"
 import { isOverdue } from "../../adapters/astria/Reconcile.js"
 
 vi.mock("node:crypto", async (importOriginal) => {
