@@ -1,0 +1,84 @@
+import { Effect, Layer, Option } from "effect"
+import { OrderRecord, Orders } from "../../application/ports/Orders.js"
+import type { OrderStatus } from "../../application/ports/Orders.js"
+import { byText, byTime, InMemoryDatabase, sorted } from "./InMemoryDatabase.js"
+import type { Tables } from "./InMemoryDatabase.js"
+
+/** Moves the order on when its status is one of `from`; true when it did. */
+const transition = (
+  t: Tables,
+  id: string,
+  from: ReadonlyArray<OrderStatus>,
+  change: Partial<ConstructorParameters<typeof OrderRecord>[0]>
+) => {
+  const order = t.orders.get(id)
+  if (!order || !from.includes(order.status)) return false
+  t.orders.set(id, new OrderRecord({ ...order, ...change }))
+  return true
+}
+
+/** Without an ETA from Astria, the grace runs from the payment. */
+const expectedAt = (o: OrderRecord) =>
+  Option.getOrElse(Option.orElse(o.eta, () => o.paidAt), () => o.createdAt)
+
+export const InMemoryOrders = Layer.effect(
+  Orders,
+  Effect.map(InMemoryDatabase, (db) =>
+    Orders.of({
+      create: (order) =>
+        db.run((t) => {
+          if (t.orders.has(order.id)) throw new Error(`Orders: duplicate order id ${order.id}`)
+          t.orders.set(order.id, order)
+        }),
+      get: (id) => db.run((t) => Option.fromNullable(t.orders.get(id))),
+      listForUser: (userId) =>
+        db.run((t) =>
+          sorted(
+            [...t.orders.values()].filter((o) => o.userId === userId),
+            (a, b) => byTime(a.createdAt, b.createdAt) || byText(a.id, b.id)
+          )
+        ),
+      markPaid: (id, at) => db.run((t) => transition(t, id, ["awaiting_payment"], { status: "paid", paidAt: Option.some(at) })),
+      markPaymentMismatch: (id) =>
+        db.run((t) => void transition(t, id, ["awaiting_payment"], { status: "payment_mismatch" })),
+      // Repeating it (a retried tune creation) only refreshes the tune's details.
+      startTraining: (id, tuneId, eta, callbackTokenHash) =>
+        db.run(
+          (t) =>
+            void transition(t, id, ["paid", "training"], {
+              status: "training",
+              tuneId: Option.some(tuneId),
+              eta,
+              callbackTokenHash: Option.some(callbackTokenHash)
+            })
+        ),
+      markDelivered: (id, at) =>
+        db.run((t) => transition(t, id, ["paid", "training"], { status: "delivered", deliveredAt: Option.some(at) })),
+      overdue: (now, graceMillis) =>
+        db.run((t) =>
+          sorted(
+            [...t.orders.values()].filter(
+              (o) => o.status === "training" && expectedAt(o).getTime() + graceMillis < now.getTime()
+            ),
+            (a, b) => byTime(expectedAt(a), expectedAt(b)) || byText(a.id, b.id)
+          )
+        ),
+      paidWithoutTune: db.run((t) =>
+        sorted(
+          [...t.orders.values()].filter((o) => o.status === "paid" && Option.isNone(o.tuneId)),
+          (a, b) => byTime(Option.getOrElse(a.paidAt, () => a.createdAt), Option.getOrElse(b.paidAt, () => b.createdAt)) || byText(a.id, b.id)
+        )
+      ),
+      list: ({ limit, offset }) =>
+        db.run((t) =>
+          sorted(t.orders.values(), (a, b) => byTime(b.createdAt, a.createdAt) || byText(a.id, b.id)).slice(offset, offset + limit)
+        ),
+      deleteForUser: (userId) =>
+        db.run((t) => {
+          const theirs = [...t.orders.values()].filter((o) => o.userId === userId)
+          theirs.forEach((o) => t.orders.delete(o.id))
+          return theirs.length
+        })
+    })
+  )
+)

@@ -1,0 +1,70 @@
+import { Duration, Effect, Layer } from "effect"
+import { Outbox, OutboxEvent } from "../../application/ports/Outbox.js"
+import { byTime, InMemoryDatabase, sorted } from "./InMemoryDatabase.js"
+import type { OutboxRow } from "./InMemoryDatabase.js"
+
+const inCreationOrder = (a: OutboxRow, b: OutboxRow) => byTime(a.event.createdAt, b.event.createdAt) || a.seq - b.seq
+
+export const InMemoryOutbox = Layer.effect(
+  Outbox,
+  Effect.map(InMemoryDatabase, (db) =>
+    Outbox.of({
+      add: (events) =>
+        db.run((t) => {
+          for (const event of events) {
+            if (t.outbox.has(event.id)) throw new Error(`Outbox: duplicate event id ${event.id}`)
+            t.sequence += 1
+            t.outbox.set(event.id, {
+              event: new OutboxEvent({ ...event, attempts: 0 }),
+              seq: t.sequence,
+              nextAttemptAt: event.createdAt,
+              publishedAt: undefined,
+              lastError: undefined
+            })
+          }
+        }),
+      claim: (limit, now, lease) =>
+        db.run((t) => {
+          const until = new Date(now.getTime() + Duration.toMillis(lease))
+          const due = sorted(
+            [...t.outbox.values()].filter((row) => row.publishedAt === undefined && row.nextAttemptAt <= now),
+            inCreationOrder
+          ).slice(0, limit)
+          return due.map((row) => {
+            const event = new OutboxEvent({ ...row.event, attempts: row.event.attempts + 1 })
+            t.outbox.set(event.id, { ...row, event, nextAttemptAt: until })
+            return event
+          })
+        }),
+      markPublished: (ids, now) =>
+        db.run((t) => {
+          for (const id of ids) {
+            const row = t.outbox.get(id)
+            if (row && row.publishedAt === undefined) t.outbox.set(id, { ...row, publishedAt: now })
+          }
+        }),
+      retryAt: (ids, at, reason) =>
+        db.run((t) => {
+          for (const id of ids) {
+            const row = t.outbox.get(id)
+            if (row && row.publishedAt === undefined) t.outbox.set(id, { ...row, nextAttemptAt: at, lastError: reason })
+          }
+        }),
+      stats: db.run((t) => {
+        const rows = [...t.outbox.values()]
+        const pending = sorted(rows.filter((row) => row.publishedAt === undefined), inCreationOrder)
+        return {
+          pending: pending.length,
+          published: rows.length - pending.length,
+          oldestPendingAt: pending[0]?.event.createdAt
+        }
+      }),
+      deletePublishedBefore: (cutoff) =>
+        db.run((t) => {
+          const old = [...t.outbox.values()].filter((row) => row.publishedAt !== undefined && row.publishedAt < cutoff)
+          old.forEach((row) => t.outbox.delete(row.event.id))
+          return old.length
+        })
+    })
+  )
+)
