@@ -4,9 +4,8 @@ import { ratingMessage, textMessage } from "../catalogue/messages.js"
 import type { OrderId, TuneId } from "../ids.js"
 import { OutgoingMessage } from "../messages/OutgoingMessage.js"
 import type { MediaRef } from "../messages/OutgoingMessage.js"
-import { formatMoney } from "../pricing/Money.js"
 import type { MinorUnits } from "../pricing/Money.js"
-import { checkPayment, quotedMoney } from "../pricing/Quote.js"
+import { checkPayment } from "../pricing/Quote.js"
 import { Command } from "./Command.js"
 import type { Conversation, Order, OrderStatus } from "./Conversation.js"
 import type { DecisionContext } from "./DecisionContext.js"
@@ -40,53 +39,63 @@ const forOrderIn = (
     onSome: (order) => (expected.includes(order.status) ? next(order) : decision(conversation))
   })
 
-export const paymentConfirmed = (
-  conversation: Conversation,
-  orderId: OrderId,
-  paid: { readonly amount: MinorUnits; readonly currency: string }
-): Decision => {
-  const p = phrasesFor(conversation.language)
-  const paidText = `${paid.amount} ${paid.currency} (minor units)`
-  const known = findOrder(conversation, orderId)
-  if (Option.isNone(known)) {
-    // Money for an order we do not know (erased meanwhile, or forged): a person must look.
-    return decision(conversation, [
-      Command.NotifySupport({ reason: "UnknownOrderPaid", detail: `order ${orderId}: ${paidText}` })
-    ])
-  }
-  if (known.value.status === "Cancelled") {
-    return decision(conversation, [
-      ...send(textMessage(p.cancelledOrderPaid)),
-      Command.NotifySupport({ reason: "CancelledOrderPaid", detail: `order ${orderId}: ${paidText}` })
-    ])
-  }
-  return forOrderIn(conversation, orderId, ["AwaitingPayment"], (order) => {
-    const check = checkPayment(order.quote, paid)
-    const expected = formatMoney(quotedMoney(order.quote))
-    if (check._tag === "Underpaid" || check._tag === "WrongCurrency") {
-      return decision(conversation, [
-        ...send(textMessage(p.paymentMismatch)),
-        Command.NotifySupport({
-          reason: "PaymentMismatch",
-          detail: `order ${orderId}: paid ${paidText}, quoted ${expected}`
-        })
-      ])
-    }
-    return decision(updateOrder(conversation, { ...order, status: "Paid" }), [
-      ...send(textMessage(p.paymentReceived)),
-      Command.CreateTune({
-        orderId,
-        packId: order.packId,
-        personClass: order.personClass,
-        characteristics: order.characteristics,
-        source: order.source
-      }),
-      ...(check._tag === "Overpaid"
-        ? [Command.NotifySupport({ reason: "Overpaid", detail: `order ${orderId}: paid ${paidText}, quoted ${expected}` })]
-        : [])
-    ])
-  })
+interface Payment {
+  readonly amount: MinorUnits
+  readonly currency: string
 }
+
+/** A paid order starts its training; an overpayment also asks support to refund the difference. */
+const settle = (conversation: Conversation, order: Order, paid: Payment): Decision => {
+  const p = phrasesFor(conversation.language)
+  const check = checkPayment(order.quote, paid)
+  const detail = `order ${order.id}: paid ${paid.amount} ${paid.currency}, quoted ${order.quote.amount} ${order.quote.currency} (minor units)`
+  if (check._tag === "Underpaid" || check._tag === "WrongCurrency") {
+    return decision(conversation, [
+      ...send(textMessage(p.paymentMismatch)),
+      Command.NotifySupport({ reason: "PaymentMismatch", detail })
+    ])
+  }
+  return decision(updateOrder(conversation, { ...order, status: "Paid" }), [
+    ...send(textMessage(p.paymentReceived)),
+    Command.CreateTune({
+      orderId: order.id,
+      packId: order.packId,
+      personClass: order.personClass,
+      characteristics: order.characteristics,
+      source: order.source
+    }),
+    ...(check._tag === "Overpaid" ? [Command.NotifySupport({ reason: "Overpaid", detail })] : [])
+  ])
+}
+
+export const paymentConfirmed = (conversation: Conversation, orderId: OrderId, paid: Payment): Decision =>
+  Option.match(findOrder(conversation, orderId), {
+    // Money for an order we do not know (erased meanwhile, or forged): a person must look.
+    onNone: () =>
+      decision(conversation, [
+        Command.NotifySupport({
+          reason: "UnknownOrderPaid",
+          detail: `order ${orderId}: paid ${paid.amount} ${paid.currency} (minor units)`
+        })
+      ]),
+    onSome: (order) => {
+      switch (order.status) {
+        case "AwaitingPayment":
+          return settle(conversation, order, paid)
+        case "Cancelled":
+          return decision(conversation, [
+            ...send(textMessage(phrasesFor(conversation.language).cancelledOrderPaid)),
+            Command.NotifySupport({
+              reason: "CancelledOrderPaid",
+              detail: `order ${orderId}: paid ${paid.amount} ${paid.currency} (minor units)`
+            })
+          ])
+        default:
+          // Already paid: a duplicated payment report, which must not start a second training.
+          return decision(conversation)
+      }
+    }
+  })
 
 export const paymentFailed = (conversation: Conversation, orderId: OrderId): Decision =>
   forOrderIn(conversation, orderId, ["AwaitingPayment"], () =>
