@@ -1,6 +1,7 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { AstriaCallbackApi } from "./AstriaCallbackApi.js"
 import { HealthApi } from "./HealthApi.js"
+import { PaymentWebhookApi } from "./PaymentWebhookApi.js"
 import { WhatsAppWebhookApi } from "./WhatsAppWebhookApi.js"
 
 /** Every endpoint the bot serves; the OpenAPI document at /docs comes from this definition. */
@@ -8,5 +9,6 @@ export class BotApi extends HttpApi.make("whatsapp-astria-bot")
   .add(HealthApi)
   .add(WhatsAppWebhookApi)
   .add(AstriaCallbackApi)
+  .add(PaymentWebhookApi)
   .annotate(OpenApi.Title, "WhatsApp Astria bot")
 {}

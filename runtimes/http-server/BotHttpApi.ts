@@ -1,13 +1,14 @@
 import { HttpApiBuilder, HttpApiSwagger, HttpMiddleware, HttpServer } from "@effect/platform"
 import { Layer } from "effect"
 import { AstriaCallbackHandlers } from "../../adapters/http-api/AstriaCallbackHandlers.js"
+import { PaymentWebhookGroup } from "../../adapters/http-api/PaymentWebhookGroup.js"
 import { HealthHandlers } from "../../adapters/http-api/HealthHandlers.js"
 import { WhatsAppWebhookHandlers } from "../../adapters/http-api/WhatsAppWebhookHandlers.js"
 import { BotApi } from "../../contracts/http/BotApi.js"
 
 /** Our endpoints, their handlers, and the OpenAPI document at /docs (JSON at /docs/openapi.json). */
 export const BotHttpApiLive = HttpApiBuilder.api(BotApi).pipe(
-  Layer.provide([HealthHandlers, WhatsAppWebhookHandlers, AstriaCallbackHandlers])
+  Layer.provide([HealthHandlers, WhatsAppWebhookHandlers, AstriaCallbackHandlers, PaymentWebhookGroup])
 )
 
 /** Serves the API on whatever HttpServer is provided (Node's in the standalone runtime). */

@@ -10,6 +10,7 @@ import {
   validationMessages
 } from "../../contracts/astria/index.js"
 import { OrderId } from "../../domain/ids.js"
+import { AstriaNotFound, AstriaValidationError } from "../../application/ports/Astria.js"
 import { AstriaHttpConfig } from "../../adapters/astria/AstriaConfig.js"
 import { callbackUrl, decodeCallback } from "../../adapters/astria/Callbacks.js"
 import { generateCallbackToken, hashCallbackToken, verifyCallbackToken } from "../../adapters/astria/CallbackToken.js"
@@ -234,6 +235,15 @@ describe("matchPacksToTiers", () => {
 
   it("gives an empty tier when nothing matches", () => {
     expect(matchPacksToTiers([], { lite: ["a"] })).toEqual({ byTier: { lite: [] }, missing: [{ tier: "lite", slug: "a" }] })
+  })
+})
+
+describe("errors", () => {
+  it("say what went wrong in their message", () => {
+    expect(new AstriaValidationError({ raw: "{}", messages: ["images: too few", "name: blank"] }).message).toBe(
+      "Astria refused the request (422): images: too few; name: blank"
+    )
+    expect(new AstriaNotFound({ resource: "tune", id: "42" }).message).toBe("Astria has no tune 42")
   })
 })
 

@@ -1,0 +1,18 @@
+import { Layer } from "effect"
+import { OutboundWakeup, OutboxWakeup } from "../../application/events/Wakeup.js"
+import { Ids } from "../../application/ports/Ids.js"
+import { MessagingSettings } from "../../application/settings/MessagingSettings.js"
+import { PhotoInspectionSettings } from "../../application/settings/PhotoInspectionSettings.js"
+import { SupportSettings } from "../../application/settings/SupportSettings.js"
+import { ConversationSettingsLive } from "./ExamplePhotos.js"
+
+/** What every runtime gives the use cases besides the adapters: ids, wake-ups and settings. */
+export const ApplicationServicesLive = Layer.mergeAll(
+  Ids.random,
+  OutboxWakeup.layer,
+  OutboundWakeup.layer,
+  MessagingSettings.fromConfig,
+  SupportSettings.fromConfig,
+  PhotoInspectionSettings.fromConfig,
+  ConversationSettingsLive
+)

@@ -1,0 +1,19 @@
+import { Effect, Layer, Schedule } from "effect"
+import { CatalogueSettings } from "../../application/catalogue/CatalogueSettings.js"
+import { syncPacks } from "../../application/catalogue/syncPacks.js"
+
+const syncOnce = syncPacks.pipe(
+  Effect.tap((report) => Effect.logInfo("Pack catalogue synced", { packs: report.synced })),
+  Effect.catchAll((error) => Effect.logWarning("Pack catalogue not synced; will try again", { error: String(error) }))
+)
+
+/**
+ * Syncs the pack catalogue at start (so the first customer sees packs), then every six hours in
+ * the background. A failed sync keeps the packs already stored.
+ */
+export const PackCatalogueSyncAtStart = Layer.scopedDiscard(
+  Effect.gen(function* () {
+    yield* syncOnce.pipe(Effect.timeout("30 seconds"), Effect.ignore)
+    yield* Effect.forkScoped(Effect.repeat(Effect.delay(syncOnce, "6 hours"), Schedule.forever))
+  })
+).pipe(Layer.provide(CatalogueSettings.fromConfig))

@@ -1,0 +1,139 @@
+import { Context, Data, Duration, Effect, Layer, Schedule } from "effect"
+import { FakeAstria } from "./fakes/astria/FakeAstria.js"
+import { FakeGraph } from "./fakes/graph-api/layers.js"
+import { FakePaymentProvider } from "./fakes/payments/FakePaymentProvider.js"
+import { seenMessage, type SeenMessage } from "./SeenMessage.js"
+
+/** What the person was waiting for never came; the message lists what did. */
+export class DriverTimeout extends Data.TaggedError("DriverTimeout")<{
+  readonly what: string
+  readonly seen: ReadonlyArray<SeenMessage>
+}> {
+  override get message(): string {
+    const lines = this.seen.map((m) => `  [${m.kind}] ${m.text.slice(0, 80).replace(/\n/g, " ")}`)
+    return `Timed out waiting for ${this.what}. The person saw:\n${lines.join("\n")}`
+  }
+}
+
+/** One simulated person on WhatsApp. */
+export interface DriverUser {
+  readonly who: { readonly waId?: string; readonly userId?: string }
+  readonly says: (text: string) => Effect.Effect<string>
+  readonly sendsPhoto: (bytes: Uint8Array, options?: { readonly mimeType?: string; readonly asDocument?: boolean }) => Effect.Effect<string>
+  /** Taps a reply button (by id or title) of the newest message that has it. */
+  readonly taps: (button: string) => Effect.Effect<string>
+  /** Picks a list row (by id or title) of the newest list that has it. */
+  readonly picks: (row: string) => Effect.Effect<string>
+  /** Sends something the bot cannot use (a voice note). */
+  readonly sendsVoiceNote: Effect.Effect<string>
+  /** Everything received so far, in order. */
+  readonly seen: Effect.Effect<ReadonlyArray<SeenMessage>>
+  /** Waits until what was received satisfies `done` (5 s by default); answers it. */
+  readonly waitUntil: (
+    what: string,
+    done: (seen: ReadonlyArray<SeenMessage>) => boolean,
+    timeoutMillis?: number
+  ) => Effect.Effect<ReadonlyArray<SeenMessage>, DriverTimeout>
+  /** Opens the newest payment link and presses Pay on the fake checkout. */
+  readonly paysLatestLink: Effect.Effect<void, DriverTimeout>
+}
+
+export interface BotDriverService {
+  readonly user: (who: { readonly waId?: string; readonly userId?: string; readonly name?: string }) => Effect.Effect<DriverUser>
+  /** Astria finishes every tune: trained, images rendered, callbacks posted. */
+  readonly astriaCompletesAll: Effect.Effect<void>
+}
+
+/** A driver for tests and embedding teams: people chat with the bot through the fake Graph API. */
+export class BotDriver extends Context.Tag("whatsapp-astria-bot/harness/BotDriver")<BotDriver, BotDriverService>() {
+  static readonly layer = Layer.effect(
+    this,
+    Effect.gen(function* () {
+      const graph = yield* FakeGraph
+      const astria = yield* FakeAstria
+      const payments = yield* FakePaymentProvider
+
+      const user = (identity: { readonly waId?: string; readonly userId?: string; readonly name?: string }) =>
+        Effect.gen(function* () {
+          const fakeUser = yield* graph.addUser(identity)
+          const who = fakeUser.waId === undefined ? { userId: fakeUser.userId } : { waId: fakeUser.waId }
+          const seen = Effect.map(graph.received(who), (messages) => messages.map((m) => seenMessage(m.id, m.body)))
+          const send = (message: Parameters<typeof graph.userSends>[1]) =>
+            graph.userSends(who, message).pipe(
+              Effect.map((result) => result.wamid),
+              Effect.orDie
+            )
+          const newest = <A>(pick: (message: SeenMessage) => A | undefined, what: string) =>
+            Effect.flatMap(seen, (messages) => {
+              for (const message of [...messages].reverse()) {
+                const found = pick(message)
+                if (found !== undefined) return Effect.succeed({ found, message })
+              }
+              return Effect.dieMessage(`No ${what} among what the person received`)
+            })
+          const waitUntil = (what: string, done: (seen: ReadonlyArray<SeenMessage>) => boolean, timeoutMillis = 5000) =>
+            seen.pipe(
+              Effect.filterOrFail(done, () => "not yet"),
+              Effect.retry(Schedule.spaced("20 millis").pipe(Schedule.upTo(Duration.millis(timeoutMillis)))),
+              Effect.catchAll(() => Effect.flatMap(seen, (messages) => new DriverTimeout({ what, seen: messages })))
+            )
+          const driverUser: DriverUser = {
+            who,
+            says: (text) => send({ type: "text", text: { body: text } }),
+            sendsPhoto: (bytes, options = {}) =>
+              Effect.gen(function* () {
+                const mimeType = options.mimeType ?? "image/jpeg"
+                const mediaId = yield* graph.putMedia(bytes, mimeType)
+                return yield* options.asDocument === true
+                  ? send({ type: "document", document: { id: mediaId, mime_type: mimeType, sha256: "", filename: "photo.jpg" } })
+                  : send({ type: "image", image: { id: mediaId, mime_type: mimeType, sha256: "" } })
+              }),
+            taps: (button) =>
+              Effect.flatMap(
+                newest((message) => message.buttons.find((b) => b.id === button || b.title === button), `button "${button}"`),
+                ({ found, message }) =>
+                  send({
+                    type: "interactive",
+                    context: { from: "bot", id: message.id },
+                    interactive: { type: "button_reply", button_reply: { id: found.id, title: found.title } }
+                  })
+              ),
+            picks: (row) =>
+              Effect.flatMap(
+                newest((message) => message.rows.find((r) => r.id === row || r.title === row), `list row "${row}"`),
+                ({ found, message }) =>
+                  send({
+                    type: "interactive",
+                    context: { from: "bot", id: message.id },
+                    interactive: { type: "list_reply", list_reply: { id: found.id, title: found.title } }
+                  })
+              ),
+            sendsVoiceNote: Effect.flatMap(graph.putMedia(new Uint8Array([1, 2, 3]), "audio/ogg"), (mediaId) =>
+              send({ type: "audio", audio: { id: mediaId, mime_type: "audio/ogg", sha256: "", voice: true } })
+            ),
+            seen,
+            waitUntil,
+            paysLatestLink: Effect.gen(function* () {
+              const messages = yield* waitUntil("a payment link", (all) =>
+                all.some((m) => m.kind === "LinkButton" || /https?:\/\/\S+checkout\S*/.test(m.text))
+              )
+              const link = [...messages]
+                .reverse()
+                .map((m) => m.url ?? /https?:\/\/\S+checkout\S*/.exec(m.text)?.[0])
+                .find((url) => url !== undefined)
+              if (link === undefined) return yield* Effect.dieMessage("no payment link")
+              const url = new URL(link)
+              yield* payments.control.pay({
+                orderId: url.searchParams.get("order") ?? "",
+                amountMinor: Math.round(Number(url.searchParams.get("amount") ?? "0") * 100),
+                currency: url.searchParams.get("currency") ?? ""
+              })
+            })
+          }
+          return driverUser
+        })
+
+      return { user, astriaCompletesAll: astria.control.completeAll }
+    })
+  )
+}
