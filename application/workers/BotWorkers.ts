@@ -1,4 +1,5 @@
-import { Context, Effect, Layer } from "effect"
+import type { Context} from "effect";
+import { Effect, Layer } from "effect"
 import { handleConversationEvent, conversationSubscription } from "../conversation/ConversationConsumer.js"
 import { runOutboundSender, type OutboundSenderOptions, defaultOutboundSenderOptions } from "../messaging/OutboundSender.js"
 import { runOutboxRelay, type OutboxRelayOptions, defaultOutboxRelayOptions } from "../outbox/OutboxRelay.js"
