@@ -1,0 +1,176 @@
+import { createHmac } from "node:crypto"
+import { describe, expect, it } from "@effect/vitest"
+import type { HttpServer } from "@effect/platform"
+import { Effect, Logger, LogLevel } from "effect"
+import { ownEventBody, stripeEventBody } from "./support/bodies.js"
+import { secret, seedOrder, seedUser, unique } from "./support/fixtures.js"
+import { emptyState } from "./support/StorageDouble.js"
+import type { StoreState } from "./support/StorageDouble.js"
+import { webhookServer, webhookUrl } from "./support/webhookServer.js"
+
+type Kind = "ours" | "stripe"
+const headerOf: Record<Kind, string> = { ours: "x-signature", stripe: "stripe-signature" }
+
+const sign = (body: string, timestamp: number, withSecret = secret) =>
+  `t=${timestamp},v1=${createHmac("sha256", withSecret).update(`${timestamp}.${body}`).digest("hex")}`
+
+const nowSeconds = () => Math.floor(Date.now() / 1000)
+
+const bodyFor = (kind: Kind, orderId: string, amount = 1290, id = unique(kind === "ours" ? "pay" : "evt")) =>
+  JSON.stringify(kind === "ours" ? ownEventBody({ id, orderId, amount }) : stripeEventBody({ id, orderId, amount }))
+
+const post = (body: string, headers: Record<string, string>) =>
+  Effect.flatMap(webhookUrl, (url) =>
+    Effect.promise(async () => {
+      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body })
+      return { status: response.status, text: await response.text() }
+    })
+  )
+
+/** Runs `test` against a fresh store and a webhook server on a real socket, on the real clock. */
+const withServer = (test: (state: StoreState) => Effect.Effect<void, never, HttpServer.HttpServer>) => {
+  const state = emptyState()
+  return test(state).pipe(Effect.provide(webhookServer(state)), Logger.withMinimumLogLevel(LogLevel.None))
+}
+
+const untouched = (state: StoreState, orderId: string) => {
+  expect(state.payments.size).toBe(0)
+  expect(state.outbox).toHaveLength(0)
+  expect(state.orders.get(orderId)?.status).toBe("awaiting_payment")
+}
+
+describe("POST /payment-received", () => {
+  for (const kind of ["ours", "stripe"] as const) {
+    describe(`${kind === "ours" ? "our signed event (X-Signature)" : "Stripe's checkout.session.completed (Stripe-Signature)"}`, () => {
+      it.live("a valid delivery pays the order: 200 accepted", () =>
+        withServer((state) =>
+          Effect.gen(function* () {
+            const order = seedOrder(state, { userId: seedUser(state) })
+            const body = bodyFor(kind, order.id)
+            const response = yield* post(body, { [headerOf[kind]]: sign(body, nowSeconds()) })
+            expect(response).toEqual({ status: 200, text: JSON.stringify({ outcome: "accepted" }) })
+            expect(state.orders.get(order.id)?.status).toBe("paid")
+            expect(state.outbox).toHaveLength(1)
+          })
+        )
+      )
+
+      it.live("forged (another secret) or missing signatures: 401, nothing changes", () =>
+        withServer((state) =>
+          Effect.gen(function* () {
+            const order = seedOrder(state, { userId: seedUser(state) })
+            const body = bodyFor(kind, order.id)
+            expect((yield* post(body, { [headerOf[kind]]: sign(body, nowSeconds(), "attacker") })).status).toBe(401)
+            expect((yield* post(body, {})).status).toBe(401)
+            expect((yield* post(body, { [headerOf[kind]]: "t=1,v1=nothex" })).status).toBe(401)
+            // A body altered after signing (the amount raised by a man in the middle).
+            const signed = sign(body, nowSeconds())
+            expect((yield* post(body.replace("1290", "99999"), { [headerOf[kind]]: signed })).status).toBe(401)
+            untouched(state, order.id)
+          })
+        )
+      )
+
+      it.live("late deliveries and replays past five minutes: 401, nothing changes", () =>
+        withServer((state) =>
+          Effect.gen(function* () {
+            const order = seedOrder(state, { userId: seedUser(state) })
+            const body = bodyFor(kind, order.id)
+            // A request captured six minutes ago, replayed as it was.
+            const captured = sign(body, nowSeconds() - 360)
+            const replay = yield* post(body, { [headerOf[kind]]: captured })
+            expect(replay.status).toBe(401)
+            expect(replay.text).toContain("OutsideTolerance")
+            // Signed in the future (a skewed or forged clock).
+            expect((yield* post(body, { [headerOf[kind]]: sign(body, nowSeconds() + 400) })).status).toBe(401)
+            untouched(state, order.id)
+          })
+        )
+      )
+
+      it.live("a replay within the tolerance, or a double delivery, answers 200 and takes effect once", () =>
+        withServer((state) =>
+          Effect.gen(function* () {
+            const order = seedOrder(state, { userId: seedUser(state) })
+            const body = bodyFor(kind, order.id)
+            const headers = { [headerOf[kind]]: sign(body, nowSeconds()) }
+            const first = yield* post(body, headers)
+            const again = yield* post(body, headers)
+            const retried = yield* post(body, { [headerOf[kind]]: sign(body, nowSeconds()) })
+            expect([first, again, retried].map((r) => [r.status, JSON.parse(r.text).outcome])).toEqual([
+              [200, "accepted"],
+              [200, "duplicate"],
+              [200, "duplicate"]
+            ])
+            expect(state.payments.size).toBe(1)
+            expect(state.outbox).toHaveLength(1)
+          })
+        )
+      )
+
+      it.live("an underpayment answers 200, holds the order and tells the user", () =>
+        withServer((state) =>
+          Effect.gen(function* () {
+            const order = seedOrder(state, { userId: seedUser(state) })
+            const body = bodyFor(kind, order.id, 1000)
+            const response = yield* post(body, { [headerOf[kind]]: sign(body, nowSeconds()) })
+            expect(response).toEqual({ status: 200, text: JSON.stringify({ outcome: "underpaid" }) })
+            expect(state.orders.get(order.id)?.status).toBe("payment_mismatch")
+            expect(state.outbox).toHaveLength(0)
+            expect(state.intents).toHaveLength(1)
+          })
+        )
+      )
+
+      it.live("a payment for an unknown order answers 200 and is kept", () =>
+        withServer((state) =>
+          Effect.gen(function* () {
+            const body = bodyFor(kind, "order-nobody-knows")
+            const response = yield* post(body, { [headerOf[kind]]: sign(body, nowSeconds()) })
+            expect(response).toEqual({ status: 200, text: JSON.stringify({ outcome: "unknown_order" }) })
+            expect([...state.payments.values()].map((p) => [p.orderId, p.outcome])).toEqual([["order-nobody-knows", "unknown_order"]])
+          })
+        )
+      )
+    })
+  }
+
+  it.live("a signed body that is neither kind: 400; an unhandled Stripe event type: 200 ignored", () =>
+    withServer((state) =>
+      Effect.gen(function* () {
+        const neither = JSON.stringify({ hello: "world" })
+        const refused = yield* post(neither, { "x-signature": sign(neither, nowSeconds()) })
+        expect(refused.status).toBe(400)
+        expect(JSON.parse(refused.text)._tag).toBe("MalformedRequest")
+        const other = JSON.stringify({ id: "evt_x", object: "event", type: "invoice.paid", data: { object: {} } })
+        expect(yield* post(other, { "stripe-signature": sign(other, nowSeconds()) })).toEqual({
+          status: 200,
+          text: JSON.stringify({ outcome: "ignored" })
+        })
+        expect(state.payments.size).toBe(0)
+      })
+    )
+  )
+
+  it.live("storage down: 503, so the provider retries", () =>
+    withServer((state) =>
+      Effect.gen(function* () {
+        const order = seedOrder(state, { userId: seedUser(state) })
+        state.down = true
+        const body = bodyFor("ours", order.id)
+        expect((yield* post(body, { "x-signature": sign(body, nowSeconds()) })).status).toBe(503)
+        state.down = false
+        expect((yield* post(body, { "x-signature": sign(body, nowSeconds()) })).status).toBe(200)
+      })
+    )
+  )
+
+  it.live("a body over the limit: 413", () =>
+    withServer(() =>
+      Effect.gen(function* () {
+        const huge = JSON.stringify({ padding: "x".repeat(300 * 1024) })
+        expect((yield* post(huge, { "x-signature": sign(huge, nowSeconds()) })).status).toBe(413)
+      })
+    )
+  )
+})

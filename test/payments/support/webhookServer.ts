@@ -1,0 +1,33 @@
+import { createServer } from "node:http"
+import { HttpApi, HttpApiBuilder, HttpServer } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Effect, Layer, Redacted } from "effect"
+import { handlePaymentWebhook } from "../../../adapters/http-api/PaymentWebhookHandlers.js"
+import { PaymentWebhookSettings } from "../../../adapters/payments/PaymentWebhookSettings.js"
+import { PaymentWebhookApi } from "../../../contracts/http/PaymentWebhookApi.js"
+import { secret } from "./fixtures.js"
+import { storageDouble } from "./StorageDouble.js"
+import type { StoreState } from "./StorageDouble.js"
+
+/** A small API holding only the payments group, as the bot's API will. */
+export const TestApi = HttpApi.make("test").add(PaymentWebhookApi)
+
+const PaymentHandlers = HttpApiBuilder.group(TestApi, "payments", (handlers) =>
+  handlers.handleRaw("paymentReceived", ({ request }) => handlePaymentWebhook(request))
+)
+
+/** The webhook on a real loopback socket (port 0), over the given store. */
+export const webhookServer = (state: StoreState) =>
+  HttpApiBuilder.serve().pipe(
+    Layer.provide(HttpApiBuilder.api(TestApi)),
+    Layer.provide(PaymentHandlers),
+    Layer.provide([storageDouble(state), Layer.succeed(PaymentWebhookSettings, { secret: Redacted.make(secret) })]),
+    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+  )
+
+/** `http://127.0.0.1:<port>/payment-received` of the running server. */
+export const webhookUrl = Effect.flatMap(HttpServer.HttpServer, (server) =>
+  server.address._tag === "TcpAddress"
+    ? Effect.succeed(`http://127.0.0.1:${server.address.port}/payment-received`)
+    : Effect.dieMessage("the test server is not on TCP")
+)
