@@ -128,7 +128,11 @@ export class AstriaValidationError extends Schema.TaggedError<AstriaValidationEr
   /** The body exactly as Astria sent it. */
   raw: Schema.String,
   messages: Schema.Array(Schema.String)
-}) {}
+}) {
+  override get message(): string {
+    return `Astria refused the request (422): ${this.messages.join("; ")}`
+  }
+}
 
 /** 429. */
 export class AstriaRateLimited extends Schema.TaggedError<AstriaRateLimited>()("AstriaRateLimited", {
@@ -149,7 +153,11 @@ export class AstriaTimeout extends Schema.TaggedError<AstriaTimeout>()("AstriaTi
 export class AstriaNotFound extends Schema.TaggedError<AstriaNotFound>()("AstriaNotFound", {
   resource: Schema.String,
   id: Schema.String
-}) {}
+}) {
+  override get message(): string {
+    return `Astria has no ${this.resource} ${this.id}`
+  }
+}
 
 /** 401/403: the API key is missing, wrong or revoked. */
 export class AstriaUnauthorized extends Schema.TaggedError<AstriaUnauthorized>()("AstriaUnauthorized", {
