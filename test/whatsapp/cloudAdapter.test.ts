@@ -9,7 +9,7 @@ import type { StatusValue } from "../../contracts/whatsapp/Webhook.js"
 import { decodeWebhook } from "../../contracts/whatsapp/Webhook.js"
 import { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
 import { makeFakeGraphApi, type FakeGraphApiOptions, type SendAttempt } from "../../runtimes/harness/fakes/graph-api/FakeGraphApi.js"
-import { settingsForFake } from "../../runtimes/harness/fakes/graph-api/layers.js"
+import { describeSent, settingsForFake } from "../../runtimes/harness/fakes/graph-api/layers.js"
 import { freshPerson } from "../../runtimes/harness/contracts/MessengerContract.js"
 import { makeWebhookReceiver } from "./webhookReceiver.js"
 
@@ -275,6 +275,23 @@ describe("fake Graph API", () => {
         { _tag: "DeliveryStatus", messageId: id, status: "sent" },
         { _tag: "DeliveryStatus", messageId: id, status: "delivered" }
       ])
+    }))
+
+  it.scoped("the 24 h window follows the fake's clock: closed 25 h after the person wrote, a template still goes", () =>
+    Effect.gen(function* () {
+      const { fake, messenger } = yield* setup({ customerServiceWindow: "sync" })
+      const person = freshPerson()
+      yield* fake.openWindow(person)
+      yield* TestClock.adjust("23 hours")
+      yield* messenger.send(person, text("still inside"))
+      yield* TestClock.adjust("2 hours")
+      const error = yield* Effect.flip(messenger.send(person, text("images ready")))
+      expect(error._tag).toBe("OutsideCustomerServiceWindow")
+      yield* messenger.send(person, OutgoingMessage.Template({ name: "reengage", languageCode: "en", bodyParameters: ["Ana"] }))
+      yield* fake.openWindow(person)
+      yield* messenger.send(person, text("images ready"))
+      const received = yield* fake.received(person)
+      expect(received.map((item) => describeSent(item.body).text)).toEqual(["still inside", "reengage", "images ready"])
     }))
 
   it.scoped("refuses a send over Meta's limits with error 100", () =>

@@ -1,0 +1,3 @@
+export * from "./FakeGraphApi.js"
+export * from "./layers.js"
+export * from "./metaJson.js"
