@@ -8,6 +8,7 @@ import {
   PackId,
   PhotoInspection,
   PhotoVerdict,
+  ReplyAction,
   TuneId,
   WhatsAppMessageId,
   decide,
@@ -154,3 +155,29 @@ export const offeredIds = (commands: ReadonlyArray<Command>): ReadonlyArray<stri
         return []
     }
   })
+
+/** One action of every kind, naming packs and models of these fixtures. */
+export const oneActionOfEachKind: ReadonlyArray<ReplyAction> = [
+  ReplyAction.Begin(),
+  ReplyAction.HowItWorks(),
+  ReplyAction.ChooseLanguage(),
+  ReplyAction.SetLanguage({ language: "he" }),
+  ReplyAction.Support(),
+  ReplyAction.DeleteData(),
+  ReplyAction.ConfirmDelete(),
+  ReplyAction.CancelDelete(),
+  ReplyAction.Ready(),
+  ReplyAction.Examples(),
+  ReplyAction.AddMore(),
+  ReplyAction.Done(),
+  ReplyAction.ResetPhotos(),
+  ReplyAction.SetClass({ personClass: "man" }),
+  ReplyAction.ChooseTier({ tier: "Lite" }),
+  ReplyAction.ChoosePack({ packId: PackId.make(101) }),
+  ReplyAction.AgreeTerms(),
+  ReplyAction.Rate({ stars: 5 }),
+  ReplyAction.UseModel({ tuneId: savedModel.tuneId }),
+  ReplyAction.NewModel(),
+  ReplyAction.Menu(),
+  ReplyAction.SkipFeedback()
+]
