@@ -32,23 +32,24 @@ export const analyse = (image: RawImage, analysisLongSide: number): Analysis => 
   const factor = Math.max(1, Math.ceil(Math.max(width, height) / analysisLongSide))
   const gw = Math.max(1, Math.floor(width / factor))
   const gh = Math.max(1, Math.floor(height / factor))
+  // Luma sums per cell of the small buffer, row by row in memory order (x1000 integer weights);
+  // scaled to 0..255 when read below.
   const gray = new Float32Array(gw * gh)
   const colour = channels >= 3
-  const scale = 1 / (factor * factor * 1000)
-  let i = 0
-  for (let gy = 0; gy < gh; gy++) {
+  for (let y = 0; y < gh * factor; y++) {
+    const out = Math.floor(y / factor) * gw
+    let p = y * width * channels
     for (let gx = 0; gx < gw; gx++) {
       let sum = 0
-      for (let dy = 0; dy < factor; dy++) {
-        let p = ((gy * factor + dy) * width + gx * factor) * channels
-        for (let dx = 0; dx < factor; dx++) {
-          sum += colour ? 299 * data[p]! + 587 * data[p + 1]! + 114 * data[p + 2]! : 1000 * data[p]!
-          p += channels
-        }
+      for (let dx = 0; dx < factor; dx++) {
+        sum += colour ? 299 * data[p]! + 587 * data[p + 1]! + 114 * data[p + 2]! : 1000 * data[p]!
+        p += channels
       }
-      gray[i++] = sum * scale
+      gray[out + gx]! += sum
     }
   }
+  const scale = 1 / (factor * factor * 1000)
+  for (let i = 0; i < gray.length; i++) gray[i]! *= scale
 
   const cellOfColumn = new Uint8Array(gw)
   for (let x = 0; x < gw; x++) cellOfColumn[x] = Math.floor((x * HASH_COLUMNS) / gw)

@@ -19,6 +19,8 @@ const rounds = Number(process.env.PHOTOS_BENCH_ROUNDS ?? 3)
 
 interface Run {
   readonly ms: number
+  /** CPU time of all the side's threads and processes over the timed photos. */
+  readonly cpuMs: number
   readonly photos: number
   readonly accepted?: number
   /** The main process's own VmHWM. */
@@ -139,9 +141,10 @@ for (const workers of [...new Set([1, cores])]) {
   }
   const summary = (side: "sharp" | "opencv") => {
     const ms = median(runs[side].map((run) => run.ms)) / images.length
+    const cpu = median(runs[side].map((run) => run.cpuMs)) / images.length
     const pss = Math.max(...runs[side].map((run) => run.peakPssMb))
     const hwm = Math.max(...runs[side].map((run) => run.selfPeakRssMb))
-    return { ms, perSecond: 1000 / ms, pss, hwm }
+    return { ms, cpu, perSecond: 1000 / ms, pss, hwm }
   }
   const ours = summary("sharp")
   const base = summary("opencv")
@@ -149,11 +152,13 @@ for (const workers of [...new Set([1, cores])]) {
   if (rejected) console.warn("warning: the sharp side rejected some photos (and skipped their encode)")
   const mode = workers === 1 ? "1 thread" : `${workers} threads`
   rows.push(
-    `| ${mode} | sharp PhotoChecker | ${ours.ms.toFixed(0)} | ${ours.perSecond.toFixed(1)} | ${ours.pss.toFixed(0)} | ${ours.hwm.toFixed(0)} |`,
-    `| ${mode} | OpenCV + Pillow | ${base.ms.toFixed(0)} | ${base.perSecond.toFixed(1)} | ${base.pss.toFixed(0)} | ${base.hwm.toFixed(0)} |`,
-    `| ${mode} | ours vs baseline | **${(base.ms / ours.ms).toFixed(2)}x as fast** | | ${(ours.pss / base.pss).toFixed(2)}x | |`
+    `| ${mode} | sharp PhotoChecker | ${ours.ms.toFixed(0)} | ${ours.perSecond.toFixed(1)} | ${ours.cpu.toFixed(0)} | ${ours.pss.toFixed(0)} | ${ours.hwm.toFixed(0)} |`,
+    `| ${mode} | OpenCV + Pillow | ${base.ms.toFixed(0)} | ${base.perSecond.toFixed(1)} | ${base.cpu.toFixed(0)} | ${base.pss.toFixed(0)} | ${base.hwm.toFixed(0)} |`,
+    `| ${mode} | baseline / ours | **${(base.ms / ours.ms).toFixed(2)}x** | | ${(base.cpu / ours.cpu).toFixed(2)}x | ${(base.pss / ours.pss).toFixed(2)}x | ${(base.hwm / ours.hwm).toFixed(2)}x |`
   )
 }
-console.log("| parallelism | pipeline | ms per photo | photos/s | peak memory, PSS of all processes (MB) | main process VmHWM (MB) |")
-console.log("|---|---|---:|---:|---:|---:|")
+console.log(
+  "| parallelism | pipeline | wall ms per photo | photos/s | CPU ms per photo | peak memory, PSS of all processes (MB) | main process VmHWM (MB) |"
+)
+console.log("|---|---|---:|---:|---:|---:|---:|")
 for (const row of rows) console.log(row)

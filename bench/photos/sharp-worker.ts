@@ -1,7 +1,7 @@
 /**
  * Our side of the photo benchmark, in its own process so that its peak RSS is its own.
  * Usage: node --import tsx bench/photos/sharp-worker.ts <workers> <image>...
- * Prints one JSON line: wall time over the images (after one warm-up image), verdicts, VmHWM.
+ * Prints one JSON line: wall and CPU time over the images (after one warm-up image), verdicts, VmHWM.
  */
 import { readFileSync } from "node:fs"
 import { Effect } from "effect"
@@ -17,11 +17,13 @@ const program = Effect.gen(function* () {
   const checker = yield* PhotoChecker
   yield* checker.check({ bytes: images[0]!, earlierHashes: [] })
   const started = performance.now()
+  const cpu = process.cpuUsage()
   const outcomes = yield* Effect.forEach(images, (bytes) => checker.check({ bytes, earlierHashes: [] }), {
     concurrency: workers
   })
   const ms = performance.now() - started
-  return { ms, photos: images.length, accepted: outcomes.filter((o) => o._tag === "Accepted").length }
+  const { user, system } = process.cpuUsage(cpu)
+  return { ms, cpuMs: (user + system) / 1000, photos: images.length, accepted: outcomes.filter((o) => o._tag === "Accepted").length }
 })
 
 const config = Effect.runSync(PhotoCheckConfig)

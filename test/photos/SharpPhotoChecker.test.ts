@@ -10,7 +10,7 @@ import {
   type PhotoToCheck
 } from "../../application/ports/PhotoChecker.js"
 import { PhotoCheckConfig } from "../../adapters/sharp/PhotoCheckConfig.js"
-import { SharpPhotoCheckerLive, normalizedLongSide, sharpPhotoCheckerLayer } from "../../adapters/sharp/SharpPhotoChecker.js"
+import { SharpPhotoCheckerLive, sharpPhotoCheckerLayer } from "../../adapters/sharp/SharpPhotoChecker.js"
 import { isSrgbProfile } from "../../adapters/sharp/icc.js"
 import { decompressionBomb } from "../../runtimes/harness/contracts/PhotoCheckerContract.js"
 
@@ -106,12 +106,12 @@ describe("sharp PhotoChecker on real photographs", () => {
         expect(hammingDistance(outcome.hash, reference.hash)).toBeLessThanOrEqual(2)
       }))
 
-    it.effect("normalizes large photos to a long side within 2048 px, with shrink-on-load where it fits", () =>
+    it.effect("normalizes large photos to a 2048 px long side, whatever their format", () =>
       Effect.gen(function* () {
         const big = (width: number, height: number) =>
           sharp(fixture("astronaut.jpg")).resize(width, height, { fit: "fill" }).sharpen({ sigma: 2 })
         const phone = accepted(yield* check({ bytes: yield* jpeg(big(4032, 3024)), earlierHashes: [] }))
-        expect([phone.width, phone.height]).toEqual([2016, 1512])
+        expect([phone.width, phone.height]).toEqual([2048, 1536])
         const medium = accepted(yield* check({ bytes: yield* jpeg(big(3000, 2000)), earlierHashes: [] }))
         expect([medium.width, medium.height]).toEqual([2048, 1365])
         const png = yield* Effect.promise(() => big(2400, 3000).png({ compressionLevel: 1 }).toBuffer())
@@ -163,14 +163,6 @@ describe("sharp PhotoChecker settings", () => {
       )
       expect(String(failure)).toContain("PHOTO_MAX_LONG_SIDE")
     }))
-
-  it("shrink-on-load picks a power-of-two reduction only when it keeps most of the size", () => {
-    expect(normalizedLongSide(4032, "jpeg", 2048)).toBe(2016)
-    expect(normalizedLongSide(8064, "jpeg", 2048)).toBe(2016)
-    expect(normalizedLongSide(3000, "jpeg", 2048)).toBe(2048)
-    expect(normalizedLongSide(4032, "png", 2048)).toBe(2048)
-    expect(normalizedLongSide(1600, "jpeg", 2048)).toBe(1600)
-  })
 
   it.effect("skips the colour transform only for sRGB profiles", () =>
     Effect.gen(function* () {
