@@ -4,7 +4,6 @@ import {
   InvalidMessage,
   Messenger,
   OutsideCustomerServiceWindow,
-  recipientKey,
   type Recipient,
   type SendError
 } from "../../application/ports/Messenger.js"
@@ -86,7 +85,8 @@ const make = Effect.gen(function* () {
           )
         }
         const n = yield* Ref.updateAndGet(counter, (count) => count + 1)
-        const id = WhatsAppMessageId.make(`wamid.memory.${recipientKey(recipient)}.${n}`)
+        // Like Meta's, the id says nothing about the person: ids end up in logs.
+        const id = WhatsAppMessageId.make(`wamid.memory.${n}`)
         const record: SentMessage = { id, recipient, message, ...(options?.replyTo === undefined ? {} : { replyTo: options.replyTo }) }
         yield* Ref.update(sent, (all) => [...all, record])
         return id
