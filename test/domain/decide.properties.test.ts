@@ -285,6 +285,23 @@ describe("the decider, over any sequence of inputs", () => {
   })
 })
 
+describe("the person's language", () => {
+  it("is the language of everything said to them", () => {
+    const hebrewLetter = /[\u05d0-\u05ea]/
+    fc.assert(
+      fc.property(sequenceArb, ([steps, saved]) => {
+        for (const { after, commands } of play(steps, saved)) {
+          // Pack titles come from Astria in English, so only our own wording is checked.
+          for (const body of sentTexts(commands)) {
+            expect(hebrewLetter.test(body), body).toBe(after.language === "he")
+          }
+        }
+      }),
+      { numRuns: runs }
+    )
+  })
+})
+
 describe("the generated sequences", () => {
   it("reach every stage and every step of an order often enough to mean something", () => {
     const seen = new Map<string, number>()

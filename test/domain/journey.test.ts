@@ -17,6 +17,7 @@ import type { Command, Conversation, Language, Phrases } from "../../domain/inde
 import {
   accepted,
   button,
+  inspection,
   context,
   contextWith,
   listRow,
@@ -242,6 +243,30 @@ describe("unhappy paths", () => {
     const delivered = run([Input.ImagesReady({ orderId, images })], paid.conversation)
     expect(ofTag(delivered.commands, "ResetPhotos")).toHaveLength(1)
     expect(delivered.conversation.acceptedPhotos).toBe(0)
+  })
+
+  it("trains with the class and characteristics most photos showed", () => {
+    const verdict = (n: number, className: string, hair: string) =>
+      Input.PhotoChecked({
+        messageId: messageId(n),
+        verdict: PhotoVerdict.Accepted({ inspection: inspection(className, { hair_color: hair, glasses: "" }) })
+      })
+    const result = run([
+      text("hi"),
+      verdict(1, "man", "black"),
+      verdict(2, "woman", "brown"),
+      verdict(3, "woman", "brown"),
+      verdict(4, "man", "brown"),
+      verdict(5, "woman", "black"),
+      listRow("done"),
+      listRow("tier:Lite"),
+      listRow("pack:101"),
+      button("agree"),
+      Input.PaymentConfirmed({ orderId, amount: MinorUnits.make(1990), currency: "USD" })
+    ])
+    expect(ofTag(result.commands, "CreateTune")).toEqual([
+      expect.objectContaining({ personClass: "woman", characteristics: { hair_color: "brown" } })
+    ])
   })
 
   it("without an inspection the class is asked, and ordering waits for it", () => {
