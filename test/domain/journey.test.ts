@@ -293,6 +293,18 @@ describe("unhappy paths", () => {
     ])
   })
 
+  it("a first contact with a photo or a sticker is welcomed too, and the photo is kept", () => {
+    const photo = run([Input.PhotoReceived({ messageId: messageId(1) })])
+    expect(offeredIds(photo.commands)).toEqual(["begin", "how", "language", "support", "delete"])
+    expect(ofTag(photo.commands, "ProcessPhoto")).toHaveLength(1)
+    const sticker = run([Input.UnsupportedReceived({ messageId: messageId(1) })])
+    expect(sentTexts(sticker.commands)[0]).toBe(english.unsupported)
+    expect(offeredIds(sticker.commands)).toContain("begin")
+    // Only the first contact: later photos are not welcomed again.
+    const later = run([Input.PhotoReceived({ messageId: messageId(2) })], photo.conversation)
+    expect(offeredIds(later.commands)).toEqual([])
+  })
+
   it("an unsupported message gets one polite line", () => {
     const result = run([Input.UnsupportedReceived({ messageId: messageId(5) })], picturesLoaded())
     expect(sentTexts(result.commands)).toEqual([english.unsupported])
