@@ -68,14 +68,17 @@ export const makeInMemoryEventBroker = (options: InMemoryEventBrokerOptions) =>
           if (Exit.isSuccess(exit)) return
           const failure = Cause.failureOption(exit.cause)
           const permanent = Option.exists(failure, (error) => error._tag === "PermanentFailure")
+          const reason = Option.match(failure, {
+            onNone: () => Cause.pretty(exit.cause),
+            onSome: (error) => error.reason
+          })
+          const annotations = { subscription: state.subscription.name, eventType: message.eventType, deliveries, reason }
           if (permanent || deliveries >= maxDeliveries) {
-            const reason = Option.match(failure, {
-              onNone: () => Cause.pretty(exit.cause),
-              onSome: (error) => error.reason
-            })
+            yield* Effect.logError("Delivery failed for good; dead-lettered").pipe(Effect.annotateLogs(annotations))
             state.deadLetters.push({ message, subscription: state.subscription.name, reason, deliveries })
             return
           }
+          yield* Effect.logWarning("Delivery failed; will redeliver").pipe(Effect.annotateLogs(annotations))
           yield* Effect.sleep(redeliveryDelay)
         }
       })

@@ -1,12 +1,13 @@
 import { Data, Option } from "effect"
 import type { Language } from "../catalogue/Language.js"
 import { PackId, TuneId } from "../ids.js"
+import { trainableClasses, type TrainableClass } from "../photos/PersonClass.js"
 import { TierName } from "../pricing/Tier.js"
 import type { TierName as Tier } from "../pricing/Tier.js"
 
-/** The classes a person can pick when no inspection told us (Astria's `name` of a tune). */
-export const askableClasses = ["man", "woman", "boy", "girl"] as const
-export type AskableClass = (typeof askableClasses)[number]
+/** The classes a person can pick when no inspection told us. */
+export const askableClasses = trainableClasses
+export type AskableClass = TrainableClass
 
 /**
  * What a button or list row asks for. Each is encoded as the reply id WhatsApp echoes back, so a

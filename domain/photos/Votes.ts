@@ -1,5 +1,6 @@
 import { Array as Arr, Option, Order, Schema } from "effect"
 import type { PhotoInspection } from "./Inspection.js"
+import { trainableClasses } from "./PersonClass.js"
 
 /** How many accepted photos said each value (a class, or one characteristic's value). */
 export const Tally = Schema.Record({ key: Schema.String, value: Schema.Int })
@@ -17,7 +18,10 @@ export const noVotes: InspectionVotes = { classes: {}, characteristics: {} }
 
 const addVote = (tally: Tally, value: string): Tally => ({ ...tally, [value]: (tally[value] ?? 0) + 1 })
 
-/** Counts one inspection; empty values (no person found, unknown trait) are not votes. */
+/**
+ * Counts one inspection; empty values (no person found, unknown trait) are not votes, and neither
+ * is a class packs are not offered for (e.g. a generic "person"): then the person is asked.
+ */
 export const countInspection = (votes: InspectionVotes, inspection: PhotoInspection): InspectionVotes => {
   const characteristics: Record<string, Tally> = { ...votes.characteristics }
   for (const [name, value] of Object.entries(inspection.characteristics)) {
@@ -25,7 +29,7 @@ export const countInspection = (votes: InspectionVotes, inspection: PhotoInspect
   }
   const className = inspection.className.trim()
   return {
-    classes: className.length > 0 ? addVote(votes.classes, className) : votes.classes,
+    classes: (trainableClasses as ReadonlyArray<string>).includes(className) ? addVote(votes.classes, className) : votes.classes,
     characteristics
   }
 }

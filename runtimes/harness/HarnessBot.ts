@@ -1,7 +1,7 @@
 import { createServer } from "node:http"
 import { FetchHttpClient, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { ConfigProvider, Context, Effect, Layer, Redacted } from "effect"
+import { ConfigProvider, Context, Duration, Effect, Layer, Redacted } from "effect"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { botSubscriptions, botWorkers } from "../../application/workers/BotWorkers.js"
 import { AstriaCallbackUrls } from "../../adapters/http-api/AstriaCallbackUrls.js"
@@ -12,7 +12,7 @@ import { InMemoryEventBroker } from "../../adapters/memory/InMemoryEventBroker.j
 import { PaymentWebhookSettings } from "../../adapters/payments/PaymentWebhookSettings.js"
 import { TemplatePaymentProvider } from "../../adapters/payments/TemplatePaymentProvider.js"
 import { SharpPhotoCheckerLive } from "../../adapters/sharp/SharpPhotoChecker.js"
-import { layerWithSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import { layerWithSettings, type WhatsAppCloudSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { ApplicationServicesLive } from "../composition/ApplicationServices.js"
 import { PackCatalogueSyncAtStart } from "../composition/PackCatalogueSync.js"
 import { BotHttpServerLive } from "../http-server/BotHttpApi.js"
@@ -27,7 +27,10 @@ export interface HarnessBotOptions {
   readonly storage: Layer.Layer<StoragePorts, unknown>
   /** 0 (the default) picks a free port. */
   readonly port?: number
+  /** The fake Graph API; by default it does not enforce Meta's per-person pair rate. */
   readonly graph?: FakeGraphApiOptions
+  /** The WhatsApp adapter's settings over the fake; by default a brisk per-person pace. */
+  readonly whatsapp?: Partial<WhatsAppCloudSettings>
   readonly astria?: FakeAstriaOptions
   /** Settings as environment variables (PHOTO_THRESHOLD, TIER_*, ...), over the defaults. */
   readonly settings?: Readonly<Record<string, string>>
@@ -42,14 +45,21 @@ export class HarnessBot extends Context.Tag("whatsapp-astria-bot/harness/Harness
 const verifyToken = "harness-verify-token"
 const paymentSecret = "harness-payment-secret"
 
+/**
+ * Meta lets one person be sent a short burst, then about one message every 6 seconds. A whole
+ * journey in a test would wait minutes at that pace, so the harness sends briskly unless a test
+ * asks for Meta's pace (the adapter's own tests hold it to it).
+ */
+const briskPace: Partial<WhatsAppCloudSettings> = { recipientBurst: 50, recipientInterval: Duration.millis(20) }
+
 /** The real adapters, each talking over HTTP to its fake. */
-const adaptersOverFakes = Layer.unwrapEffect(
+const adaptersOverFakes = (whatsapp: Partial<WhatsAppCloudSettings>) => Layer.unwrapEffect(
   Effect.gen(function* () {
     const graph = yield* FakeGraph
     const astria = yield* FakeAstria
     const payments = yield* FakePaymentProvider
     return Layer.mergeAll(
-      layerWithSettings(settingsForFake(graph)),
+      layerWithSettings(settingsForFake(graph, whatsapp)),
       HttpAstria.layer(fakeAstriaAdapterConfig(astria)),
       TemplatePaymentProvider.layer(payments.linkTemplate),
       Layer.succeed(WhatsAppWebhookSettings, {
@@ -81,7 +91,7 @@ const wireFakes = Layer.effectDiscard(
  */
 export const harnessBot = (options: HarnessBotOptions) => {
   const fakes = Layer.mergeAll(
-    FakeGraphLive(options.graph),
+    FakeGraphLive({ pairRate: "off", ...options.graph }),
     FakeAstria.layer(options.astria),
     FakePaymentProvider.layer({ secret: paymentSecret })
   )
@@ -96,7 +106,7 @@ export const harnessBot = (options: HarnessBotOptions) => {
   )
   return Layer.mergeAll(BotHttpServerLive, workers, PackCatalogueSyncAtStart, wireFakes, handle).pipe(
     Layer.provideMerge(services),
-    Layer.provideMerge(adaptersOverFakes),
+    Layer.provideMerge(adaptersOverFakes({ ...briskPace, ...options.whatsapp })),
     Layer.provideMerge(Layer.mergeAll(broker, options.storage, server)),
     Layer.provideMerge(fakes),
     Layer.provide(Layer.setConfigProvider(config))
