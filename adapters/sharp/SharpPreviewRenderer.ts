@@ -15,10 +15,16 @@ export interface PreviewRendererConfig {
   readonly maxInputPixels: number
 }
 
+const positiveInteger = (name: string, fallback: number) =>
+  Config.integer(name).pipe(
+    Config.withDefault(fallback),
+    Config.validate({ message: `${name} must be a positive integer`, validation: (n) => n > 0 })
+  )
+
 export const PreviewRendererConfig = Config.all({
-  tileWidth: Config.integer("PREVIEW_TILE_WIDTH").pipe(Config.withDefault(320)),
-  maxImages: Config.integer("PREVIEW_MAX_IMAGES").pipe(Config.withDefault(9)),
-  maxInputPixels: Config.integer("PHOTO_MAX_INPUT_PIXELS").pipe(Config.withDefault(100_000_000))
+  tileWidth: positiveInteger("PREVIEW_TILE_WIDTH", 320),
+  maxImages: positiveInteger("PREVIEW_MAX_IMAGES", 9),
+  maxInputPixels: positiveInteger("PHOTO_MAX_INPUT_PIXELS", 100_000_000)
 })
 
 const GAP = 8
