@@ -1,10 +1,15 @@
 import { Option, Schema } from "effect"
 import { checkPayment, Quote } from "../../domain/pricing/Quote.js"
+import { tierNames } from "../../domain/pricing/Tier.js"
 import type { OrderRecord } from "../ports/Orders.js"
 import { PaymentOutcome } from "./PaymentOutcome.js"
 import type { ReceivedPayment } from "./ReceivedPayment.js"
 
 const decodeQuote = Schema.decodeUnknownOption(Quote)
+
+/** Tier names as stored may differ in case from the domain's ("standard", "Standard"). */
+const tierOf = (stored: string): string =>
+  tierNames.find((name) => name.toLowerCase() === stored.toLowerCase()) ?? stored
 
 /**
  * The order keeps its quote's amount and currency (all the domain's check compares), not the list
@@ -12,12 +17,12 @@ const decodeQuote = Schema.decodeUnknownOption(Quote)
  */
 const quoteOf = (order: OrderRecord): Option.Option<Quote> =>
   decodeQuote({
-    tier: order.tier,
+    tier: tierOf(order.tier),
     imageCount: order.imageCount,
     listPrice: order.amountMinor,
     discountPercent: 0,
     amount: order.amountMinor,
-    currency: order.currency
+    currency: order.currency.toUpperCase()
   })
 
 /**

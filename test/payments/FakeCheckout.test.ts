@@ -8,31 +8,29 @@ import type { OrderRecord } from "../../application/ports/Orders.js"
 import { quote } from "../../domain/pricing/Quote.js"
 import { makeFakePaymentProvider } from "../../runtimes/harness/fakes/payments/FakePaymentProvider.js"
 import type { FakePaymentProviderHandle } from "../../runtimes/harness/fakes/payments/FakePaymentProvider.js"
-import { pricing, secret, seedOrder, seedUser } from "./support/fixtures.js"
-import { emptyState } from "./support/StorageDouble.js"
-import type { StoreState } from "./support/StorageDouble.js"
+import { pricing, secret } from "./support/fixtures.js"
+import { intents, orderStatus, outboxEvents, payments, seedOrder, seedUser } from "./support/memoryStore.js"
+import type { MemoryStore } from "./support/memoryStore.js"
 import { webhookServer, webhookUrl } from "./support/webhookServer.js"
 
 interface Setup {
-  readonly state: StoreState
   readonly fake: FakePaymentProviderHandle
   /** A returning customer's order (10% off), and its link from the template. */
   readonly order: OrderRecord
   readonly link: string
 }
 
-const withCheckout = (test: (setup: Setup) => Effect.Effect<void, never, Scope.Scope | HttpServer.HttpServer>) => {
-  const state = emptyState()
-  return Effect.gen(function* () {
+const withCheckout = <E>(test: (setup: Setup) => Effect.Effect<void, E, Scope.Scope | HttpServer.HttpServer | MemoryStore>) =>
+  Effect.gen(function* () {
     const fake = yield* makeFakePaymentProvider({ secret, webhookUrl: yield* webhookUrl })
     const discounted = quote(pricing, "Standard", true)
-    const order = seedOrder(state, { userId: seedUser(state), amountMinor: discounted.amount, currency: discounted.currency })
+    const user = yield* seedUser()
+    const order = yield* seedOrder({ userId: user.id, amountMinor: discounted.amount, currency: discounted.currency })
     const link = yield* Effect.flatMap(PaymentProvider, (provider) =>
       provider.paymentLink({ orderId: order.id, amountMinor: order.amountMinor, currency: order.currency, tier: order.tier })
     ).pipe(Effect.provide(TemplatePaymentProvider.layer(fake.linkTemplate)), Effect.orDie)
-    yield* test({ state, fake, order, link })
-  }).pipe(Effect.scoped, Effect.provide(webhookServer(state)), Logger.withMinimumLogLevel(LogLevel.None))
-}
+    yield* test({ fake, order, link })
+  }).pipe(Effect.scoped, Effect.provide(webhookServer), Logger.withMinimumLogLevel(LogLevel.None))
 
 const fetchText = (url: string, init?: RequestInit) =>
   Effect.promise(async () => {
@@ -58,7 +56,7 @@ const openAndPay = (link: string) =>
 
 describe("fake checkout page, end to end over HTTP", () => {
   it.live("shows the discounted amount; Pay sends the signed webhook; the order is paid; the page says paid", () =>
-    withCheckout(({ state, fake, order, link }) =>
+    withCheckout(({ fake, order, link }) =>
       Effect.gen(function* () {
         expect(link).toBe(`${fake.baseUrl}/checkout?order=${encodeURIComponent(order.id)}&amount=11.61&currency=USD&tier=Standard`)
         const { checkout, paid } = yield* openAndPay(link)
@@ -66,8 +64,8 @@ describe("fake checkout page, end to end over HTTP", () => {
         expect(checkout.html).toContain("<button")
         expect(paid.status).toBe(200)
         expect(paid.html).toContain('data-status="paid"')
-        expect(state.orders.get(order.id)?.status).toBe("paid")
-        expect(state.outbox).toHaveLength(1)
+        expect(yield* orderStatus(order.id)).toBe("paid")
+        expect(yield* outboxEvents).toHaveLength(1)
         const deliveries = yield* fake.control.deliveries
         expect(deliveries.map((d) => [d.style, d.status])).toEqual([["signed-event", 200]])
         expect(JSON.parse(deliveries[0]?.body ?? "")).toMatchObject({ order_id: order.id, amount: 1161, currency: "USD", status: "paid" })
@@ -76,45 +74,45 @@ describe("fake checkout page, end to end over HTTP", () => {
   )
 
   it.live("underpay knob: the bot holds the order and tells the user", () =>
-    withCheckout(({ state, fake, order, link }) =>
+    withCheckout(({ fake, order, link }) =>
       Effect.gen(function* () {
         yield* fake.control.setUnderpayBy(100)
         yield* openAndPay(link)
-        expect(state.orders.get(order.id)?.status).toBe("payment_mismatch")
-        expect(state.outbox).toHaveLength(0)
-        expect(state.intents).toHaveLength(1)
+        expect(yield* orderStatus(order.id)).toBe("payment_mismatch")
+        expect(yield* outboxEvents).toHaveLength(0)
+        expect(yield* intents).toHaveLength(1)
       })
     )
   )
 
   it.live("duplicates knob: every delivery answered 200, one payment, one event", () =>
-    withCheckout(({ state, fake, order, link }) =>
+    withCheckout(({ fake, order, link }) =>
       Effect.gen(function* () {
         yield* fake.control.setDeliveries(3)
         yield* openAndPay(link)
         expect((yield* fake.control.deliveries).map((d) => d.status)).toEqual([200, 200, 200])
-        expect(state.payments.size).toBe(1)
-        expect(state.outbox).toHaveLength(1)
-        expect(state.orders.get(order.id)?.status).toBe("paid")
+        expect(yield* payments).toHaveLength(1)
+        expect(yield* outboxEvents).toHaveLength(1)
+        expect(yield* orderStatus(order.id)).toBe("paid")
       })
     )
   )
 
   it.live("late knob: an old timestamp is refused (401) and the page says it was not confirmed", () =>
-    withCheckout(({ state, fake, order, link }) =>
+    withCheckout(({ fake, order, link }) =>
       Effect.gen(function* () {
         yield* fake.control.setLateBySeconds(600)
         const { paid } = yield* openAndPay(link)
         expect(paid.html).toContain('data-status="unconfirmed"')
         expect((yield* fake.control.deliveries).map((d) => d.status)).toEqual([401])
-        expect(state.payments.size).toBe(0)
-        expect(state.orders.get(order.id)?.status).toBe("awaiting_payment")
+        expect(yield* payments).toHaveLength(0)
+        expect(yield* orderStatus(order.id)).toBe("awaiting_payment")
       })
     )
   )
 
   it.live("Stripe style: a signed checkout.session.completed pays the order", () =>
-    withCheckout(({ state, fake, order, link }) =>
+    withCheckout(({ fake, order, link }) =>
       Effect.gen(function* () {
         yield* fake.control.setStyle("stripe")
         yield* openAndPay(link)
@@ -122,7 +120,7 @@ describe("fake checkout page, end to end over HTTP", () => {
         expect(delivery?.style).toBe("stripe")
         expect(delivery?.status).toBe(200)
         expect(JSON.parse(delivery?.body ?? "")).toMatchObject({ type: "checkout.session.completed", data: { object: { client_reference_id: order.id, amount_total: 1161, currency: "usd" } } })
-        expect(state.orders.get(order.id)?.status).toBe("paid")
+        expect(yield* orderStatus(order.id)).toBe("paid")
       })
     )
   )

@@ -1,11 +1,12 @@
 import { createHmac } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
 import type { HttpServer } from "@effect/platform"
+import type { OrderId } from "../../domain/ids.js"
 import { Effect, Logger, LogLevel } from "effect"
 import { ownEventBody, stripeEventBody } from "./support/bodies.js"
-import { secret, seedOrder, seedUser, unique } from "./support/fixtures.js"
-import { emptyState } from "./support/StorageDouble.js"
-import type { StoreState } from "./support/StorageDouble.js"
+import { secret, unique } from "./support/fixtures.js"
+import { intents, orderStatus, outboxEvents, payments, seedOrder, seedUser, setOutage } from "./support/memoryStore.js"
+import type { MemoryStore } from "./support/memoryStore.js"
 import { webhookServer, webhookUrl } from "./support/webhookServer.js"
 
 type Kind = "ours" | "stripe"
@@ -28,37 +29,38 @@ const post = (body: string, headers: Record<string, string>) =>
   )
 
 /** Runs `test` against a fresh store and a webhook server on a real socket, on the real clock. */
-const withServer = (test: (state: StoreState) => Effect.Effect<void, never, HttpServer.HttpServer>) => {
-  const state = emptyState()
-  return test(state).pipe(Effect.provide(webhookServer(state)), Logger.withMinimumLogLevel(LogLevel.None))
-}
+const withServer = <E>(test: Effect.Effect<void, E, HttpServer.HttpServer | MemoryStore>) =>
+  test.pipe(Effect.provide(webhookServer), Logger.withMinimumLogLevel(LogLevel.None))
 
-const untouched = (state: StoreState, orderId: string) => {
-  expect(state.payments.size).toBe(0)
-  expect(state.outbox).toHaveLength(0)
-  expect(state.orders.get(orderId)?.status).toBe("awaiting_payment")
-}
+const newOrder = Effect.flatMap(seedUser(), (user) => seedOrder({ userId: user.id }))
+
+const untouched = (orderId: OrderId) =>
+  Effect.gen(function* () {
+    expect(yield* payments).toHaveLength(0)
+    expect(yield* outboxEvents).toHaveLength(0)
+    expect(yield* orderStatus(orderId)).toBe("awaiting_payment")
+  })
 
 describe("POST /payment-received", () => {
   for (const kind of ["ours", "stripe"] as const) {
     describe(`${kind === "ours" ? "our signed event (X-Signature)" : "Stripe's checkout.session.completed (Stripe-Signature)"}`, () => {
       it.live("a valid delivery pays the order: 200 accepted", () =>
-        withServer((state) =>
+        withServer(
           Effect.gen(function* () {
-            const order = seedOrder(state, { userId: seedUser(state) })
+            const order = yield* newOrder
             const body = bodyFor(kind, order.id)
             const response = yield* post(body, { [headerOf[kind]]: sign(body, nowSeconds()) })
             expect(response).toEqual({ status: 200, text: JSON.stringify({ outcome: "accepted" }) })
-            expect(state.orders.get(order.id)?.status).toBe("paid")
-            expect(state.outbox).toHaveLength(1)
+            expect(yield* orderStatus(order.id)).toBe("paid")
+            expect(yield* outboxEvents).toHaveLength(1)
           })
         )
       )
 
       it.live("forged (another secret) or missing signatures: 401, nothing changes", () =>
-        withServer((state) =>
+        withServer(
           Effect.gen(function* () {
-            const order = seedOrder(state, { userId: seedUser(state) })
+            const order = yield* newOrder
             const body = bodyFor(kind, order.id)
             expect((yield* post(body, { [headerOf[kind]]: sign(body, nowSeconds(), "attacker") })).status).toBe(401)
             expect((yield* post(body, {})).status).toBe(401)
@@ -66,15 +68,15 @@ describe("POST /payment-received", () => {
             // A body altered after signing (the amount raised by a man in the middle).
             const signed = sign(body, nowSeconds())
             expect((yield* post(body.replace("1290", "99999"), { [headerOf[kind]]: signed })).status).toBe(401)
-            untouched(state, order.id)
+            yield* untouched(order.id)
           })
         )
       )
 
       it.live("late deliveries and replays past five minutes: 401, nothing changes", () =>
-        withServer((state) =>
+        withServer(
           Effect.gen(function* () {
-            const order = seedOrder(state, { userId: seedUser(state) })
+            const order = yield* newOrder
             const body = bodyFor(kind, order.id)
             // A request captured six minutes ago, replayed as it was.
             const captured = sign(body, nowSeconds() - 360)
@@ -83,15 +85,15 @@ describe("POST /payment-received", () => {
             expect(replay.text).toContain("OutsideTolerance")
             // Signed in the future (a skewed or forged clock).
             expect((yield* post(body, { [headerOf[kind]]: sign(body, nowSeconds() + 400) })).status).toBe(401)
-            untouched(state, order.id)
+            yield* untouched(order.id)
           })
         )
       )
 
       it.live("a replay within the tolerance, or a double delivery, answers 200 and takes effect once", () =>
-        withServer((state) =>
+        withServer(
           Effect.gen(function* () {
-            const order = seedOrder(state, { userId: seedUser(state) })
+            const order = yield* newOrder
             const body = bodyFor(kind, order.id)
             const headers = { [headerOf[kind]]: sign(body, nowSeconds()) }
             const first = yield* post(body, headers)
@@ -102,33 +104,33 @@ describe("POST /payment-received", () => {
               [200, "duplicate"],
               [200, "duplicate"]
             ])
-            expect(state.payments.size).toBe(1)
-            expect(state.outbox).toHaveLength(1)
+            expect(yield* payments).toHaveLength(1)
+            expect(yield* outboxEvents).toHaveLength(1)
           })
         )
       )
 
       it.live("an underpayment answers 200, holds the order and tells the user", () =>
-        withServer((state) =>
+        withServer(
           Effect.gen(function* () {
-            const order = seedOrder(state, { userId: seedUser(state) })
+            const order = yield* newOrder
             const body = bodyFor(kind, order.id, 1000)
             const response = yield* post(body, { [headerOf[kind]]: sign(body, nowSeconds()) })
             expect(response).toEqual({ status: 200, text: JSON.stringify({ outcome: "underpaid" }) })
-            expect(state.orders.get(order.id)?.status).toBe("payment_mismatch")
-            expect(state.outbox).toHaveLength(0)
-            expect(state.intents).toHaveLength(1)
+            expect(yield* orderStatus(order.id)).toBe("payment_mismatch")
+            expect(yield* outboxEvents).toHaveLength(0)
+            expect(yield* intents).toHaveLength(1)
           })
         )
       )
 
       it.live("a payment for an unknown order answers 200 and is kept", () =>
-        withServer((state) =>
+        withServer(
           Effect.gen(function* () {
             const body = bodyFor(kind, "order-nobody-knows")
             const response = yield* post(body, { [headerOf[kind]]: sign(body, nowSeconds()) })
             expect(response).toEqual({ status: 200, text: JSON.stringify({ outcome: "unknown_order" }) })
-            expect([...state.payments.values()].map((p) => [p.orderId, p.outcome])).toEqual([["order-nobody-knows", "unknown_order"]])
+            expect((yield* payments).map((p) => [p.orderId, p.outcome])).toEqual([["order-nobody-knows", "unknown_order"]])
           })
         )
       )
@@ -136,7 +138,7 @@ describe("POST /payment-received", () => {
   }
 
   it.live("a signed body that is neither kind: 400; an unhandled Stripe event type: 200 ignored", () =>
-    withServer((state) =>
+    withServer(
       Effect.gen(function* () {
         const neither = JSON.stringify({ hello: "world" })
         const refused = yield* post(neither, { "x-signature": sign(neither, nowSeconds()) })
@@ -147,26 +149,26 @@ describe("POST /payment-received", () => {
           status: 200,
           text: JSON.stringify({ outcome: "ignored" })
         })
-        expect(state.payments.size).toBe(0)
+        expect(yield* payments).toHaveLength(0)
       })
     )
   )
 
   it.live("storage down: 503, so the provider retries", () =>
-    withServer((state) =>
+    withServer(
       Effect.gen(function* () {
-        const order = seedOrder(state, { userId: seedUser(state) })
-        state.down = true
+        const order = yield* newOrder
+        yield* setOutage(true)
         const body = bodyFor("ours", order.id)
         expect((yield* post(body, { "x-signature": sign(body, nowSeconds()) })).status).toBe(503)
-        state.down = false
+        yield* setOutage(false)
         expect((yield* post(body, { "x-signature": sign(body, nowSeconds()) })).status).toBe(200)
       })
     )
   )
 
   it.live("a body over the limit: 413", () =>
-    withServer(() =>
+    withServer(
       Effect.gen(function* () {
         const huge = JSON.stringify({ padding: "x".repeat(300 * 1024) })
         expect((yield* post(huge, { "x-signature": sign(huge, nowSeconds()) })).status).toBe(413)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Option, Schema } from "effect"
+import { Effect, Exit, Logger, LogLevel, Option, Schema } from "effect"
 import { receivePayment } from "../../application/payments/receivePayment.js"
 import { ReceivedPayment } from "../../application/payments/ReceivedPayment.js"
 import { BotEvents } from "../../contracts/events/BotEvents.js"
@@ -7,13 +7,23 @@ import { EventEnvelopeJson } from "../../contracts/events/EventEnvelope.js"
 import { english } from "../../domain/catalogue/english.js"
 import { hebrew } from "../../domain/catalogue/hebrew.js"
 import { CurrencyCode, MinorUnits } from "../../domain/pricing/Money.js"
-import { seedOrder, seedUser, unique } from "./support/fixtures.js"
-import { emptyState, storageDouble } from "./support/StorageDouble.js"
-import type { StoreState } from "./support/StorageDouble.js"
+import { unique } from "./support/fixtures.js"
+import {
+  intents,
+  memoryStore,
+  orderStatus,
+  outboxEvents,
+  paymentById,
+  payments,
+  seedOrder,
+  seedUser,
+  setOutage
+} from "./support/memoryStore.js"
+import type { MemoryStore } from "./support/memoryStore.js"
 
-const payment = (fields: { orderId: string; amount?: number; currency?: string; status?: "paid" | "unpaid" | "failed"; id?: string }) =>
+const payment = (fields: { orderId: string; amount?: number; currency?: string; status?: "paid" | "unpaid" | "failed" }) =>
   new ReceivedPayment({
-    paymentId: fields.id ?? unique("pay"),
+    paymentId: unique("pay"),
     orderId: fields.orderId,
     amountMinor: MinorUnits.make(fields.amount ?? 1290),
     currency: CurrencyCode.make(fields.currency ?? "USD"),
@@ -22,139 +32,175 @@ const payment = (fields: { orderId: string; amount?: number; currency?: string; 
     provider: "signed-event"
   })
 
-const receive = (state: StoreState, received: ReceivedPayment) => receivePayment(received).pipe(Effect.provide(storageDouble(state)))
+/** Each test on a fresh in-memory database. */
+const fresh = <A, E>(test: Effect.Effect<A, E, MemoryStore>) =>
+  test.pipe(Effect.provide(memoryStore), Logger.withMinimumLogLevel(LogLevel.None))
 
-const textsTo = (state: StoreState) =>
-  state.intents.map((intent) => (intent.message._tag === "Text" ? intent.message.body : intent.message._tag))
+const texts = Effect.map(intents, (all) => all.map((intent) => (intent.message._tag === "Text" ? intent.message.body : intent.message._tag)))
 
 describe("receivePayment", () => {
   it.effect("exact payment: the order is paid once and a PaymentReceivedEvent waits in the outbox", () =>
-    Effect.gen(function* () {
-      const state = emptyState()
-      const userId = seedUser(state)
-      const order = seedOrder(state, { userId })
-      const received = payment({ orderId: order.id })
-      const outcome = yield* receive(state, received)
-      expect(outcome).toMatchObject({ _tag: "Accepted", orderId: order.id, userId, trainingStarted: true })
-      expect(state.orders.get(order.id)?.status).toBe("paid")
-      expect(state.outbox).toHaveLength(1)
-      const row = state.outbox[0]!.event
-      expect(row).toMatchObject({ eventType: "PaymentReceivedEvent", key: userId })
-      const envelope = yield* Schema.decode(EventEnvelopeJson)(row.body)
-      expect(envelope.source_service).toBe("payment")
-      expect(yield* Schema.decodeUnknown(BotEvents.PaymentReceived.schema)(envelope.data)).toEqual({
-        orderId: order.id,
-        userId,
-        paymentId: received.paymentId,
-        amountMinor: 1290,
-        currency: "USD"
+    fresh(
+      Effect.gen(function* () {
+        const user = yield* seedUser()
+        const order = yield* seedOrder({ userId: user.id })
+        const received = payment({ orderId: order.id })
+        const outcome = yield* receivePayment(received)
+        expect(outcome).toMatchObject({ _tag: "Accepted", orderId: order.id, userId: user.id, trainingStarted: true })
+        expect(yield* orderStatus(order.id)).toBe("paid")
+        const events = yield* outboxEvents
+        expect(events).toHaveLength(1)
+        expect(events[0]).toMatchObject({ eventType: "PaymentReceivedEvent", key: user.id })
+        const envelope = yield* Schema.decode(EventEnvelopeJson)(events[0]?.body ?? "")
+        expect(envelope.source_service).toBe("payment")
+        expect(yield* Schema.decodeUnknown(BotEvents.PaymentReceived.schema)(envelope.data)).toEqual({
+          orderId: order.id,
+          userId: user.id,
+          paymentId: received.paymentId,
+          amountMinor: 1290,
+          currency: "USD"
+        })
+        expect(yield* paymentById(received.paymentId)).toMatchObject({
+          outcome: "accepted",
+          tier: Option.some("Standard"),
+          userRef: Option.some(user.id)
+        })
+        expect(yield* intents).toHaveLength(0)
       })
-      expect(state.payments.get(received.paymentId)).toMatchObject({ outcome: "accepted", tier: Option.some("Standard") })
-      expect(state.intents).toHaveLength(0)
-    })
+    )
   )
 
   it.effect("a double delivery of one payment id changes nothing the second time", () =>
-    Effect.gen(function* () {
-      const state = emptyState()
-      const order = seedOrder(state, { userId: seedUser(state) })
-      const received = payment({ orderId: order.id })
-      expect((yield* receive(state, received))._tag).toBe("Accepted")
-      const before = { payments: state.payments.size, outbox: state.outbox.length, marks: state.calls.get("Orders.markPaid") }
-      expect((yield* receive(state, received))._tag).toBe("Duplicate")
-      expect({ payments: state.payments.size, outbox: state.outbox.length, marks: state.calls.get("Orders.markPaid") }).toEqual(before)
-    })
+    fresh(
+      Effect.gen(function* () {
+        const order = yield* seedOrder({ userId: (yield* seedUser()).id })
+        const received = payment({ orderId: order.id })
+        expect((yield* receivePayment(received))._tag).toBe("Accepted")
+        const before = { payments: yield* payments, events: yield* outboxEvents }
+        expect((yield* receivePayment(received))._tag).toBe("Duplicate")
+        expect({ payments: yield* payments, events: yield* outboxEvents }).toEqual(before)
+      })
+    )
+  )
+
+  it.effect("concurrent deliveries of one payment: exactly one takes effect", () =>
+    fresh(
+      Effect.gen(function* () {
+        const order = yield* seedOrder({ userId: (yield* seedUser()).id })
+        const received = payment({ orderId: order.id })
+        const outcomes = yield* Effect.all(Array.from({ length: 5 }, () => receivePayment(received)), { concurrency: "unbounded" })
+        expect(outcomes.map((o) => o._tag).sort()).toEqual(["Accepted", "Duplicate", "Duplicate", "Duplicate", "Duplicate"])
+        expect(yield* outboxEvents).toHaveLength(1)
+      })
+    )
   )
 
   it.effect("underpayment: no training, the order is held, the user is told in their language, the payment kept", () =>
-    Effect.gen(function* () {
-      const state = emptyState()
-      const userId = seedUser(state, "he")
-      const order = seedOrder(state, { userId, amountMinor: 1161 })
-      const received = payment({ orderId: order.id, amount: 1000 })
-      const outcome = yield* receive(state, received)
-      expect(outcome).toMatchObject({ _tag: "Mismatch", reason: "underpaid" })
-      expect(state.orders.get(order.id)?.status).toBe("payment_mismatch")
-      expect(state.outbox).toHaveLength(0)
-      expect(textsTo(state)).toEqual([hebrew.paymentMismatch])
-      expect(state.intents[0]).toMatchObject({ userId, recipient: { waId: Option.some("972500000001") } })
-      expect(state.payments.get(received.paymentId)?.outcome).toBe("underpaid")
-    })
+    fresh(
+      Effect.gen(function* () {
+        const user = yield* seedUser("he")
+        const order = yield* seedOrder({ userId: user.id, amountMinor: 1161 })
+        const received = payment({ orderId: order.id, amount: 1000 })
+        expect(yield* receivePayment(received)).toMatchObject({ _tag: "Mismatch", reason: "underpaid" })
+        expect(yield* orderStatus(order.id)).toBe("payment_mismatch")
+        expect(yield* outboxEvents).toHaveLength(0)
+        expect(yield* texts).toEqual([hebrew.paymentMismatch])
+        expect((yield* intents)[0]).toMatchObject({ userId: user.id, recipient: { waId: user.waId } })
+        expect((yield* paymentById(received.paymentId))?.outcome).toBe("underpaid")
+      })
+    )
   )
 
   it.effect("wrong currency is a mismatch too (English by default)", () =>
-    Effect.gen(function* () {
-      const state = emptyState()
-      const order = seedOrder(state, { userId: seedUser(state) })
-      const outcome = yield* receive(state, payment({ orderId: order.id, currency: "EUR" }))
-      expect(outcome).toMatchObject({ _tag: "Mismatch", reason: "wrong_currency" })
-      expect(textsTo(state)).toEqual([english.paymentMismatch])
-      expect(state.outbox).toHaveLength(0)
-    })
+    fresh(
+      Effect.gen(function* () {
+        const order = yield* seedOrder({ userId: (yield* seedUser()).id })
+        expect(yield* receivePayment(payment({ orderId: order.id, currency: "EUR" }))).toMatchObject({
+          _tag: "Mismatch",
+          reason: "wrong_currency"
+        })
+        expect(yield* texts).toEqual([english.paymentMismatch])
+        expect(yield* outboxEvents).toHaveLength(0)
+      })
+    )
   )
 
   it.effect("overpayment: training starts, and the payment is recorded for the operator", () =>
-    Effect.gen(function* () {
-      const state = emptyState()
-      const order = seedOrder(state, { userId: seedUser(state) })
-      const received = payment({ orderId: order.id, amount: 1500 })
-      expect(yield* receive(state, received)).toMatchObject({ _tag: "Overpaid", excess: 210 })
-      expect(state.orders.get(order.id)?.status).toBe("paid")
-      expect(state.outbox).toHaveLength(1)
-      expect(state.payments.get(received.paymentId)?.outcome).toBe("overpaid")
-    })
+    fresh(
+      Effect.gen(function* () {
+        const order = yield* seedOrder({ userId: (yield* seedUser()).id })
+        const received = payment({ orderId: order.id, amount: 1500 })
+        expect(yield* receivePayment(received)).toMatchObject({ _tag: "Overpaid", excess: 210 })
+        expect(yield* orderStatus(order.id)).toBe("paid")
+        expect(yield* outboxEvents).toHaveLength(1)
+        expect((yield* paymentById(received.paymentId))?.outcome).toBe("overpaid")
+      })
+    )
   )
 
   it.effect("a payment for an unknown order is kept for review, never dropped", () =>
-    Effect.gen(function* () {
-      const state = emptyState()
-      const received = payment({ orderId: "no-such-order" })
-      expect(yield* receive(state, received)).toMatchObject({ _tag: "UnknownOrder", orderId: "no-such-order" })
-      expect(state.payments.get(received.paymentId)).toMatchObject({
-        outcome: "unknown_order",
-        orderId: "no-such-order",
-        userRef: Option.none(),
-        amountMinor: 1290
+    fresh(
+      Effect.gen(function* () {
+        const received = payment({ orderId: "no-such-order" })
+        expect(yield* receivePayment(received)).toMatchObject({ _tag: "UnknownOrder", orderId: "no-such-order" })
+        expect(yield* paymentById(received.paymentId)).toMatchObject({
+          outcome: "unknown_order",
+          orderId: "no-such-order",
+          userRef: Option.none(),
+          amountMinor: 1290
+        })
+        expect(yield* outboxEvents).toHaveLength(0)
       })
-      expect(state.outbox).toHaveLength(0)
-    })
+    )
   )
 
   it.effect("a second, different payment for a paid order starts nothing and goes to review", () =>
-    Effect.gen(function* () {
-      const state = emptyState()
-      const order = seedOrder(state, { userId: seedUser(state) })
-      yield* receive(state, payment({ orderId: order.id }))
-      const second = payment({ orderId: order.id })
-      expect(yield* receive(state, second)).toMatchObject({ _tag: "NotAwaitingPayment", status: "paid" })
-      expect(state.outbox).toHaveLength(1)
-      expect(state.payments.get(second.paymentId)?.outcome).toBe("not_awaiting_payment")
-    })
+    fresh(
+      Effect.gen(function* () {
+        const order = yield* seedOrder({ userId: (yield* seedUser()).id })
+        yield* receivePayment(payment({ orderId: order.id }))
+        const second = payment({ orderId: order.id })
+        expect(yield* receivePayment(second)).toMatchObject({ _tag: "NotAwaitingPayment", status: "paid" })
+        expect(yield* outboxEvents).toHaveLength(1)
+        expect((yield* paymentById(second.paymentId))?.outcome).toBe("not_awaiting_payment")
+      })
+    )
+  )
+
+  it.effect("tier names match the domain's whatever their case", () =>
+    fresh(
+      Effect.gen(function* () {
+        const order = yield* seedOrder({ userId: (yield* seedUser()).id, tier: "standard" })
+        expect((yield* receivePayment(payment({ orderId: order.id })))._tag).toBe("Accepted")
+      })
+    )
   )
 
   it.effect("an unpaid or failed report is recorded and does nothing", () =>
-    Effect.gen(function* () {
-      const state = emptyState()
-      const order = seedOrder(state, { userId: seedUser(state) })
-      for (const status of ["unpaid", "failed"] as const) {
-        const received = payment({ orderId: order.id, status })
-        expect(yield* receive(state, received)).toMatchObject({ _tag: "NotPaid", status })
-        expect(state.payments.get(received.paymentId)?.outcome).toBe("not_paid")
-      }
-      expect(state.orders.get(order.id)?.status).toBe("awaiting_payment")
-      expect(state.outbox).toHaveLength(0)
-      expect(state.intents).toHaveLength(0)
-    })
+    fresh(
+      Effect.gen(function* () {
+        const order = yield* seedOrder({ userId: (yield* seedUser()).id })
+        for (const status of ["unpaid", "failed"] as const) {
+          const received = payment({ orderId: order.id, status })
+          expect(yield* receivePayment(received)).toMatchObject({ _tag: "NotPaid", status })
+          expect((yield* paymentById(received.paymentId))?.outcome).toBe("not_paid")
+        }
+        expect(yield* orderStatus(order.id)).toBe("awaiting_payment")
+        expect(yield* outboxEvents).toHaveLength(0)
+        expect(yield* intents).toHaveLength(0)
+      })
+    )
   )
 
   it.effect("storage down: a typed StorageUnavailable, nothing written", () =>
-    Effect.gen(function* () {
-      const state = emptyState()
-      const order = seedOrder(state, { userId: seedUser(state) })
-      state.down = true
-      const exit = yield* Effect.exit(receive(state, payment({ orderId: order.id })))
-      expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" && exit.cause.error._tag).toBe("StorageUnavailable")
-      expect(state.payments.size).toBe(0)
-    })
+    fresh(
+      Effect.gen(function* () {
+        const order = yield* seedOrder({ userId: (yield* seedUser()).id })
+        yield* setOutage(true)
+        const exit = yield* Effect.exit(receivePayment(payment({ orderId: order.id })))
+        expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" && exit.cause.error._tag).toBe("StorageUnavailable")
+        expect(yield* payments).toHaveLength(0)
+      })
+    )
   )
 })

@@ -6,8 +6,7 @@ import { handlePaymentWebhook } from "../../../adapters/http-api/PaymentWebhookH
 import { PaymentWebhookSettings } from "../../../adapters/payments/PaymentWebhookSettings.js"
 import { PaymentWebhookApi } from "../../../contracts/http/PaymentWebhookApi.js"
 import { secret } from "./fixtures.js"
-import { storageDouble } from "./StorageDouble.js"
-import type { StoreState } from "./StorageDouble.js"
+import { memoryStore } from "./memoryStore.js"
 
 /** A small API holding only the payments group, as the bot's API will. */
 export const TestApi = HttpApi.make("test").add(PaymentWebhookApi)
@@ -16,14 +15,14 @@ const PaymentHandlers = HttpApiBuilder.group(TestApi, "payments", (handlers) =>
   handlers.handleRaw("paymentReceived", ({ request }) => handlePaymentWebhook(request))
 )
 
-/** The webhook on a real loopback socket (port 0), over the given store. */
-export const webhookServer = (state: StoreState) =>
-  HttpApiBuilder.serve().pipe(
-    Layer.provide(HttpApiBuilder.api(TestApi)),
-    Layer.provide(PaymentHandlers),
-    Layer.provide([storageDouble(state), Layer.succeed(PaymentWebhookSettings, { secret: Redacted.make(secret) })]),
-    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
-  )
+/** The webhook on a real loopback socket (port 0), over a fresh in-memory store the test can see. */
+export const webhookServer = HttpApiBuilder.serve().pipe(
+  Layer.provide(HttpApiBuilder.api(TestApi)),
+  Layer.provide(PaymentHandlers),
+  Layer.provide(Layer.succeed(PaymentWebhookSettings, { secret: Redacted.make(secret) })),
+  Layer.provideMerge(memoryStore),
+  Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+)
 
 /** `http://127.0.0.1:<port>/payment-received` of the running server. */
 export const webhookUrl = Effect.flatMap(HttpServer.HttpServer, (server) =>
