@@ -8,21 +8,26 @@ import { Config, Effect, Layer } from "effect"
 export interface EmbeddedPgliteOptions {
   /** Where PGlite keeps its files; created when missing. One process at a time per directory. */
   readonly dataDir: string
-  /** Connections in the pool; the socket server accepts two more (one spare, one for LISTEN). */
-  readonly poolSize?: number
 }
+
+/**
+ * One pooled connection. PGlite runs a single session and pglite-socket queues the protocol
+ * messages of all connections onto it one message at a time: outside a transaction, the
+ * Parse/Bind/Execute of two connections interleave, and one binds the other's statement
+ * ("unnamed prepared statement does not exist", or worse, the wrong one). With one connection
+ * nothing is lost: the session serializes everything anyway, and a transaction already holds
+ * it alone. The server accepts two more: one for LISTEN, one spare for a reconnect.
+ */
+const poolSize = 1
 
 const startFailed = (message: string) => (cause: unknown) => new SqlError({ cause, message })
 
 /**
  * PGlite (Postgres compiled to WASM) served on a loopback port by pglite-socket, so the same
- * @effect/sql-pg client and the same SQL serve the embedded default. PGlite runs one session:
- * the socket server queues every connection's statements onto it, and a transaction on one
- * connection makes the others wait until it ends.
+ * @effect/sql-pg client and the same SQL serve the embedded default.
  */
 const serve = (options: EmbeddedPgliteOptions) =>
   Effect.gen(function* () {
-    const poolSize = options.poolSize ?? 4
     yield* Effect.tryPromise({
       try: () => mkdir(options.dataDir, { recursive: true }),
       catch: startFailed(`PGlite: cannot create ${options.dataDir}`)
