@@ -1,7 +1,8 @@
 import { Data, Option } from "effect"
 import type { Language } from "../catalogue/Language.js"
 import { PackId, TuneId } from "../ids.js"
-import { trainableClasses, type TrainableClass } from "../photos/PersonClass.js"
+import { isTrainableClass, trainableClasses } from "../photos/PersonClass.js"
+import type { TrainableClass } from "../photos/PersonClass.js"
 import { TierName } from "../pricing/Tier.js"
 import type { TierName as Tier } from "../pricing/Tier.js"
 
@@ -114,9 +115,7 @@ const parseWithArgument = (prefix: string, argument: string): Option.Option<Repl
         ? Option.some(ReplyAction.SetLanguage({ language: argument }))
         : Option.none()
     case "class":
-      return Option.fromNullable(askableClasses.find((c) => c === argument)).pipe(
-        Option.map((personClass) => ReplyAction.SetClass({ personClass }))
-      )
+      return isTrainableClass(argument) ? Option.some(ReplyAction.SetClass({ personClass: argument })) : Option.none()
     case "tier":
       return Option.fromNullable(TierName.literals.find((t) => t === argument)).pipe(
         Option.map((tier) => ReplyAction.ChooseTier({ tier }))

@@ -1,6 +1,6 @@
 import { Array as Arr, Option, Order, Schema } from "effect"
 import type { PhotoInspection } from "./Inspection.js"
-import { trainableClasses } from "./PersonClass.js"
+import { isTrainableClass } from "./PersonClass.js"
 
 /** How many accepted photos said each value (a class, or one characteristic's value). */
 export const Tally = Schema.Record({ key: Schema.String, value: Schema.Int })
@@ -29,7 +29,7 @@ export const countInspection = (votes: InspectionVotes, inspection: PhotoInspect
   }
   const className = inspection.className.trim()
   return {
-    classes: (trainableClasses as ReadonlyArray<string>).includes(className) ? addVote(votes.classes, className) : votes.classes,
+    classes: isTrainableClass(className) ? addVote(votes.classes, className) : votes.classes,
     characteristics
   }
 }

@@ -25,8 +25,11 @@ describe("the class vote", () => {
     )
   })
 
-  it("has no class when no inspection found a person", () => {
+  it("has no class when no inspection found a person we can train", () => {
     expect(majority(voteInspections([inspection(""), inspection("  ")]).classes)).toEqual(Option.none())
+    expect(majority(voteInspections([inspection("person"), inspection("person"), inspection("man")]).classes)).toEqual(
+      Option.some("man")
+    )
     expect(majority(voteInspections([]).classes)).toEqual(Option.none())
   })
 })
