@@ -41,7 +41,7 @@ export const makeSharpPhotoChecker = (config: PhotoCheckConfig) =>
     const rejected = (
       reason: PhotoRejectionReason,
       detail: string,
-      extra: Pick<PhotoCheckOutcome & { _tag: "Rejected" }, "format" | "measures"> = {}
+      extra: Pick<Extract<PhotoCheckOutcome, { _tag: "Rejected" }>, "format" | "measures"> = {}
     ) => PhotoCheckOutcome.Rejected({ reason, detail, ...extra })
 
     const check = (photo: PhotoToCheck) =>

@@ -102,7 +102,8 @@ const runSide = (side: "sharp" | "opencv", workers: number): Promise<Run> =>
         ? [process.execPath, [worker, String(workers), ...images]]
         : [PYTHON, [join(root, "bench/photos/baseline.py"), String(workers), ...images]]
     const child = spawn(command, args, {
-      env: { ...env, UV_THREADPOOL_SIZE: String(Math.max(workers, 2)) },
+      // libuv runs sharp's work: as many threads as photos in flight, like the Python workers.
+      env: { ...env, UV_THREADPOOL_SIZE: String(workers) },
       stdio: ["ignore", "pipe", "inherit"]
     })
     let output = ""
