@@ -4,6 +4,7 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
 import { PgClient } from "@effect/sql-pg"
 import { SqlError } from "@effect/sql/SqlError"
 import { Config, Effect, Layer } from "effect"
+import { lockDataDir } from "./DataDirLock.js"
 
 export interface EmbeddedPgliteOptions {
   /** Where PGlite keeps its files; created when missing. One process at a time per directory. */
@@ -32,6 +33,7 @@ const serve = (options: EmbeddedPgliteOptions) =>
       try: () => mkdir(options.dataDir, { recursive: true }),
       catch: startFailed(`PGlite: cannot create ${options.dataDir}`)
     })
+    yield* lockDataDir(options.dataDir)
     const db = yield* Effect.acquireRelease(
       Effect.tryPromise({ try: () => PGlite.create(options.dataDir), catch: startFailed("PGlite: failed to open") }),
       (db) => Effect.promise(() => db.close())

@@ -1,20 +1,26 @@
-import { Config, Effect, Layer, Option } from "effect"
+import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { EmbeddedPglite } from "./EmbeddedPglite.js"
 import { PgClientFromUrl } from "./PgClientFromUrl.js"
 import { PgStorage } from "./PgStorage.js"
 
-/** Every storage port on a real database or on the embedded one. */
+/**
+ * Every storage port on a real database or on the embedded one. The client (PgClient and
+ * SqlClient) is provided too, for what is not a port, such as LISTEN/NOTIFY wakeups on a real server.
+ */
 export const PostgresStorage = {
   /** On `DATABASE_URL`. */
-  fromUrl: PgStorage.pipe(Layer.provide(PgClientFromUrl)),
+  fromUrl: Layer.provideMerge(PgStorage, PgClientFromUrl),
   /** On PGlite in `PGLITE_DATA_DIR`. */
-  embedded: PgStorage.pipe(Layer.provide(EmbeddedPglite.layerConfig)),
-  /** On `DATABASE_URL` when it is set, else on the embedded PGlite: the zero-configuration default. */
+  embedded: Layer.provideMerge(PgStorage, EmbeddedPglite.layerConfig),
+  /**
+   * On `DATABASE_URL` when it is set (and not blank, as in a `.env` line left empty), else on the
+   * embedded PGlite: the zero-configuration default.
+   */
   fromConfig: Layer.unwrapEffect(
     Effect.map(Config.option(Config.redacted("DATABASE_URL")), (url) =>
-      Option.isSome(url)
-        ? PgStorage.pipe(Layer.provide(PgClientFromUrl))
-        : PgStorage.pipe(Layer.provide(EmbeddedPglite.layerConfig))
+      Option.exists(url, (value) => Redacted.value(value).trim() !== "")
+        ? Layer.provideMerge(PgStorage, PgClientFromUrl)
+        : Layer.provideMerge(PgStorage, EmbeddedPglite.layerConfig)
     )
   )
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer, Option } from "effect"
+import { EmbeddedPglite } from "../../adapters/postgres/EmbeddedPglite.js"
 import { PostgresStorage } from "../../adapters/postgres/PostgresStorage.js"
 import { Outbox } from "../../application/ports/Outbox.js"
 import { Photos } from "../../application/ports/Photos.js"
@@ -45,4 +46,12 @@ describe("embedded PGlite", () => {
         expect((yield* (yield* Outbox).claim(10, t0, "1 minute")).map((e) => e.id)).toEqual([event.id])
       }).pipe(Effect.provide(layer))
     }), 60_000)
+
+  it.live("refuses a data directory another instance is using", () =>
+    Effect.gen(function* () {
+      const dataDir = join(root, "shared")
+      yield* Layer.build(EmbeddedPglite.layer({ dataDir }))
+      const second = yield* Effect.flip(Layer.build(EmbeddedPglite.layer({ dataDir })))
+      expect(String(second.cause)).toContain("in use by process")
+    }).pipe(Effect.scoped), 60_000)
 })

@@ -26,7 +26,7 @@ const record = () =>
 describe.skipIf(!reachable && !inCi)("Postgres going away", () => {
   it.live("answers StorageUnavailable and NotReady while the database is down, and recovers", () =>
     Effect.gen(function* () {
-      expect(reachable).toBe(true)
+      expect(reachable, `the test database at ${target.host} cannot be reached`).toBe(true)
       const proxy = yield* tcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
       // The fresh schema's own URL, re-pointed at the proxy.
       const schemaClient = Context.get(yield* Layer.build(freshSchema("unavailable")), PgClient.PgClient)
@@ -61,7 +61,7 @@ describe.skipIf(!reachable && !inCi)("Postgres going away", () => {
 
   it.live("retries building the pool while the database cannot be reached at start", () =>
     Effect.gen(function* () {
-      expect(reachable).toBe(true)
+      expect(reachable, `the test database at ${target.host} cannot be reached`).toBe(true)
       const proxy = yield* tcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
       yield* proxy.cut
       const config = ConfigProvider.fromMap(new Map([["DATABASE_URL", through(proxy.port, testDatabaseUrl)]]))
