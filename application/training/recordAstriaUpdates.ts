@@ -1,17 +1,17 @@
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 import { BotEvents } from "../../contracts/events/BotEvents.js"
 import type { OrderRecord } from "../ports/Orders.js"
 import { eventRecord } from "../events/eventRecord.js"
 import { OutboxWakeup } from "../events/Wakeup.js"
 import type { AstriaUpdate } from "../ports/Astria.js"
 import { Outbox } from "../ports/Outbox.js"
-import { Photos } from "../ports/Photos.js"
 import { UnitOfWork } from "../ports/UnitOfWork.js"
 
 /**
  * What Astria reported about an order, by callback or to the reconciler: finished prompts become a
  * `PackImagesUpdatedEvent` (the conversation delivers each prompt once, however often it is
- * reported); a trained tune means Astria holds the photos now, so ours are deleted.
+ * reported). The photos are deleted by the conversation once the order is delivered (the decider
+ * knows whether another paid order still needs them) and by the weekly maintenance.
  */
 export const recordAstriaUpdates = (order: OrderRecord, updates: ReadonlyArray<AstriaUpdate>) =>
   Effect.gen(function* () {
@@ -26,9 +26,6 @@ export const recordAstriaUpdates = (order: OrderRecord, updates: ReadonlyArray<A
     const unitOfWork = yield* UnitOfWork
     yield* unitOfWork.transaction(
       Effect.gen(function* () {
-        if (trained && Option.isNone(order.reuseTuneId)) {
-          yield* Effect.flatMap(Photos, (photos) => photos.deleteForUser(order.userId))
-        }
         if (prompts.length === 0) return
         const event = yield* eventRecord(
           BotEvents.PackImagesUpdated,

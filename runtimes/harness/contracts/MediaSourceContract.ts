@@ -1,22 +1,18 @@
 import { expect, layer } from "@effect/vitest"
 import type { Layer } from "effect"
-import { Context, Effect } from "effect"
+import { Effect } from "effect"
 import { MediaSource } from "../../../application/ports/MediaSource.js"
 import { Messenger } from "../../../application/ports/Messenger.js"
 import { MediaRef, OutgoingMessage } from "../../../domain/messages/OutgoingMessage.js"
 import { freshPerson } from "./MessengerContract.js"
+import { MediaProbe } from "./Probes.js"
 
 /**
  * The contract of the MediaSource port, with the Messenger's upload: what a person sent can be
  * downloaded and checked, and what the bot uploads can be sent and downloaded back.
  */
 
-export interface MediaProbeService {
-  /** Media as if a person had sent it; answers its id. */
-  readonly put: (bytes: Uint8Array, mimeType: string) => Effect.Effect<string>
-}
-
-export class MediaProbe extends Context.Tag("whatsapp-astria-bot/MediaProbe")<MediaProbe, MediaProbeService>() {}
+export { MediaProbe, type MediaProbeService } from "./Probes.js"
 
 let sequence = 0
 const photoBytes = () => {

@@ -1,8 +1,9 @@
 import { expect, layer } from "@effect/vitest"
 import type { Layer } from "effect"
-import { Clock, Context, Effect, Exit } from "effect"
+import { Clock, Effect, Exit } from "effect"
 import { Messenger, type Recipient } from "../../../application/ports/Messenger.js"
 import { MediaRef, OutgoingMessage } from "../../../domain/messages/OutgoingMessage.js"
+import { MessengerProbe } from "./Probes.js"
 
 /**
  * The contract of the Messenger port, run against every adapter (in memory, and the real one
@@ -10,22 +11,7 @@ import { MediaRef, OutgoingMessage } from "../../../domain/messages/OutgoingMess
  * each person received, so the suite checks effects, not just answers.
  */
 
-export type SentKind = OutgoingMessage["_tag"] | "Other"
-
-export interface ReceivedByPerson {
-  readonly id: string
-  readonly kind: SentKind
-  /** The text a person sees first: body, caption, emoji or template name. */
-  readonly text?: string
-  readonly replyTo?: string
-}
-
-export interface MessengerProbeService {
-  readonly receivedBy: (recipient: Recipient) => Effect.Effect<ReadonlyArray<ReceivedByPerson>>
-  readonly readReceipts: Effect.Effect<ReadonlyArray<string>>
-}
-
-export class MessengerProbe extends Context.Tag("whatsapp-astria-bot/MessengerProbe")<MessengerProbe, MessengerProbeService>() {}
+export { MessengerProbe, type MessengerProbeService, type ReceivedByPerson, type SentKind } from "./Probes.js"
 
 let sequence = 0
 /** A person no other test has written to (`it.layer` shares one adapter across tests). */

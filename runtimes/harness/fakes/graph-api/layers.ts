@@ -5,8 +5,7 @@ import type { MediaSource } from "../../../../application/ports/MediaSource.js"
 import type { Messenger } from "../../../../application/ports/Messenger.js"
 import { layerWithSettings, type WhatsAppCloudSettings } from "../../../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import type { SendMessageBody } from "../../../../contracts/whatsapp/Send.js"
-import { MediaProbe } from "../../contracts/MediaSourceContract.js"
-import { MessengerProbe, type ReceivedByPerson } from "../../contracts/MessengerContract.js"
+import { MediaProbe, MessengerProbe, type ReceivedByPerson } from "../../contracts/Probes.js"
 import { makeFakeGraphApi, type FakeGraphApi, type FakeGraphApiOptions } from "./FakeGraphApi.js"
 
 /** The running fake Graph API, for tests and the simulator. */
