@@ -20,8 +20,17 @@ const throughJson = (message: OutgoingMessage): OutgoingMessage =>
 
 const bySequence = (a: OutboundRow, b: OutboundRow) => a.intent.sequence - b.intent.sequence
 
-const update = (t: Tables, row: OutboundRow, intent: Partial<ConstructorParameters<typeof OutboundIntent>[0]>, nextAttemptAt = row.nextAttemptAt) =>
-  t.outbound.set(row.intent.id, { intent: new OutboundIntent({ ...row.intent, ...intent }), nextAttemptAt })
+/** Replaces the row's intent with `change` applied, and returns the new intent. */
+const update = (
+  t: Tables,
+  row: OutboundRow,
+  change: Partial<ConstructorParameters<typeof OutboundIntent>[0]>,
+  nextAttemptAt = row.nextAttemptAt
+) => {
+  const intent = new OutboundIntent({ ...row.intent, ...change })
+  t.outbound.set(intent.id, { intent, nextAttemptAt })
+  return intent
+}
 
 const setStatus = (t: Tables, userId: string, from: IntentStatus, to: IntentStatus, dueNow: boolean) => {
   const rows = [...t.outbound.values()].filter((row) => row.intent.userId === userId && row.intent.status === from)
@@ -63,10 +72,7 @@ export const InMemoryOutboundMessages = Layer.effect(
           const until = new Date(now.getTime() + Duration.toMillis(lease))
           return sorted([...heads.values()].filter((row) => row.nextAttemptAt <= now), bySequence)
             .slice(0, limit)
-            .map((row) => {
-              update(t, row, { attempts: row.intent.attempts + 1 }, until)
-              return t.outbound.get(row.intent.id)!.intent
-            })
+            .map((row) => update(t, row, { attempts: row.intent.attempts + 1 }, until))
         }),
       markSent: (id, wamid) =>
         db.run((t) => {
@@ -105,8 +111,7 @@ export const InMemoryOutboundMessages = Layer.effect(
             status === "failed"
               ? Option.some(`failed${Option.match(errorCode, { onNone: () => "", onSome: (code) => ` (${code})` })}`)
               : row.intent.lastError
-          update(t, row, { status, lastError })
-          return Option.some(t.outbound.get(row.intent.id)!.intent)
+          return Option.some(update(t, row, { status, lastError }))
         }),
       listForUser: (userId) =>
         db.run((t) =>

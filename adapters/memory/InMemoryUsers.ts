@@ -7,7 +7,7 @@ import type { Tables } from "./InMemoryDatabase.js"
 
 const findBy = (tables: Tables, field: "waId" | "bsuid", value: Option.Option<string>) =>
   Option.flatMap(value, (v) =>
-    Option.fromNullable([...tables.users.values()].find((row) => Option.contains(row.record[field], v))?.record)
+    Option.fromNullable([...tables.users.values()].find((row) => Option.contains(row.record[field], v)))
   )
 
 const holds = (tables: Tables, field: "waId" | "bsuid", value: string) =>
@@ -30,7 +30,7 @@ const resolveIn = (tables: Tables, identity: UserIdentity, newId: UserId, now: D
     tables.users.set(newId, { record: user, conversation: Option.none() })
     return { user, created: true }
   }
-  const row = tables.users.get(existing.value.id)!
+  const row = existing.value
   const current = row.record
   // Add what the record lacks, unless another user already holds that identity.
   const user = new UserRecord({
