@@ -2,7 +2,7 @@ import { createServer } from "node:http"
 import { HttpApi, HttpApiBuilder, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer, Redacted } from "effect"
-import { handlePaymentWebhook } from "../../../adapters/http-api/PaymentWebhookHandlers.js"
+import { handlePaymentWebhook, PaymentWebhookHandlers } from "../../../adapters/http-api/PaymentWebhookHandlers.js"
 import { PaymentWebhookSettings } from "../../../adapters/payments/PaymentWebhookSettings.js"
 import { PaymentWebhookApi } from "../../../contracts/http/PaymentWebhookApi.js"
 import { secret } from "./fixtures.js"
@@ -15,14 +15,22 @@ const PaymentHandlers = HttpApiBuilder.group(TestApi, "payments", (handlers) =>
   handlers.handleRaw("paymentReceived", ({ request }) => handlePaymentWebhook(request))
 )
 
+/** An API of the bot's id holding the group, served by the ready-made handler layer. */
+const BotLikeApi = HttpApi.make("whatsapp-astria-bot").add(PaymentWebhookApi)
+
+const serving = <E, R>(api: Layer.Layer<HttpApi.Api, E, R>) =>
+  HttpApiBuilder.serve().pipe(
+    Layer.provide(api),
+    Layer.provide(Layer.succeed(PaymentWebhookSettings, { secret: Redacted.make(secret) })),
+    Layer.provideMerge(memoryStore),
+    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+  )
+
 /** The webhook on a real loopback socket (port 0), over a fresh in-memory store the test can see. */
-export const webhookServer = HttpApiBuilder.serve().pipe(
-  Layer.provide(HttpApiBuilder.api(TestApi)),
-  Layer.provide(PaymentHandlers),
-  Layer.provide(Layer.succeed(PaymentWebhookSettings, { secret: Redacted.make(secret) })),
-  Layer.provideMerge(memoryStore),
-  Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
-)
+export const webhookServer = serving(HttpApiBuilder.api(TestApi).pipe(Layer.provide(PaymentHandlers)))
+
+/** The same, through `PaymentWebhookHandlers` as the bot's runtime will compose it. */
+export const botLikeServer = serving(HttpApiBuilder.api(BotLikeApi).pipe(Layer.provide(PaymentWebhookHandlers)))
 
 /** `http://127.0.0.1:<port>/payment-received` of the running server. */
 export const webhookUrl = Effect.flatMap(HttpServer.HttpServer, (server) =>
