@@ -1,0 +1,49 @@
+import { Command } from "@effect/cli"
+import type { CliEnvironment } from "./CliEnvironment.js"
+import { cliName } from "./cliName.js"
+import { deadLetters } from "./commands/deadLetters.js"
+import { feedback } from "./commands/feedback.js"
+import { maintenance } from "./commands/maintenance.js"
+import { migrate } from "./commands/migrate.js"
+import { group } from "./commands/options.js"
+import { orders } from "./commands/orders.js"
+import { outbox } from "./commands/outbox.js"
+import { packs, packsList, packsSync } from "./commands/packs.js"
+import { payments } from "./commands/payments.js"
+import { users } from "./commands/users/index.js"
+import { packageVersion } from "./packageVersion.js"
+
+const commands = [
+  "migrate",
+  "users",
+  "orders",
+  "outbox",
+  "dead-letters",
+  "packs",
+  "maintenance",
+  "feedback",
+  "payments"
+] as const
+
+/** The operator's command tree, each command given only the parts of the environment it uses. */
+export const makeCommand = <E>(environment: CliEnvironment<E>) =>
+  group(cliName, "Operate the WhatsApp Astria bot: its database, users, orders, events and packs", commands).pipe(
+    Command.withSubcommands([
+      migrate.pipe(Command.provide(environment.migrations)),
+      users.pipe(Command.provide(environment.storage)),
+      orders.pipe(Command.provide(environment.storage)),
+      outbox.pipe(Command.provide(environment.storage)),
+      deadLetters.pipe(Command.provide(environment.broker)),
+      packs.pipe(
+        Command.withSubcommands([packsSync.pipe(Command.provide(environment.astria)), packsList]),
+        Command.provide(environment.storage)
+      ),
+      maintenance.pipe(Command.provide(environment.storage)),
+      feedback.pipe(Command.provide(environment.storage)),
+      payments.pipe(Command.provide(environment.storage))
+    ])
+  )
+
+/** Parses the process's arguments (`argv` as Node gives it: runtime, script, then the arguments) and runs the command. */
+export const makeCli = <E>(environment: CliEnvironment<E>) =>
+  Command.run(makeCommand(environment), { name: cliName, version: packageVersion() })

@@ -1,0 +1,48 @@
+import { Schema } from "effect"
+
+/** The operator named a user that does not exist (or was erased). */
+export class UserNotFound extends Schema.TaggedError<UserNotFound>()("UserNotFound", { userId: Schema.String }) {
+  override get message(): string {
+    return `No user with id ${this.userId}`
+  }
+}
+
+/** A destructive command ran without `--yes`: it says what it would do, and does nothing. */
+export class ConfirmationRequired extends Schema.TaggedError<ConfirmationRequired>()("ConfirmationRequired", {
+  action: Schema.String
+}) {
+  override get message(): string {
+    return `Nothing was changed. To ${this.action}, run the command again with --yes`
+  }
+}
+
+/** Dead letters can only be reached through a broker shared between processes. */
+export class NoSharedBroker extends Schema.TaggedError<NoSharedBroker>()("NoSharedBroker", {}) {
+  override get message(): string {
+    return (
+      "No shared event broker is configured: the bot runs the in-memory broker, whose dead letters live in the " +
+      "running bot process and are lost when it stops; this command cannot reach them from outside. " +
+      "Look for 'dead-lettered' lines in the bot's logs."
+    )
+  }
+}
+
+export class DeadLetterNotFound extends Schema.TaggedError<DeadLetterNotFound>()("DeadLetterNotFound", {
+  subscription: Schema.String,
+  messageId: Schema.String
+}) {
+  override get message(): string {
+    return `No dead letter ${this.messageId} in subscription ${this.subscription}`
+  }
+}
+
+/** A group (`users`, `orders`...) was run without one of its commands. */
+export class CommandRequired extends Schema.TaggedError<CommandRequired>()("CommandRequired", {
+  /** The command line so far, e.g. `whatsapp-astria-bot users`. */
+  usage: Schema.String,
+  choices: Schema.Array(Schema.String)
+}) {
+  override get message(): string {
+    return `Choose a command: ${this.choices.join(", ")}. See: ${this.usage} --help`
+  }
+}

@@ -1,0 +1,34 @@
+import { FetchHttpClient } from "@effect/platform"
+import type { MigrationError } from "@effect/sql/Migrator"
+import type { SqlError } from "@effect/sql/SqlError"
+import type { ConfigError } from "effect"
+import { Config, Effect, Layer, Option } from "effect"
+import * as HttpAstria from "../../adapters/astria/HttpAstria.js"
+import { EmbeddedPglite } from "../../adapters/postgres/EmbeddedPglite.js"
+import { PgClientFromUrl } from "../../adapters/postgres/PgClientFromUrl.js"
+import { PostgresStorage } from "../../adapters/postgres/PostgresStorage.js"
+import type { EventBroker } from "../../application/ports/EventBroker.js"
+import type { CliEnvironment } from "./CliEnvironment.js"
+import { NoSharedBroker } from "./CliErrors.js"
+import { SchemaMigrations } from "./SchemaMigrations.js"
+
+/** The same database choice as the bot's: `DATABASE_URL` when set, else the embedded PGlite. */
+const sqlClient = Layer.unwrapEffect(
+  Effect.map(Config.option(Config.redacted("DATABASE_URL")), (url) =>
+    Option.isSome(url) ? PgClientFromUrl : EmbeddedPglite.layerConfig
+  )
+)
+
+/**
+ * No broker adapter shared between processes exists yet, and the in-memory broker lives inside the
+ * bot: the dead-letter commands say so instead of showing an empty, misleading list.
+ */
+const broker: Layer.Layer<EventBroker, NoSharedBroker> = Layer.fail(new NoSharedBroker())
+
+/** The configured database, the real Astria over fetch, and the shared broker when there is one. */
+export const ProductionEnvironment: CliEnvironment<ConfigError.ConfigError | SqlError | MigrationError | NoSharedBroker> = {
+  storage: PostgresStorage.fromConfig,
+  migrations: SchemaMigrations.sql.pipe(Layer.provide(sqlClient)),
+  astria: HttpAstria.layerConfig.pipe(Layer.provide(FetchHttpClient.layer)),
+  broker
+}
