@@ -2,20 +2,7 @@ import type { MigrationError } from "@effect/sql/Migrator"
 import type { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Layer } from "effect"
-import type { Deliveries } from "../../application/ports/Deliveries.js"
-import type { Feedback } from "../../application/ports/Feedback.js"
-import type { InboundMessages } from "../../application/ports/InboundMessages.js"
-import type { Inbox } from "../../application/ports/Inbox.js"
-import type { Orders } from "../../application/ports/Orders.js"
-import type { OutboundMessages } from "../../application/ports/OutboundMessages.js"
-import type { Outbox } from "../../application/ports/Outbox.js"
-import type { Packs } from "../../application/ports/Packs.js"
-import type { PaymentRecords } from "../../application/ports/PaymentRecords.js"
-import type { Photos } from "../../application/ports/Photos.js"
-import type { Readiness } from "../../application/ports/Readiness.js"
-import type { Tunes } from "../../application/ports/Tunes.js"
-import type { UnitOfWork } from "../../application/ports/UnitOfWork.js"
-import type { Users } from "../../application/ports/Users.js"
+import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { MigrationsLive } from "./Migrations.js"
 import { PgDeliveries } from "./PgDeliveries.js"
 import { PgFeedback } from "./PgFeedback.js"
@@ -32,25 +19,8 @@ import { PgTunes } from "./PgTunes.js"
 import { PgUnitOfWork } from "./PgUnitOfWork.js"
 import { PgUsers } from "./PgUsers.js"
 
-/** Every storage port, plus readiness. */
-export type PgStoragePorts =
-  | UnitOfWork
-  | Users
-  | InboundMessages
-  | Outbox
-  | Inbox
-  | OutboundMessages
-  | Photos
-  | Packs
-  | Orders
-  | Tunes
-  | Deliveries
-  | PaymentRecords
-  | Feedback
-  | Readiness
-
-/** The storage ports on any SqlClient speaking Postgres; the migrations run first. */
-export const PgStorage: Layer.Layer<PgStoragePorts, MigrationError | SqlError, SqlClient> = Layer.mergeAll(
+/** The storage ports (and readiness) on any SqlClient speaking Postgres; the migrations run first. */
+export const PgStorage: Layer.Layer<StoragePorts, MigrationError | SqlError, SqlClient> = Layer.mergeAll(
   PgUnitOfWork,
   PgUsers,
   PgInboundMessages,

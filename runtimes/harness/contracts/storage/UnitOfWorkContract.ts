@@ -17,7 +17,7 @@ import { Users } from "../../../../application/ports/Users.js"
 import { OutgoingMessage } from "../../../../domain/messages/OutgoingMessage.js"
 import type { UserId } from "../../../../domain/ids.js"
 import { at, order, packId, photo, t0, tuneId, unique, userId, uuid, wamid } from "./fixtures.js"
-import type { StoragePorts } from "./StoragePorts.js"
+import type { StoragePorts } from "../../../../application/ports/StoragePorts.js"
 
 class Boom {
   readonly _tag = "Boom"

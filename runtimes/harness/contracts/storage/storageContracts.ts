@@ -9,12 +9,12 @@ import { outboxContract } from "./OutboxContract.js"
 import { packsContract } from "./PacksContract.js"
 import { paymentRecordsContract } from "./PaymentRecordsContract.js"
 import { photosContract } from "./PhotosContract.js"
-import type { StoragePorts } from "./StoragePorts.js"
+import type { StoragePorts } from "../../../../application/ports/StoragePorts.js"
 import { tunesContract } from "./TunesContract.js"
 import { unitOfWorkContract } from "./UnitOfWorkContract.js"
 import { usersContract } from "./UsersContract.js"
 
-export type { StoragePorts } from "./StoragePorts.js"
+export type { StoragePorts } from "../../../../application/ports/StoragePorts.js"
 export {
   deliveriesContract,
   feedbackContract,
