@@ -20,9 +20,10 @@ import { PackCatalogueSyncAtStart } from "./PackCatalogueSync.js"
 export interface BotParts<E> {
   readonly storage: Layer.Layer<StoragePorts, E>
   readonly broker: Layer.Layer<EventBroker, E>
-  readonly whatsapp: Layer.Layer<Messenger | MediaSource | WhatsAppWebhookSettings, E>
-  readonly astria: Layer.Layer<Astria, E>
-  readonly payments: Layer.Layer<PaymentProvider | PaymentWebhookSettings, E>
+  /** A part may need the server (a fake posts its webhooks to the bot's own address). */
+  readonly whatsapp: Layer.Layer<Messenger | MediaSource | WhatsAppWebhookSettings, E, HttpServer.HttpServer>
+  readonly astria: Layer.Layer<Astria, E, HttpServer.HttpServer>
+  readonly payments: Layer.Layer<PaymentProvider | PaymentWebhookSettings, E, HttpServer.HttpServer>
   /** Where Astria and the payment provider call back; by default the server's own address. */
   readonly publicBaseUrl?: string
   readonly services: ReadonlyArray<ServiceName>

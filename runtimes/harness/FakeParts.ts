@@ -22,7 +22,29 @@ const briskPace: Partial<WhatsAppCloudSettings> = { recipientBurst: 50, recipien
 const fakeVerifyToken = "fake-verify-token"
 const fakePaymentSecret = "fake-payment-secret"
 
-/** The real WhatsApp Cloud adapter over a fake Graph API, which signs its webhooks with its own app secret. */
+/** Points the fake Graph API's webhooks at the bot once it listens. */
+const graphWebhooksToBot = Layer.effectDiscard(
+  Effect.gen(function* () {
+    const baseUrl = yield* ownBaseUrl
+    yield* Effect.flatMap(FakeGraph, (graph) => graph.setWebhookTarget(`${baseUrl}/SmsReceived`))
+  })
+)
+
+/** Points the fake checkout's webhooks at the bot once it listens. */
+const paymentWebhooksToBot = Layer.effectDiscard(
+  Effect.gen(function* () {
+    const baseUrl = yield* ownBaseUrl
+    yield* Effect.flatMap(FakePaymentProvider, (payments) =>
+      payments.control.setWebhookUrl(`${baseUrl}/payment-received`)
+    )
+  })
+)
+
+
+/**
+ * The real WhatsApp Cloud adapter over a fake Graph API, which signs its webhooks with its own app
+ * secret and posts them to the bot's server.
+ */
 export const whatsAppOverFake = (options: {
   readonly graph?: FakeGraphApiOptions
   readonly adapter?: Partial<WhatsAppCloudSettings>
@@ -39,7 +61,7 @@ export const whatsAppOverFake = (options: {
         })
       )
     )
-  ).pipe(Layer.provideMerge(FakeGraphLive({ pairRate: "off", ...options.graph })))
+  ).pipe(Layer.merge(graphWebhooksToBot), Layer.provideMerge(FakeGraphLive({ pairRate: "off", ...options.graph })))
 
 /** The real Astria adapter over a fake Astria. */
 export const astriaOverFake = (options: FakeAstriaOptions = {}) =>
@@ -49,7 +71,7 @@ export const astriaOverFake = (options: FakeAstriaOptions = {}) =>
     )
   ).pipe(Layer.provideMerge(FakeAstria.layer(options)))
 
-/** Payment links to a fake checkout, whose Pay button sends the signed webhook. */
+/** Payment links to a fake checkout, whose Pay button sends the signed webhook to the bot's server. */
 export const paymentsOverFake = Layer.unwrapEffect(
   Effect.map(FakePaymentProvider, (payments) =>
     Layer.merge(
@@ -57,23 +79,5 @@ export const paymentsOverFake = Layer.unwrapEffect(
       Layer.succeed(PaymentWebhookSettings, { secret: Redacted.make(fakePaymentSecret) })
     )
   )
-).pipe(Layer.provideMerge(FakePaymentProvider.layer({ secret: fakePaymentSecret })))
-
-/** Points the fake Graph API's webhooks at the bot once it listens. */
-export const graphWebhooksToBot = Layer.effectDiscard(
-  Effect.gen(function* () {
-    const baseUrl = yield* ownBaseUrl
-    yield* Effect.flatMap(FakeGraph, (graph) => graph.setWebhookTarget(`${baseUrl}/SmsReceived`))
-  })
-)
-
-/** Points the fake checkout's webhooks at the bot once it listens. */
-export const paymentWebhooksToBot = Layer.effectDiscard(
-  Effect.gen(function* () {
-    const baseUrl = yield* ownBaseUrl
-    yield* Effect.flatMap(FakePaymentProvider, (payments) =>
-      payments.control.setWebhookUrl(`${baseUrl}/payment-received`)
-    )
-  })
-)
+).pipe(Layer.merge(paymentWebhooksToBot), Layer.provideMerge(FakePaymentProvider.layer({ secret: fakePaymentSecret })))
 

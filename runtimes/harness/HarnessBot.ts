@@ -9,13 +9,7 @@ import type { WhatsAppCloudSettings } from "../../adapters/whatsapp-cloud/WhatsA
 import { botLayer, ownBaseUrl } from "../composition/BotLayer.js"
 import type { FakeAstriaOptions } from "./fakes/astria/FakeAstria.js"
 import type { FakeGraphApiOptions } from "./fakes/graph-api/FakeGraphApi.js"
-import {
-  astriaOverFake,
-  graphWebhooksToBot,
-  paymentsOverFake,
-  paymentWebhooksToBot,
-  whatsAppOverFake
-} from "./FakeParts.js"
+import { astriaOverFake, paymentsOverFake, whatsAppOverFake } from "./FakeParts.js"
 
 export interface HarnessBotOptions {
   /** Every storage port: in memory, PGlite or Postgres. */
@@ -59,8 +53,7 @@ export const harnessBot = (options: HarnessBotOptions) => {
     payments: paymentsOverFake,
     services: allServices
   })
-  return Layer.mergeAll(bot, graphWebhooksToBot, paymentWebhooksToBot, handle).pipe(
-    Layer.provideMerge(bot),
+  return Layer.merge(bot, handle).pipe(
     Layer.provideMerge(server),
     Layer.provide(Layer.setConfigProvider(config))
   )

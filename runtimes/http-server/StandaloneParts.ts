@@ -1,0 +1,53 @@
+import { FetchHttpClient } from "@effect/platform"
+import { Config, Effect, Layer, Option } from "effect"
+import { botSubscriptions } from "../../application/workers/BotWorkers.js"
+import * as HttpAstria from "../../adapters/astria/HttpAstria.js"
+import { EnabledServices } from "../../adapters/http-api/EnabledServices.js"
+import { WhatsAppWebhookSettings } from "../../adapters/http-api/WhatsAppWebhookSettings.js"
+import { InMemoryEventBroker } from "../../adapters/memory/InMemoryEventBroker.js"
+import { PaymentWebhookSettings } from "../../adapters/payments/PaymentWebhookSettings.js"
+import { TemplatePaymentProvider } from "../../adapters/payments/TemplatePaymentProvider.js"
+import { PostgresStorage } from "../../adapters/postgres/PostgresStorage.js"
+import { WhatsAppCloudLive } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import { botLayer } from "../composition/BotLayer.js"
+import { astriaOverFake, paymentsOverFake, whatsAppOverFake } from "../harness/FakeParts.js"
+import { HttpServerSettingsConfig } from "./HttpServerSettings.js"
+
+const isSet = (name: string) => Effect.map(Config.option(Config.redacted(name)), Option.isSome)
+
+/**
+ * The standalone bot from its settings: each real credential that is set replaces its in-process
+ * fake, so with no configuration at all it runs on embedded PGlite with fakes of WhatsApp, Astria
+ * and the payment provider (DESIGN.md, "The embedded default").
+ */
+export const StandaloneBotLive = Layer.unwrapEffect(
+  Effect.gen(function* () {
+    const settings = yield* HttpServerSettingsConfig
+    const services = yield* Effect.flatMap(EnabledServices, Effect.succeed).pipe(Effect.provide(EnabledServices.fromConfig))
+    const realWhatsApp = yield* isSet("WHATSAPP_API_KEY")
+    const realAstria = yield* isSet("ASTRIA_API_KEY")
+    const realPayments = yield* isSet("PAYMENT_WEBHOOK_SECRET")
+    yield* Effect.logInfo("Starting the bot", {
+      services,
+      whatsapp: realWhatsApp ? "WhatsApp Cloud API" : "in-process fake",
+      astria: realAstria ? "Astria" : "in-process fake",
+      payments: realPayments ? "payment provider" : "in-process fake checkout"
+    })
+    return botLayer<unknown>({
+      storage: PostgresStorage.fromConfig,
+      broker: InMemoryEventBroker.layer({ subscriptions: botSubscriptions }),
+      whatsapp: realWhatsApp
+        ? Layer.merge(WhatsAppCloudLive.pipe(Layer.provide(FetchHttpClient.layer)), WhatsAppWebhookSettings.fromConfig)
+        : whatsAppOverFake(),
+      // The fake trains and renders by itself, a little faster than Astria, so a local journey ends.
+      astria: realAstria
+        ? HttpAstria.layerConfig.pipe(Layer.provide(FetchHttpClient.layer))
+        : astriaOverFake({ clock: { trainingMs: 20_000, renderMs: 5_000 } }),
+      payments: realPayments
+        ? Layer.merge(TemplatePaymentProvider.fromConfig, PaymentWebhookSettings.fromConfig)
+        : paymentsOverFake,
+      ...(settings.publicBaseUrl === undefined ? {} : { publicBaseUrl: settings.publicBaseUrl }),
+      services
+    })
+  })
+)

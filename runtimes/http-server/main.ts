@@ -1,0 +1,23 @@
+import { createServer } from "node:http"
+import { PlatformConfigProvider } from "@effect/platform"
+import { NodeContext, NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { Effect, Layer } from "effect"
+import { HttpServerSettingsConfig } from "./HttpServerSettings.js"
+import { LoggingLive } from "./LoggingLive.js"
+import { StandaloneBotLive } from "./StandaloneParts.js"
+
+/** `npm start`: the standalone bot on `PORT` (7070), settings from the environment and `.env`. */
+const ServerLive = Layer.unwrapEffect(
+  Effect.map(HttpServerSettingsConfig, (settings) =>
+    NodeHttpServer.layer(createServer, { port: settings.port })
+  )
+)
+
+const MainLive = StandaloneBotLive.pipe(
+  Layer.provide(ServerLive),
+  Layer.provide(LoggingLive),
+  Layer.provide(PlatformConfigProvider.layerDotEnvAdd(".env")),
+  Layer.provide(NodeContext.layer)
+)
+
+NodeRuntime.runMain(Layer.launch(MainLive), { disablePrettyLogger: true })
