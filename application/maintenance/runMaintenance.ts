@@ -1,4 +1,4 @@
-import { Clock, Duration, Effect } from "effect"
+import { Clock, Duration, Effect, Option } from "effect"
 import { InboundMessages } from "../ports/InboundMessages.js"
 import { Outbox } from "../ports/Outbox.js"
 import { Photos } from "../ports/Photos.js"
@@ -6,6 +6,7 @@ import { Tunes } from "../ports/Tunes.js"
 import { deletePhotosOfTrainedUsers } from "./deletePhotosOfTrainedUsers.js"
 import type { TrainedPhotosDeleted } from "./deletePhotosOfTrainedUsers.js"
 import { MaintenanceSettings } from "./MaintenanceSettings.js"
+import { TableStatistics } from "./TableStatistics.js"
 
 /** What one maintenance run did; a second run right after reports zeros everywhere. */
 export interface MaintenanceReport {
@@ -15,6 +16,8 @@ export interface MaintenanceReport {
   readonly unpaidPhotosDeleted: number
   readonly publishedOutboxDeleted: number
   readonly tunesExpired: number
+  /** False where no TableStatistics is provided. */
+  readonly tablesAnalyzed: boolean
 }
 
 const before = (now: number, age: Duration.Duration): Date => new Date(now - Duration.toMillis(age))
@@ -39,7 +42,16 @@ export const runMaintenance = Effect.gen(function* () {
     unpaidPhotosDeleted: yield* photos.deleteUnpaidOlderThan(before(now, settings.unpaidPhotoRetention)),
     publishedOutboxDeleted: yield* outbox.deletePublishedBefore(before(now, settings.publishedOutboxRetention)),
     // Astria deletes a tune 30 days after training; each tune's expiry is stored with it.
-    tunesExpired: yield* tunes.markExpired(new Date(now))
+    tunesExpired: yield* tunes.markExpired(new Date(now)),
+    // Last, so the statistics see the tables as the deletions left them.
+    tablesAnalyzed: yield* Effect.serviceOption(TableStatistics).pipe(
+      Effect.flatMap(
+        Option.match({
+          onNone: () => Effect.succeed(false),
+          onSome: (statistics) => Effect.as(statistics.refresh, true)
+        })
+      )
+    )
   }
   yield* Effect.logInfo("Maintenance done").pipe(
     Effect.annotateLogs({
@@ -48,7 +60,8 @@ export const runMaintenance = Effect.gen(function* () {
       trainedUsersPhotosDeleted: report.trainedUsersPhotosDeleted.photos,
       unpaidPhotosDeleted: report.unpaidPhotosDeleted,
       publishedOutboxDeleted: report.publishedOutboxDeleted,
-      tunesExpired: report.tunesExpired
+      tunesExpired: report.tunesExpired,
+      tablesAnalyzed: report.tablesAnalyzed
     })
   )
   return report

@@ -101,7 +101,11 @@ const seedFor = (now: number) => {
  * Seeds one of each case, runs maintenance twice and checks through the ports that the first
  * run deleted exactly what it should and the second nothing. Needs an empty database.
  */
-export const maintenanceSuite = <E>(name: string, storage: Layer.Layer<MaintenancePorts, E>) =>
+export const maintenanceSuite = <E>(
+  name: string,
+  storage: Layer.Layer<MaintenancePorts, E>,
+  options: { readonly analyzes: boolean } = { analyzes: false }
+) =>
   describe(`weekly maintenance (${name})`, () => {
     it.live("deletes exactly what it should, and a second run deletes nothing", () =>
       Effect.gen(function* () {
@@ -171,7 +175,8 @@ export const maintenanceSuite = <E>(name: string, storage: Layer.Layer<Maintenan
           trainedUsersPhotosDeleted: { users: 1, photos: 2 },
           unpaidPhotosDeleted: 2,
           publishedOutboxDeleted: 2,
-          tunesExpired: 1
+          tunesExpired: 1,
+          tablesAnalyzed: options.analyzes
         })
 
         const photos = yield* Photos
@@ -196,7 +201,8 @@ export const maintenanceSuite = <E>(name: string, storage: Layer.Layer<Maintenan
           trainedUsersPhotosDeleted: { users: 0, photos: 0 },
           unpaidPhotosDeleted: 0,
           publishedOutboxDeleted: 0,
-          tunesExpired: 0
+          tunesExpired: 0,
+          tablesAnalyzed: options.analyzes
         })
       }).pipe(
         Effect.provide(Layer.merge(storage, MaintenanceSettings.defaults)),
