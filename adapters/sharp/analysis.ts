@@ -18,6 +18,18 @@ export interface Analysis {
 
 /** Laplacian variance of quantization noise alone: about 20 x 1/12 for 8-bit rounding, less after averaging. */
 const NOISE_FLOOR = 1.5
+/**
+ * One scratch buffer for the luma, reused by every call: `analyse` is synchronous, so calls never
+ * overlap, and a fresh 3 MB array per photo would only wait for the garbage collector.
+ */
+let scratch = new Float32Array(0)
+const grayBuffer = (length: number) => {
+  if (scratch.length < length) scratch = new Float32Array(length)
+  const gray = scratch.subarray(0, length)
+  gray.fill(0)
+  return gray
+}
+
 const HASH_COLUMNS = 9
 const HASH_ROWS = 8
 
@@ -34,7 +46,7 @@ export const analyse = (image: RawImage, analysisLongSide: number): Analysis => 
   const gh = Math.max(1, Math.floor(height / factor))
   // Luma sums per cell of the small buffer, row by row in memory order (x1000 integer weights);
   // scaled to 0..255 when read below.
-  const gray = new Float32Array(gw * gh)
+  const gray = grayBuffer(gw * gh)
   const colour = channels >= 3
   for (let y = 0; y < gh * factor; y++) {
     const out = Math.floor(y / factor) * gw

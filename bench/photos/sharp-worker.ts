@@ -11,19 +11,22 @@ import { PhotoCheckConfig } from "../../adapters/sharp/PhotoCheckConfig.js"
 
 const [workersArg, ...paths] = process.argv.slice(2)
 const workers = Number(workersArg)
-const images = paths.map((path) => readFileSync(path))
+// Read when checked, as the Python side does: only the photos in flight are in memory.
+const read = (path: string) => Effect.sync(() => readFileSync(path))
 
 const program = Effect.gen(function* () {
   const checker = yield* PhotoChecker
-  yield* checker.check({ bytes: images[0]!, earlierHashes: [] })
+  yield* checker.check({ bytes: yield* read(paths[0]!), earlierHashes: [] })
   const started = performance.now()
   const cpu = process.cpuUsage()
-  const outcomes = yield* Effect.forEach(images, (bytes) => checker.check({ bytes, earlierHashes: [] }), {
-    concurrency: workers
-  })
+  const outcomes = yield* Effect.forEach(
+    paths,
+    (path) => read(path).pipe(Effect.flatMap((bytes) => checker.check({ bytes, earlierHashes: [] }))),
+    { concurrency: workers }
+  )
   const ms = performance.now() - started
   const { user, system } = process.cpuUsage(cpu)
-  return { ms, cpuMs: (user + system) / 1000, photos: images.length, accepted: outcomes.filter((o) => o._tag === "Accepted").length }
+  return { ms, cpuMs: (user + system) / 1000, photos: paths.length, accepted: outcomes.filter((o) => o._tag === "Accepted").length }
 })
 
 const config = Effect.runSync(PhotoCheckConfig)
