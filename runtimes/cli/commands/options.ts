@@ -7,13 +7,13 @@ import { cliName } from "../cliName.js"
 export const json = Options.boolean("json").pipe(Options.withDescription("Print JSON instead of a table"))
 
 export const limit = Options.integer("limit").pipe(
-  Options.withSchema(Schema.Int.pipe(Schema.between(1, 1000))),
+  Options.withSchema(Schema.Int.pipe(Schema.between(1, 1000, { message: () => "--limit must be between 1 and 1000" }))),
   Options.withDefault(50),
   Options.withDescription("How many rows to show (1 to 1000)")
 )
 
 export const offset = Options.integer("offset").pipe(
-  Options.withSchema(Schema.NonNegativeInt),
+  Options.withSchema(Schema.Int.pipe(Schema.nonNegative({ message: () => "--offset must be 0 or more" }))),
   Options.withDefault(0),
   Options.withDescription("How many rows to skip, for the next page")
 )
