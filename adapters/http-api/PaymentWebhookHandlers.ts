@@ -1,10 +1,10 @@
-import { HttpApi, HttpApiBuilder, HttpServerResponse } from "@effect/platform"
+import { HttpServerResponse } from "@effect/platform"
 import type { HttpServerRequest } from "@effect/platform"
 import { Clock, Effect } from "effect"
 import { recordedOutcome } from "../../application/payments/PaymentOutcome.js"
 import { receivePayment } from "../../application/payments/receivePayment.js"
 import { MalformedRequest, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
-import { PaymentAcknowledged, PaymentWebhookApi, paymentWebhookMaxBytes } from "../../contracts/http/PaymentWebhookApi.js"
+import { PaymentAcknowledged, paymentWebhookMaxBytes } from "../../contracts/http/PaymentWebhookApi.js"
 import { decodePaymentBody } from "../payments/decodePaymentBody.js"
 import { verifyPaymentSignature } from "../payments/PaymentSignature.js"
 import { PaymentWebhookSettings } from "../payments/PaymentWebhookSettings.js"
@@ -15,7 +15,7 @@ const acknowledge = (outcome: string) =>
 
 /**
  * The raw handler of `PaymentWebhookApi`'s `paymentReceived` ("payments" group), for any API that
- * includes the group: `h.handleRaw("paymentReceived", ({ request }) => handlePaymentWebhook(request))`.
+ * includes the group (the bot's: PaymentWebhookGroup.ts).
  *
  * One payment webhook: the signature over the raw bytes (Stripe's header when present, else
  * ours), then the body decoded, then the payment taken in. A refused request changes nothing.
@@ -48,13 +48,3 @@ export const handlePaymentWebhook = (request: HttpServerRequest.HttpServerReques
     return yield* acknowledge(recordedOutcome(outcome))
   })
 
-/**
- * The "payments" group's handlers for the bot's API. A group's handler layer is keyed by the API's
- * id and the group's name, so it is built on an API of the bot's id holding just this group; it
- * serves `BotApi` once `PaymentWebhookApi` is added there (a different id fails to compile).
- */
-export const PaymentWebhookHandlers = HttpApiBuilder.group(
-  HttpApi.make("whatsapp-astria-bot").add(PaymentWebhookApi),
-  "payments",
-  (handlers) => handlers.handleRaw("paymentReceived", ({ request }) => handlePaymentWebhook(request))
-)

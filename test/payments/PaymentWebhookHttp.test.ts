@@ -7,7 +7,7 @@ import { ownEventBody, stripeEventBody } from "./support/bodies.js"
 import { secret, unique } from "./support/fixtures.js"
 import { intents, orderStatus, outboxEvents, payments, seedOrder, seedUser, setOutage } from "./support/memoryStore.js"
 import type { MemoryStore } from "./support/memoryStore.js"
-import { botLikeServer, webhookServer, webhookUrl } from "./support/webhookServer.js"
+import { webhookServer, webhookUrl } from "./support/webhookServer.js"
 
 type Kind = "ours" | "stripe"
 const headerOf: Record<Kind, string> = { ours: "x-signature", stripe: "stripe-signature" }
@@ -174,14 +174,5 @@ describe("POST /payment-received", () => {
         expect((yield* post(huge, { "x-signature": sign(huge, nowSeconds()) })).status).toBe(413)
       })
     )
-  )
-
-  it.live("PaymentWebhookHandlers serves the group in an API of the bot's id", () =>
-    Effect.gen(function* () {
-      const order = yield* newOrder
-      const body = bodyFor("ours", order.id)
-      expect((yield* post(body, { "x-signature": sign(body, nowSeconds()) })).status).toBe(200)
-      expect(yield* orderStatus(order.id)).toBe("paid")
-    }).pipe(Effect.provide(botLikeServer), Logger.withMinimumLogLevel(LogLevel.None))
   )
 })

@@ -2,7 +2,7 @@ import { createServer } from "node:http"
 import { HttpApi, HttpApiBuilder, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer, Redacted } from "effect"
-import { handlePaymentWebhook, PaymentWebhookHandlers } from "../../../adapters/http-api/PaymentWebhookHandlers.js"
+import { handlePaymentWebhook } from "../../../adapters/http-api/PaymentWebhookHandlers.js"
 import { PaymentWebhookSettings } from "../../../adapters/payments/PaymentWebhookSettings.js"
 import { PaymentWebhookApi } from "../../../contracts/http/PaymentWebhookApi.js"
 import { secret } from "./fixtures.js"
@@ -15,9 +15,6 @@ const PaymentHandlers = HttpApiBuilder.group(TestApi, "payments", (handlers) =>
   handlers.handleRaw("paymentReceived", ({ request }) => handlePaymentWebhook(request))
 )
 
-/** An API of the bot's id holding the group, served by the ready-made handler layer. */
-const BotLikeApi = HttpApi.make("whatsapp-astria-bot").add(PaymentWebhookApi)
-
 const serving = <E, R>(api: Layer.Layer<HttpApi.Api, E, R>) =>
   HttpApiBuilder.serve().pipe(
     Layer.provide(api),
@@ -28,9 +25,6 @@ const serving = <E, R>(api: Layer.Layer<HttpApi.Api, E, R>) =>
 
 /** The webhook on a real loopback socket (port 0), over a fresh in-memory store the test can see. */
 export const webhookServer = serving(HttpApiBuilder.api(TestApi).pipe(Layer.provide(PaymentHandlers)))
-
-/** The same, through `PaymentWebhookHandlers` as the bot's runtime will compose it. */
-export const botLikeServer = serving(HttpApiBuilder.api(BotLikeApi).pipe(Layer.provide(PaymentWebhookHandlers)))
 
 /** `http://127.0.0.1:<port>/payment-received` of the running server. */
 export const webhookUrl = Effect.flatMap(HttpServer.HttpServer, (server) =>
