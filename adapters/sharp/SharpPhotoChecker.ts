@@ -61,6 +61,8 @@ export const makeSharpPhotoChecker = (config: PhotoCheckConfig) =>
         if (width * height > config.maxInputPixels) {
           return rejected("unreadable", `${width}x${height} exceeds ${config.maxInputPixels} pixels`, { format })
         }
+        // From the header too: a small photo is not worth decoding (were its pixels also corrupt,
+        // "send a bigger photo" is still the useful answer).
         if (Math.min(width, height) < config.minShortSide) {
           return rejected("too_small", `${width}x${height}`, { format })
         }
