@@ -78,6 +78,7 @@ const buildSamples = async () => {
     /** The same picture re-encoded at another quality: another file, the same photo. */
     reencoded: marked(await jpeg(clear.clone(), 60), id),
     clearPng: marked(new Uint8Array(await clear.clone().png().toBuffer())),
+    clearWebp: marked(new Uint8Array(await clear.clone().webp({ quality: 90 }).toBuffer())),
     others: await Promise.all(
       Array.from({ length: 8 }, (_, i) => picture(100 + i).then((p) => jpeg(p)).then((b) => marked(b, `id=contract-other-${i}`)))
     ),
@@ -122,9 +123,11 @@ export const photoCheckerContract = <E>(name: string, photoChecker: Layer.Layer<
 
     it.effect("reads the format from the bytes, whatever MIME type the sender claimed", () =>
       Effect.gen(function* () {
-        const { clear, clearPng } = yield* samples
+        const { clear, clearPng, clearWebp } = yield* samples
         const png = accepted(yield* check({ bytes: clearPng, earlierHashes: [], declaredMimeType: "image/jpeg" }))
         expect(png.format).toBe("png")
+        const webp = accepted(yield* check({ bytes: clearWebp, earlierHashes: [], declaredMimeType: "image/png" }))
+        expect([webp.format, webp.width, webp.height]).toEqual(["webp", 800, 600])
         const jpg = accepted(yield* check({ bytes: clear, earlierHashes: [], declaredMimeType: "image/heic" }))
         expect(jpg.format).toBe("jpeg")
       }))
