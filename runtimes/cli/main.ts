@@ -16,5 +16,5 @@ const Environment = CliLogger.pipe(
 makeCli(ProductionEnvironment)(process.argv).pipe(
   Effect.provide(Environment),
   reportFailure,
-  NodeRuntime.runMain({ disableErrorReporting: true })
+  NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true })
 )

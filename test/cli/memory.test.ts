@@ -8,10 +8,10 @@ import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
 import { NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
 import { SchemaMigrations } from "../../runtimes/cli/SchemaMigrations.js"
-import { buildShared, runCli } from "./support/runCli.js"
+import { buildShared, runCli, type Shared } from "./support/runCli.js"
 import { phoneNumber, seedCustomer, seedPendingEvent } from "./support/seed.js"
 
-let storage: Awaited<ReturnType<typeof buildShared<StoragePorts, never>>>
+let storage: Shared<StoragePorts>
 let environment: CliEnvironment<NoSharedBroker>
 
 beforeAll(async () => {

@@ -40,14 +40,22 @@ export const runCli = async <E>(
   }
 }
 
+export interface Shared<A> {
+  readonly context: Context.Context<A>
+  /** The built services, for the environment of the commands. */
+  readonly layer: Layer.Layer<A>
+  readonly run: <B, E>(effect: Effect.Effect<B, E, A>) => Promise<B>
+  readonly close: () => Promise<void>
+}
+
 /** A layer built once and kept until `close`: commands run one after another on the same database. */
-export const buildShared = async <A, E>(layer: Layer.Layer<A, E>) => {
+export const buildShared = async <A, E>(layer: Layer.Layer<A, E>): Promise<Shared<A>> => {
   const scope = Effect.runSync(Scope.make())
   const context: Context.Context<A> = await Effect.runPromise(Layer.buildWithScope(layer, scope))
   return {
     context,
     layer: Layer.succeedContext(context),
-    run: <B, E2>(effect: Effect.Effect<B, E2, A>) => Effect.runPromise(Effect.provide(effect, context)),
+    run: (effect) => Effect.runPromise(Effect.provide(effect, context)),
     close: () => Effect.runPromise(Scope.close(scope, Exit.void))
   }
 }

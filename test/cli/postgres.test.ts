@@ -1,0 +1,107 @@
+import { PgClient } from "@effect/sql-pg"
+import type { SqlClient } from "@effect/sql/SqlClient"
+import { Context, Effect, Layer, Option, Redacted } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as InMemoryAstria from "../../adapters/memory/InMemoryAstria.js"
+import { PgStorage } from "../../adapters/postgres/PgStorage.js"
+import { Photos } from "../../application/ports/Photos.js"
+import { Users } from "../../application/ports/Users.js"
+import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
+import { NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
+import { SchemaMigrations } from "../../runtimes/cli/SchemaMigrations.js"
+import { freshSchema, inCi, isReachable, testDatabaseUrl } from "../support/TestDatabase.js"
+import { buildShared, runCli, type Shared } from "./support/runCli.js"
+import { phoneNumber, seedCustomer } from "./support/seed.js"
+import { spawnCli } from "./support/spawnCli.js"
+
+const reachable = await isReachable()
+
+if (reachable) {
+  describe("the command line on Postgres", () => {
+    // One fresh schema for the file; each command builds its own pool and storage on it, as a process would.
+    let database: Shared<PgClient.PgClient | SqlClient>
+    let environment: CliEnvironment<unknown>
+    let schemaUrl: string
+
+    beforeAll(async () => {
+      database = await buildShared(freshSchema("cli"))
+      // The helper's URL for the schema (search_path included), for the child processes.
+      schemaUrl = Redacted.value(Option.getOrThrow(Option.fromNullable(Context.get(database.context, PgClient.PgClient).config.url)))
+      environment = {
+        storage: PgStorage.pipe(Layer.provide(database.layer)),
+        migrations: SchemaMigrations.sql.pipe(Layer.provide(database.layer)),
+        astria: InMemoryAstria.layer(),
+        broker: Layer.fail(new NoSharedBroker())
+      }
+    })
+    afterAll(() => database.close())
+
+    it("migrates a fresh schema once, then finds it up to date", async () => {
+      expect(await runCli(environment, ["migrate"])).toMatchObject({ exitCode: 0, stdout: "Applied 1 migration(s): 0001_init" })
+      expect(await runCli(environment, ["migrate", "--json"])).toMatchObject({ exitCode: 0, stdout: expect.stringContaining('"applied": []') })
+    })
+
+    it("lists and shows users masked, and refuses an unknown id", async () => {
+      const phone = phoneNumber()
+      const { id, orderId } = await database.run(seedCustomer(phone).pipe(Effect.provide(PgStorage)))
+      const masked = `+${phone.slice(0, 5)}•••••${phone.slice(-2)}`
+
+      const list = await runCli(environment, ["users", "list", "--limit", "1000"])
+      expect(list.exitCode).toBe(0)
+      expect(list.stdout).toMatch(new RegExp(`${id}\\s+\\${masked}\\s+IL\\.•+\\S{3}\\s+PicturesLoaded`))
+      expect(list.stdout).not.toContain(phone)
+
+      const show = await runCli(environment, ["users", "show", id, "--json"])
+      expect(JSON.parse(show.stdout)).toMatchObject({ id, phone: masked, storedPhotos: 3, orders: [{ id: orderId }] })
+      expect(show.stdout).not.toContain(phone)
+
+      expect(await runCli(environment, ["users", "show", "nobody"])).toMatchObject({ exitCode: 1, stderr: "No user with id nobody" })
+    })
+
+    it("erases in one transaction only with --yes", async () => {
+      const { id } = await database.run(seedCustomer(phoneNumber()).pipe(Effect.provide(PgStorage)))
+      expect((await runCli(environment, ["users", "erase", id])).exitCode).toBe(1)
+      expect(await database.run(Effect.flatMap(Photos, (photos) => photos.countForUser(id)).pipe(Effect.provide(PgStorage)))).toBe(3)
+
+      const erased = await runCli(environment, ["users", "erase", "--yes", id])
+      expect(erased).toMatchObject({ exitCode: 0, stdout: expect.stringContaining(`User ${id} erased: 3 photo(s)`) })
+      const user = await database.run(Effect.flatMap(Users, (users) => users.get(id)).pipe(Effect.provide(PgStorage)))
+      expect(Option.isNone(user)).toBe(true)
+    })
+
+    it("shows the outbox status and runs maintenance", async () => {
+      const status = await runCli(environment, ["outbox", "status", "--json"])
+      expect(status.exitCode).toBe(0)
+      // The erasure above wrote a UserErasedEvent for the person's model.
+      expect(JSON.parse(status.stdout).pending).toBeGreaterThanOrEqual(1)
+
+      const maintenance = await runCli(environment, ["maintenance", "run", "--json"])
+      expect(maintenance.exitCode).toBe(0)
+      expect(JSON.parse(maintenance.stdout)).toMatchObject({ tunesExpired: expect.any(Number) })
+    })
+
+    it("runs as a process on DATABASE_URL: migrate, list, and exit code 1 for an unknown id", async () => {
+      const migrate = await spawnCli(["migrate"], { DATABASE_URL: schemaUrl })
+      expect(migrate).toMatchObject({ exitCode: 0, stdout: "The schema is up to date; no migration to apply." })
+
+      const list = await spawnCli(["users", "list", "--limit", "1000", "--json"], { DATABASE_URL: schemaUrl })
+      expect(list.exitCode).toBe(0)
+      const users: ReadonlyArray<{ readonly phone: string }> = JSON.parse(list.stdout)
+      expect(users.length).toBeGreaterThanOrEqual(1)
+      for (const user of users) expect(user.phone).toMatch(/^\+\d{5}•+\d{2}$/)
+
+      const unknown = await spawnCli(["users", "show", "nobody"], { DATABASE_URL: schemaUrl })
+      expect(unknown).toMatchObject({ exitCode: 1, stdout: "", stderr: "No user with id nobody" })
+    })
+  })
+} else if (inCi) {
+  describe("the command line on Postgres", () => {
+    it("reaches the test database", () => {
+      expect.fail(`The test database at ${new URL(testDatabaseUrl).host} cannot be reached; CI must provide DATABASE_URL`)
+    })
+  })
+} else {
+  describe.skip("the command line on Postgres (no database at DATABASE_URL)", () => {
+    it("is skipped locally", () => undefined)
+  })
+}
