@@ -6,6 +6,8 @@ import type { MediaSource } from "../../application/ports/MediaSource.js"
 import type { Messenger } from "../../application/ports/Messenger.js"
 import type { PaymentProvider } from "../../application/ports/PaymentProvider.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
+import { MaintenanceSchedule } from "../../application/maintenance/MaintenanceSchedule.js"
+import { MaintenanceSettings } from "../../application/maintenance/MaintenanceSettings.js"
 import { botWorkers } from "../../application/workers/BotWorkers.js"
 import { AstriaCallbackUrls } from "../../adapters/http-api/AstriaCallbackUrls.js"
 import { EnabledServices, type ServiceName } from "../../adapters/http-api/EnabledServices.js"
@@ -56,7 +58,10 @@ export const botLayer = <E>(parts: BotParts<E>) => {
     training: enabled.has("payment")
   })
   const catalogue = enabled.has("message") ? PackCatalogueSyncAtStart : Layer.empty
-  return Layer.mergeAll(BotHttpServerLive, workers, catalogue).pipe(
+  const maintenance = enabled.has("maintenance")
+    ? MaintenanceSchedule.pipe(Layer.provide(MaintenanceSettings.fromConfig))
+    : Layer.empty
+  return Layer.mergeAll(BotHttpServerLive, workers, catalogue, maintenance).pipe(
     Layer.provideMerge(services),
     Layer.provideMerge(Layer.mergeAll(parts.whatsapp, parts.astria, parts.payments)),
     Layer.provideMerge(Layer.mergeAll(parts.broker, parts.storage))

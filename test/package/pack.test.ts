@@ -1,0 +1,71 @@
+import { execFileSync } from "node:child_process"
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import { describe, expect, it } from "vitest"
+
+const root = resolve(import.meta.dirname, "../..")
+const run = (command: string, args: ReadonlyArray<string>, cwd: string) =>
+  execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 })
+
+/** The published subpaths, each imported by a consumer the way an embedding team would. */
+const subpaths = ["", "/domain", "/application", "/contracts", "/adapters", "/runtimes", "/testing"] as const
+
+describe("the published package", () => {
+  it(
+    "packs, installs into a fresh project with one copy of effect, imports every subpath and type-checks a consumer",
+    () => {
+      const scratch = mkdtempSync(join(tmpdir(), "wab-consumer-"))
+      const packed = run("npm", ["pack", "--silent", "--pack-destination", scratch], root).trim().split("\n").at(-1)!
+      const tarball = join(scratch, packed)
+      const own = JSON.parse(run("npm", ["pkg", "get", "devDependencies"], root)) as Record<string, string>
+      // The peers an embedding team installs next to the package, at the versions this project uses.
+      const peers = ["effect", "@effect/platform", "@effect/platform-node", "@effect/sql", "@effect/sql-pg", "@effect/cluster", "@effect/rpc", "@effect/experimental", "@effect/vitest", "vitest", "typescript", "@types/node"]
+      const consumer = join(scratch, "consumer")
+      mkdirSync(consumer)
+      writeFileSync(
+        join(consumer, "package.json"),
+        JSON.stringify({
+          name: "consumer",
+          private: true,
+          type: "module",
+          dependencies: Object.fromEntries([["whatsapp-astria-bot", `file:${tarball}`], ...peers.map((name) => [name, own[name]!])])
+        })
+      )
+      run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], consumer)
+
+      const effectCopies = run("npm", ["ls", "effect", "--all", "--parseable"], consumer)
+        .split("\n")
+        .filter((line) => line.endsWith("/node_modules/effect"))
+      expect(new Set(effectCopies).size).toBe(1)
+
+      writeFileSync(
+        join(consumer, "consumer.ts"),
+        [
+          `import { decide, newConversation } from "whatsapp-astria-bot/domain"`,
+          `import { Users, ingestInboundEvents } from "whatsapp-astria-bot/application"`,
+          `import { BotApi, WhatsApp } from "whatsapp-astria-bot/contracts"`,
+          `import { InMemoryStorage } from "whatsapp-astria-bot/adapters"`,
+          `import { botLayer } from "whatsapp-astria-bot/runtimes"`,
+          `import { harnessBot, BotDriver } from "whatsapp-astria-bot/testing"`,
+          `import { eventBrokerContract } from "whatsapp-astria-bot/testing/contracts"`,
+          `export const used = [decide, newConversation, Users, ingestInboundEvents, BotApi, WhatsApp.normalizeWebhook, InMemoryStorage, botLayer, harnessBot, BotDriver, eventBrokerContract]`
+        ].join("\n")
+      )
+      writeFileSync(
+        join(consumer, "tsconfig.json"),
+        JSON.stringify({
+          compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, noEmit: true, skipLibCheck: true, types: ["node"] },
+          files: ["consumer.ts"]
+        })
+      )
+      run(join(consumer, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"], consumer)
+
+      const imports = subpaths.map((subpath) => `await import("whatsapp-astria-bot${subpath}")`).join(";")
+      const loaded = run("node", ["--input-type=module", "-e", `${imports}; console.log("loaded")`], consumer)
+      expect(loaded.trim()).toBe("loaded")
+      expect(readdirSync(join(consumer, "node_modules/whatsapp-astria-bot/dist"))).toContain("domain")
+    },
+    600_000
+  )
+})
