@@ -1,5 +1,5 @@
 import type { SqlClient } from "@effect/sql/SqlClient"
-import type { SqlError } from "@effect/sql/SqlError"
+import { SqlError } from "@effect/sql/SqlError"
 import { Effect, Schema } from "effect"
 import type { ParseResult } from "effect"
 import { StorageUnavailable } from "../../application/ports/StorageUnavailable.js"
@@ -65,12 +65,18 @@ class WorkFailed<E> {
   constructor(readonly error: E) {}
 }
 
-/** `sql.withTransaction` with the failures of BEGIN, COMMIT and ROLLBACK mapped like any statement's. */
+/**
+ * `sql.withTransaction` with the failures of BEGIN, COMMIT and ROLLBACK mapped like any
+ * statement's. @effect/sql turns a failed COMMIT or ROLLBACK into a defect; a connection lost
+ * there is the database being unavailable all the same (whether the COMMIT landed is unknown,
+ * which is why every write is deduplicated and the caller retries).
+ */
 export const transactionally =
   (sql: SqlClient) =>
   <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | StorageUnavailable, R> =>
     sql.withTransaction(Effect.mapError(effect, (error) => new WorkFailed(error))).pipe(
       Effect.catchAll((failure): Effect.Effect<never, E | StorageUnavailable> =>
         failure instanceof WorkFailed ? Effect.fail(failure.error) : toUnavailable(failure)
-      )
+      ),
+      Effect.catchAllDefect((defect) => (defect instanceof SqlError ? toUnavailable(defect) : Effect.die(defect)))
     )
