@@ -1,0 +1,234 @@
+import { existsSync, mkdirSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { Effect, ManagedRuntime } from "effect"
+import { chromium, type Browser, type Locator, type Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { ownBaseUrl } from "../../runtimes/composition/BotLayer.js"
+import { FakeAstria } from "../../runtimes/harness/fakes/astria/FakeAstria.js"
+import { simulatorBot } from "./simulatorBot.js"
+
+const chromiumPath = "/usr/bin/chromium"
+const hasChromium = existsSync(chromiumPath)
+const onCi = process.env.CI === "true"
+
+const photo = (name: string) => fileURLToPath(new URL(`../fixtures/photos/${name}.jpg`, import.meta.url))
+const photos = [photo("astronaut"), photo("cameraman"), photo("grace_hopper")]
+const screenshotPath = fileURLToPath(new URL("../../test-results/simulator.png", import.meta.url))
+
+const startBot = () => ManagedRuntime.make(simulatorBot({ PHOTO_THRESHOLD: "3" }))
+let runtime: ReturnType<typeof startBot>
+let baseUrl = ""
+
+beforeAll(async () => {
+  runtime = startBot()
+  baseUrl = await runtime.runPromise(ownBaseUrl)
+})
+afterAll(async () => {
+  await runtime.dispose()
+})
+
+const post = (path: string, body: string | Uint8Array, contentType = "application/json") =>
+  fetch(`${baseUrl}${path}`, { method: "POST", headers: { "content-type": contentType }, body })
+
+describe("the simulator's API", () => {
+  it("serves the page with a strict content security policy", async () => {
+    const response = await fetch(`${baseUrl}/simulator`)
+    expect(response.status).toBe(200)
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/)
+    expect(response.headers.get("content-security-policy")).toMatch(/script-src 'self'/)
+    expect(await response.text()).toContain('<script src="/simulator/app.js" defer></script>')
+  })
+
+  it("answers bad input with 400, never 500", async () => {
+    const added = await post("/simulator/api/people", JSON.stringify({ phone: "15550001111", name: "  Ada  " }))
+    expect(added.status).toBe(201)
+    expect(await added.json()).toEqual({ phone: "15550001111", name: "Ada" })
+
+    const bad: Array<[string, Promise<Response>]> = [
+      ["not JSON", post("/simulator/api/text", "{not json")],
+      ["a phone with letters", post("/simulator/api/people", JSON.stringify({ phone: "1555abc", name: "Eve" }))],
+      ["an empty name", post("/simulator/api/people", JSON.stringify({ phone: "15550002222", name: "   " }))],
+      ["someone never added", post("/simulator/api/text", JSON.stringify({ phone: "15559999999", text: "hi" }))],
+      ["an empty text", post("/simulator/api/text", JSON.stringify({ phone: "15550001111", text: "" }))],
+      ["a button the bot never sent", post("/simulator/api/reply", JSON.stringify({ phone: "15550001111", messageId: "wamid.nope", choiceId: "x" }))],
+      ["a photo that is HTML", post("/simulator/api/photo?phone=15550001111", "<script>alert(1)</script>", "text/html")],
+      ["an empty photo", post("/simulator/api/photo?phone=15550001111", new Uint8Array(), "image/jpeg")],
+      ["a photo without a phone", post("/simulator/api/photo", new Uint8Array([1, 2, 3]), "image/jpeg")],
+      ["a chat without a phone", fetch(`${baseUrl}/simulator/api/chat`)],
+      ["a media id that is a path", fetch(`${baseUrl}/simulator/api/media/..%2F..%2Fetc`)]
+    ]
+    for (const [what, response] of bad) {
+      expect({ what, status: (await response).status }).toEqual({ what, status: 400 })
+    }
+    expect((await fetch(`${baseUrl}/simulator/api/media/1234567890`)).status).toBe(404)
+  })
+})
+
+/** The newest message from the bot that says `text`. */
+const botMessage = (page: Page, text: string | RegExp) => page.locator(".msg.bot").filter({ hasText: text }).last()
+
+const waitFor = async (locator: Locator, timeout = 15_000) => {
+  await locator.waitFor({ state: "visible", timeout })
+  return locator
+}
+
+/** Opens the newest list that offers `row` and picks it, as a person taps the list and a row. */
+const pick = async (page: Page, listText: string | RegExp, row: string | RegExp, timeout?: number) => {
+  const list = await waitFor(botMessage(page, listText), timeout)
+  await list.locator("[data-list=open]").click()
+  await page.locator("#sheet-rows button").filter({ hasText: row }).first().click()
+  await page.locator("#sheet").waitFor({ state: "hidden" })
+}
+
+const tap = async (page: Page, messageText: string | RegExp, button: string) => {
+  const message = await waitFor(botMessage(page, messageText))
+  await message.locator("button.action", { hasText: button }).click()
+}
+
+const countOf = (locator: Locator) => locator.count()
+
+/** Polls until the count reaches `atLeast` (the page renders what the bot sends, live). */
+const waitForCount = async (locator: Locator, atLeast: number, timeout = 20_000) => {
+  const deadline = Date.now() + timeout
+  while ((await countOf(locator)) < atLeast) {
+    if (Date.now() > deadline) throw new Error(`expected at least ${atLeast} of ${locator.toString()}, saw ${await countOf(locator)}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+const browserSuite = hasChromium ? describe : describe.skip
+if (!hasChromium) {
+  if (onCi) {
+    describe("the simulator in a real browser", () => {
+      it("needs Debian's chromium", () => {
+        throw new Error(`${chromiumPath} is missing: CI must run \`apt-get install -y chromium\``)
+      })
+    })
+  } else {
+    console.warn(`Skipping the simulator's browser test: ${chromiumPath} is missing (apt-get install -y chromium).`)
+  }
+}
+
+browserSuite(`the simulator in a real browser (skipped without ${chromiumPath})`, () => {
+  let browser: Browser
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    })
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  it("a person goes from hello to headshots and a rating by clicking", { timeout: 150_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const page = await context.newPage()
+    const pageErrors: Array<string> = []
+    page.on("pageerror", (error) => pageErrors.push(error.message))
+    await page.goto(`${baseUrl}/simulator`)
+
+    await page.fill("#person-name", "Dana")
+    await page.fill("#person-phone", "972501111111")
+    await page.click("#new-person button[type=submit]")
+    await waitFor(page.locator("#people button[aria-current=true]", { hasText: "Dana" }))
+
+    await page.fill("#text-input", "hello")
+    await page.press("#text-input", "Enter")
+    await waitFor(page.locator(".msg.person", { hasText: "hello" }))
+    const welcome = await waitFor(botMessage(page, "turn your selfies into professional AI headshots"))
+    expect(await welcome.getAttribute("data-kind")).toBe("list")
+    // The bot marked the message read: blue ticks.
+    await waitFor(page.locator(".msg.person[data-read=true]", { hasText: "hello" }))
+
+    await pick(page, "turn your selfies", "Let's begin")
+    await waitFor(page.locator(".msg.person[data-kind=reply]", { hasText: "Let's begin" }))
+    await tap(page, "clear photos of just you", "I'm ready")
+    await waitFor(botMessage(page, "Send your photos now"))
+
+    await page.setInputFiles("#photo-input", photos)
+    await waitForCount(page.locator(".msg.person[data-kind=image] img.media"), 3)
+    await pick(page, "Who is in the photos?", "Woman", 30_000)
+    await waitForCount(page.locator(".msg.person[data-kind=image] [data-reaction='🤩']"), 3)
+    await waitFor(botMessage(page, "That's enough photos"))
+    // The person's own photos come back from the fake Graph API's media store.
+    const ownPhotosLoaded = await page.$$eval(".msg.person img.media", (images) =>
+      images.every((image) => image instanceof HTMLImageElement && image.complete && image.naturalWidth > 0)
+    )
+    expect(ownPhotosLoaded).toBe(true)
+
+    await pick(page, "good photos. What's next?", "I'm done", 20_000)
+    const tiers = await waitFor(botMessage(page, "Pick a package"))
+    await tiers.locator("[data-list=open]").click()
+    expect(await page.locator("#sheet-rows button").count()).toBe(3)
+    await page.locator("#sheet-rows button").first().click()
+
+    const packs = await waitFor(botMessage(page, "Choose a style"))
+    if ((await packs.getAttribute("data-kind")) === "list") {
+      await packs.locator("[data-list=open]").click()
+      await page.locator("#sheet-rows button").first().click()
+    } else {
+      await packs.locator("button.action").first().click()
+    }
+    await tap(page, "Before we start", "I agree")
+
+    const payment = await waitFor(botMessage(page, "Tap below to pay securely"))
+    const [checkout] = await Promise.all([context.waitForEvent("page"), payment.locator("a.action").click()])
+    await checkout.waitForLoadState()
+    expect(await checkout.locator("[data-amount]").textContent()).toMatch(/\d+\.\d{2} [A-Z]{3}/)
+    await checkout.locator("button[type=submit]").click()
+    await waitFor(checkout.locator("[data-status=paid]"))
+    await checkout.close()
+
+    await waitFor(botMessage(page, "Payment received"))
+    await waitFor(botMessage(page, "ready in about"))
+
+    await runtime.runPromise(Effect.flatMap(FakeAstria, (astria) => astria.control.completeAll))
+    await waitFor(botMessage(page, "Your headshots are ready"), 30_000)
+    // The Lite tier of the fake's first pack: 3 prompts of 4 images each, linked from Astria.
+    const headshots = page.locator(".msg.bot[data-kind=image] img.media")
+    await waitForCount(headshots, 12, 30_000)
+    await waitFor(botMessage(page, "How do you like them?"), 30_000)
+    await page.waitForFunction(
+      () => [...document.querySelectorAll(".msg.bot[data-kind=image] img.media")].every((image) => image instanceof HTMLImageElement && image.complete && image.naturalWidth > 0),
+      undefined,
+      { timeout: 20_000 }
+    )
+
+    await pick(page, "How do you like them?", "⭐⭐⭐⭐⭐")
+    await waitFor(botMessage(page, "So glad you like them"))
+    await waitFor(botMessage(page, "Want another style?"))
+
+    mkdirSync(fileURLToPath(new URL("../../test-results/", import.meta.url)), { recursive: true })
+    await page.screenshot({ path: screenshotPath })
+    expect(pageErrors).toEqual([])
+    await context.close()
+  })
+
+  it("shows what people type as text, never as markup, and keeps people apart", { timeout: 60_000 }, async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(`${baseUrl}/simulator`)
+    await page.fill("#person-name", "<b>Eve</b>")
+    await page.fill("#person-phone", "15550003333")
+    await page.click("#new-person button[type=submit]")
+    await waitFor(page.locator("#people button[aria-current=true]", { hasText: "<b>Eve</b>" }))
+
+    const attack = `<img src=x onerror="document.body.dataset.owned='yes'">*bold*`
+    await page.fill("#text-input", attack)
+    await page.press("#text-input", "Enter")
+    const mine = await waitFor(page.locator(".msg.person").last())
+    expect(await mine.locator(".text").textContent()).toBe(`<img src=x onerror="document.body.dataset.owned='yes'">bold`)
+    expect(await mine.locator(".text strong").textContent()).toBe("bold")
+    expect(await page.locator(".msg img").count()).toBe(0)
+    expect(await page.evaluate(() => document.body.dataset["owned"])).toBeUndefined()
+
+    // Dana's chat is hers alone: Eve sees only her own conversation.
+    await waitFor(botMessage(page, "turn your selfies"))
+    await page.locator("#people button", { hasText: "Dana" }).click()
+    await waitFor(page.locator(".msg.person", { hasText: "hello" }))
+    expect(await page.locator(".msg.person", { hasText: "onerror" }).count()).toBe(0)
+    await context.close()
+  })
+})
