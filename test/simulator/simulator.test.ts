@@ -13,7 +13,7 @@ const onCi = process.env.CI === "true"
 
 const photo = (name: string) => fileURLToPath(new URL(`../fixtures/photos/${name}.jpg`, import.meta.url))
 const photos = [photo("astronaut"), photo("cameraman"), photo("grace_hopper")]
-const screenshotPath = fileURLToPath(new URL("../../test-results/simulator.png", import.meta.url))
+const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url))
 
 const startBot = () => ManagedRuntime.make(simulatorBot({ PHOTO_THRESHOLD: "3" }))
 let runtime: ReturnType<typeof startBot>
@@ -157,6 +157,8 @@ browserSuite(`the simulator in a real browser (skipped without ${chromiumPath})`
       images.every((image) => image instanceof HTMLImageElement && image.complete && image.naturalWidth > 0)
     )
     expect(ownPhotosLoaded).toBe(true)
+    mkdirSync(resultsDir, { recursive: true })
+    await page.screenshot({ path: `${resultsDir}simulator-photos.png` })
 
     await pick(page, "good photos. What's next?", "I'm done", 20_000)
     const tiers = await waitFor(botMessage(page, "Pick a package"))
@@ -200,8 +202,7 @@ browserSuite(`the simulator in a real browser (skipped without ${chromiumPath})`
     await waitFor(botMessage(page, "So glad you like them"))
     await waitFor(botMessage(page, "Want another style?"))
 
-    mkdirSync(fileURLToPath(new URL("../../test-results/", import.meta.url)), { recursive: true })
-    await page.screenshot({ path: screenshotPath })
+    await page.screenshot({ path: `${resultsDir}simulator.png` })
     expect(pageErrors).toEqual([])
     await context.close()
   })

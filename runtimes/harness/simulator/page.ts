@@ -29,7 +29,7 @@ export const pageHtml = `<!doctype html>
   </aside>
   <main class="chat">
     <header class="chat-head">
-      <div class="avatar" aria-hidden="true">📸</div>
+      <div class="avatar" aria-hidden="true"><svg viewBox="0 0 24 24" width="22" height="22"><path fill="#fff" d="M9 4 7.2 6H4a2 2 0 0 0-2 2v10a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V8a2 2 0 0 0-2-2h-3.2L15 4H9zm3 4.5a4.5 4.5 0 1 1 0 9 4.5 4.5 0 0 1 0-9zm0 2a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5z"/></svg></div>
       <div>
         <div class="chat-title">Headshots bot</div>
         <div id="chat-status" class="chat-status">choose or add a person</div>
@@ -41,7 +41,7 @@ export const pageHtml = `<!doctype html>
     <p id="send-error" class="error send-error" role="alert"></p>
     <form id="composer" class="composer">
       <label class="attach" title="Send photos">
-        <span aria-hidden="true">📎</span>
+        <svg aria-hidden="true" viewBox="0 0 24 24" width="24" height="24"><path fill="none" stroke="#54656f" stroke-width="2" stroke-linecap="round" d="M20 11.5 12.3 19.2a5 5 0 0 1-7.1-7.1l8-8a3.3 3.3 0 0 1 4.7 4.7l-8 8a1.7 1.7 0 0 1-2.4-2.4l7.3-7.3"/></svg>
         <input id="photo-input" type="file" accept="image/jpeg,image/png,image/heic,image/heif,image/webp,.heic,.heif" multiple aria-label="Send photos">
       </label>
       <input id="text-input" placeholder="Type a message" maxlength="4096" autocomplete="off" aria-label="Message" disabled>

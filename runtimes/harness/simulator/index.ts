@@ -1,0 +1,3 @@
+export * from "./ChatView.js"
+export * from "./Simulator.js"
+export { SimulatorRoutes, whatsAppOverFakeWithSimulator } from "./SimulatorRoutes.js"
