@@ -1,4 +1,4 @@
-import type { Option } from "effect";
+import type { Option } from "effect"
 import { Context, Effect, Exit, FiberRef, Layer } from "effect"
 import type { FeedbackRecord, RatingRecord } from "../../application/ports/Feedback.js"
 import type { InboundMessageRecord } from "../../application/ports/InboundMessages.js"
