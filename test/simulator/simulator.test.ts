@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { Effect, ManagedRuntime } from "effect"
+import { Effect, ManagedRuntime, Option } from "effect"
 import { chromium, type Browser, type Locator, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ownBaseUrl } from "../../runtimes/composition/BotLayer.js"
@@ -27,7 +27,13 @@ afterAll(async () => {
   await runtime.dispose()
 })
 
-const post = (path: string, body: string | Uint8Array, contentType = "application/json") =>
+/** The bot's parts type FakeAstria away; it is in the running context all the same. */
+const astriaCompletesAll = Effect.flatMap(
+  Effect.serviceOption(FakeAstria),
+  Option.match({ onNone: () => Effect.dieMessage("the bot runs without the fake Astria"), onSome: (astria) => astria.control.completeAll })
+)
+
+const post = (path: string, body: string | Blob, contentType = "application/json") =>
   fetch(`${baseUrl}${path}`, { method: "POST", headers: { "content-type": contentType }, body })
 
 describe("the simulator's API", () => {
@@ -52,8 +58,8 @@ describe("the simulator's API", () => {
       ["an empty text", post("/simulator/api/text", JSON.stringify({ phone: "15550001111", text: "" }))],
       ["a button the bot never sent", post("/simulator/api/reply", JSON.stringify({ phone: "15550001111", messageId: "wamid.nope", choiceId: "x" }))],
       ["a photo that is HTML", post("/simulator/api/photo?phone=15550001111", "<script>alert(1)</script>", "text/html")],
-      ["an empty photo", post("/simulator/api/photo?phone=15550001111", new Uint8Array(), "image/jpeg")],
-      ["a photo without a phone", post("/simulator/api/photo", new Uint8Array([1, 2, 3]), "image/jpeg")],
+      ["an empty photo", post("/simulator/api/photo?phone=15550001111", new Blob([]), "image/jpeg")],
+      ["a photo without a phone", post("/simulator/api/photo", new Blob([new Uint8Array([1, 2, 3])]), "image/jpeg")],
       ["a chat without a phone", fetch(`${baseUrl}/simulator/api/chat`)],
       ["a media id that is a path", fetch(`${baseUrl}/simulator/api/media/..%2F..%2Fetc`)]
     ]
@@ -186,7 +192,7 @@ browserSuite(`the simulator in a real browser (skipped without ${chromiumPath})`
     await waitFor(botMessage(page, "Payment received"))
     await waitFor(botMessage(page, "ready in about"))
 
-    await runtime.runPromise(Effect.flatMap(FakeAstria, (astria) => astria.control.completeAll))
+    await runtime.runPromise(astriaCompletesAll)
     await waitFor(botMessage(page, "Your headshots are ready"), 30_000)
     // The Lite tier of the fake's first pack: 3 prompts of 4 images each, linked from Astria.
     const headshots = page.locator(".msg.bot[data-kind=image] img.media")
