@@ -12,6 +12,7 @@ import { packs, packsList, packsSync } from "./commands/packs.js"
 import { payments } from "./commands/payments.js"
 import { users } from "./commands/users/index.js"
 import { packageVersion } from "./packageVersion.js"
+import { settingsHelp } from "./settingsHelp.js"
 
 const commands = [
   "migrate",
@@ -46,4 +47,4 @@ export const makeCommand = <E>(environment: CliEnvironment<E>) =>
 
 /** Parses the process's arguments (`argv` as Node gives it: runtime, script, then the arguments) and runs the command. */
 export const makeCli = <E>(environment: CliEnvironment<E>) =>
-  Command.run(makeCommand(environment), { name: cliName, version: packageVersion() })
+  Command.run(makeCommand(environment), { name: cliName, version: packageVersion(), footer: settingsHelp })

@@ -1,5 +1,7 @@
 import { Effect, Layer } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { FetchHttpClient } from "@effect/platform"
+import * as HttpAstria from "../../adapters/astria/HttpAstria.js"
 import * as InMemoryAstria from "../../adapters/memory/InMemoryAstria.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { Photos } from "../../application/ports/Photos.js"
@@ -129,6 +131,7 @@ describe("the command line on in-memory storage", () => {
     expect(orders.stdout).toMatch(new RegExp(`${orderId}\\s+${id}\\s+training`))
     const ordersJson = JSON.parse((await runCli(environment, ["orders", "list", "--json"])).stdout)
     expect(ordersJson).toContainEqual(expect.objectContaining({ id: orderId, amountMinor: 4900 }))
+    for (const order of ordersJson) expect(order).not.toHaveProperty("callbackTokenHash")
 
     const feedback = await runCli(environment, ["feedback", "list"])
     expect(feedback.stdout).toContain("The faces look nothing like me")
@@ -170,6 +173,13 @@ describe("the command line on in-memory storage", () => {
     expect(run.stdout).toContain("Configured but not listed on Astria: Premium: fantasy-portraits")
     expect(run.stdout).toMatch(/261\s+Standard\s+dating-profile/)
     expect(JSON.parse((await runCli(environment, ["packs", "list", "--json"])).stdout)).toHaveLength(2)
+  })
+
+  it("names a missing Astria key when syncing packs on the real adapter", async () => {
+    const real: CliEnvironment<unknown> = { ...environment, astria: HttpAstria.layerConfig.pipe(Layer.provide(FetchHttpClient.layer)) }
+    const run = await runCli(real, ["packs", "sync"])
+    expect(run).toMatchObject({ exitCode: 1, stdout: "" })
+    expect(run.stderr).toContain("Setting ASTRIA_API_KEY is missing")
   })
 
   it("explains that dead letters of the in-memory broker live in the running bot", async () => {

@@ -92,7 +92,7 @@ if (reachable) {
 
       const unknown = await spawnCli(["users", "show", "nobody"], { DATABASE_URL: schemaUrl })
       expect(unknown).toMatchObject({ exitCode: 1, stdout: "", stderr: "No user with id nobody" })
-    })
+    }, 120_000)
   })
 } else if (inCi) {
   describe("the command line on Postgres", () => {

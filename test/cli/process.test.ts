@@ -4,7 +4,8 @@ import { spawnCli } from "./support/spawnCli.js"
 /** A stack trace line, which an operator should never get for a mistake of theirs. */
 const stackLine = /^\s+at /m
 
-describe("the command line as a process", () => {
+// Each test starts Node and tsx afresh, which takes seconds on a busy machine.
+describe("the command line as a process", { timeout: 60_000 }, () => {
   it("prints help on stdout and exits 0", async () => {
     const run = await spawnCli(["--help"])
     expect(run.exitCode).toBe(0)
