@@ -25,6 +25,22 @@ export const isReachable = (url: string = testDatabaseUrl): Promise<boolean> =>
     Effect.runPromise
   )
 
+/** A schema left by a test run that was killed: its name says when it was made. */
+const staleAfterMillis = 6 * 60 * 60 * 1000
+const isStale = (name: string, now: number): boolean => {
+  const made = parseInt(name.split("_").at(-2) ?? "", 36)
+  return Number.isFinite(made) && now - made > staleAfterMillis
+}
+
+const dropStaleSchemas = (admin: SqlClient) =>
+  Effect.gen(function* () {
+    const rows = yield* admin<{ readonly name: string }>`SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 't\_%'`
+    const now = Date.now()
+    for (const { name } of rows) {
+      if (isStale(name, now)) yield* admin`DROP SCHEMA IF EXISTS ${admin(name)} CASCADE`
+    }
+  }).pipe(Effect.ignore)
+
 const withSearchPath = (url: string, schema: string): string => {
   const parsed = new URL(url)
   parsed.searchParams.set("options", `-c search_path=${schema}`)
@@ -41,6 +57,7 @@ export const freshSchema = (label: string, url: string = testDatabaseUrl) =>
       assertTestDatabase(url)
       const schema = `t_${label.replace(/\W/g, "_").toLowerCase()}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`
       const admin = Context.get(yield* Layer.build(PgClient.layer({ url: Redacted.make(url), maxConnections: 1 })), SqlClient)
+      yield* dropStaleSchemas(admin)
       yield* Effect.acquireRelease(admin`CREATE SCHEMA ${admin(schema)}`, () =>
         admin`DROP SCHEMA ${admin(schema)} CASCADE`.pipe(Effect.orDie)
       )
