@@ -8,6 +8,7 @@ import type { PaymentProvider } from "../../application/ports/PaymentProvider.js
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { MaintenanceSchedule } from "../../application/maintenance/MaintenanceSchedule.js"
 import { MaintenanceSettings } from "../../application/maintenance/MaintenanceSettings.js"
+import { ReconcilerSchedule, ReconcilerSettings } from "../../application/training/reconcileOverdueOrders.js"
 import { botWorkers } from "../../application/workers/BotWorkers.js"
 import { AstriaCallbackUrls } from "../../adapters/http-api/AstriaCallbackUrls.js"
 import { EnabledServices, type ServiceName } from "../../adapters/http-api/EnabledServices.js"
@@ -61,7 +62,10 @@ export const botLayer = <E>(parts: BotParts<E>) => {
   const maintenance = enabled.has("maintenance")
     ? MaintenanceSchedule.pipe(Layer.provide(MaintenanceSettings.fromConfig))
     : Layer.empty
-  return Layer.mergeAll(BotHttpServerLive, workers, catalogue, maintenance).pipe(
+  const reconciler = enabled.has("image")
+    ? ReconcilerSchedule.pipe(Layer.provide(ReconcilerSettings.fromConfig))
+    : Layer.empty
+  return Layer.mergeAll(BotHttpServerLive, workers, catalogue, maintenance, reconciler).pipe(
     Layer.provideMerge(services),
     Layer.provideMerge(Layer.mergeAll(parts.whatsapp, parts.astria, parts.payments)),
     Layer.provideMerge(Layer.mergeAll(parts.broker, parts.storage))

@@ -42,18 +42,22 @@ export const harnessBot = (options: HarnessBotOptions) => {
   const config = ConfigProvider.fromMap(new Map(Object.entries(options.settings ?? {}))).pipe(
     ConfigProvider.orElse(() => ConfigProvider.fromEnv())
   )
+  // The same layer values go to the bot and to the output: a build makes each once, so tests
+  // reach the very fakes the bot talks to.
+  const whatsapp = whatsAppOverFake({
+    ...(options.graph === undefined ? {} : { graph: options.graph }),
+    ...(options.whatsapp === undefined ? {} : { adapter: options.whatsapp })
+  })
+  const astria = astriaOverFake(options.astria)
   const bot = botLayer({
     storage: options.storage,
     broker: InMemoryEventBroker.layer({ subscriptions: botSubscriptions }),
-    whatsapp: whatsAppOverFake({
-      ...(options.graph === undefined ? {} : { graph: options.graph }),
-      ...(options.whatsapp === undefined ? {} : { adapter: options.whatsapp })
-    }),
-    astria: astriaOverFake(options.astria),
+    whatsapp,
+    astria,
     payments: paymentsOverFake,
     services: allServices
   })
-  return Layer.merge(bot, handle).pipe(
+  return Layer.mergeAll(bot, handle, whatsapp, astria, paymentsOverFake).pipe(
     Layer.provideMerge(server),
     Layer.provide(Layer.setConfigProvider(config))
   )

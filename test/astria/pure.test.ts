@@ -16,7 +16,7 @@ import { callbackUrl, decodeCallback } from "../../adapters/astria/Callbacks.js"
 import { generateCallbackToken, hashCallbackToken, verifyCallbackToken } from "../../adapters/astria/CallbackToken.js"
 import { toInspection, toPackDetail } from "../../adapters/astria/Mapping.js"
 import { matchPacksToTiers } from "../../application/catalogue/matchPacksToTiers.js"
-import { isOverdue } from "../../adapters/astria/Reconcile.js"
+import { isOverdue } from "../../application/training/reconcileOrder.js"
 
 vi.mock("node:crypto", async (importOriginal) => {
   const original = await importOriginal<typeof crypto>()

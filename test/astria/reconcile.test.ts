@@ -3,7 +3,7 @@ import { Effect, Layer, Option } from "effect"
 import { OrderId, PackId } from "../../domain/ids.js"
 import { Astria, AstriaTimeout, TuneSource } from "../../application/ports/Astria.js"
 import * as InMemoryAstria from "../../adapters/memory/InMemoryAstria.js"
-import { reconcileOrder } from "../../adapters/astria/Reconcile.js"
+import { reconcileOrder } from "../../application/training/reconcileOrder.js"
 
 /** Astria does not document whether a pack tune's prompts are listed: suppose they are not. */
 const unlistedPrompts = Layer.effect(

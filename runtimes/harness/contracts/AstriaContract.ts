@@ -5,7 +5,7 @@ import { Context, Effect, Option } from "effect"
 import { OrderId, PackId } from "../../../domain/ids.js"
 import type { PackTuneRequest, PhotoUpload } from "../../../application/ports/Astria.js"
 import { Astria, PromptId, TuneSource } from "../../../application/ports/Astria.js"
-import { reconcileOrder } from "../../../adapters/astria/Reconcile.js"
+import { reconcileOrder } from "../../../application/training/reconcileOrder.js"
 import { renderImage } from "../fakes/astria/images.js"
 
 /**
