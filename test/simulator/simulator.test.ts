@@ -86,9 +86,12 @@ const pick = async (page: Page, listText: string | RegExp, row: string | RegExp,
   await page.locator("#sheet").waitFor({ state: "hidden" })
 }
 
-const tap = async (page: Page, messageText: string | RegExp, button: string) => {
-  const message = await waitFor(botMessage(page, messageText))
-  await message.locator("button.action", { hasText: button }).click()
+/** Taps a reply button of the newest message from the bot that has it. */
+const tap = async (page: Page, button: string) => {
+  const action = (scope: Page) => scope.locator("button.action", { hasText: button })
+  const message = await waitFor(page.locator(".msg.bot").filter({ has: action(page) }).last())
+  await action(page).last().click()
+  return message
 }
 
 const countOf = (locator: Locator) => locator.count()
@@ -150,7 +153,17 @@ browserSuite(`the simulator in a real browser (skipped without ${chromiumPath})`
 
     await pick(page, "turn your selfies", "Let's begin")
     await waitFor(page.locator(".msg.person[data-kind=reply]", { hasText: "Let's begin" }))
-    await tap(page, "clear photos of just you", "I'm ready")
+    const guidelines = await tap(page, "Show me examples")
+    expect(await guidelines.textContent()).toContain("clear photos of just you")
+    // Example photos the bot uploaded to the Graph API, shown from the fake's media store.
+    const examples = page.locator(".msg.bot[data-kind=image] img.media")
+    await waitForCount(examples, 2)
+    await page.waitForFunction(
+      () => [...document.querySelectorAll(".msg.bot img.media")].every((image) => image instanceof HTMLImageElement && image.complete && image.naturalWidth > 0),
+      undefined,
+      { timeout: 10_000 }
+    )
+    await tap(page, "I'm ready")
     await waitFor(botMessage(page, "Send your photos now"))
 
     await page.setInputFiles("#photo-input", photos)
@@ -179,7 +192,8 @@ browserSuite(`the simulator in a real browser (skipped without ${chromiumPath})`
     } else {
       await packs.locator("button.action").first().click()
     }
-    await tap(page, "Before we start", "I agree")
+    await waitFor(botMessage(page, "Before we start"))
+    await tap(page, "I agree")
 
     const payment = await waitFor(botMessage(page, "Tap below to pay securely"))
     const [checkout] = await Promise.all([context.waitForEvent("page"), payment.locator("a.action").click()])
@@ -195,7 +209,7 @@ browserSuite(`the simulator in a real browser (skipped without ${chromiumPath})`
     await runtime.runPromise(astriaCompletesAll)
     await waitFor(botMessage(page, "Your headshots are ready"), 30_000)
     // The Lite tier of the fake's first pack: 3 prompts of 4 images each, linked from Astria.
-    const headshots = page.locator(".msg.bot[data-kind=image] img.media")
+    const headshots = page.locator(".msg.bot[data-kind=image] img.media[src^='http://127.0.0.1']")
     await waitForCount(headshots, 12, 30_000)
     await waitFor(botMessage(page, "How do you like them?"), 30_000)
     await page.waitForFunction(

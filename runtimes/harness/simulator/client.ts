@@ -43,6 +43,8 @@ export const clientScript = String.raw`"use strict";
   var formatting = /(\*[^*\n]+\*|_[^_\n]+_|~[^~\n]+~|https?:\/\/[^\s<>"']+)/g;
   function formatted(text) {
     var span = el("div", "text");
+    // Hebrew reads right to left: let the browser pick the direction of each message.
+    span.dir = "auto";
     var last = 0;
     text.replace(formatting, function (match, _token, offset) {
       if (offset > last) span.appendChild(document.createTextNode(text.slice(last, offset)));
@@ -150,6 +152,7 @@ export const clientScript = String.raw`"use strict";
       var li = el("li");
       var button = el("button", "", row.title);
       button.type = "button";
+      button.dir = "auto";
       button.dataset.choice = row.id;
       if (row.description) button.appendChild(el("small", "", row.description));
       button.addEventListener("click", function () {
@@ -198,6 +201,7 @@ export const clientScript = String.raw`"use strict";
     node.dataset.from = item.from;
     node.dataset.kind = item.kind;
     var bubble = el("div", "bubble");
+    bubble.dir = "auto";
     if (item.header) bubble.appendChild(el("div", "header", item.header));
     var media = mediaNode(item);
     if (media) bubble.appendChild(media);

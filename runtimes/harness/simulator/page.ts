@@ -9,6 +9,7 @@ export const pageHtml = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>WhatsApp simulator · Headshots bot</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/simulator/app.css">
 <script src="/simulator/app.js" defer></script>
 </head>
