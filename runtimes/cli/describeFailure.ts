@@ -31,7 +31,8 @@ export const describeFailure = (error: unknown): Option.Option<string> => {
   if (ConfigError.isConfigError(error)) return Option.some(describeConfigError(error))
   if (Predicate.isObject(error)) {
     const tag = Predicate.hasProperty(error, "_tag") && typeof error._tag === "string" ? error._tag : undefined
-    const text = textField(error, "message") ?? textField(error, "reason")
+    // A tagged error whose only field is `reason` renders its fields as JSON in `message`.
+    const text = textField(error, "reason") ?? textField(error, "message")
     switch (tag) {
       case "StorageUnavailable":
       case "SqlError":
