@@ -67,6 +67,8 @@ describe("the simulator's API", () => {
       expect({ what, status: (await response).status }).toEqual({ what, status: 400 })
     }
     expect((await fetch(`${baseUrl}/simulator/api/media/1234567890`)).status).toBe(404)
+    const tooLarge = await post("/simulator/api/photo?phone=15550001111", new Blob([new Uint8Array(17 * 1024 * 1024)]), "image/jpeg")
+    expect(tooLarge.status).toBe(413)
   })
 })
 

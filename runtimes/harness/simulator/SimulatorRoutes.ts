@@ -60,7 +60,10 @@ const PhotoQuery = Schema.Struct({
   phone: Phone,
   filename: Schema.optional(Schema.String.pipe(Schema.maxLength(240), Schema.pattern(/^[^\p{Cc}/\\]+$/u)))
 })
-const PhotoHeaders = Schema.Struct({ "content-type": PhotoMimeType })
+const PhotoHeaders = Schema.Struct({
+  "content-type": PhotoMimeType,
+  "content-length": Schema.optional(Schema.NumberFromString)
+})
 const NewPerson = Schema.Struct({ phone: Phone, name: PersonName })
 const TextRequest = Schema.Struct({ phone: Phone, text: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(4096)) })
 const ReplyRequest = Schema.Struct({
@@ -144,6 +147,8 @@ export const SimulatorRoutes: Layer.Layer<never, never, FakeGraph> = HttpApiBuil
         Effect.gen(function* () {
           const { filename, phone } = yield* HttpServerRequest.schemaSearchParams(PhotoQuery)
           const headers = yield* HttpServerRequest.schemaHeaders(PhotoHeaders)
+          // Refused before reading, so the page gets an answer rather than a reset connection.
+          if ((headers["content-length"] ?? 0) > maxPhotoBytes) return failure(413, "a photo is at most 16 MB")
           const request = yield* HttpServerRequest.HttpServerRequest
           const body = yield* request.arrayBuffer.pipe(HttpIncomingMessage.withMaxBodySize(Option.some(maxPhotoBytes)))
           if (body.byteLength === 0) return failure(400, "the photo is empty")
