@@ -1,4 +1,4 @@
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { FetchHttpClient } from "@effect/platform"
 import * as HttpAstria from "../../adapters/astria/HttpAstria.js"
@@ -113,7 +113,7 @@ describe("the command line on in-memory storage", () => {
     expect(again).toMatchObject({ exitCode: 1, stderr: `No user with id ${id}` })
   })
 
-  it("resets a conversation to New and deletes the photos, keeping the language", async () => {
+  it("resets a conversation to New and deletes the photos, keeping the language and the orders in flight", async () => {
     const { id, orderId } = await storage.run(seedCustomer(phoneNumber()))
     expect((await runCli(environment, ["users", "reset", id])).exitCode).toBe(1)
 
@@ -121,6 +121,8 @@ describe("the command line on in-memory storage", () => {
     expect(reset).toMatchObject({ exitCode: 0, stdout: `User ${id} reset: PicturesLoaded -> New, 3 photo(s) deleted.` })
     const shown = JSON.parse((await runCli(environment, ["users", "show", id, "--json"])).stdout)
     expect(shown).toMatchObject({ stage: "New", language: "he", storedPhotos: 0, orders: [{ id: orderId }] })
+    const conversation = await storage.run(Effect.flatMap(Users, (users) => users.loadConversation(id)))
+    expect(Option.getOrThrow(conversation)).toMatchObject({ stage: "New", acceptedPhotos: 0, orders: [{ id: orderId, status: "Training" }] })
   })
 
   it("lists orders, feedback waiting for support and payments needing review", async () => {

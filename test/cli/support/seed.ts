@@ -26,11 +26,28 @@ export const seedCustomer = (waId: string) =>
       id,
       t0
     )
-    const conversation = yield* Schema.encode(Conversation)({ ...newConversation("he"), stage: "PicturesLoaded", acceptedPhotos: 3 })
-    yield* users.saveConversation(id, conversation)
+    const placed = order(id, { status: "training", tuneId: Option.some(tuneId()), amountMinor: 4900, currency: "ILS" })
+    const conversation = yield* Schema.decodeUnknown(Conversation)({
+      ...newConversation("he"),
+      stage: "PicturesLoaded",
+      acceptedPhotos: 3,
+      orders: [
+        {
+          id: placed.id,
+          packId: placed.packId,
+          packTitle: "Dating Profile",
+          quote: { tier: "Standard", imageCount: 40, listPrice: 4900, discountPercent: 0, amount: 4900, currency: "ILS" },
+          personClass: "woman",
+          characteristics: {},
+          source: { _tag: "Photos" },
+          status: "Training",
+          tuneId: Option.getOrThrow(placed.tuneId)
+        }
+      ]
+    })
+    yield* users.saveConversation(id, yield* Schema.encode(Conversation)(conversation))
     const photos = yield* Photos
     for (let i = 0; i < 3; i++) yield* photos.add(photo(id))
-    const placed = order(id, { status: "training", tuneId: Option.some(tuneId()), amountMinor: 4900, currency: "ILS" })
     yield* Effect.flatMap(Orders, (orders) => orders.create(placed))
     yield* Effect.flatMap(Tunes, (tunes) =>
       tunes.add(

@@ -13,9 +13,10 @@ import { requireUser } from "./requireUser.js"
 const encode = Schema.encode(Conversation)
 
 /**
- * Starts the person's conversation over: stage New, their photos deleted, their language kept.
- * Orders, models and payments stay; they are records, not the conversation. Under the user's lock,
- * so it does not interleave with an event the bot is handling for them.
+ * Starts the person's conversation over: stage New, their photos deleted. Their language and the
+ * conversation's orders stay: an order paid or in training must still be delivered, and the
+ * decider ignores reports about orders it does not know. Under the user's lock, so it does not
+ * interleave with an event the bot is handling for them.
  */
 export const usersReset = Command.make("reset", { userId, yes, json }, (options) =>
   Effect.gen(function* () {
@@ -36,7 +37,7 @@ export const usersReset = Command.make("reset", { userId, yes, json }, (options)
           yield* requireUser(options.userId)
           const before = yield* conversationOf(options.userId)
           const photosDeleted = yield* Effect.flatMap(Photos, (port) => port.deleteForUser(options.userId))
-          const fresh = yield* encode(newConversation(before.language)).pipe(Effect.orDie)
+          const fresh = yield* encode({ ...newConversation(before.language), orders: before.orders }).pipe(Effect.orDie)
           yield* users.saveConversation(options.userId, fresh)
           return { userId: options.userId, previousStage: before.stage, photosDeleted }
         })
@@ -50,6 +51,6 @@ export const usersReset = Command.make("reset", { userId, yes, json }, (options)
   })
 ).pipe(
   Command.withDescription(
-    "Start a user's conversation over at New and delete their photos (orders, models and payments stay). Needs --yes"
+    "Start a user's conversation over at New and delete their photos (language, orders, models and payments stay). Needs --yes"
   )
 )
