@@ -120,7 +120,7 @@ if (!hasChromium) {
   }
 }
 
-browserSuite(`the simulator in a real browser (skipped without ${chromiumPath})`, () => {
+browserSuite(`the simulator in headless Chromium (${chromiumPath})`, () => {
   let browser: Browser
 
   beforeAll(async () => {
