@@ -10,6 +10,7 @@ import { orders } from "./commands/orders.js"
 import { outbox } from "./commands/outbox.js"
 import { packs, packsList, packsSync } from "./commands/packs.js"
 import { payments } from "./commands/payments.js"
+import { reconcile } from "./commands/reconcile.js"
 import { users } from "./commands/users/index.js"
 import { packageVersion } from "./packageVersion.js"
 import { settingsHelp } from "./settingsHelp.js"
@@ -21,6 +22,7 @@ const commands = [
   "outbox",
   "dead-letters",
   "packs",
+  "reconcile",
   "maintenance",
   "feedback",
   "payments"
@@ -39,6 +41,7 @@ export const makeCommand = <E>(environment: CliEnvironment<E>) =>
         Command.withSubcommands([packsSync.pipe(Command.provide(environment.astria)), packsList]),
         Command.provide(environment.storage)
       ),
+      reconcile.pipe(Command.provide(environment.astria), Command.provide(environment.storage)),
       maintenance.pipe(Command.provide(environment.storage)),
       feedback.pipe(Command.provide(environment.storage)),
       payments.pipe(Command.provide(environment.storage))

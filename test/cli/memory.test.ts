@@ -4,12 +4,14 @@ import { FetchHttpClient } from "@effect/platform"
 import * as HttpAstria from "../../adapters/astria/HttpAstria.js"
 import * as InMemoryAstria from "../../adapters/memory/InMemoryAstria.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
+import { Orders } from "../../application/ports/Orders.js"
 import { Photos } from "../../application/ports/Photos.js"
 import { Users } from "../../application/ports/Users.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
 import { NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
 import { SchemaMigrations } from "../../runtimes/cli/SchemaMigrations.js"
+import { order } from "../../runtimes/harness/contracts/storage/fixtures.js"
 import { buildShared, runCli, type Shared } from "./support/runCli.js"
 import { phoneNumber, seedCustomer, seedPendingEvent } from "./support/seed.js"
 
@@ -31,7 +33,7 @@ describe("the command line on in-memory storage", () => {
   it("answers --help for the tool and for a command, and names every command", async () => {
     const top = await runCli(environment, ["--help"])
     expect(top.exitCode).toBe(0)
-    for (const command of ["migrate", "users list", "users show", "users reset", "users erase", "orders list", "outbox status", "dead-letters list", "dead-letters replay", "packs sync", "maintenance run", "feedback list", "payments review"]) {
+    for (const command of ["migrate", "users list", "users show", "users reset", "users erase", "orders list", "outbox status", "dead-letters list", "dead-letters replay", "packs sync", "reconcile", "maintenance run", "feedback list", "payments review"]) {
       expect(top.stdout).toContain(command)
     }
     const erase = await runCli(environment, ["users", "erase", "--help"])
@@ -160,6 +162,19 @@ describe("the command line on in-memory storage", () => {
     expect(first.stdout).toMatch(/Unpaid photos deleted\s+\d+/)
     const second = await runCli(environment, ["maintenance", "run", "--json"])
     expect(JSON.parse(second.stdout)).toMatchObject({ inboundMessagesDeleted: 0, unpaidPhotosDeleted: 0, publishedOutboxDeleted: 0 })
+  })
+
+  it("reconciles now: a paid order that never got its tune has its training requested again", async () => {
+    const { id } = await storage.run(seedCustomer(phoneNumber()))
+    const hourAgo = new Date(Date.now() - 3_600_000)
+    await storage.run(
+      Effect.flatMap(Orders, (orders) => orders.create(order(id, { status: "paid", createdAt: hourAgo, paidAt: Option.some(hourAgo) })))
+    )
+    const run = await runCli(environment, ["reconcile", "--json"])
+    expect(run.exitCode).toBe(0)
+    expect(JSON.parse(run.stdout)).toMatchObject({ checked: 0, completed: 0, trainingRequestedAgain: 1 })
+    const table = await runCli(environment, ["reconcile"], { RECONCILER_GRACE: "2 hours" })
+    expect(table.stdout).toMatch(/Trainings requested again\s+0/)
   })
 
   it("stops on a malformed setting and names it", async () => {
