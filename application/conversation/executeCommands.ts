@@ -13,7 +13,8 @@ import { OutboundMessages, type Recipient } from "../ports/OutboundMessages.js"
 import { Outbox } from "../ports/Outbox.js"
 import { PaymentProvider } from "../ports/PaymentProvider.js"
 import { Photos } from "../ports/Photos.js"
-import type { UserRecord } from "../ports/Users.js"
+import { Users, type UserRecord } from "../ports/Users.js"
+import { UserId } from "../../domain/ids.js"
 import { SupportSettings } from "../settings/SupportSettings.js"
 import { eraseUser } from "../privacy/eraseUser.js"
 
@@ -97,16 +98,34 @@ export const executeCommands = (
         yield* enqueue(paymentLinkMessage(conversation.language, command.packTitle, command.quote, link))
       })
 
+    /**
+     * Support is a WhatsApp contact of its own, with its own queue: a support number outside its
+     * 24-hour window then holds only its own messages, never the customer's.
+     */
     const notifySupport = (reason: string, detail: string) =>
       Effect.gen(function* () {
         const support = yield* SupportSettings
         yield* Effect.logWarning("Support needed").pipe(Effect.annotateLogs({ reason, user: user.id }))
-        if (Option.isSome(support.whatsAppNumber)) {
-          yield* enqueue(
-            { _tag: "Text", body: `Support needed (${reason}) for user ${user.id}: ${detail}`.slice(0, 4096) },
-            { waId: support.whatsAppNumber, bsuid: Option.none() }
+        if (Option.isNone(support.whatsAppNumber)) return
+        const contact = yield* Effect.flatMap(Users, (users) =>
+          Effect.flatMap(ids.uuid, (newId) =>
+            users.resolve(
+              { waId: support.whatsAppNumber, bsuid: Option.none(), profileName: Option.some("Support") },
+              UserId.make(newId),
+              now
+            )
           )
-        }
+        )
+        yield* outbound.enqueue([
+          {
+            id: yield* ids.uuid,
+            userId: contact.user.id,
+            recipient: { waId: support.whatsAppNumber, bsuid: Option.none() },
+            message: { _tag: "Text", body: `Support needed (${reason}) for user ${user.id}: ${detail}`.slice(0, 4096) },
+            createdAt: now
+          }
+        ])
+        queuedMessages = true
       })
 
     for (const command of commands) {
