@@ -14,7 +14,9 @@ export const settingsHelp = HelpDoc.sequence(
       ),
       setting("DATABASE_POOL_SIZE", "Connections to DATABASE_URL (default 10)."),
       setting("LOG_LEVEL", "Logs on stderr from this level: trace, debug, info (default), warning, error, none."),
+      setting("ENVIRONMENT", "production: logs as JSON lines, and Astria's paid branch unless ASTRIA_TEST_MODE says otherwise."),
       setting("ASTRIA_API_KEY", "For `packs sync`, with TIER_LITE_PACKS, TIER_STANDARD_PACKS, TIER_PREMIUM_PACKS (comma lists of slugs)."),
+      setting("RECONCILER_GRACE", "For `reconcile`: how long past its ETA an order waits for Astria's callback (default 10 minutes)."),
       setting("HISTORY_RETENTION_DAYS", "For `maintenance run`: days of message history kept (default 14).")
     ])
   )
