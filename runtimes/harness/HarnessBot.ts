@@ -10,6 +10,7 @@ import { botLayer, ownBaseUrl } from "../composition/BotLayer.js"
 import type { FakeAstriaOptions } from "./fakes/astria/FakeAstria.js"
 import type { FakeGraphApiOptions } from "./fakes/graph-api/FakeGraphApi.js"
 import { astriaOverFake, paymentsOverFake, whatsAppOverFake } from "./FakeParts.js"
+import { whatsAppOverFakeWithSimulator } from "./simulator/SimulatorRoutes.js"
 
 export interface HarnessBotOptions {
   /** Every storage port: in memory, PGlite or Postgres. */
@@ -21,6 +22,8 @@ export interface HarnessBotOptions {
   /** The WhatsApp adapter's settings over the fake; by default a brisk per-person pace. */
   readonly whatsapp?: Partial<WhatsAppCloudSettings>
   readonly astria?: FakeAstriaOptions
+  /** Also serve the web simulator at /simulator (as `npm start` does). */
+  readonly simulator?: boolean
   /** Settings as environment variables (PHOTO_THRESHOLD, TIER_*, ...), over the defaults. */
   readonly settings?: Readonly<Record<string, string>>
 }
@@ -44,10 +47,11 @@ export const harnessBot = (options: HarnessBotOptions) => {
   )
   // The same layer values go to the bot and to the output: a build makes each once, so tests
   // reach the very fakes the bot talks to.
-  const whatsapp = whatsAppOverFake({
+  const whatsappOptions = {
     ...(options.graph === undefined ? {} : { graph: options.graph }),
     ...(options.whatsapp === undefined ? {} : { adapter: options.whatsapp })
-  })
+  }
+  const whatsapp = options.simulator === true ? whatsAppOverFakeWithSimulator(whatsappOptions) : whatsAppOverFake(whatsappOptions)
   const astria = astriaOverFake(options.astria)
   const bot = botLayer({
     storage: options.storage,

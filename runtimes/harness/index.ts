@@ -10,3 +10,4 @@ export { whatsAppOverFake, astriaOverFake, paymentsOverFake } from "./FakeParts.
 export * as FakeGraphApi from "./fakes/graph-api/index.js"
 export * as FakeAstria from "./fakes/astria/FakeAstria.js"
 export * as FakePayments from "./fakes/payments/FakePaymentProvider.js"
+export { SimulatorRoutes, whatsAppOverFakeWithSimulator } from "./simulator/index.js"

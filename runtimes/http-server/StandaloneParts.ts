@@ -10,7 +10,8 @@ import { TemplatePaymentProvider } from "../../adapters/payments/TemplatePayment
 import { PostgresStorage } from "../../adapters/postgres/PostgresStorage.js"
 import { WhatsAppCloudLive } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { botLayer } from "../composition/BotLayer.js"
-import { astriaOverFake, paymentsOverFake, whatsAppOverFake } from "../harness/FakeParts.js"
+import { astriaOverFake, paymentsOverFake } from "../harness/FakeParts.js"
+import { whatsAppOverFakeWithSimulator } from "../harness/simulator/SimulatorRoutes.js"
 import { HttpServerSettingsConfig } from "./HttpServerSettings.js"
 
 const isSet = (name: string) => Effect.map(Config.option(Config.redacted(name)), Option.isSome)
@@ -29,7 +30,7 @@ export const StandaloneBotLive = Layer.unwrapEffect(
     const realPayments = yield* isSet("PAYMENT_WEBHOOK_SECRET")
     yield* Effect.logInfo("Starting the bot", {
       services,
-      whatsapp: realWhatsApp ? "WhatsApp Cloud API" : "in-process fake",
+      whatsapp: realWhatsApp ? "WhatsApp Cloud API" : `in-process fake; chat at http://localhost:${settings.port}/simulator`,
       astria: realAstria ? "Astria" : "in-process fake",
       payments: realPayments ? "payment provider" : "in-process fake checkout"
     })
@@ -38,7 +39,7 @@ export const StandaloneBotLive = Layer.unwrapEffect(
       broker: InMemoryEventBroker.layer({ subscriptions: botSubscriptions }),
       whatsapp: realWhatsApp
         ? Layer.merge(WhatsAppCloudLive.pipe(Layer.provide(FetchHttpClient.layer)), WhatsAppWebhookSettings.fromConfig)
-        : whatsAppOverFake(),
+        : whatsAppOverFakeWithSimulator(),
       // The fake trains and renders by itself, a little faster than Astria, so a local journey ends.
       astria: realAstria
         ? HttpAstria.layerConfig.pipe(Layer.provide(FetchHttpClient.layer))

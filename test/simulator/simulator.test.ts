@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { Effect, ManagedRuntime, Option } from "effect"
+import { Effect, ManagedRuntime } from "effect"
 import { chromium, type Browser, type Locator, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { ownBaseUrl } from "../../runtimes/composition/BotLayer.js"
+import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { FakeAstria } from "../../runtimes/harness/fakes/astria/FakeAstria.js"
-import { simulatorBot } from "./simulatorBot.js"
+import { HarnessBot, harnessBot } from "../../runtimes/harness/HarnessBot.js"
 
 const chromiumPath = "/usr/bin/chromium"
 const hasChromium = existsSync(chromiumPath)
@@ -15,23 +15,20 @@ const photo = (name: string) => fileURLToPath(new URL(`../fixtures/photos/${name
 const photos = [photo("astronaut"), photo("cameraman"), photo("grace_hopper")]
 const resultsDir = fileURLToPath(new URL("../../test-results/", import.meta.url))
 
-const startBot = () => ManagedRuntime.make(simulatorBot({ PHOTO_THRESHOLD: "3" }))
+const startBot = () =>
+  ManagedRuntime.make(harnessBot({ storage: InMemoryStorage, simulator: true, settings: { PHOTO_THRESHOLD: "3" } }))
 let runtime: ReturnType<typeof startBot>
 let baseUrl = ""
 
 beforeAll(async () => {
   runtime = startBot()
-  baseUrl = await runtime.runPromise(ownBaseUrl)
+  baseUrl = (await runtime.runPromise(HarnessBot)).baseUrl
 })
 afterAll(async () => {
   await runtime.dispose()
 })
 
-/** The bot's parts type FakeAstria away; it is in the running context all the same. */
-const astriaCompletesAll = Effect.flatMap(
-  Effect.serviceOption(FakeAstria),
-  Option.match({ onNone: () => Effect.dieMessage("the bot runs without the fake Astria"), onSome: (astria) => astria.control.completeAll })
-)
+const astriaCompletesAll = Effect.flatMap(FakeAstria, (astria) => astria.control.completeAll)
 
 const post = (path: string, body: string | Blob, contentType = "application/json") =>
   fetch(`${baseUrl}${path}`, { method: "POST", headers: { "content-type": contentType }, body })
