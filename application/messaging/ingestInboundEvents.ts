@@ -31,6 +31,17 @@ export const identityOf = (sender: WhatsAppIdentity): UserIdentity => ({
   profileName: Option.fromNullable(sender.profileName)
 })
 
+/**
+ * One POST can carry several people's messages; taking their identities in one order everywhere
+ * keeps two such webhooks from deadlocking on each other's users. Each person's messages keep
+ * their own order (the sort is stable).
+ */
+const inLockOrder = (events: ReadonlyArray<InboundEvent>): ReadonlyArray<InboundEvent> => {
+  const key = (event: InboundEvent) =>
+    "sender" in event ? `${event.sender.userId ?? ""}|${event.sender.waId ?? ""}` : ""
+  return [...events].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+}
+
 const isMessage = (event: InboundEvent): event is InboundMessageEvent =>
   event._tag !== "DeliveryStatus" && event._tag !== "WebhookProblem"
 
@@ -100,7 +111,7 @@ export const ingestInboundEvents = (events: ReadonlyArray<InboundEvent>) =>
         )
 
     const outcomes = yield* unitOfWork.transaction(
-      Effect.forEach(events, (event) =>
+      Effect.forEach(inLockOrder(events), (event) =>
         isMessage(event)
           ? ingestMessage(event)
           : event._tag === "DeliveryStatus"
