@@ -1,0 +1,67 @@
+import { app } from "@azure/functions"
+import { Config, Effect } from "effect"
+import type { ConfigError } from "effect"
+import { EnabledServices, type ServiceName } from "../../adapters/http-api/EnabledServices.js"
+import type { FunctionHandlers } from "./FunctionHandlers.js"
+
+/** NCRONTAB (seconds first, UTC unless WEBSITE_TIME_ZONE says otherwise). */
+export const schedules = {
+  /** Sweeps what invocations left in the outbox, and messages whose retry came due. */
+  relay: "*/30 * * * * *",
+  /** Wednesdays 04:00, as the original bot and the standalone schedule. */
+  maintenance: "0 0 4 * * 3",
+  reconciler: "0 * * * * *",
+  catalogue: "0 0 */6 * * *"
+} as const
+
+/** The app setting holding the Service Bus connection string (the trigger reads it by name). */
+export const serviceBusConnectionSetting = "SERVICEBUS_CONNECTION_STRING"
+
+export interface Registration {
+  readonly services: ReadonlyArray<ServiceName>
+  readonly topic: string
+}
+
+/** `SERVICES` and `SERVICEBUS_TOPIC`, read when the host loads the app. */
+export const RegistrationConfig: Effect.Effect<Registration, ConfigError.ConfigError> = Effect.all({
+  services: Effect.provide(EnabledServices, EnabledServices.fromConfig),
+  topic: Config.string("SERVICEBUS_TOPIC").pipe(Config.withDefault("bot-events"))
+})
+
+/**
+ * Registers the bot's functions. HTTP is one catch-all function: our HttpApi routes, answers 404
+ * and 405, serves /docs and reads signed bodies raw, exactly as the standalone server does, so
+ * there is one routing table instead of a second one to keep in step. The timers and the topic
+ * triggers follow `SERVICES`, so the four services can be deployed as separate function apps.
+ */
+export const registerFunctions = (handlers: FunctionHandlers, registration: Registration, dispose: () => Promise<void>) => {
+  const enabled = new Set(registration.services)
+  app.http("http", {
+    methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+    route: "{*proxy}",
+    // Callers prove themselves by signatures, tokens and the admin bearer, not by function keys.
+    authLevel: "anonymous",
+    handler: handlers.http
+  })
+  app.timer("outbox-relay", { schedule: schedules.relay, handler: handlers.relay })
+  if (enabled.has("maintenance")) app.timer("maintenance", { schedule: schedules.maintenance, handler: handlers.maintenance })
+  if (enabled.has("image")) app.timer("reconciler", { schedule: schedules.reconciler, handler: handlers.reconciler })
+  if (enabled.has("message")) app.timer("catalogue-sync", { schedule: schedules.catalogue, handler: handlers.catalogue })
+  const consumers = [
+    { service: "message", subscription: "conversation" },
+    { service: "image", subscription: "images" },
+    { service: "payment", subscription: "training" }
+  ] as const
+  for (const { service, subscription } of consumers) {
+    if (!enabled.has(service)) continue
+    app.serviceBusTopic(subscription, {
+      connection: serviceBusConnectionSetting,
+      topicName: registration.topic,
+      subscriptionName: subscription,
+      // One user's events in order, one at a time (sessionId = the internal user id).
+      isSessionsEnabled: true,
+      handler: handlers.consumer(subscription)
+    })
+  }
+  app.hook.appTerminate(dispose)
+}
