@@ -32,8 +32,17 @@ const update = (
   return intent
 }
 
-const setStatus = (t: Tables, userId: string, from: IntentStatus, to: IntentStatus, dueNow: boolean) => {
-  const rows = [...t.outbound.values()].filter((row) => row.intent.userId === userId && row.intent.status === from)
+const setStatus = (
+  t: Tables,
+  userId: string,
+  from: IntentStatus,
+  to: IntentStatus,
+  dueNow: boolean,
+  applies: (row: OutboundRow) => boolean = () => true
+) => {
+  const rows = [...t.outbound.values()].filter(
+    (row) => row.intent.userId === userId && row.intent.status === from && applies(row)
+  )
   rows.forEach((row) => update(t, row, { status: to }, dueNow ? row.intent.createdAt : row.nextAttemptAt))
   return rows.length
 }
@@ -93,7 +102,9 @@ export const InMemoryOutboundMessages = Layer.effect(
           const row = t.outbound.get(id)
           if (row && row.intent.status === "pending") update(t, row, { lastError: Option.some(reason) }, at)
         }),
-      holdForWindow: (userId) => db.run((t) => setStatus(t, userId, "pending", "awaiting_window", false)),
+      // Templates are what WhatsApp delivers outside the window: they are never held.
+      holdForWindow: (userId) =>
+        db.run((t) => setStatus(t, userId, "pending", "awaiting_window", false, (row) => row.intent.message._tag !== "Template")),
       // Its old wamid is forgotten, so a late status for the refused send cannot touch it again.
       holdIntent: (id) =>
         db.run((t) => {

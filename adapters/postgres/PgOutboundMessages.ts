@@ -71,11 +71,12 @@ export const PgOutboundMessages = Layer.effect(
         execute(sql`
           UPDATE outbound_messages SET next_attempt_at = ${at}, last_error = ${reason}
           WHERE id = ${id} AND status = 'pending'`),
+      // Templates are what WhatsApp delivers outside the window: they are never held.
       holdForWindow: (userId) =>
         affectedCount(sql`
           WITH d AS (
             UPDATE outbound_messages SET status = 'awaiting_window'
-            WHERE user_id = ${userId} AND status = 'pending' RETURNING 1)
+            WHERE user_id = ${userId} AND status = 'pending' AND message ->> '_tag' <> 'Template' RETURNING 1)
           SELECT count(*)::int AS n FROM d`),
       // Its old wamid is forgotten, so a late status for the refused send cannot touch it again.
       holdIntent: (id) =>

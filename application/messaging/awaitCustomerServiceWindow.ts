@@ -14,13 +14,17 @@ export const awaitCustomerServiceWindow = (intent: OutboundIntent) =>
   Effect.gen(function* () {
     const outbound = yield* OutboundMessages
     const settings = yield* MessagingSettings
+    const before = yield* outbound.listForUser(intent.userId)
+    // Already waiting for this person (Meta refuses each message of a burst, often as later
+    // statuses): the template went out with the first refusal; one is enough.
+    const alreadyWaiting = before.some(
+      (other) =>
+        other.id !== intent.id &&
+        (other.status === "awaiting_window" || (other.status === "pending" && other.message._tag === "Template"))
+    )
     yield* outbound.holdIntent(intent.id)
     yield* outbound.holdForWindow(intent.userId)
-    const waiting = yield* outbound.listForUser(intent.userId)
-    const templateAlreadyQueued = waiting.some(
-      (other) => other.status === "pending" && other.message._tag === "Template"
-    )
-    if (templateAlreadyQueued) return
+    if (alreadyWaiting) return
     yield* outbound.enqueue([
       {
         id: yield* Effect.flatMap(Ids, (ids) => ids.uuid),

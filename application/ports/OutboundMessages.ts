@@ -57,7 +57,10 @@ export class OutboundMessages extends Context.Tag("whatsapp-astria-bot/OutboundM
     readonly markFailed: (id: string, reason: string) => Effect.Effect<void, StorageUnavailable>
     /** Sending failed for now: try again after `at`. */
     readonly retryAt: (id: string, at: Date, reason: string) => Effect.Effect<void, StorageUnavailable>
-    /** The 24-hour window is closed: the user's pending intents (and this one) wait for their next message. */
+    /**
+     * The 24-hour window is closed: the user's pending intents wait for their next message, all
+     * but templates, which WhatsApp delivers outside the window.
+     */
     readonly holdForWindow: (userId: UserId) => Effect.Effect<number, StorageUnavailable>
     /**
      * One intent (already sent and then refused by a `failed` 131047 status) waits for the window

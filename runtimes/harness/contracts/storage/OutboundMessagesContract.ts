@@ -136,6 +136,8 @@ export const outboundMessagesContract = <E>(name: string, layer: Layer.Layer<Out
           expect(yield* outbound.holdForWindow(owner)).toBe(1)
           const template = { ...intent(owner, "template"), message: OutgoingMessage.Template({ name: "reengage", languageCode: "en", bodyParameters: [] }) }
           yield* outbound.enqueue([template])
+          // A second refusal holds the person's other messages again, never the template.
+          expect(yield* outbound.holdForWindow(owner)).toBe(0)
           // Only the template goes out while the others wait.
           expect((yield* outbound.claimPending(10, at(minutes(3)), lease)).map((i) => i.id)).toEqual([template.id])
           yield* outbound.markSent(template.id, unique("wamid"), at(minutes(3)))
