@@ -178,12 +178,9 @@ export const makeFunctionHandlers = <ER>(
         consumers[name](message).pipe(
           Effect.zipRight(afterCommit),
           Effect.catchTag("PermanentFailure", (permanent) =>
-            Effect.logError("An event can never be handled; completed without effect", {
-              subscription: name,
-              messageId: message.id,
-              eventType: message.eventType,
-              reason: permanent.reason
-            })
+            Effect.logError("An event can never be handled; completed without effect").pipe(
+              Effect.annotateLogs({ eventType: message.eventType, reason: permanent.reason })
+            )
           ),
           Effect.annotateLogs({ subscription: name, messageId: message.id, delivery: deliveryCount }),
           annotate(context)

@@ -1,0 +1,125 @@
+import type { Timer } from "@azure/functions"
+import { Duration, Effect, Exit, Layer, Scope } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { BrokerMessage } from "../../application/ports/EventBroker.js"
+import { InboundMessages } from "../../application/ports/InboundMessages.js"
+import { PgStorage } from "../../adapters/postgres/PgStorage.js"
+import { UserId } from "../../domain/ids.js"
+import {
+  makeFunctionHandlers,
+  type FunctionHandlers,
+  type FunctionsBotServices
+} from "../../runtimes/azure-functions/FunctionHandlers.js"
+import { makeProcessRuntime, type ProcessRuntime } from "../../runtimes/azure-functions/ProcessRuntime.js"
+import { makeFakeGraphApi, type FakeGraphApi } from "../../runtimes/harness/fakes/graph-api/FakeGraphApi.js"
+import { metaJson, metaSignature } from "../../runtimes/harness/fakes/graph-api/metaJson.js"
+import { freshSchema, inCi, isReachable } from "../support/TestDatabase.js"
+import { bodyText, invocation, request, serviceBusMetadata, testBot, verifyToken } from "./support.js"
+
+const reachable = await isReachable()
+
+const published: Array<BrokerMessage> = []
+let scope: Scope.CloseableScope
+let graph: FakeGraphApi
+let runtime: ProcessRuntime<FunctionsBotServices, unknown>
+let handlers: FunctionHandlers
+
+const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: "", next: "", lastUpdated: "" } }
+
+/** A person's text as Meta posts it: serialized as Meta does, signed with the app secret. */
+const signedText = (waId: string, text: string) =>
+  Effect.runPromise(
+    Effect.gen(function* () {
+      yield* graph.addUser({ waId, userId: `US.${waId}`, name: "Ana" })
+      const { envelope, wamids } = yield* graph.envelopeOf([{ who: waId, message: { type: "text", text: { body: text } } }], "messages")
+      const body = metaJson(envelope)
+      return { body, signature: metaSignature(graph.appSecret, body), wamid: wamids[0]! }
+    })
+  )
+
+const run = <A, E>(effect: Effect.Effect<A, E, FunctionsBotServices>) =>
+  runtime.runExit(effect).then((exit) => (Exit.isSuccess(exit) ? exit.value : Promise.reject(new Error(String(exit.cause)))))
+
+const receivedBy = (waId: string) => Effect.runPromise(graph.received(waId))
+
+beforeAll(async () => {
+  if (!reachable) return
+  scope = Effect.runSync(Scope.make())
+  graph = await Effect.runPromise(Scope.extend(makeFakeGraphApi({ customerServiceWindow: "off" }), scope))
+  runtime = makeProcessRuntime(testBot({ storage: PgStorage.pipe(Layer.provide(freshSchema("azure_functions"))), graph, published }))
+  handlers = makeFunctionHandlers(runtime, { redeliveryDelay: () => Duration.zero })
+})
+
+afterAll(async () => {
+  await runtime?.dispose()
+  if (scope !== undefined) await Effect.runPromise(Scope.close(scope, Exit.void))
+})
+
+describe.skipIf(!reachable && !inCi)("the Azure Functions handlers on Postgres", () => {
+  it("answers /health, /ready and /docs at the same paths as the standalone server", async () => {
+    const health = await handlers.http(request({ method: "GET", path: "/health" }), invocation("http"))
+    expect(health).toMatchObject({ status: 200 })
+    expect(JSON.parse(bodyText(health))).toMatchObject({ status: "ok" })
+    const ready = await handlers.http(request({ method: "GET", path: "/ready" }), invocation("http"))
+    expect(ready).toMatchObject({ status: 200 })
+    const openApi = await handlers.http(request({ method: "GET", path: "/docs/openapi.json" }), invocation("http"))
+    expect(bodyText(openApi)).toContain("/SmsReceived")
+    const missing = await handlers.http(request({ method: "GET", path: "/nowhere" }), invocation("http"))
+    expect(missing).toMatchObject({ status: 404 })
+  })
+
+  it("answers Meta's verification handshake", async () => {
+    const query = new URLSearchParams({ "hub.mode": "subscribe", "hub.verify_token": verifyToken, "hub.challenge": "1158201444" })
+    const response = await handlers.http(request({ method: "GET", path: `/SmsReceived?${query.toString()}` }), invocation("http"))
+    expect(response).toMatchObject({ status: 200 })
+    expect(bodyText(response)).toBe("1158201444")
+  })
+
+  it("refuses a webhook whose signature is wrong, storing nothing", async () => {
+    const { body } = await signedText("16505550102", "forged")
+    const before = published.length
+    const response = await handlers.http(
+      request({ method: "POST", path: "/SmsReceived", body, headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${"0".repeat(64)}` } }),
+      invocation("http")
+    )
+    expect(response).toMatchObject({ status: 401 })
+    expect(published.length).toBe(before)
+  })
+
+  it("stores a signed webhook's message, relays its event within the invocation, and the topic trigger answers the person", async () => {
+    const waId = "16505550101"
+    const { body, signature } = await signedText(waId, "hi")
+    const response = await handlers.http(
+      request({ method: "POST", path: "/SmsReceived", body, headers: { "content-type": "application/json", "x-hub-signature-256": signature } }),
+      invocation("http")
+    )
+    expect(response).toMatchObject({ status: 200 })
+
+    // Relayed before the invocation ended: no worker runs between invocations.
+    const event = published.find((message) => message.eventType === "UserMessageReceivedEvent")
+    expect(event).toBeDefined()
+    const userId = UserId.make(event!.key)
+    expect(await run(Effect.flatMap(InboundMessages, (inbound) => inbound.countForUser(userId)))).toBe(1)
+
+    // Service Bus hands the event to the conversation subscription's trigger; the reply goes out in the same invocation.
+    await handlers.consumer("conversation")(JSON.parse(event!.body), invocation("conversation", serviceBusMetadata(event!)))
+    const replies = await receivedBy(waId)
+    expect(replies.length).toBeGreaterThan(0)
+
+    // Delivered again (at least once): handled once.
+    await handlers.consumer("conversation")(event!.body, invocation("conversation", serviceBusMetadata(event!, 2)))
+    expect((await receivedBy(waId)).length).toBe(replies.length)
+  })
+
+  it("completes a message that can never be handled, and drops one it cannot read", async () => {
+    const bogus: BrokerMessage = { id: "bogus-1", key: "user-x", eventType: "NoSuchEvent", body: "{}" }
+    await expect(handlers.consumer("conversation")(bogus.body, invocation("conversation", serviceBusMetadata(bogus)))).resolves.toBeUndefined()
+    await expect(handlers.consumer("images")("{}", invocation("images", { sessionId: "no message id" }))).resolves.toBeUndefined()
+  })
+
+  it("runs the timers: relay sweep, reconciler, maintenance", async () => {
+    await expect(Promise.resolve(handlers.relay(timer, invocation("outbox-relay")))).resolves.toBeUndefined()
+    await expect(Promise.resolve(handlers.reconciler(timer, invocation("reconciler")))).resolves.toBeUndefined()
+    await expect(Promise.resolve(handlers.maintenance(timer, invocation("maintenance")))).resolves.toBeUndefined()
+  })
+})
