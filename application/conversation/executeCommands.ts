@@ -105,7 +105,9 @@ export const executeCommands = (
     const notifySupport = (reason: string, detail: string) =>
       Effect.gen(function* () {
         const support = yield* SupportSettings
-        yield* Effect.logWarning("Support needed").pipe(Effect.annotateLogs({ reason, user: user.id }))
+        yield* Effect.logWarning("Support needed; see the feedback and payments waiting for review").pipe(
+          Effect.annotateLogs({ reason })
+        )
         if (Option.isNone(support.whatsAppNumber)) return
         const contact = yield* Effect.flatMap(Users, (users) =>
           Effect.flatMap(ids.uuid, (newId) =>
@@ -121,7 +123,8 @@ export const executeCommands = (
             id: yield* ids.uuid,
             userId: contact.user.id,
             recipient: { waId: support.whatsAppNumber, bsuid: Option.none() },
-            message: { _tag: "Text", body: `Support needed (${reason}) for user ${user.id}: ${detail}`.slice(0, 4096) },
+            // No phone number or user id here: support looks the person up with the operator's tools.
+            message: { _tag: "Text", body: `Support needed (${reason}): ${detail}`.slice(0, 4096) },
             createdAt: now
           }
         ])

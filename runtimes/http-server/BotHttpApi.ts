@@ -1,4 +1,5 @@
-import { HttpApiBuilder, HttpApiSwagger, HttpMiddleware, HttpServer } from "@effect/platform"
+import { HttpApiBuilder, HttpApiSwagger, HttpServer } from "@effect/platform"
+import { requestLogger } from "../../adapters/http-api/requestLogger.js"
 import { Layer } from "effect"
 import { AstriaCallbackHandlers } from "../../adapters/http-api/AstriaCallbackHandlers.js"
 import { PaymentWebhookGroup } from "../../adapters/http-api/PaymentWebhookGroup.js"
@@ -12,7 +13,7 @@ export const BotHttpApiLive = HttpApiBuilder.api(BotApi).pipe(
 )
 
 /** Serves the API on whatever HttpServer is provided (Node's in the standalone runtime). */
-export const BotHttpServerLive = HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
+export const BotHttpServerLive = HttpApiBuilder.serve(requestLogger).pipe(
   Layer.provide(HttpApiSwagger.layer({ path: "/docs" })),
   Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/docs/openapi.json" })),
   Layer.provide(BotHttpApiLive),

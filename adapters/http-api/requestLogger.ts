@@ -1,0 +1,27 @@
+import { HttpMiddleware, HttpServerError, HttpServerRequest } from "@effect/platform"
+import { Effect, FiberRef } from "effect"
+
+/** The request's path without its query string, which can carry secrets (callback tokens, the verify token). */
+const pathOf = (url: string): string => {
+  const query = url.indexOf("?")
+  return query < 0 ? url : url.slice(0, query)
+}
+
+/**
+ * One log line per request, like the platform's logger, but with the path only: query strings
+ * carry Astria's per-order callback secrets and Meta's verify token, which logs must never hold.
+ * Honours `HttpMiddleware.withLoggerDisabled`.
+ */
+export const requestLogger = HttpMiddleware.make((app) =>
+  Effect.gen(function* () {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const exit = yield* Effect.exit(app)
+    if (yield* FiberRef.get(HttpMiddleware.loggerDisabled)) return yield* exit
+    const status =
+      exit._tag === "Success" ? exit.value.status : HttpServerError.causeResponseStripped(exit.cause)[0].status
+    yield* Effect.logInfo("Sent HTTP response").pipe(
+      Effect.annotateLogs({ "http.method": request.method, "http.path": pathOf(request.url), "http.status": status })
+    )
+    return yield* exit
+  }).pipe(Effect.withLogSpan("http"))
+)

@@ -1,0 +1,77 @@
+import { describe, expect, layer } from "@effect/vitest"
+import { Effect, Layer, Logger, Option } from "effect"
+import { Users } from "../../application/ports/Users.js"
+import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
+import { UserId } from "../../domain/ids.js"
+import { BotDriver } from "../../runtimes/harness/BotDriver.js"
+import { FakeAstria } from "../../runtimes/harness/fakes/astria/FakeAstria.js"
+import { FakeGraph } from "../../runtimes/harness/fakes/graph-api/layers.js"
+import { harnessBot } from "../../runtimes/harness/HarnessBot.js"
+import { after, delivery, journey, next, type Words } from "../journey/steps.js"
+
+/** Every log line the bot writes, as its production formatter would write it. */
+const captured: Array<string> = []
+const captureLogs = Logger.replace(
+  Logger.defaultLogger,
+  Logger.map(Logger.logfmtLogger, (line) => {
+    captured.push(line)
+  })
+)
+
+const phone = "972507777777"
+const name = "Shira Secretname"
+const words: Words = {
+  begin: "Let's begin",
+  ready: "I'm ready",
+  examples: "Show me examples",
+  done: "I'm done",
+  personClass: "Woman",
+  agree: "I agree",
+  enough: /That's enough photos/,
+  paid: /Payment received/,
+  eta: /ready in about/,
+  imagesReady: /headshots are ready/,
+  thanks: /Thank you! So glad/,
+  discount: /20% off/
+}
+
+const bot = BotDriver.layer.pipe(
+  Layer.provideMerge(harnessBot({ storage: InMemoryStorage, settings: { PHOTO_THRESHOLD: "3", LOG_LEVEL: "All" } })),
+  Layer.provide(captureLogs)
+)
+
+describe("nothing personal in the logs", () => {
+  layer(bot, { timeout: 60_000, excludeTestServices: true })("a whole conversation", (it) => {
+    it.effect("logs no phone number, user id, name, message body or secret in clear", () =>
+      Effect.gen(function* () {
+        const driver = yield* BotDriver
+        const graph = yield* FakeGraph
+        const astria = yield* FakeAstria
+        const shira = yield* driver.user({ waId: phone, name })
+        yield* shira.says("hello, my private words")
+        const mark = yield* journey(shira, words)
+        yield* delivery(driver, shira, mark, words)
+        const rated = (yield* shira.seen).length
+        yield* shira.says("one more private remark")
+        yield* next(shira, rated, "an answer", () => true)
+        expect(after(yield* shira.seen, 0).length).toBeGreaterThan(20)
+
+        const user = yield* Effect.flatMap(Users, (users) =>
+          users.resolve({ waId: Option.some(phone), bsuid: Option.none(), profileName: Option.none() }, UserId.make("unused"), new Date())
+        )
+        const callbackTokens = (yield* astria.control.callbacks).flatMap((callback) => {
+          const token = new URL(callback.url).searchParams.get("token")
+          return token === null ? [] : [token]
+        })
+        expect(callbackTokens.length).toBeGreaterThan(0)
+        const secrets = [graph.appSecret, graph.accessToken, astria.apiKey, "fake-payment-secret", "fake-verify-token", ...callbackTokens]
+        const personal = [phone, user.user.id, "Secretname", "my private words", "private remark"]
+
+        expect(captured.length).toBeGreaterThan(20)
+        const leaks = captured.filter((line) => [...personal, ...secrets].some((needle) => line.includes(needle)))
+        expect(leaks).toEqual([])
+      }),
+      60_000
+    )
+  })
+})
