@@ -1,0 +1,43 @@
+import { createHmac } from "node:crypto"
+
+/** The app secret both servers check: the standalone bot's, over its in-process fake Graph API. */
+export const appSecret = "fake-app-secret"
+
+export const signatureOf = (body: string): string => `sha256=${createHmac("sha256", appSecret).update(body).digest("hex")}`
+
+/**
+ * Meta's webhook for one text message from one of `senders` people, with its own message id, as
+ * the Cloud API sends it: the raw JSON and its `X-Hub-Signature-256`.
+ */
+export const signedWebhook = (run: string, sequence: number, senders: number) => {
+  const sender = sequence % senders
+  const waId = `4915550${String(sender).padStart(6, "0")}`
+  const body = JSON.stringify({
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "102290129340398",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550783881", phone_number_id: "106540352242922" },
+              contacts: [{ profile: { name: `Bench ${sender}` }, wa_id: waId }],
+              messages: [
+                {
+                  from: waId,
+                  id: `wamid.bench.${run}.${sequence}`,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: "text",
+                  text: { body: "Hello, I would like some headshots" }
+                }
+              ]
+            }
+          }
+        ]
+      }
+    ]
+  })
+  return { body, signature: signatureOf(body) }
+}
