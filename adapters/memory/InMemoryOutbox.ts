@@ -64,6 +64,12 @@ export const InMemoryOutbox = Layer.effect(
           const old = [...t.outbox.values()].filter((row) => row.publishedAt !== undefined && row.publishedAt < cutoff)
           old.forEach((row) => t.outbox.delete(row.event.id))
           return old.length
+        }),
+      deleteForKey: (key) =>
+        db.run((t) => {
+          const keyed = [...t.outbox.values()].filter((row) => row.event.key === key)
+          keyed.forEach((row) => t.outbox.delete(row.event.id))
+          return keyed.length
         })
     })
   )

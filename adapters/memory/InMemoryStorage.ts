@@ -17,7 +17,7 @@ import { InMemoryUsers } from "./InMemoryUsers.js"
 
 /**
  * Every storage port (and an always-ready Readiness) on one fresh in-memory database: each
- * build of this layer is a new, empty database.
+ * build of this layer is a new, empty database, itself provided too so tests can look inside.
  */
 export const InMemoryStorage = Layer.mergeAll(
   InMemoryUnitOfWork,
@@ -34,4 +34,4 @@ export const InMemoryStorage = Layer.mergeAll(
   InMemoryPaymentRecords,
   InMemoryFeedback,
   Layer.succeed(Readiness, Readiness.alwaysReady)
-).pipe(Layer.provide(InMemoryDatabase.layer))
+).pipe(Layer.provideMerge(InMemoryDatabase.layer))

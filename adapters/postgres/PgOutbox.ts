@@ -71,6 +71,10 @@ export const PgOutbox = Layer.effect(
       deletePublishedBefore: (cutoff) =>
         affectedCount(sql`
           WITH d AS (DELETE FROM outbox WHERE published_at < ${cutoff} RETURNING 1)
+          SELECT count(*)::int AS n FROM d`),
+      deleteForKey: (key) =>
+        affectedCount(sql`
+          WITH d AS (DELETE FROM outbox WHERE key = ${key} RETURNING 1)
           SELECT count(*)::int AS n FROM d`)
     })
   })

@@ -15,6 +15,7 @@ import { ConversationSettingsTag } from "../settings/ConversationSettingsConfig.
 import { conversationEvent, type ConversationEvent } from "./conversationInput.js"
 import { executeCommands } from "./executeCommands.js"
 import { loadSnapshot } from "./loadSnapshot.js"
+import { recipientAddress } from "../messaging/recipientAddress.js"
 
 export const conversationSubscription: Subscription = {
   name: "conversation",
@@ -101,6 +102,16 @@ export const handleConversationEvent = (message: BrokerMessage) =>
     if (afterCommit.value.queuedMessages) yield* Effect.flatMap(OutboundWakeup, (wakeup) => wakeup.notify)
     if (afterCommit.value.queuedEvents) yield* Effect.flatMap(OutboxWakeup, (wakeup) => wakeup.notify)
     const messenger = yield* Messenger
+    yield* Effect.forEach(afterCommit.value.directSends, ({ recipient, message }) =>
+      Option.match(recipientAddress(recipient), {
+        onNone: () => Effect.void,
+        onSome: (address) =>
+          messenger.send(address, message).pipe(
+            Effect.catchAll((error) => Effect.logWarning("A goodbye to an erased person was not sent", { error: error._tag }))
+          )
+      }),
+      { discard: true }
+    )
     // A read receipt is a courtesy: one that fails is not worth a redelivery.
     yield* Effect.forEach(afterCommit.value.markRead, (messageId) =>
       messenger.markRead(messageId).pipe(

@@ -21,6 +21,11 @@ import { eraseUser } from "../privacy/eraseUser.js"
 /** What happens after the transaction commits: read receipts are best effort and need no row. */
 export interface AfterCommit {
   readonly markRead: ReadonlyArray<string>
+  /**
+   * Messages to a person just erased: sent once, directly, so that no stored row keeps their
+   * number. Losing one (WhatsApp down at that moment) loses a goodbye, never data.
+   */
+  readonly directSends: ReadonlyArray<{ readonly recipient: Recipient; readonly message: OutgoingMessage }>
   readonly queuedMessages: boolean
   readonly queuedEvents: boolean
 }
@@ -43,6 +48,8 @@ export const executeCommands = (
     const ids = yield* Ids
     const now = new Date(yield* Clock.currentTimeMillis)
     const markRead: Array<string> = []
+    const directSends: Array<{ readonly recipient: Recipient; readonly message: OutgoingMessage }> = []
+    let erased = false
     let queuedMessages = false
     let queuedEvents = false
 
@@ -134,7 +141,8 @@ export const executeCommands = (
     for (const command of commands) {
       switch (command._tag) {
         case "Send":
-          yield* enqueue(command.message)
+          if (erased) directSends.push({ recipient: recipientOf(user), message: command.message })
+          else yield* enqueue(command.message)
           break
         case "MarkReadAndTyping":
           markRead.push(command.messageId)
@@ -191,10 +199,11 @@ export const executeCommands = (
           break
         case "EraseUser":
           yield* eraseUser(user.id)
+          erased = true
           queuedEvents = true
           break
       }
     }
-    const afterCommit: AfterCommit = { markRead, queuedMessages, queuedEvents }
+    const afterCommit: AfterCommit = { markRead, directSends, queuedMessages, queuedEvents }
     return afterCommit
   })

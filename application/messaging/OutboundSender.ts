@@ -1,10 +1,11 @@
 import { Clock, Duration, Effect, Option, Schedule } from "effect"
 import { retryDelay } from "../events/retryDelay.js"
 import { OutboundWakeup } from "../events/Wakeup.js"
-import { Messenger, type Recipient, type SendError } from "../ports/Messenger.js"
+import { Messenger, type SendError } from "../ports/Messenger.js"
 import { OutboundMessages, type OutboundIntent } from "../ports/OutboundMessages.js"
 import { UnitOfWork } from "../ports/UnitOfWork.js"
 import { awaitCustomerServiceWindow } from "./awaitCustomerServiceWindow.js"
+import { recipientAddress } from "./recipientAddress.js"
 
 export interface OutboundSenderOptions {
   readonly batchSize: number
@@ -18,11 +19,6 @@ export const defaultOutboundSenderOptions: OutboundSenderOptions = {
   pollInterval: "1 second"
 }
 
-const toRecipient = (intent: OutboundIntent): Option.Option<Recipient> =>
-  Option.match(intent.recipient.waId, {
-    onSome: (waId) => Option.some({ waId, userId: Option.getOrUndefined(intent.recipient.bsuid) }),
-    onNone: () => Option.map(intent.recipient.bsuid, (userId) => ({ userId }))
-  })
 
 /** What to do with an intent whose send failed: later, never, or after the person writes again. */
 const settleFailure = (intent: OutboundIntent, error: SendError, now: Date) =>
@@ -58,7 +54,7 @@ const sendIntent = (intent: OutboundIntent) =>
   Effect.gen(function* () {
     const outbound = yield* OutboundMessages
     const messenger = yield* Messenger
-    const recipient = toRecipient(intent)
+    const recipient = recipientAddress(intent.recipient)
     if (Option.isNone(recipient)) {
       return yield* outbound.markFailed(intent.id, "no phone number or user id to send to")
     }

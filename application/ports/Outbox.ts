@@ -38,5 +38,7 @@ export class Outbox extends Context.Tag("whatsapp-astria-bot/Outbox")<
     readonly retryAt: (ids: ReadonlyArray<string>, at: Date, reason: string) => Effect.Effect<void, StorageUnavailable>
     readonly stats: Effect.Effect<OutboxStats, StorageUnavailable>
     readonly deletePublishedBefore: (cutoff: Date) => Effect.Effect<number, StorageUnavailable>
+    /** Removes every event keyed to `key`, published or not: an erased person's events carry their messages. */
+    readonly deleteForKey: (key: string) => Effect.Effect<number, StorageUnavailable>
   }
 >() {}

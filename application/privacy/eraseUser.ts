@@ -39,6 +39,7 @@ export const eraseUser = (userId: UserId) =>
     yield* Effect.flatMap(Feedback, (port) => port.deleteForUser(userId))
     yield* Effect.flatMap(Tunes, (port) => port.deleteForUser(userId))
     yield* Effect.flatMap(PaymentRecords, (port) => port.pseudonymizeUser(userId, reference))
+    yield* Effect.flatMap(Outbox, (port) => port.deleteForKey(userId))
     yield* Effect.flatMap(Users, (port) => port.erase(userId))
     if (tunes.length > 0) {
       const event = yield* eventRecord(

@@ -1,5 +1,6 @@
 import { Option } from "effect"
 import { phrasesFor } from "../catalogue/Catalogue.js"
+import { deletionAskedFor } from "../catalogue/deletionAskedFor.js"
 import { languageAskedFor } from "../catalogue/Language.js"
 import { askClassMessage, picturesMenuMessage, textMessage, welcomeMessage } from "../catalogue/messages.js"
 import type { WhatsAppMessageId } from "../ids.js"
@@ -25,6 +26,8 @@ export const rejectedReaction = "❌"
 const text = (context: DecisionContext, conversation: Conversation, body: string): Decision => {
   const asked = languageAskedFor(body)
   if (asked !== undefined) return handleAction(context, conversation, ReplyAction.SetLanguage({ language: asked }))
+  // Asking to be erased outranks everything else, even writing feedback.
+  if (deletionAskedFor(body)) return handleAction(context, conversation, ReplyAction.DeleteData())
   if (conversation.stage === "WritingFeedback") {
     return Option.match(lastDelivered(conversation), {
       onNone: () => {

@@ -12,9 +12,9 @@ import type { FakeGraphApiOptions } from "./fakes/graph-api/FakeGraphApi.js"
 import { astriaOverFake, paymentsOverFake, whatsAppOverFake } from "./FakeParts.js"
 import { whatsAppOverFakeWithSimulator } from "./simulator/SimulatorRoutes.js"
 
-export interface HarnessBotOptions {
-  /** Every storage port: in memory, PGlite or Postgres. */
-  readonly storage: Layer.Layer<StoragePorts, unknown>
+export interface HarnessBotOptions<S = never> {
+  /** Every storage port: in memory, PGlite or Postgres (and whatever else it provides, e.g. its SqlClient). */
+  readonly storage: Layer.Layer<StoragePorts | S, unknown>
   /** 0 (the default) picks a free port. */
   readonly port?: number
   /** The fake Graph API; by default it does not enforce Meta's per-person pair rate. */
@@ -39,7 +39,7 @@ export class HarnessBot extends Context.Tag("whatsapp-astria-bot/harness/Harness
  * payment adapters talking over HTTP to faithful fakes. Tests drive it through the fakes (see
  * BotDriver); the embedded default (`npm start` without configuration) is the same composition.
  */
-export const harnessBot = (options: HarnessBotOptions) => {
+export const harnessBot = <S = never>(options: HarnessBotOptions<S>) => {
   const server = NodeHttpServer.layer(createServer, { port: options.port ?? 0, host: "127.0.0.1" })
   const handle = Layer.effect(HarnessBot, Effect.map(ownBaseUrl, (baseUrl) => ({ baseUrl })))
   const config = ConfigProvider.fromMap(new Map(Object.entries(options.settings ?? {}))).pipe(
@@ -61,7 +61,7 @@ export const harnessBot = (options: HarnessBotOptions) => {
     payments: paymentsOverFake,
     services: allServices
   })
-  return Layer.mergeAll(bot, handle, whatsapp, astria, paymentsOverFake).pipe(
+  return Layer.mergeAll(bot, handle, whatsapp, astria, paymentsOverFake, options.storage).pipe(
     Layer.provideMerge(server),
     Layer.provide(Layer.setConfigProvider(config))
   )

@@ -320,4 +320,16 @@ describe("unhappy paths", () => {
     const lapsed = run([listRow("delete"), text("wait"), button("delete_yes")], picturesLoaded())
     expect(ofTag(lapsed.commands, "EraseUser")).toEqual([])
   })
+
+  it("typing 'delete my data', in English or Hebrew, asks for the same confirmation", () => {
+    for (const words of ["Delete my data!", "please delete my data", "מחקו את המידע שלי"]) {
+      const asked = run([text(words)], picturesLoaded())
+      expect(asked.conversation.deletionRequested).toBe(true)
+      expect(ofTag(asked.commands, "EraseUser")).toEqual([])
+      const erased = run([button("delete_yes")], asked.conversation)
+      expect(ofTag(erased.commands, "EraseUser")).toHaveLength(1)
+    }
+    // Words that merely mention deletion are not a request.
+    expect(run([text("don't delete my data")], picturesLoaded()).conversation.deletionRequested).toBe(false)
+  })
 })

@@ -133,5 +133,21 @@ export const outboxContract = <E>(name: string, layer: Layer.Layer<Outbox, E>) =
           expect(yield* outbox.deletePublishedBefore(new Date("1990-01-02T00:00:00Z"))).toBe(1)
           expect((yield* outbox.stats).published).toBe(before.published)
         }))
+
+      it.effect("deletes one key's events, published or not, and no other key's", () =>
+        Effect.gen(function* () {
+          yield* drain
+          const outbox = yield* Outbox
+          const erased = userId()
+          const other = userId()
+          const published = event(erased, at(0))
+          yield* outbox.add([published, event(erased, at(1)), event(other, at(2))])
+          yield* outbox.claim(1, at(minutes(1)), "30 seconds")
+          yield* outbox.markPublished([published.id], at(minutes(1)))
+          expect(yield* outbox.deleteForKey(erased)).toBe(2)
+          expect(yield* outbox.deleteForKey(erased)).toBe(0)
+          const left = yield* outbox.claim(10, farFuture, "1 second")
+          expect(left.map((e) => e.key)).toEqual([other])
+        }))
     })
   })

@@ -1,0 +1,23 @@
+/** What a person may type to ask for their data to be erased, in either language. */
+const deletionPhrases: ReadonlyArray<string> = [
+  "delete my data",
+  "erase my data",
+  "delete my photos",
+  "מחק את המידע שלי",
+  "מחקו את המידע שלי",
+  "מחיקת המידע שלי",
+  "מחק את הנתונים שלי"
+]
+
+const normalized = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/[.!?,"'״׳]/g, "")
+    .replace(/\s+/g, " ")
+    .trim()
+
+/** Whether a text asks for erasure ("Delete my data!", "מחקו את המידע שלי"); a confirmation follows. */
+export const deletionAskedFor = (text: string): boolean => {
+  const said = normalized(text)
+  return deletionPhrases.some((phrase) => said === phrase || said === `please ${phrase}` || said === `${phrase} please`)
+}

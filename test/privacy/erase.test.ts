@@ -1,0 +1,136 @@
+import { describe, expect, it, layer } from "@effect/vitest"
+import { SqlClient } from "@effect/sql"
+import { Effect, Layer, Option } from "effect"
+import { Orders } from "../../application/ports/Orders.js"
+import { Photos } from "../../application/ports/Photos.js"
+import { UnitOfWork } from "../../application/ports/UnitOfWork.js"
+import { Users } from "../../application/ports/Users.js"
+import { eraseUser } from "../../application/privacy/eraseUser.js"
+import { InMemoryDatabase } from "../../adapters/memory/InMemoryDatabase.js"
+import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
+import { PgStorage } from "../../adapters/postgres/PgStorage.js"
+import { UserId, type UserId as UserIdType } from "../../domain/ids.js"
+import { BotDriver } from "../../runtimes/harness/BotDriver.js"
+import { FakeAstria } from "../../runtimes/harness/fakes/astria/FakeAstria.js"
+import { harnessBot } from "../../runtimes/harness/HarnessBot.js"
+import { after, delivery, journey, next, type Words } from "../journey/steps.js"
+import { freshSchema, inCi, isReachable } from "../support/TestDatabase.js"
+
+const words: Words = {
+  begin: "Let's begin",
+  ready: "I'm ready",
+  examples: "Show me examples",
+  done: "I'm done",
+  personClass: "Woman",
+  agree: "I agree",
+  enough: /That's enough photos/,
+  paid: /Payment received/,
+  eta: /ready in about/,
+  imagesReady: /headshots are ready/,
+  thanks: /Thank you! So glad/,
+  discount: /20% off/
+}
+
+const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex")
+
+const findUser = (phone: string) =>
+  Effect.flatMap(Users, (users) =>
+    users.resolve({ waId: Option.some(phone), bsuid: Option.none(), profileName: Option.none() }, UserId.make(globalThis.crypto.randomUUID()), new Date())
+  )
+
+/**
+ * A person goes through the whole flow, asks for their data to be deleted, confirms, and is
+ * gone: every table is scanned for their id, number, name, words and photo bytes.
+ */
+const erasesEverything = <R>(phone: string, dump: Effect.Effect<string, unknown, R>) =>
+  Effect.gen(function* () {
+    const driver = yield* BotDriver
+    const astria = yield* FakeAstria
+    const name = "Avigail Uniquename"
+    const person = yield* driver.user({ waId: phone, name })
+    yield* person.says("hello from a very private person")
+    const paid = yield* journey(person, words)
+    const userId: UserIdType = (yield* findUser(phone)).user.id
+    const photos = yield* Effect.flatMap(Photos, (port) => port.listForUser(userId))
+    expect(photos.length).toBe(3)
+    const photoSample = toHex(photos[0]!.bytes.slice(1000, 1032))
+    yield* delivery(driver, person, paid, words)
+    const orderIds: ReadonlyArray<string> = (yield* Effect.flatMap(Orders, (orders) => orders.listForUser(userId))).map((o) => o.id)
+    expect(orderIds).toHaveLength(1)
+
+    const before = (yield* person.seen).length
+    yield* person.says("Delete my data")
+    yield* next(person, before, "the confirmation", (m) => m.buttons.some((b) => b.title === "Yes, delete"))
+    yield* person.taps("Yes, delete")
+    yield* next(person, before, "the goodbye", (m) => /All your data has been deleted/.test(m.text))
+    // Astria hears of it too: the person's tunes are deleted there.
+    yield* Effect.sleep("1 second")
+    expect((yield* astria.control.tunes).filter((tune) => orderIds.includes(tune.title ?? ""))).toEqual([])
+
+    const stored = yield* dump
+    for (const trace of [userId, phone, "Uniquename", "very private person", photoSample]) {
+      expect(stored.includes(trace), `found ${trace.slice(0, 20)} after the erase`).toBe(false)
+    }
+    // The payment is kept for accounting, under a one-way reference.
+    expect(stored).toMatch(/erased:[0-9a-f]{64}/)
+
+    // Erasing twice is harmless.
+    const again = yield* Effect.flatMap(UnitOfWork, (unitOfWork) => unitOfWork.transaction(eraseUser(userId)))
+    expect(again).toEqual({ photos: 0, messages: 0, orders: 0, tunes: 0 })
+
+    // A later message starts afresh, as a new person.
+    const goodbye = (yield* person.seen).length
+    yield* person.says("hi")
+    const seen = yield* next(person, goodbye, "a first welcome", (m) => m.rows.some((r) => r.title === words.begin))
+    expect(after(seen, goodbye).some((m) => /Welcome back/.test(m.text))).toBe(false)
+    expect((yield* findUser(phone)).user.id).not.toBe(userId)
+  })
+
+const memoryDump = Effect.flatMap(InMemoryDatabase, (db) =>
+  db.run((tables) =>
+    JSON.stringify(tables, (_key, value: unknown) =>
+      value instanceof Map ? [...value.entries()] : value instanceof Set ? [...value] : value instanceof Uint8Array ? toHex(value) : value
+    )
+  )
+)
+
+const postgresDump = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const tables = yield* sql<{ readonly name: string }>`
+    SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()`
+  const rows = yield* Effect.forEach(tables, (table) =>
+    sql<{ readonly row: string }>`SELECT t::text AS row FROM ${sql(table.name)} t`
+  )
+  return rows.flat().map((r) => r.row.replace(/\\x([0-9a-f]+)/g, "$1")).join("\n")
+})
+
+const settings = { PHOTO_THRESHOLD: "3" }
+
+describe("erase on request", () => {
+  layer(BotDriver.layer.pipe(Layer.provideMerge(harnessBot({ storage: InMemoryStorage, settings }))), {
+    timeout: 60_000,
+    excludeTestServices: true
+  })("in memory", (it) => {
+    it.effect("leaves no trace of the person but the hashed payment", () => erasesEverything("972508100001", memoryDump), 60_000)
+  })
+})
+
+const reachable = await isReachable()
+if (reachable) {
+  describe("erase on request", () => {
+    const storage = PgStorage.pipe(Layer.provideMerge(freshSchema("erase")))
+    layer(BotDriver.layer.pipe(Layer.provideMerge(harnessBot({ storage, settings }))), {
+      timeout: 60_000,
+      excludeTestServices: true
+    })("on Postgres", (it) => {
+      it.effect("leaves no trace of the person in any table but the hashed payment", () =>
+        erasesEverything("972508100002", postgresDump), 60_000)
+    })
+  })
+} else if (inCi) {
+  describe("erase on request on Postgres", () => {
+    it("reaches the test database", () => {
+      expect.fail("The test database cannot be reached; CI must provide DATABASE_URL")
+    })
+  })
+}
