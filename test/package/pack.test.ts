@@ -1,12 +1,15 @@
-import { execFileSync } from "node:child_process"
+import { execFile } from "node:child_process"
+import { promisify } from "node:util"
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { describe, expect, it } from "vitest"
 
 const root = resolve(import.meta.dirname, "../..")
-const run = (command: string, args: ReadonlyArray<string>, cwd: string) =>
-  execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 })
+// Asynchronous, so the test worker keeps answering vitest during minutes of packing and installing.
+const execFileAsync = promisify(execFile)
+const run = async (command: string, args: ReadonlyArray<string>, cwd: string): Promise<string> =>
+  (await execFileAsync(command, [...args], { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })).stdout
 
 /** The published subpaths, each imported by a consumer the way an embedding team would. */
 const subpaths = ["", "/domain", "/application", "/contracts", "/adapters", "/runtimes", "/testing"] as const
@@ -14,11 +17,11 @@ const subpaths = ["", "/domain", "/application", "/contracts", "/adapters", "/ru
 describe("the published package", () => {
   it(
     "packs, installs into a fresh project with one copy of effect, imports every subpath and type-checks a consumer",
-    () => {
+    async () => {
       const scratch = mkdtempSync(join(tmpdir(), "wab-consumer-"))
-      const packed = run("npm", ["pack", "--silent", "--pack-destination", scratch], root).trim().split("\n").at(-1)!
+      const packed = (await run("npm", ["pack", "--silent", "--pack-destination", scratch], root)).trim().split("\n").at(-1)!
       const tarball = join(scratch, packed)
-      const own = JSON.parse(run("npm", ["pkg", "get", "devDependencies"], root)) as Record<string, string>
+      const own = JSON.parse(await run("npm", ["pkg", "get", "devDependencies"], root)) as Record<string, string>
       // The peers an embedding team installs next to the package, at the versions this project uses.
       const peers = ["effect", "@effect/platform", "@effect/platform-node", "@effect/sql", "@effect/sql-pg", "@effect/cluster", "@effect/rpc", "@effect/experimental", "@effect/vitest", "vitest", "typescript", "@types/node"]
       const consumer = join(scratch, "consumer")
@@ -32,9 +35,9 @@ describe("the published package", () => {
           dependencies: Object.fromEntries([["whatsapp-astria-bot", `file:${tarball}`], ...peers.map((name) => [name, own[name]!])])
         })
       )
-      run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], consumer)
+      await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], consumer)
 
-      const effectCopies = run("npm", ["ls", "effect", "--all", "--parseable"], consumer)
+      const effectCopies = (await run("npm", ["ls", "effect", "--all", "--parseable"], consumer))
         .split("\n")
         .filter((line) => line.endsWith("/node_modules/effect"))
       expect(new Set(effectCopies).size).toBe(1)
@@ -59,10 +62,10 @@ describe("the published package", () => {
           files: ["consumer.ts"]
         })
       )
-      run(join(consumer, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"], consumer)
+      await run(join(consumer, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"], consumer)
 
       const imports = subpaths.map((subpath) => `await import("whatsapp-astria-bot${subpath}")`).join(";")
-      const loaded = run("node", ["--input-type=module", "-e", `${imports}; console.log("loaded")`], consumer)
+      const loaded = await run("node", ["--input-type=module", "-e", `${imports}; console.log("loaded")`], consumer)
       expect(loaded.trim()).toBe("loaded")
       expect(readdirSync(join(consumer, "node_modules/whatsapp-astria-bot/dist"))).toContain("domain")
     },
