@@ -1,0 +1,179 @@
+/**
+ * Cold-start benchmark: time from spawning the standalone server to its first answer on /health
+ * (and /ready), on a fresh embedded PGlite directory and on Postgres (DATABASE_URL), first start
+ * (migrations run) and restart (already migrated); module load time of the main modules; and the
+ * Azure Functions HTTP handler's first answer. See bench/README.md, "Cold start".
+ *
+ *   npx tsx bench/cold-start/run.ts   (COLD_START_ROUNDS=3 by default)
+ */
+import { execFileSync, spawn } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { availableParallelism, cpus, tmpdir, totalmem } from "node:os"
+import { dirname, join } from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
+import pg from "pg"
+import { freePort, loadAverage, peakRssMb, startProcess, stopProcess, waitForOk } from "../ingest/processes.js"
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..")
+const rounds = Number(process.env.COLD_START_ROUNDS ?? 3)
+const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test"
+if (!new URL(databaseUrl).pathname.toLowerCase().includes("test")) {
+  throw new Error(`Refusing to benchmark on ${new URL(databaseUrl).pathname}: its name must contain "test"`)
+}
+
+/** What the Functions entry (runtimes/azure-functions/main.ts) imports; main itself would register with the host. */
+const functionsModules = ["FunctionHandlers", "FunctionsParts", "ProcessRuntime", "registerFunctions"].map(
+  (name) => `runtimes/azure-functions/${name}.ts`
+)
+
+// As production runs it: JavaScript compiled by tsc under plain node (`npm start` runs tsx, measured too).
+const outDir = join(root, "node_modules/.cache/cold-start-bench")
+execFileSync(
+  process.execPath,
+  [
+    join(root, "node_modules/typescript/bin/tsc"),
+    ...["--outDir", outDir, "--rootDir", root, "--module", "nodenext", "--moduleResolution", "nodenext"],
+    ...["--target", "es2022", "--skipLibCheck", "--types", "node", "--strict"],
+    ...["runtimes/http-server/main.ts", ...functionsModules, "bench/cold-start/import-time.ts", "bench/cold-start/functions-first-answer.ts"].map(
+      (file) => join(root, file)
+    )
+  ],
+  { stdio: "inherit" }
+)
+
+const admin = new pg.Pool({ connectionString: databaseUrl, max: 1 })
+const work = mkdtempSync(join(tmpdir(), "cold-start-bench-"))
+let made = 0
+
+/** A fresh schema of the test database, named like the tests' so a killed run's are swept. */
+const freshSchemaUrl = async () => {
+  made += 1
+  const schema = `t_bench_cold_${Date.now().toString(36)}_${made}`
+  await admin.query(`CREATE SCHEMA ${schema}`)
+  const url = new URL(databaseUrl)
+  url.searchParams.set("options", `-c search_path=${schema}`)
+  return { schema, url: url.toString() }
+}
+
+interface Start {
+  readonly healthMs: number
+  readonly readyMs: number
+  readonly peakRssMb: number
+}
+
+/** Spawns the standalone server and times its first 200 on /health, then on /ready. */
+const startStandalone = async (label: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv): Promise<Start> => {
+  const port = await freePort()
+  const started = performance.now()
+  const child = startProcess(process.execPath, args, { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), ...env }, work, join(work, `${label}-${port}.log`))
+  try {
+    await waitForOk(`http://127.0.0.1:${port}/health`, child, 120_000)
+    const healthMs = performance.now() - started
+    await waitForOk(`http://127.0.0.1:${port}/ready`, child, 120_000)
+    return { healthMs, readyMs: performance.now() - started, peakRssMb: peakRssMb(child.pid ?? 0) }
+  } finally {
+    await stopProcess(child)
+  }
+}
+
+/** Runs a script to its end and parses the JSON line it prints last. */
+const runScript = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv): Promise<Record<string, number>> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...args], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ["ignore", "pipe", "inherit"] })
+    let output = ""
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()))
+    child.on("error", reject)
+    child.on("close", (code) => {
+      const line = output.trim().split("\n").pop() ?? ""
+      try {
+        const parsed: unknown = JSON.parse(line)
+        if (code !== 0 || typeof parsed !== "object" || parsed === null) throw new Error(`exited with ${code}`)
+        resolve(Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, number] => typeof entry[1] === "number")))
+      } catch (error) {
+        reject(new Error(`${args.join(" ")}: ${String(error)}; output: ${output.slice(-500)}`))
+      }
+    })
+  })
+
+const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
+const compiledMain = join(outDir, "runtimes/http-server/main.js")
+// tsx's loader by path: the servers run from an empty directory, where "tsx" would not resolve.
+const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href
+const tsxMain = ["--import", tsxLoader, join(root, "runtimes/http-server/main.ts")]
+
+const rows: Array<[string, ReadonlyArray<Start>]> = []
+const results = {
+  pgliteFirst: [] as Array<Start>,
+  pgliteRestart: [] as Array<Start>,
+  postgresFirst: [] as Array<Start>,
+  postgresRestart: [] as Array<Start>,
+  tsxPgliteRestart: [] as Array<Start>
+}
+const imports = { standalone: [] as Array<number>, standaloneTsx: [] as Array<number>, functions: [] as Array<number>, effect: [] as Array<number> }
+const functions: Array<Record<string, number>> = []
+
+console.log(`Cold start: ${cpus()[0]?.model ?? "cpu"} x${availableParallelism()}, ${(totalmem() / 2 ** 30).toFixed(0)} GB; node ${process.version}; ${rounds} rounds`)
+console.log(`load average before: ${loadAverage()}`)
+const schemas: Array<string> = []
+try {
+  for (let round = 0; round < rounds; round++) {
+    const dataDir = join(work, `pglite-${round}`)
+    results.pgliteFirst.push(await startStandalone("pglite", [compiledMain], { PGLITE_DATA_DIR: dataDir }))
+    results.pgliteRestart.push(await startStandalone("pglite", [compiledMain], { PGLITE_DATA_DIR: dataDir }))
+    results.tsxPgliteRestart.push(await startStandalone("pglite-tsx", tsxMain, { PGLITE_DATA_DIR: dataDir }))
+    rmSync(dataDir, { recursive: true, force: true })
+    const { schema, url } = await freshSchemaUrl()
+    schemas.push(schema)
+    results.postgresFirst.push(await startStandalone("postgres", [compiledMain], { DATABASE_URL: url }))
+    results.postgresRestart.push(await startStandalone("postgres", [compiledMain], { DATABASE_URL: url }))
+
+    const importTime = join(outDir, "bench/cold-start/import-time.js")
+    const standaloneModules = pathToFileURL(join(outDir, "runtimes/http-server/StandaloneParts.js")).href
+    imports.standalone.push((await runScript([importTime, standaloneModules], {})).importMs ?? Number.NaN)
+    imports.standaloneTsx.push(
+      (await runScript(["--import", tsxLoader, join(root, "bench/cold-start/import-time.ts"), pathToFileURL(join(root, "runtimes/http-server/StandaloneParts.ts")).href], {})).importMs ?? Number.NaN
+    )
+    imports.functions.push(
+      (await runScript([importTime, ...functionsModules.map((file) => pathToFileURL(join(outDir, file.replace(/\.ts$/, ".js"))).href)], {}))
+        .importMs ?? Number.NaN
+    )
+    imports.effect.push((await runScript([importTime, "effect"], {})).importMs ?? Number.NaN)
+
+    const fresh = await freshSchemaUrl()
+    schemas.push(fresh.schema)
+    functions.push(await runScript([join(outDir, "bench/cold-start/functions-first-answer.js")], { DATABASE_URL: fresh.url }))
+  }
+} finally {
+  for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+  await admin.end()
+  rmSync(work, { recursive: true, force: true })
+}
+console.log(`load average after: ${loadAverage()}\n`)
+
+rows.push(
+  ["compiled, PGlite, fresh data directory (initdb, migrations)", results.pgliteFirst],
+  ["compiled, PGlite, restart", results.pgliteRestart],
+  ["npm start (tsx), PGlite, restart", results.tsxPgliteRestart],
+  ["compiled, Postgres, fresh schema (migrations)", results.postgresFirst],
+  ["compiled, Postgres, restart", results.postgresRestart]
+)
+console.log("| standalone server (all services) | first /health 200, ms | /ready 200, ms | peak RSS MB |")
+console.log("|---|---:|---:|---:|")
+for (const [label, starts] of rows) {
+  console.log(
+    `| ${label} | ${median(starts.map((start) => start.healthMs)).toFixed(0)} | ${median(starts.map((start) => start.readyMs)).toFixed(0)} | ${median(starts.map((start) => start.peakRssMb)).toFixed(0)} |`
+  )
+}
+console.log("\n| module load (fresh process, import only) | ms |")
+console.log("|---|---:|")
+console.log(`| effect alone | ${median(imports.effect).toFixed(0)} |`)
+console.log(`| standalone composition (StandaloneParts: every module the server loads), compiled | ${median(imports.standalone).toFixed(0)} |`)
+console.log(`| the same under tsx (npm start) | ${median(imports.standaloneTsx).toFixed(0)} |`)
+console.log(`| Azure Functions entry's imports (handlers, parts, process runtime, registration), compiled | ${median(imports.functions).toFixed(0)} |`)
+const pick = (key: string) => median(functions.map((result) => result[key] ?? Number.NaN)).toFixed(0)
+console.log("\n| Azure Functions HTTP handler, Postgres fresh schema | ms |")
+console.log("|---|---:|")
+console.log(`| modules loaded | ${pick("importMs")} |`)
+console.log(`| first invocation (runtime built: pool, migrations) to its answer (status ${pick("firstStatus")}) | ${pick("firstAnswerMs")} |`)
+console.log(`| process start to first answer | ${pick("firstAnswerSinceProcessStartMs")} |`)
+console.log(`| second invocation | ${pick("secondAnswerMs")} |`)
