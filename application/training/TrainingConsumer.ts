@@ -42,10 +42,7 @@ const asDeliveryFailure = (error: AstriaError): DeliveryFailure =>
     ? new PermanentFailure({ reason: `Astria refused: ${error._tag}: ${error.message}` })
     : new RetryableFailure({ reason: `Astria: ${error._tag}` })
 
-/**
- * Creates the pack tune of a paid order. The order's id is the tune's title: a tune already made
- * for it (a redelivered event after a crash) is found and reused, so a payment never trains twice.
- */
+/** Creates the pack tune of a paid order; the order's id is the tune's title. */
 const createTune = (eventId: string, request: TrainingRequestedEvent) =>
   Effect.gen(function* () {
     const orderId = OrderId.make(request.orderId)
@@ -57,32 +54,27 @@ const createTune = (eventId: string, request: TrainingRequestedEvent) =>
       return yield* Effect.logInfo("Training already under way or not due", { order: orderId })
     }
     const callback = yield* Effect.flatMap(CallbackUrls, (urls) => urls.issue(orderId))
-    const existing = yield* astria.findTuneByTitle(orderId)
-    const created: CreatedTune = yield* Option.match(existing, {
-      onSome: (tune) => Effect.succeed({ id: tune.id, eta: tune.eta }),
-      onNone: () =>
-        Effect.gen(function* () {
-          const photos =
-            request.reuseTuneIds.length > 0 ? [] : yield* Effect.flatMap(Photos, (port) => port.listForUser(userId))
-          return yield* astria.createPackTune({
-            orderId,
-            packId: PackId.make(request.packId),
-            className: request.personClass,
-            characteristics: request.characteristics,
-            source:
-              request.reuseTuneIds.length > 0
-                ? { _tag: "SavedTunes", tuneIds: request.reuseTuneIds.map((id) => TuneId.make(id)) }
-                : {
-                    _tag: "Photos",
-                    photos: photos.map((photo, index) => ({
-                      bytes: photo.bytes,
-                      contentType: "image/jpeg",
-                      fileName: `photo-${index + 1}.jpg`
-                    }))
-                  },
-            callbacks: { tune: callback.url, prompts: callback.url }
-          })
-        })
+    const photos =
+      request.reuseTuneIds.length > 0 ? [] : yield* Effect.flatMap(Photos, (port) => port.listForUser(userId))
+    // The adapter looks the tune up by this order's title before creating it: a redelivered
+    // event after a crash finds the tune made the first time instead of paying twice.
+    const created: CreatedTune = yield* astria.createPackTune({
+      orderId,
+      packId: PackId.make(request.packId),
+      className: request.personClass,
+      characteristics: request.characteristics,
+      source:
+        request.reuseTuneIds.length > 0
+          ? { _tag: "SavedTunes", tuneIds: request.reuseTuneIds.map((id) => TuneId.make(id)) }
+          : {
+              _tag: "Photos",
+              photos: photos.map((photo, index) => ({
+                bytes: photo.bytes,
+                contentType: "image/jpeg",
+                fileName: `photo-${index + 1}.jpg`
+              }))
+            },
+      callbacks: { tune: callback.url, prompts: callback.url }
     })
     const now = yield* Clock.currentTimeMillis
     const eta = Option.getOrElse(created.eta, () => new Date(now + Duration.toMillis(defaultTrainingTime)))
