@@ -23,15 +23,15 @@ export const english = {
 }
 
 /** Hello, "Let's begin", "I'm ready": the person may send photos now. Answers what they saw. */
-export const readyForPhotos = (user: DriverUser) =>
+export const readyForPhotos = (user: DriverUser, timeoutMillis = 8000) =>
   Effect.gen(function* () {
     yield* user.says("hello")
-    let seen = yield* next(user, 0, "the welcome list", (m) => m.kind === "List" && m.rows.some((r) => r.title === english.begin))
+    let seen = yield* next(user, 0, "the welcome list", (m) => m.kind === "List" && m.rows.some((r) => r.title === english.begin), timeoutMillis)
     yield* user.picks(english.begin)
-    seen = yield* next(user, seen.length, "the guidelines", (m) => m.buttons.some((b) => b.title === english.ready))
+    seen = yield* next(user, seen.length, "the guidelines", (m) => m.buttons.some((b) => b.title === english.ready), timeoutMillis)
     const mark = seen.length
     yield* user.taps(english.ready)
-    return yield* next(user, mark, "the go-ahead for photos", (m) => m.kind === "Text")
+    return yield* next(user, mark, "the go-ahead for photos", (m) => m.kind === "Text", timeoutMillis)
   })
 
 export const reactions = (seen: ReadonlyArray<SeenMessage>, from = 0) =>
