@@ -1,4 +1,5 @@
 import {
+  RetryMode,
   ServiceBusClient,
   isServiceBusError,
   type ServiceBusMessage,
@@ -7,7 +8,7 @@ import {
   type ServiceBusSender,
   type ServiceBusSessionReceiver
 } from "@azure/service-bus"
-import { Cause, Config, Duration, Effect, Either, Exit, Layer, Option, ParseResult, Redacted, Schedule, Schema } from "effect"
+import { Cause, Config, Duration, Effect, Either, Exit, Layer, Option, ParseResult, Redacted, Schedule, Schema, ScopedRef } from "effect"
 import type { Scope } from "effect"
 import {
   BrokerUnavailable,
@@ -96,13 +97,17 @@ const unavailable = (what: string) => (error: unknown) => new BrokerUnavailable(
 /** Service Bus limits the size of properties; a defect's trace can be long. */
 const clip = (text: string) => (text.length > 2000 ? `${text.slice(0, 2000)}…` : text)
 
-/** Closing is best effort: a link to a broker that is gone must not hold up a scope. */
+/**
+ * Closing is best effort: a link to a broker that is gone must not hold up a scope. Finalizers are
+ * uninterruptible, so the close is made interruptible for the timeout to be able to give up on it.
+ */
 const closeQuietly = (closable: { close: () => Promise<void> }) =>
-  Effect.tryPromise(() => closable.close()).pipe(Effect.timeout("5 seconds"), Effect.ignore)
+  Effect.tryPromise(() => closable.close()).pipe(Effect.interruptible, Effect.timeout("5 seconds"), Effect.ignore)
 
-/** Reconnecting after the broker failed: 100 ms doubling, at most 30 s apart. */
+/** Reconnecting after the broker failed: 100 ms doubling, at most 30 s apart, from 100 ms again after a good minute. */
 const reconnect = Schedule.exponential("100 millis").pipe(
   Schedule.union(Schedule.spaced("30 seconds")),
+  Schedule.resetAfter("1 minute"),
   Schedule.tapInput((error: BrokerUnavailable) =>
     Effect.logWarning("Service Bus consumer cannot reach the broker; retrying").pipe(Effect.annotateLogs("reason", error.reason))
   )
@@ -138,12 +143,19 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
     const redeliveryDelay = Duration.decode(options.redeliveryDelay ?? "1 second")
     const maxRedeliveryDelay = Duration.decode(options.maxRedeliveryDelay ?? "30 seconds")
     const lockRenewalMs = Duration.toMillis(options.maxLockRenewal ?? "5 minutes")
-    const timeoutInMs = Duration.toMillis(options.operationTimeout ?? "60 seconds")
+    // The SDK's own default waits 30 s between retries; callers (the outbox relay) retry too, so fail within seconds.
+    const retryOptions = {
+      timeoutInMs: Duration.toMillis(options.operationTimeout ?? "60 seconds"),
+      maxRetries: 3,
+      mode: RetryMode.Exponential,
+      retryDelayInMs: 200,
+      maxRetryDelayInMs: 5_000
+    }
 
     /** A client is one AMQP connection; each consumer gets its own, so closing it ends whatever it still waits for. */
     const openClient = Effect.acquireRelease(
       Effect.try({
-        try: () => new ServiceBusClient(Redacted.value(options.connectionString), { retryOptions: { timeoutInMs } }),
+        try: () => new ServiceBusClient(Redacted.value(options.connectionString), { retryOptions }),
         catch: unavailable("invalid Service Bus connection string")
       }),
       closeQuietly
@@ -152,14 +164,13 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
     const knownSubscription = (name: string) =>
       subscriptionNames.has(name) ? Effect.void : Effect.fail(new BrokerUnavailable({ reason: `no subscription named ${name}` }))
 
-    const client = yield* openClient
-    const sender: ServiceBusSender = yield* Effect.acquireRelease(
-      Effect.sync(() => client.createSender(topic)),
-      closeQuietly
+    const openSender = Effect.flatMap(openClient, (publishClient) =>
+      Effect.acquireRelease(Effect.sync(() => publishClient.createSender(topic)), closeQuietly)
     )
+    /** The sender on its own connection, replaced by a new one when a send fails or hangs (see `runConsumer`). */
+    const senderRef = yield* ScopedRef.fromAcquire(openSender)
 
-    /** Sends in batches as large as the link allows, one key per batch (a batch belongs to one session). */
-    const send = (messages: ReadonlyArray<ServiceBusMessage>) =>
+    const sendWith = (sender: ServiceBusSender, messages: ReadonlyArray<ServiceBusMessage>) =>
       Effect.tryPromise({
         try: async (abortSignal) => {
           let batch = await sender.createMessageBatch({ abortSignal })
@@ -174,6 +185,17 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
         },
         catch: unavailable("publishing to Service Bus failed")
       })
+
+    /** Sends in batches as large as the link allows, one key per batch (a batch belongs to one session). */
+    const send = (messages: ReadonlyArray<ServiceBusMessage>) =>
+      ScopedRef.get(senderRef).pipe(
+        Effect.flatMap((sender) => sendWith(sender, messages)),
+        Effect.timeoutFail({
+          duration: Duration.sum(Duration.millis(retryOptions.timeoutInMs), "2 seconds"),
+          onTimeout: () => new BrokerUnavailable({ reason: "publishing to Service Bus timed out" })
+        }),
+        Effect.tapError(() => ScopedRef.set(senderRef, openSender).pipe(Effect.ignore))
+      )
 
     const publish = (messages: ReadonlyArray<BrokerMessage>) => {
       const byKey = new Map<string, Array<ServiceBusMessage>>()
@@ -244,6 +266,11 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
               ? Effect.succeed(Option.none<ServiceBusSessionReceiver>())
               : Effect.fail(unavailable(`accepting a session of ${name} failed`)(error))
           ),
+          // The broker ends its long poll within the operation timeout; longer means the connection is stuck.
+          Effect.timeoutFail({
+            duration: Duration.sum(Duration.millis(retryOptions.timeoutInMs), "2 seconds"),
+            onTimeout: () => new BrokerUnavailable({ reason: `accepting a session of ${name} timed out` })
+          }),
           // Waiting for a session may last the whole long poll; a closing scope must not wait for it.
           Effect.interruptible
         ),
@@ -275,16 +302,28 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
         Effect.flatMap(acceptSession(consumerClient, name), (receiver) =>
           Option.match(receiver, { onNone: () => Effect.void, onSome: (session) => serveSession(name, session, handler) })
         )
-      ).pipe(Effect.retry(reconnect), Effect.forever)
+      ).pipe(Effect.forever)
+
+    /**
+     * The workers on one connection of their own. The first that cannot reach the broker stops them
+     * all, and they start again on a new connection after a backoff: the SDK's own recovery of a
+     * dropped connection can stall its link openings for minutes.
+     */
+    const runConsumer = (name: string, handler: MessageHandler) =>
+      Effect.scoped(
+        Effect.flatMap(openClient, (consumerClient) =>
+          Effect.all(Array.from({ length: concurrency }, () => worker(consumerClient, name, handler)), {
+            concurrency: "unbounded",
+            discard: true
+          })
+        )
+      ).pipe(Effect.retry(reconnect))
 
     const consume = (name: string, handler: MessageHandler): Effect.Effect<void, BrokerUnavailable, Scope.Scope> =>
-      Effect.gen(function* () {
-        yield* knownSubscription(name)
-        const consumerClient = yield* openClient
-        for (let i = 0; i < concurrency; i++) {
-          yield* Effect.forkScoped(worker(consumerClient, name, handler).pipe(Effect.annotateLogs("subscription", name)))
-        }
-      })
+      Effect.zipRight(
+        knownSubscription(name),
+        Effect.asVoid(Effect.forkScoped(runConsumer(name, handler).pipe(Effect.annotateLogs("subscription", name))))
+      )
 
     /**
      * A client of its own per read: the SDK keeps the peek position per connection and entity, so a

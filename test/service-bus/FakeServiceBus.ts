@@ -33,6 +33,8 @@ export interface FakeServiceBusOptions {
   readonly maxDeliveryCount: number
   /** Session and message lock duration. */
   readonly lockDurationMs?: number
+  /** A fixed port, to restart a namespace where its clients expect it; ephemeral by default. */
+  readonly port?: number
 }
 
 export interface FakeServiceBus {
@@ -524,7 +526,7 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
   // Modified outcomes (abandon, defer) are settled here, not turned into releases by rhea (an option its typings omit).
   const senderOptions = { autosettle: true, treat_modified_as_released: false }
   const server: Server = container.listen({
-    port: 0,
+    port: options.port ?? 0,
     host: "127.0.0.1",
     receiver_options: { max_message_size: 262_144, autoaccept: false },
     sender_options: senderOptions
@@ -534,7 +536,10 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
     sockets.add(socket)
     socket.once("close", () => sockets.delete(socket))
   })
-  await new Promise<void>((resolve) => server.once("listening", () => resolve()))
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", () => resolve())
+    server.once("error", reject)
+  })
   const addressInfo = server.address()
   const port = typeof addressInfo === "object" && addressInfo !== null ? addressInfo.port : 0
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Layer, Redacted, Ref, Schedule } from "effect"
+import { ConfigProvider, Deferred, Effect, Layer, Redacted, Ref, Schedule } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { ServiceBusEventBroker, type ServiceBusTuning } from "../../adapters/service-bus/ServiceBusEventBroker.js"
-import { EventBroker, type BrokerMessage } from "../../application/ports/EventBroker.js"
+import { BrokerUnavailable, EventBroker, type BrokerMessage } from "../../application/ports/EventBroker.js"
 import { eventBrokerContract, type BrokerTopology } from "../../runtimes/harness/contracts/EventBrokerContract.js"
 import { startFakeServiceBus, type FakeServiceBus } from "./FakeServiceBus.js"
 
@@ -31,6 +31,13 @@ const brokerOnFake = (topology: BrokerTopology, tuning: ServiceBusTuning = fastT
           connectionString: Redacted.make(fake.connectionString)
         })
     )
+  )
+
+/** Polls `effect` until its value satisfies `done`. */
+const eventually = <A, E>(effect: Effect.Effect<A, E>, done: (value: A) => boolean) =>
+  effect.pipe(
+    Effect.filterOrFail(done, () => new Error("not yet")),
+    Effect.retry({ schedule: Schedule.spaced("20 millis"), times: 500 })
   )
 
 eventBrokerContract("Azure Service Bus (real SDK over AMQP to a fake namespace)", (topology) => brokerOnFake(topology))
@@ -113,11 +120,91 @@ describe("Service Bus adapter on the fake namespace", () => {
         })
       )
       yield* broker.publish([first, second])
-      const order = yield* Ref.get(seen).pipe(
-        Effect.filterOrFail((ids) => ids.length >= 3, () => new Error("not yet")),
-        Effect.retry({ schedule: Schedule.spaced("20 millis"), times: 500 })
-      )
+      const order = yield* eventually(Ref.get(seen), (ids) => ids.length >= 3)
       expect(order.slice(0, 3)).toEqual([first.id, first.id, second.id])
       expect(yield* broker.deadLetters("conversation")).toEqual([])
     }).pipe(Effect.scoped, Effect.provide(on(() => lockLostFake, { ...fastTuning, maxLockRenewal: 0 }))))
+})
+
+describe("Service Bus adapter settings and outages", () => {
+  const topology: BrokerTopology = {
+    subscriptions: [{ name: "conversation", eventTypes: ["UserMessageReceivedEvent"] }],
+    maxDeliveries: 3
+  }
+  const start = (port?: number) =>
+    Effect.acquireRelease(
+      Effect.promise(() => startFakeServiceBus({ topic: "bot-events", subscriptions: topology.subscriptions, maxDeliveryCount: 3, port })),
+      (fake) => Effect.promise(() => fake.close())
+    )
+  const message = (id: string): BrokerMessage => ({ id, key: "outage-user", eventType: "UserMessageReceivedEvent", body: "{}" })
+
+  it.live("reads SERVICEBUS_CONNECTION_STRING, with the topic bot-events unless SERVICEBUS_TOPIC says otherwise", () =>
+    Effect.gen(function* () {
+      const fake = yield* start()
+      const settings = ConfigProvider.fromMap(new Map([["SERVICEBUS_CONNECTION_STRING", fake.connectionString]]))
+      const handled = yield* Deferred.make<string>()
+      yield* Effect.gen(function* () {
+        const broker = yield* EventBroker
+        yield* broker.consume("conversation", (m) => Deferred.succeed(handled, m.id))
+        yield* broker.publish([message("config-1")])
+        expect(yield* Deferred.await(handled)).toBe("config-1")
+      }).pipe(
+        Effect.provide(ServiceBusEventBroker.layerConfig(topology, fastTuning).pipe(Layer.provide(Layer.setConfigProvider(settings))))
+      )
+      const missing = yield* Layer.build(ServiceBusEventBroker.layerConfig(topology)).pipe(
+        Effect.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map()))),
+        Effect.flip
+      )
+      expect(String(missing)).toContain("SERVICEBUS_CONNECTION_STRING")
+    }).pipe(Effect.scoped))
+
+  it.live("publishing to a namespace that cannot be reached fails with BrokerUnavailable", () =>
+    Effect.gen(function* () {
+      const gone = yield* Effect.promise(() =>
+        startFakeServiceBus({ topic: "bot-events", subscriptions: topology.subscriptions, maxDeliveryCount: 3 })
+      )
+      yield* Effect.promise(() => gone.close())
+      const error = yield* Effect.flatMap(EventBroker, (broker) => broker.publish([message("nowhere-1")])).pipe(
+        Effect.provide(
+          ServiceBusEventBroker.layer({ ...topology, ...fastTuning, topic: "bot-events", connectionString: Redacted.make(gone.connectionString) })
+        ),
+        Effect.flip
+      )
+      expect(error).toBeInstanceOf(BrokerUnavailable)
+    }))
+
+  it.live("a consumer comes back by itself after the namespace restarts", () =>
+    Effect.gen(function* () {
+      const firstFake = yield* Effect.promise(() =>
+        startFakeServiceBus({ topic: "bot-events", subscriptions: topology.subscriptions, maxDeliveryCount: 3 })
+      )
+      const handled = yield* Ref.make<ReadonlyArray<string>>([])
+      // The namespace after the restart outlives the consumer, so that the consumer stops against a live one.
+      const restarted = yield* Effect.gen(function* () {
+        const broker = yield* EventBroker
+        yield* broker.consume("conversation", (m) => Ref.update(handled, (ids) => [...ids, m.id]))
+        yield* broker.publish([message("before-restart")])
+        yield* eventually(Ref.get(handled), (ids) => ids.length === 1)
+        yield* Effect.promise(() => firstFake.close())
+        const secondFake = yield* Effect.promise(() =>
+          startFakeServiceBus({ topic: "bot-events", subscriptions: topology.subscriptions, maxDeliveryCount: 3, port: firstFake.port })
+        )
+        yield* broker.publish([message("after-restart")]).pipe(Effect.retry({ schedule: Schedule.spaced("200 millis"), times: 10 }))
+        expect(yield* eventually(Ref.get(handled), (ids) => ids.length === 2)).toEqual(["before-restart", "after-restart"])
+        return secondFake
+      }).pipe(
+        Effect.scoped,
+        Effect.provide(
+          ServiceBusEventBroker.layer({
+            ...topology,
+            ...fastTuning,
+            // The SDK reconnects its links within the operation timeout.
+            operationTimeout: "3 seconds",
+            topic: "bot-events",
+            connectionString: Redacted.make(firstFake.connectionString)
+          })
+        )
+      )
+      yield* Effect.promise(() => restarted.close())
+    }))
 })
