@@ -152,7 +152,11 @@ const runPhase = async (side: Side, rate: number | undefined): Promise<Phase> =>
   }
 }
 
-const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
+const median = (values: ReadonlyArray<number>) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2
+}
 
 const machine = `${cpus()[0]?.model ?? "cpu"} x${availableParallelism()}, ${(totalmem() / 2 ** 30).toFixed(0)} GB; node ${process.version}`
 console.log(`Ingest: ${machine}; ${connections} connections, ${seconds} s (after ${warmupSeconds} s warm-up), ${senders} senders, ${rounds} interleaved rounds`)
