@@ -16,7 +16,8 @@ const toOffer = (settings: ConversationSettings, pack: PackRecord): Option.Optio
         tier: pack.tier,
         title: pack.title,
         imageCount: settings.pricing.tiers[pack.tier].imageCount,
-        ...Option.match(pack.coverUrl, { onNone: () => ({}), onSome: (coverUrl) => ({ coverUrl }) })
+        ...Option.match(pack.coverUrl, { onNone: () => ({}), onSome: (coverUrl) => ({ coverUrl }) }),
+        previews: pack.previews
       })
     : Option.none()
 

@@ -133,23 +133,34 @@ export const tiersMessage = (
   )
 }
 
-/** Each pack's preview (or cover) with its title and price, then a list to choose one. */
+/** The picture of a pack for a person of this class: its preview for the class, else its cover. */
+export const packPicture = (pack: PackOffer, personClass: string): MediaRef | undefined => {
+  const preview = pack.previews?.[personClass]
+  if (preview !== undefined) return MediaRef.Uploaded({ mediaId: preview })
+  return pack.coverUrl === undefined ? undefined : MediaRef.Link({ url: pack.coverUrl })
+}
+
+/**
+ * Each pack's picture (the preview of the person's class, or the cover) with its title and
+ * price, then a list to choose one.
+ */
 export const packMessages = (
   language: Language,
   tier: TierName,
   packs: ReadonlyArray<PackOffer>,
-  price: Quote
+  price: Quote,
+  personClass: string
 ): ReadonlyArray<OutgoingMessage> => {
   const p = phrasesFor(language)
   const shown = Arr.take(packs, limits.maxRows)
   const priceText = formatMoney(quotedMoney(price))
   const pictures = shown.flatMap((pack) => {
-    const url = pack.previewUrl ?? pack.coverUrl
-    return url === undefined
+    const media = packPicture(pack, personClass)
+    return media === undefined
       ? []
       : [
           OutgoingMessage.Image({
-            media: MediaRef.Link({ url }),
+            media,
             caption: fitTo(limits.caption, p.packs.caption(pack.title, pack.imageCount, priceText))
           })
         ]

@@ -10,8 +10,11 @@ export interface PackOffer {
   readonly title: string
   readonly imageCount: number
   readonly coverUrl?: string
-  /** The contact sheet of the pack's sample images, when one has been rendered. */
-  readonly previewUrl?: string
+  /**
+   * WhatsApp media ids of the pack's previews (contact sheets of its sample images) by class
+   * (man, woman, ...), for the classes rendered so far; a person sees their own class's.
+   */
+  readonly previews?: Readonly<Record<string, string>>
 }
 
 /** A model the person trained earlier, from our tunes table. */

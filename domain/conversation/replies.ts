@@ -248,7 +248,7 @@ export const handleAction = (context: DecisionContext, conversation: Conversatio
       ])
     }
     case "ChooseTier":
-      return whenOrdering(context, conversation, () => {
+      return whenOrdering(context, conversation, (basis) => {
         const packs = context.snapshot.packs.filter((pack) => pack.tier === action.tier)
         if (!Arr.isNonEmptyReadonlyArray(packs)) {
           return decision(conversation, send(textMessage(p.noPacks), tiersFor(context, conversation)))
@@ -256,7 +256,7 @@ export const handleAction = (context: DecisionContext, conversation: Conversatio
         const price = quote(context.settings.pricing, action.tier, isReturningCustomer(context, conversation))
         return decision(
           { ...conversation, chosenTier: action.tier, chosenPack: undefined },
-          send(...packMessages(language, action.tier, packs, price))
+          send(...packMessages(language, action.tier, packs, price, basis.personClass))
         )
       })
     case "ChoosePack":

@@ -108,7 +108,7 @@ const everyMessage = (language: Language): ReadonlyArray<Message> => {
     tiersMessage(language, pricing, false),
     tiersMessage(language, pricing, true),
     tiersMessage(language, pricing, true, p.anotherPack(pricing.returningDiscountPercent)),
-    ...tierNames.flatMap((tier) => packMessages(language, tier, packs, quote(pricing, tier, true))),
+    ...tierNames.flatMap((tier) => packMessages(language, tier, packs, quote(pricing, tier, true), "woman")),
     termsMessage(language),
     paymentLinkMessage(language, "Corporate headshots", quote(pricing, "Premium", false), "https://pay/x"),
     ratingMessage(language),
@@ -188,7 +188,7 @@ describe("the message catalogue", () => {
           }))
           const priced = { ...quote(pricing, "Lite", false), amount: MinorUnits.make(price) }
           const messages = [
-            ...packMessages(language, "Lite", offers, quote(pricing, "Lite", false)),
+            ...packMessages(language, "Lite", offers, quote(pricing, "Lite", false), "man"),
             welcomeBackMessage(language, models),
             paymentLinkMessage(language, packTitles[0] ?? "", priced, "https://pay/x")
           ]

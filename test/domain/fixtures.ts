@@ -38,7 +38,14 @@ export const pricing: PricingSettings = {
 export const packs: ReadonlyArray<PackOffer> = [
   { id: PackId.make(101), tier: "Lite", title: "Corporate headshots", imageCount: 12, coverUrl: "https://cdn/101.jpg" },
   { id: PackId.make(102), tier: "Lite", title: "Casual outdoors", imageCount: 12 },
-  { id: PackId.make(201), tier: "Standard", title: "Studio", imageCount: 24, previewUrl: "https://cdn/201-sheet.jpg" },
+  {
+    id: PackId.make(201),
+    tier: "Standard",
+    title: "Studio",
+    imageCount: 24,
+    coverUrl: "https://cdn/201.jpg",
+    previews: { woman: "media-201-woman" }
+  },
   { id: PackId.make(301), tier: "Premium", title: "Magazine cover", imageCount: 40 }
 ]
 
