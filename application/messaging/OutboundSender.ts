@@ -1,7 +1,9 @@
 import { Clock, Duration, Effect, Option, Schedule } from "effect"
 import { retryDelay } from "../events/retryDelay.js"
 import { OutboundWakeup } from "../events/Wakeup.js"
-import { Messenger, type SendError } from "../ports/Messenger.js"
+import { MediaRef, OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
+import { MediaPreparer, type PrepareError } from "../ports/MediaPreparer.js"
+import { Messenger, type SendError, type UploadError } from "../ports/Messenger.js"
 import { OutboundMessages, type OutboundIntent } from "../ports/OutboundMessages.js"
 import { UnitOfWork } from "../ports/UnitOfWork.js"
 import { awaitCustomerServiceWindow } from "./awaitCustomerServiceWindow.js"
@@ -20,8 +22,34 @@ export const defaultOutboundSenderOptions: OutboundSenderOptions = {
 }
 
 
+/**
+ * An image or video by link is fetched, fitted to WhatsApp's limits and uploaded first: Astria's
+ * links may have no extension, hold large PNGs or videos, and a link WhatsApp cannot fetch or
+ * recognise fails the send. It goes by media id as what it turned out to be, caption kept.
+ */
+const withUploadedMedia = (
+  message: OutgoingMessage
+): Effect.Effect<OutgoingMessage, PrepareError | UploadError, MediaPreparer | Messenger> => {
+  if ((message._tag !== "Image" && message._tag !== "Video") || message.media._tag !== "Link") return Effect.succeed(message)
+  const { caption, media } = message
+  return Effect.gen(function* () {
+    const prepared = yield* Effect.flatMap(MediaPreparer, (preparer) => preparer.prepare(media.url))
+    const mediaId = yield* Effect.flatMap(Messenger, (messenger) => messenger.uploadMedia(prepared.bytes, prepared.mimeType))
+    const uploaded = MediaRef.Uploaded({ mediaId })
+    const captioned = caption === undefined ? {} : { caption }
+    switch (prepared.kind) {
+      case "image":
+        return OutgoingMessage.Image({ media: uploaded, ...captioned })
+      case "video":
+        return OutgoingMessage.Video({ media: uploaded, ...captioned })
+      case "document":
+        return OutgoingMessage.Document({ media: uploaded, filename: prepared.fileName, ...captioned })
+    }
+  })
+}
+
 /** What to do with an intent whose send failed: later, never, or after the person writes again. */
-const settleFailure = (intent: OutboundIntent, error: SendError, now: Date) =>
+const settleFailure = (intent: OutboundIntent, error: SendError | PrepareError, now: Date) =>
   Effect.gen(function* () {
     const outbound = yield* OutboundMessages
     switch (error._tag) {
@@ -31,7 +59,8 @@ const settleFailure = (intent: OutboundIntent, error: SendError, now: Date) =>
       }
       case "RateLimited":
       case "PairRateLimited":
-      case "MessengerUnavailable": {
+      case "MessengerUnavailable":
+      case "MediaUnreachable": {
         const at = new Date(now.getTime() + Duration.toMillis(retryDelay(intent.attempts + 1)))
         return yield* outbound.retryAt(intent.id, at, error.message)
       }
@@ -46,6 +75,11 @@ const settleFailure = (intent: OutboundIntent, error: SendError, now: Date) =>
           Effect.annotateLogs({ intent: intent.id, error: error._tag })
         )
         return yield* outbound.markFailed(intent.id, error.message)
+      case "MediaUnusable":
+        yield* Effect.logWarning("A media link gave nothing WhatsApp can take").pipe(
+          Effect.annotateLogs({ intent: intent.id, reason: error.message })
+        )
+        return yield* outbound.markFailed(intent.id, error.message)
     }
   })
 
@@ -58,7 +92,9 @@ const sendIntent = (intent: OutboundIntent) =>
     if (Option.isNone(recipient)) {
       return yield* outbound.markFailed(intent.id, "no phone number or user id to send to")
     }
-    const result = yield* Effect.either(messenger.send(recipient.value, intent.message))
+    const result = yield* Effect.either(
+      Effect.flatMap(withUploadedMedia(intent.message), (message) => messenger.send(recipient.value, message))
+    )
     const now = new Date(yield* Clock.currentTimeMillis)
     if (result._tag === "Right") return yield* outbound.markSent(intent.id, result.right, now)
     yield* settleFailure(intent, result.left, now)

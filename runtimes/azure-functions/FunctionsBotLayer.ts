@@ -14,6 +14,7 @@ import { AstriaCallbackUrls } from "../../adapters/http-api/AstriaCallbackUrls.j
 import { EnabledServices, type ServiceName } from "../../adapters/http-api/EnabledServices.js"
 import type { WhatsAppWebhookSettings } from "../../adapters/http-api/WhatsAppWebhookSettings.js"
 import type { PaymentWebhookSettings } from "../../adapters/payments/PaymentWebhookSettings.js"
+import { SharpMediaPreparerLive } from "../../adapters/sharp/SharpMediaPreparer.js"
 import { SharpPhotoCheckerLive } from "../../adapters/sharp/SharpPhotoChecker.js"
 import { ApplicationServicesLive } from "../composition/ApplicationServices.js"
 import { BotHttpApiLive } from "../http-server/BotHttpApi.js"
@@ -68,6 +69,7 @@ export const functionsBotLayer = <E>(parts: FunctionsParts<E>) => {
     ApplicationServicesLive,
     AstriaCallbackUrls.layer(parts.publicBaseUrl),
     SharpPhotoCheckerLive,
+    SharpMediaPreparerLive,
     Layer.succeed(EnabledServices, parts.services),
     CatalogueSettings.fromConfig,
     MaintenanceSettings.fromConfig,

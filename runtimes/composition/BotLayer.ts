@@ -14,6 +14,7 @@ import { AstriaCallbackUrls } from "../../adapters/http-api/AstriaCallbackUrls.j
 import { EnabledServices, type ServiceName } from "../../adapters/http-api/EnabledServices.js"
 import type { WhatsAppWebhookSettings } from "../../adapters/http-api/WhatsAppWebhookSettings.js"
 import type { PaymentWebhookSettings } from "../../adapters/payments/PaymentWebhookSettings.js"
+import { SharpMediaPreparerLive } from "../../adapters/sharp/SharpMediaPreparer.js"
 import { SharpPhotoCheckerLive } from "../../adapters/sharp/SharpPhotoChecker.js"
 import { BotHttpServerLive } from "../http-server/BotHttpApi.js"
 import { ApplicationServicesLive } from "./ApplicationServices.js"
@@ -51,6 +52,7 @@ export const botLayer = <E>(parts: BotParts<E>) => {
     ApplicationServicesLive,
     callbackUrls,
     SharpPhotoCheckerLive,
+    SharpMediaPreparerLive,
     Layer.succeed(EnabledServices, parts.services)
   )
   const workers = botWorkers({
