@@ -156,7 +156,8 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
     const openClient = Effect.acquireRelease(
       Effect.try({
         try: () => new ServiceBusClient(Redacted.value(options.connectionString), { retryOptions }),
-        catch: unavailable("invalid Service Bus connection string")
+        // The SDK's message could quote the connection string, a secret.
+        catch: () => new BrokerUnavailable({ reason: "SERVICEBUS_CONNECTION_STRING is not a valid Service Bus connection string" })
       }),
       closeQuietly
     )

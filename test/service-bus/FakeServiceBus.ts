@@ -25,7 +25,9 @@ import type { Connection, Delivery, EventContext, Sender } from "rhea"
  *   `MaxDeliveryCountExceeded` at the limit), dead-letter (reason, description and the modified
  *   properties become application properties), lock lost when the lock is gone; a receiver that
  *   goes away releases what it held, counting it as a failed delivery;
- * - `$management`: peek-message, renew-session-lock, renew-lock.
+ * - `$management`: peek-message and renew-session-lock.
+ * Not implemented, as the adapter does not use them: defer (treated as abandon), scheduling, message
+ * lock renewal, session state.
  */
 export interface FakeServiceBusOptions {
   readonly topic: string
@@ -42,8 +44,6 @@ export interface FakeServiceBus {
   readonly connectionString: string
   /** Messages the topic accepted (after duplicate detection). */
   readonly accepted: () => number
-  /** Deliveries made on a subscription so far, dead letter queue excluded. */
-  readonly deliveries: (subscription: string) => number
   readonly close: () => Promise<void>
 }
 
@@ -69,7 +69,6 @@ interface Queue {
   readonly deadLetters: Queue | undefined
   readonly sessionLocks: Map<string, SessionLock>
   readonly waiting: Array<Outlet>
-  delivered: number
 }
 
 interface SessionLock {
@@ -151,8 +150,7 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
     messages: [],
     deadLetters,
     sessionLocks: new Map(),
-    waiting: [],
-    delivered: 0
+    waiting: []
   })
   const subscriptions = options.subscriptions.map((subscription) => {
     const path = `${options.topic}/Subscriptions/${subscription.name}`
@@ -287,7 +285,6 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
           wake(queue)
         }, lockDurationMs)
       }
-      queue.delivered += 1
       const delivery = sender.send(
         rhea.message.encode({
           ...next.message,
@@ -311,7 +308,7 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
   }
 
   /** The client settled a delivery; answer with a settled disposition, with an error if its lock is gone. */
-  const settle = (context: EventContext, outcome: "complete" | "abandon" | "defer" | "deadLetter") => {
+  const settle = (context: EventContext, outcome: "complete" | "abandon" | "deadLetter") => {
     const delivery = context.delivery
     const outlet = context.sender ? outlets.get(context.sender) : undefined
     if (!delivery) return
@@ -380,11 +377,6 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
         lock.until = Date.now() + lockDurationMs
         lock.timer = setTimeout(() => sessionLockLost(lock.outlet), lockDurationMs)
         return reply(context, request, 200, { expiration: new Date(lock.until) })
-      }
-      case "com.microsoft:renew-lock": {
-        const tokens = Array.isArray(body["lock-tokens"]) ? body["lock-tokens"] : []
-        const expirations = tokens.map(() => new Date(Date.now() + lockDurationMs))
-        return reply(context, request, 200, { expirations })
       }
       default:
         return reply(context, request, 501)
@@ -503,9 +495,7 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
   container.on("accepted", (context: EventContext) => settle(context, "complete"))
   container.on("rejected", (context: EventContext) => settle(context, "deadLetter"))
   container.on("released", (context: EventContext) => settle(context, "abandon"))
-  container.on("modified", (context: EventContext) => {
-    settle(context, field(context.delivery?.remote_state, "undeliverable_here") === true ? "defer" : "abandon")
-  })
+  container.on("modified", (context: EventContext) => settle(context, "abandon"))
   const senderGone = (context: EventContext) => {
     const outlet = context.sender ? outlets.get(context.sender) : undefined
     if (outlet) releaseOutlet(outlet)
@@ -547,11 +537,13 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
     port,
     connectionString: `Endpoint=sb://localhost:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`,
     accepted: () => accepted,
-    deliveries: (name) => subscriptions.find((s) => s.name === name)?.queue.delivered ?? 0,
     close: () =>
       new Promise<void>((resolve) => {
         for (const outlet of [...outlets.values()]) releaseOutlet(outlet)
-        for (const queue of queues.values()) for (const lock of queue.sessionLocks.values()) clearTimeout(lock.timer)
+        for (const queue of queues.values()) {
+          for (const lock of queue.sessionLocks.values()) clearTimeout(lock.timer)
+          queue.messages.forEach(unlock)
+        }
         server.close(() => resolve())
         for (const socket of sockets) socket.destroy()
       })

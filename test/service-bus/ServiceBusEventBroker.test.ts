@@ -156,6 +156,12 @@ describe("Service Bus adapter settings and outages", () => {
         Effect.flip
       )
       expect(String(missing)).toContain("SERVICEBUS_CONNECTION_STRING")
+      const secret = "Endpoint=nonsense;SharedAccessKey=do-not-log-me"
+      const invalid = yield* Layer.build(
+        ServiceBusEventBroker.layer({ ...topology, topic: "bot-events", connectionString: Redacted.make(secret) })
+      ).pipe(Effect.flip)
+      expect(invalid).toBeInstanceOf(BrokerUnavailable)
+      expect(String(invalid)).not.toContain("do-not-log-me")
     }).pipe(Effect.scoped))
 
   it.live("publishing to a namespace that cannot be reached fails with BrokerUnavailable", () =>
