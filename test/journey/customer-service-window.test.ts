@@ -4,22 +4,8 @@ import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { BotDriver } from "../../runtimes/harness/BotDriver.js"
 import { FakeGraph } from "../../runtimes/harness/fakes/graph-api/layers.js"
 import { harnessBot } from "../../runtimes/harness/HarnessBot.js"
-import { after, journey, next, type Words } from "./steps.js"
+import { after, journey, next, englishWords } from "./steps.js"
 
-const english: Words = {
-  begin: "Let's begin",
-  ready: "I'm ready",
-  examples: "Show me examples",
-  done: "I'm done",
-  personClass: "Woman",
-  agree: "I agree",
-  enough: /That's enough photos/,
-  paid: /Payment received/,
-  eta: /ready in about/,
-  imagesReady: /headshots are ready/,
-  thanks: /Thank you! So glad/,
-  discount: /20% off/
-}
 
 const botRefusing = (mode: "sync" | "status") =>
   BotDriver.layer.pipe(
@@ -36,7 +22,7 @@ const imagesAfterTheWindowClosed = (waId: string) =>
     const graph = yield* FakeGraph
     const ruth = yield* driver.user({ waId })
     yield* ruth.says("hi")
-    const mark = yield* journey(ruth, english)
+    const mark = yield* journey(ruth, englishWords)
     // Training takes longer than a day: the person's 24-hour window has closed when the images are ready.
     yield* graph.closeWindow(ruth.who)
     yield* driver.astriaCompletesAll

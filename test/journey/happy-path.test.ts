@@ -3,7 +3,7 @@ import { Effect, Layer } from "effect"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { BotDriver } from "../../runtimes/harness/BotDriver.js"
 import { harnessBot } from "../../runtimes/harness/HarnessBot.js"
-import { delivery, journey, type Words } from "./steps.js"
+import { delivery, englishWords, journey } from "./steps.js"
 
 const bot = BotDriver.layer.pipe(
   Layer.provideMerge(harnessBot({ storage: InMemoryStorage, settings: { PHOTO_THRESHOLD: "3", RETURNING_DISCOUNT_PERCENT: "20" } }))
@@ -18,22 +18,8 @@ describe("the whole journey through the harness", () => {
           const driver = yield* BotDriver
           const dana = yield* driver.user({ waId: "972501111111", name: "Dana" })
           yield* dana.says("hello")
-          const words: Words = {
-            begin: "Let's begin",
-            ready: "I'm ready",
-            examples: "Show me examples",
-            done: "I'm done",
-            personClass: "Woman",
-            agree: "I agree",
-            enough: /That's enough photos/,
-            paid: /Payment received/,
-            eta: /ready in about/,
-            imagesReady: /headshots are ready/,
-            thanks: /Thank you! So glad/,
-            discount: /20% off/
-          }
-          const mark = yield* journey(dana, words)
-          yield* delivery(driver, dana, mark, words)
+          const mark = yield* journey(dana, englishWords)
+          yield* delivery(driver, dana, mark, englishWords)
         }),
       90_000
     )

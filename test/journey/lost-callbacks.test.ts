@@ -4,22 +4,8 @@ import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { BotDriver } from "../../runtimes/harness/BotDriver.js"
 import { FakeAstria } from "../../runtimes/harness/fakes/astria/FakeAstria.js"
 import { harnessBot } from "../../runtimes/harness/HarnessBot.js"
-import { after, journey, next, type Words } from "./steps.js"
+import { after, journey, next, englishWords } from "./steps.js"
 
-const english: Words = {
-  begin: "Let's begin",
-  ready: "I'm ready",
-  examples: "Show me examples",
-  done: "I'm done",
-  personClass: "Woman",
-  agree: "I agree",
-  enough: /That's enough photos/,
-  paid: /Payment received/,
-  eta: /ready in about/,
-  imagesReady: /headshots are ready/,
-  thanks: /Thank you! So glad/,
-  discount: /20% off/
-}
 
 /** Astria trains and renders by itself in a second; the reconciler looks soon after the ETA. */
 const bot = BotDriver.layer.pipe(
@@ -45,7 +31,7 @@ describe("training never gets stuck", () => {
           const driver = yield* BotDriver
           const noa = yield* driver.user({ waId: "972502222222", name: "Noa" })
           yield* noa.says("hi")
-          const mark = yield* journey(noa, english)
+          const mark = yield* journey(noa, englishWords)
           const seen = yield* next(noa, mark, "the rating after the reconciler", (m) => m.kind === "List" && m.rows.length === 5, 20_000)
           // One prompt-set of the first pack: 3 prompts of 4 images, delivered once.
           expect(imagesOf(after(seen, mark))).toBe(12)
@@ -66,7 +52,7 @@ describe("training never gets stuck", () => {
           const driver = yield* BotDriver
           const maya = yield* driver.user({ waId: "972503333333", name: "Maya" })
           yield* maya.says("hi")
-          const mark = yield* journey(maya, english)
+          const mark = yield* journey(maya, englishWords)
           yield* next(maya, mark, "the rating", (m) => m.kind === "List" && m.rows.length === 5, 20_000)
           yield* Effect.sleep("1500 millis")
           expect(imagesOf(after(yield* maya.seen, mark))).toBe(12)

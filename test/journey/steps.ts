@@ -97,3 +97,18 @@ export const delivery = (driver: typeof BotDriver.Service, user: DriverUser, mar
     expect(after(seen, afterImages).some((m) => words.thanks.test(m.text))).toBe(true)
   })
 
+/** What the English catalogue says at each step (the person's class is asked: no inspection tells it). */
+export const englishWords: Words = {
+  begin: "Let's begin",
+  ready: "I'm ready",
+  examples: "Show me examples",
+  done: "I'm done",
+  personClass: "Woman",
+  agree: "I agree",
+  enough: /That's enough photos/,
+  paid: /Payment received/,
+  eta: /ready in about/,
+  imagesReady: /headshots are ready/,
+  thanks: /Thank you! So glad/,
+  discount: /20% off/
+}

@@ -12,7 +12,7 @@ import { FakeGraph } from "../../runtimes/harness/fakes/graph-api/layers.js"
 import { FakePaymentProvider } from "../../runtimes/harness/fakes/payments/FakePaymentProvider.js"
 import { harnessBot } from "../../runtimes/harness/HarnessBot.js"
 import { acceptablePhotos } from "./photos.js"
-import { after, delivery, journey, next, type Words } from "./steps.js"
+import { after, delivery, journey, next, englishWords } from "./steps.js"
 
 const supportNumber = "972509999999"
 
@@ -25,20 +25,6 @@ const bot = BotDriver.layer.pipe(
   )
 )
 
-const english: Words = {
-  begin: "Let's begin",
-  ready: "I'm ready",
-  examples: "Show me examples",
-  done: "I'm done",
-  personClass: "Woman",
-  agree: "I agree",
-  enough: /That's enough photos/,
-  paid: /Payment received/,
-  eta: /ready in about/,
-  imagesReady: /headshots are ready/,
-  thanks: /Thank you! So glad/,
-  discount: /20% off/
-}
 
 const example = (name: string): Uint8Array =>
   readFileSync(fileURLToPath(new URL(`../../assets/examples/${name}.jpg`, import.meta.url)))
@@ -47,10 +33,10 @@ const example = (name: string): Uint8Array =>
 const readyForPhotos = (user: DriverUser) =>
   Effect.gen(function* () {
     yield* user.says("hi")
-    let seen = yield* next(user, 0, "the welcome", (m) => m.rows.some((r) => r.title === english.begin))
-    yield* user.picks(english.begin)
-    seen = yield* next(user, seen.length, "the guidelines", (m) => m.buttons.some((b) => b.title === english.ready))
-    yield* user.taps(english.ready)
+    let seen = yield* next(user, 0, "the welcome", (m) => m.rows.some((r) => r.title === englishWords.begin))
+    yield* user.picks(englishWords.begin)
+    seen = yield* next(user, seen.length, "the guidelines", (m) => m.buttons.some((b) => b.title === englishWords.ready))
+    yield* user.taps(englishWords.ready)
     seen = yield* next(user, seen.length, "the go-ahead", (m) => /Send your photos now/.test(m.text))
     return seen.length
   })
@@ -116,7 +102,7 @@ describe("the unhappy paths", () => {
         let seen = yield* next(tal, mark, "the polite line", (m) => /only read text, photos/.test(m.text))
         expect(after(seen, mark).filter((m) => /only read text, photos/.test(m.text))).toHaveLength(1)
         // "Let's begin" again, from the welcome list long gone by.
-        yield* tal.picks(english.begin)
+        yield* tal.picks(englishWords.begin)
         seen = yield* next(tal, seen.length, "an answer to the old button", (m) => m.kind !== "Reaction")
         expect(seen.length).toBeGreaterThan(mark)
       })
@@ -131,7 +117,7 @@ describe("the unhappy paths", () => {
         yield* graph.openWindow(supportNumber)
         const rina = yield* driver.user({ waId: "972505000004" })
         yield* rina.says("hi")
-        const mark = yield* journey(rina, english)
+        const mark = yield* journey(rina, englishWords)
         yield* driver.astriaCompletesAll
         let seen = yield* next(rina, mark, "the rating", (m) => m.kind === "List" && m.rows.length === 5, 15_000)
         yield* rina.picks("⭐⭐")
@@ -157,7 +143,7 @@ describe("the unhappy paths", () => {
         yield* payments.control.setDeliveries(3)
         const eden = yield* driver.user({ waId: "972505000005" })
         yield* eden.says("hi")
-        const mark = yield* journey(eden, english)
+        const mark = yield* journey(eden, englishWords)
         yield* payments.control.setDeliveries(1)
         yield* Effect.sleep("500 millis")
         expect((yield* astria.control.tunes).length).toBe(before + 1)
@@ -173,8 +159,8 @@ describe("the unhappy paths", () => {
         const astria = yield* FakeAstria
         const lea = yield* driver.user({ waId: "972505000006" })
         yield* lea.says("hi")
-        const first = yield* journey(lea, english)
-        yield* delivery(driver, lea, first, english)
+        const first = yield* journey(lea, englishWords)
+        yield* delivery(driver, lea, first, englishWords)
         let seen = yield* lea.seen
         yield* lea.says("hi again")
         seen = yield* next(lea, seen.length, "welcome back with the saved model", (m) => m.rows.some((r) => /Use this model/.test(r.description ?? "")))
@@ -192,7 +178,7 @@ describe("the unhappy paths", () => {
         seen = yield* next(lea, seen.length, "the payment link", (m) => m.kind === "LinkButton")
         expect(after(seen, mark).find((m) => m.kind === "LinkButton")!.url).toMatch(/amount=7\.92/)
         yield* lea.paysLatestLink
-        yield* next(lea, seen.length, "the ETA", (m) => english.eta.test(m.text), 15_000)
+        yield* next(lea, seen.length, "the ETA", (m) => englishWords.eta.test(m.text), 15_000)
         const creates = (yield* astria.control.requests).filter((r) => r.method === "POST" && /\/p\/\d+\/tunes/.test(r.path))
         const last = creates.at(-1)!
         expect(last.fields["tune[tune_ids][]"]?.length ?? 0).toBe(1)
@@ -219,7 +205,7 @@ describe("the unhappy paths", () => {
 
         const hidden = yield* driver.user({ userId: "US.2000000000000000008", name: "anon" })
         yield* hidden.says("hi")
-        const seen = yield* next(hidden, 0, "the welcome", (m) => m.rows.some((r) => r.title === english.begin))
+        const seen = yield* next(hidden, 0, "the welcome", (m) => m.rows.some((r) => r.title === englishWords.begin))
         expect(seen.length).toBeGreaterThan(0)
       })
     )

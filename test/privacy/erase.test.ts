@@ -13,23 +13,9 @@ import { UserId, type UserId as UserIdType } from "../../domain/ids.js"
 import { BotDriver } from "../../runtimes/harness/BotDriver.js"
 import { FakeAstria } from "../../runtimes/harness/fakes/astria/FakeAstria.js"
 import { harnessBot } from "../../runtimes/harness/HarnessBot.js"
-import { after, delivery, journey, next, type Words } from "../journey/steps.js"
+import { after, delivery, journey, next, englishWords } from "../journey/steps.js"
 import { freshSchema, inCi, isReachable } from "../support/TestDatabase.js"
 
-const words: Words = {
-  begin: "Let's begin",
-  ready: "I'm ready",
-  examples: "Show me examples",
-  done: "I'm done",
-  personClass: "Woman",
-  agree: "I agree",
-  enough: /That's enough photos/,
-  paid: /Payment received/,
-  eta: /ready in about/,
-  imagesReady: /headshots are ready/,
-  thanks: /Thank you! So glad/,
-  discount: /20% off/
-}
 
 const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex")
 
@@ -49,12 +35,12 @@ const erasesEverything = <R>(phone: string, dump: Effect.Effect<string, unknown,
     const name = "Avigail Uniquename"
     const person = yield* driver.user({ waId: phone, name })
     yield* person.says("hello from a very private person")
-    const paid = yield* journey(person, words)
+    const paid = yield* journey(person, englishWords)
     const userId: UserIdType = (yield* findUser(phone)).user.id
     const photos = yield* Effect.flatMap(Photos, (port) => port.listForUser(userId))
     expect(photos.length).toBe(3)
     const photoSample = toHex(photos[0]!.bytes.slice(1000, 1032))
-    yield* delivery(driver, person, paid, words)
+    yield* delivery(driver, person, paid, englishWords)
     const orderIds: ReadonlyArray<string> = (yield* Effect.flatMap(Orders, (orders) => orders.listForUser(userId))).map((o) => o.id)
     expect(orderIds).toHaveLength(1)
 
@@ -81,7 +67,7 @@ const erasesEverything = <R>(phone: string, dump: Effect.Effect<string, unknown,
     // A later message starts afresh, as a new person.
     const goodbye = (yield* person.seen).length
     yield* person.says("hi")
-    const seen = yield* next(person, goodbye, "a first welcome", (m) => m.rows.some((r) => r.title === words.begin))
+    const seen = yield* next(person, goodbye, "a first welcome", (m) => m.rows.some((r) => r.title === englishWords.begin))
     expect(after(seen, goodbye).some((m) => /Welcome back/.test(m.text))).toBe(false)
     expect((yield* findUser(phone)).user.id).not.toBe(userId)
   })

@@ -7,7 +7,7 @@ import { BotDriver } from "../../runtimes/harness/BotDriver.js"
 import { FakeAstria } from "../../runtimes/harness/fakes/astria/FakeAstria.js"
 import { FakeGraph } from "../../runtimes/harness/fakes/graph-api/layers.js"
 import { harnessBot } from "../../runtimes/harness/HarnessBot.js"
-import { after, delivery, journey, next, type Words } from "../journey/steps.js"
+import { after, delivery, journey, next, englishWords } from "../journey/steps.js"
 
 /** Every log line the bot writes, as its production formatter would write it. */
 const captured: Array<string> = []
@@ -20,20 +20,6 @@ const captureLogs = Logger.replace(
 
 const phone = "972507777777"
 const name = "Shira Secretname"
-const words: Words = {
-  begin: "Let's begin",
-  ready: "I'm ready",
-  examples: "Show me examples",
-  done: "I'm done",
-  personClass: "Woman",
-  agree: "I agree",
-  enough: /That's enough photos/,
-  paid: /Payment received/,
-  eta: /ready in about/,
-  imagesReady: /headshots are ready/,
-  thanks: /Thank you! So glad/,
-  discount: /20% off/
-}
 
 const bot = BotDriver.layer.pipe(
   Layer.provideMerge(harnessBot({ storage: InMemoryStorage, settings: { PHOTO_THRESHOLD: "3", LOG_LEVEL: "All" } })),
@@ -49,8 +35,8 @@ describe("nothing personal in the logs", () => {
         const astria = yield* FakeAstria
         const shira = yield* driver.user({ waId: phone, name })
         yield* shira.says("hello, my private words")
-        const mark = yield* journey(shira, words)
-        yield* delivery(driver, shira, mark, words)
+        const mark = yield* journey(shira, englishWords)
+        yield* delivery(driver, shira, mark, englishWords)
         const rated = (yield* shira.seen).length
         yield* shira.says("one more private remark")
         yield* next(shira, rated, "an answer", () => true)
