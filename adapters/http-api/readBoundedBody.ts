@@ -2,30 +2,36 @@ import type { HttpServerRequest } from "@effect/platform"
 import { Effect, Option, Stream } from "effect"
 import { MalformedRequest, PayloadTooLarge } from "../../contracts/http/HttpErrors.js"
 
+/** Past the limit, a body is read and discarded up to this many times the limit, so the client hears the 413. */
+const drainFactor = 4
+
 /**
  * Reads a request's raw bytes, refusing more than `maxBytes` with a real 413. The platform's own
  * body-size limit closes the connection without an answer, so the length is checked here: first
  * the declared Content-Length, then the bytes as they stream in (a chunked body declares none).
+ * A client still sending when the answer goes out would see a dropped connection, so an oversized
+ * body is drained (not kept) before the 413, up to `drainFactor` times the limit.
  */
 export const readBoundedBody = (
   request: HttpServerRequest.HttpServerRequest,
   maxBytes: number
 ): Effect.Effect<Uint8Array, PayloadTooLarge | MalformedRequest> =>
   Effect.gen(function* () {
+    const tooLarge = new PayloadTooLarge({ limitBytes: maxBytes })
+    const drainLimit = maxBytes * drainFactor
     const declared = Option.fromNullable(request.headers["content-length"]).pipe(Option.map(Number))
-    if (Option.isSome(declared) && declared.value > maxBytes) {
-      return yield* new PayloadTooLarge({ limitBytes: maxBytes })
-    }
+    if (Option.isSome(declared) && declared.value > drainLimit) return yield* tooLarge
     const chunks: Array<Uint8Array> = []
     let total = 0
     yield* request.stream.pipe(
       Stream.mapError(() => new MalformedRequest({ message: "The request body could not be read." })),
       Stream.runForEach((chunk) => {
         total += chunk.byteLength
-        if (total > maxBytes) return new PayloadTooLarge({ limitBytes: maxBytes })
-        chunks.push(chunk)
+        if (total > drainLimit) return tooLarge
+        if (total <= maxBytes) chunks.push(chunk)
         return Effect.void
       })
     )
+    if (total > maxBytes) return yield* tooLarge
     return Buffer.concat(chunks, total)
   })
