@@ -8,7 +8,7 @@ import {
   type ServiceBusSender,
   type ServiceBusSessionReceiver
 } from "@azure/service-bus"
-import { Cause, Config, Duration, Effect, Either, Exit, Layer, Option, ParseResult, Redacted, Schedule, Schema, ScopedRef } from "effect"
+import { Array as Arr, Cause, Config, Duration, Effect, Either, Exit, Layer, Option, ParseResult, Redacted, Schedule, Schema, ScopedRef } from "effect"
 import type { Scope } from "effect"
 import {
   BrokerUnavailable,
@@ -371,9 +371,13 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
           yield* knownSubscription(name)
           const receiver = yield* openDeadLetterQueue(name)
           const peeked = yield* peekAll(receiver)
-          return peeked.flatMap((message) =>
-            Either.match(decodeReceived(message), { onLeft: () => [], onRight: (received) => [toDeadLetter(name)(received)] })
-          )
+          const [undecodable, letters] = Arr.partitionMap(peeked, (message) => Either.map(decodeReceived(message), toDeadLetter(name)))
+          if (undecodable.length > 0) {
+            yield* Effect.logWarning("Dead letters that are not ours to decode were left out").pipe(
+              Effect.annotateLogs({ subscription: name, count: undecodable.length })
+            )
+          }
+          return letters
         })
       )
 
