@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Deferred, Effect, Layer, Redacted, Ref, Schedule } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { ServiceBusEventBroker, type ServiceBusTuning } from "../../adapters/service-bus/ServiceBusEventBroker.js"
-import { BrokerUnavailable, EventBroker, type BrokerMessage } from "../../application/ports/EventBroker.js"
+import { BrokerUnavailable, EventBroker, PermanentFailure, type BrokerMessage } from "../../application/ports/EventBroker.js"
 import { eventBrokerContract, type BrokerTopology } from "../../runtimes/harness/contracts/EventBrokerContract.js"
 import { startFakeServiceBus, type FakeServiceBus } from "./FakeServiceBus.js"
 
@@ -126,6 +126,40 @@ describe("Service Bus adapter on the fake namespace", () => {
       expect(order.slice(0, 3)).toEqual([first.id, first.id, second.id])
       expect(yield* broker.deadLetters("conversation")).toEqual([])
     }).pipe(Effect.scoped, Effect.provide(on(() => lockLostFake, { ...fastTuning, maxLockRenewal: 0 }))))
+})
+
+describe("Service Bus dead letter replay", () => {
+  const topology: BrokerTopology = {
+    subscriptions: [
+      { name: "conversation", eventTypes: ["UserMessageReceivedEvent"] },
+      { name: "audit", eventTypes: ["UserMessageReceivedEvent"] }
+    ],
+    maxDeliveries: 3
+  }
+
+  it.live("reaches only the subscription it came from, with its original id", () =>
+    Effect.gen(function* () {
+      const broker = yield* EventBroker
+      const failing = yield* Ref.make(true)
+      const conversation = yield* Ref.make<ReadonlyArray<string>>([])
+      const audit = yield* Ref.make<ReadonlyArray<string>>([])
+      yield* broker.consume("conversation", (m) =>
+        Effect.gen(function* () {
+          if (yield* Ref.get(failing)) return yield* new PermanentFailure({ reason: "not yet" })
+          yield* Ref.update(conversation, (ids) => [...ids, m.id])
+        })
+      )
+      yield* broker.consume("audit", (m) => Ref.update(audit, (ids) => [...ids, m.id]))
+      yield* broker.publish([{ id: "replay-1", key: "replay-user", eventType: "UserMessageReceivedEvent", body: "{}" }])
+      yield* eventually(broker.deadLetters("conversation"), (letters) => letters.length === 1)
+      yield* Ref.set(failing, false)
+      expect(yield* broker.replayDeadLetter("conversation", "replay-1")).toBe(true)
+      expect(yield* eventually(Ref.get(conversation), (ids) => ids.length === 1)).toEqual(["replay-1"])
+      yield* Effect.sleep("300 millis")
+      expect(yield* Ref.get(audit)).toEqual(["replay-1"])
+      expect(yield* broker.deadLetters("conversation")).toEqual([])
+      expect(yield* broker.replayDeadLetter("conversation", "replay-1")).toBe(false)
+    }).pipe(Effect.scoped, Effect.provide(brokerOnFake(topology))))
 })
 
 describe("Service Bus adapter settings and outages", () => {
