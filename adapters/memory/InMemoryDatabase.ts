@@ -54,7 +54,8 @@ export interface Tables {
   ratings: Array<RatingRecord>
   feedback: Map<string, FeedbackRecord>
   outbox: Map<string, OutboxRow>
-  inbox: Set<string>
+  /** Handled events by consumer and event id, with when they were handled. */
+  inbox: Map<string, Date>
   /** The last number given out (outbox rows and outbound intents are numbered in creation order). */
   sequence: number
 }
@@ -72,7 +73,7 @@ const emptyTables = (): Tables => ({
   ratings: [],
   feedback: new Map(),
   outbox: new Map(),
-  inbox: new Set(),
+  inbox: new Map(),
   sequence: 0
 })
 
@@ -89,7 +90,7 @@ const snapshot = (t: Tables): Tables => ({
   ratings: [...t.ratings],
   feedback: new Map(t.feedback),
   outbox: new Map(t.outbox),
-  inbox: new Set(t.inbox),
+  inbox: new Map(t.inbox),
   sequence: t.sequence
 })
 

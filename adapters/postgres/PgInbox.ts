@@ -13,7 +13,11 @@ export const PgInbox = Layer.effect(
           WITH d AS (
             INSERT INTO inbox (consumer, message_id, handled_at) VALUES (${consumer}, ${eventId}, ${now})
             ON CONFLICT DO NOTHING RETURNING 1)
-          SELECT count(*)::int AS n FROM d`).pipe(Effect.map((n) => n > 0))
+          SELECT count(*)::int AS n FROM d`).pipe(Effect.map((n) => n > 0)),
+      deleteHandledBefore: (cutoff) =>
+        affectedCount(sql`
+          WITH d AS (DELETE FROM inbox WHERE handled_at < ${cutoff} RETURNING 1)
+          SELECT count(*)::int AS n FROM d`)
     })
   )
 )

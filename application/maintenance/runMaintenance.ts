@@ -1,5 +1,6 @@
 import { Clock, Duration, Effect, Option } from "effect"
 import { InboundMessages } from "../ports/InboundMessages.js"
+import { Inbox } from "../ports/Inbox.js"
 import { Outbox } from "../ports/Outbox.js"
 import { Photos } from "../ports/Photos.js"
 import { Tunes } from "../ports/Tunes.js"
@@ -15,12 +16,16 @@ export interface MaintenanceReport {
   readonly trainedUsersPhotosDeleted: TrainedPhotosDeleted
   readonly unpaidPhotosDeleted: number
   readonly publishedOutboxDeleted: number
+  readonly handledEventsForgotten: number
   readonly tunesExpired: number
   /** False where no TableStatistics is provided. */
   readonly tablesAnalyzed: boolean
 }
 
 const before = (now: number, age: Duration.Duration): Date => new Date(now - Duration.toMillis(age))
+
+/** Redeliveries come within minutes or hours; two weeks of handled event ids is ample. */
+const handledEventRetention = Duration.days(14)
 
 /**
  * The weekly clean-up. Every step deletes by a cutoff or a state, so a run repeated (or resumed
@@ -33,6 +38,7 @@ export const runMaintenance = Effect.gen(function* () {
   const photos = yield* Photos
   const outbox = yield* Outbox
   const tunes = yield* Tunes
+  const inbox = yield* Inbox
   const now = yield* Clock.currentTimeMillis
 
   const report: MaintenanceReport = {
@@ -41,6 +47,7 @@ export const runMaintenance = Effect.gen(function* () {
     trainedUsersPhotosDeleted: yield* deletePhotosOfTrainedUsers,
     unpaidPhotosDeleted: yield* photos.deleteUnpaidOlderThan(before(now, settings.unpaidPhotoRetention)),
     publishedOutboxDeleted: yield* outbox.deletePublishedBefore(before(now, settings.publishedOutboxRetention)),
+    handledEventsForgotten: yield* inbox.deleteHandledBefore(before(now, handledEventRetention)),
     // Astria deletes a tune 30 days after training; each tune's expiry is stored with it.
     tunesExpired: yield* tunes.markExpired(new Date(now)),
     // Last, so the statistics see the tables as the deletions left them.
@@ -60,6 +67,7 @@ export const runMaintenance = Effect.gen(function* () {
       trainedUsersPhotosDeleted: report.trainedUsersPhotosDeleted.photos,
       unpaidPhotosDeleted: report.unpaidPhotosDeleted,
       publishedOutboxDeleted: report.publishedOutboxDeleted,
+      handledEventsForgotten: report.handledEventsForgotten,
       tunesExpired: report.tunesExpired,
       tablesAnalyzed: report.tablesAnalyzed
     })

@@ -3,6 +3,7 @@ import { Effect, Layer, Logger, LogLevel, Option } from "effect"
 import { MaintenanceSettings } from "../../application/maintenance/MaintenanceSettings.js"
 import { runMaintenance } from "../../application/maintenance/runMaintenance.js"
 import { InboundMessageRecord, InboundMessages } from "../../application/ports/InboundMessages.js"
+import { Inbox } from "../../application/ports/Inbox.js"
 import { OrderRecord, Orders } from "../../application/ports/Orders.js"
 import type { OrderStatus } from "../../application/ports/Orders.js"
 import { Outbox } from "../../application/ports/Outbox.js"
@@ -11,7 +12,7 @@ import { TuneRecord, Tunes } from "../../application/ports/Tunes.js"
 import { OrderId, PackId, PhotoId, TuneId, UserId, WhatsAppMessageId } from "../../domain/ids.js"
 
 /** The ports maintenance runs over; a storage adapter's layer provides them all. */
-export type MaintenancePorts = InboundMessages | Photos | Orders | Outbox | Tunes
+export type MaintenancePorts = InboundMessages | Photos | Orders | Outbox | Tunes | Inbox
 
 const day = 24 * 60 * 60 * 1000
 let counter = 0
@@ -161,6 +162,11 @@ export const maintenanceSuite = <E>(
         yield* outbox.markPublished(claimed.slice(0, 2).map((e) => e.id), ago(8))
         yield* outbox.markPublished(claimed.slice(2, 3).map((e) => e.id), ago(6))
 
+        // Handled event ids: forgotten after two weeks, kept before.
+        const inbox = yield* Inbox
+        yield* inbox.markHandled("conversation", unique("old-event"), ago(15))
+        yield* inbox.markHandled("conversation", unique("recent-event"), ago(13))
+
         // Tunes: past their expiry are marked; future, unknown or already marked are not.
         const modelled = user()
         yield* tune(modelled, ago(1))
@@ -175,6 +181,7 @@ export const maintenanceSuite = <E>(
           trainedUsersPhotosDeleted: { users: 1, photos: 2 },
           unpaidPhotosDeleted: 2,
           publishedOutboxDeleted: 2,
+          handledEventsForgotten: 1,
           tunesExpired: 1,
           tablesAnalyzed: options.analyzes
         })
@@ -201,6 +208,7 @@ export const maintenanceSuite = <E>(
           trainedUsersPhotosDeleted: { users: 0, photos: 0 },
           unpaidPhotosDeleted: 0,
           publishedOutboxDeleted: 0,
+          handledEventsForgotten: 0,
           tunesExpired: 0,
           tablesAnalyzed: options.analyzes
         })
