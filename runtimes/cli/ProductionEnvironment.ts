@@ -7,7 +7,9 @@ import * as HttpAstria from "../../adapters/astria/HttpAstria.js"
 import { EmbeddedPglite } from "../../adapters/postgres/EmbeddedPglite.js"
 import { PgClientFromUrl } from "../../adapters/postgres/PgClientFromUrl.js"
 import { PostgresStorage } from "../../adapters/postgres/PostgresStorage.js"
-import type { EventBroker } from "../../application/ports/EventBroker.js"
+import type { BrokerUnavailable, EventBroker } from "../../application/ports/EventBroker.js"
+import { botSubscriptions } from "../../application/workers/BotWorkers.js"
+import { ServiceBusEventBroker } from "../../adapters/service-bus/ServiceBusEventBroker.js"
 import type { CliEnvironment } from "./CliEnvironment.js"
 import { NoSharedBroker } from "./CliErrors.js"
 import { SchemaMigrations } from "./SchemaMigrations.js"
@@ -20,13 +22,24 @@ const sqlClient = Layer.unwrapEffect(
 )
 
 /**
- * No broker adapter shared between processes exists yet, and the in-memory broker lives inside the
- * bot: the dead-letter commands say so instead of showing an empty, misleading list.
+ * Service Bus when `SERVICEBUS_CONNECTION_STRING` is set. Otherwise the in-memory broker lives
+ * inside the bot: the dead-letter commands say so instead of showing an empty, misleading list.
  */
-const broker: Layer.Layer<EventBroker, NoSharedBroker> = Layer.fail(new NoSharedBroker())
+const broker: Layer.Layer<EventBroker, NoSharedBroker | BrokerUnavailable | ConfigError.ConfigError> =
+  Layer.unwrapEffect(
+    Effect.map(
+      Config.option(Config.redacted("SERVICEBUS_CONNECTION_STRING")),
+      (connection): Layer.Layer<EventBroker, NoSharedBroker | BrokerUnavailable | ConfigError.ConfigError> =>
+        Option.isSome(connection)
+          ? ServiceBusEventBroker.layerConfig({ subscriptions: botSubscriptions, maxDeliveries: 10 })
+          : Layer.fail(new NoSharedBroker())
+    )
+  )
 
 /** The configured database, the real Astria over fetch, and the shared broker when there is one. */
-export const ProductionEnvironment: CliEnvironment<ConfigError.ConfigError | SqlError | MigrationError | NoSharedBroker> = {
+export const ProductionEnvironment: CliEnvironment<
+  ConfigError.ConfigError | SqlError | MigrationError | NoSharedBroker | BrokerUnavailable
+> = {
   storage: PostgresStorage.fromConfig,
   migrations: SchemaMigrations.sql.pipe(Layer.provide(sqlClient)),
   astria: HttpAstria.layerConfig.pipe(Layer.provide(FetchHttpClient.layer)),

@@ -5,6 +5,7 @@ import * as HttpAstria from "../../adapters/astria/HttpAstria.js"
 import { EnabledServices } from "../../adapters/http-api/EnabledServices.js"
 import { WhatsAppWebhookSettings } from "../../adapters/http-api/WhatsAppWebhookSettings.js"
 import { InMemoryEventBroker } from "../../adapters/memory/InMemoryEventBroker.js"
+import { ServiceBusEventBroker } from "../../adapters/service-bus/ServiceBusEventBroker.js"
 import { PaymentWebhookSettings } from "../../adapters/payments/PaymentWebhookSettings.js"
 import { TemplatePaymentProvider } from "../../adapters/payments/TemplatePaymentProvider.js"
 import { PostgresStorage } from "../../adapters/postgres/PostgresStorage.js"
@@ -28,15 +29,20 @@ export const StandaloneBotLive = Layer.unwrapEffect(
     const realWhatsApp = yield* isSet("WHATSAPP_API_KEY")
     const realAstria = yield* isSet("ASTRIA_API_KEY")
     const realPayments = yield* isSet("PAYMENT_WEBHOOK_SECRET")
+    const sharedBroker = yield* isSet("SERVICEBUS_CONNECTION_STRING")
     yield* Effect.logInfo("Starting the bot", {
       services,
       whatsapp: realWhatsApp ? "WhatsApp Cloud API" : `in-process fake; chat at http://localhost:${settings.port}/simulator`,
       astria: realAstria ? "Astria" : "in-process fake",
-      payments: realPayments ? "payment provider" : "in-process fake checkout"
+      payments: realPayments ? "payment provider" : "in-process fake checkout",
+      broker: sharedBroker ? "Azure Service Bus" : "in memory (one process)"
     })
     return botLayer<unknown>({
       storage: PostgresStorage.fromConfig,
-      broker: InMemoryEventBroker.layer({ subscriptions: botSubscriptions }),
+      // With several processes (SERVICES split), events must cross them: Service Bus when configured.
+      broker: sharedBroker
+        ? ServiceBusEventBroker.layerConfig({ subscriptions: botSubscriptions, maxDeliveries: 10 })
+        : InMemoryEventBroker.layer({ subscriptions: botSubscriptions }),
       whatsapp: realWhatsApp
         ? Layer.merge(WhatsAppCloudLive.pipe(Layer.provide(FetchHttpClient.layer)), WhatsAppWebhookSettings.fromConfig)
         : whatsAppOverFakeWithSimulator(),

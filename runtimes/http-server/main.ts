@@ -5,6 +5,7 @@ import { Effect, Layer } from "effect"
 import { HttpServerSettingsConfig } from "./HttpServerSettings.js"
 import { LoggingLive } from "./LoggingLive.js"
 import { StandaloneBotLive } from "./StandaloneParts.js"
+import { TracingLive } from "./TracingLive.js"
 
 /** `npm start`: the standalone bot on `PORT` (7070), settings from the environment and `.env`. */
 const ServerLive = Layer.unwrapEffect(
@@ -15,7 +16,7 @@ const ServerLive = Layer.unwrapEffect(
 
 const MainLive = StandaloneBotLive.pipe(
   Layer.provide(ServerLive),
-  Layer.provide(LoggingLive),
+  Layer.provide(Layer.merge(LoggingLive, TracingLive)),
   Layer.provide(PlatformConfigProvider.layerDotEnvAdd(".env")),
   Layer.provide(NodeContext.layer)
 )
