@@ -23,7 +23,7 @@ describe("the published package", () => {
       const tarball = join(scratch, packed)
       const own = JSON.parse(await run("npm", ["pkg", "get", "devDependencies"], root)) as Record<string, string>
       // The peers an embedding team installs next to the package, at the versions this project uses.
-      const peers = ["effect", "@effect/platform", "@effect/platform-node", "@effect/sql", "@effect/sql-pg", "@effect/cluster", "@effect/rpc", "@effect/experimental", "@effect/vitest", "vitest", "typescript", "@types/node"]
+      const peers = ["effect", "@effect/platform", "@effect/platform-node", "@effect/sql", "@effect/sql-pg", "@effect/cluster", "@effect/rpc", "@effect/experimental", "@effect/opentelemetry", "@opentelemetry/api", "@effect/vitest", "vitest", "typescript", "@types/node"]
       const consumer = join(scratch, "consumer")
       mkdirSync(consumer)
       writeFileSync(
