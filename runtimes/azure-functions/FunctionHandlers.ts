@@ -99,12 +99,16 @@ const annotate = (context: InvocationContext) =>
 
 const methodsWithoutBody = new Set(["GET", "HEAD"])
 
-const toWebRequest = async (request: HttpRequest): Promise<Request> =>
-  new Request(request.url, {
+/** Our request logger tags its lines with `x-request-id`: the invocation's id, unless the caller sent one. */
+const toWebRequest = async (request: HttpRequest, context: InvocationContext): Promise<Request> => {
+  const headers = new Headers(request.headers)
+  if (!headers.has("x-request-id")) headers.set("x-request-id", context.invocationId)
+  return new Request(request.url, {
     method: request.method,
-    headers: request.headers,
+    headers,
     ...(methodsWithoutBody.has(request.method.toUpperCase()) ? {} : { body: await request.arrayBuffer() })
   })
+}
 
 const toResponseInit = async (response: Response): Promise<HttpResponseInit> => ({
   status: response.status,
@@ -149,7 +153,7 @@ export const makeFunctionHandlers = <ER>(
 
   return {
     http: async (request, context) => {
-      const webRequest = await toWebRequest(request)
+      const webRequest = await toWebRequest(request, context)
       const exit = await runtime.runExit(
         Effect.gen(function* () {
           const handle = yield* WebHandler

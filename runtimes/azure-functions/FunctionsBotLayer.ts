@@ -1,4 +1,4 @@
-import { HttpApiBuilder, HttpApiSwagger, HttpApp, HttpMiddleware, HttpServer } from "@effect/platform"
+import { HttpApiBuilder, HttpApiSwagger, HttpApp, HttpServer } from "@effect/platform"
 import type { HttpRouter } from "@effect/platform"
 import { Context, Effect, Layer } from "effect"
 import { CatalogueSettings } from "../../application/catalogue/CatalogueSettings.js"
@@ -11,12 +11,14 @@ import type { PaymentProvider } from "../../application/ports/PaymentProvider.js
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { ReconcilerSettings } from "../../application/training/reconcileOverdueOrders.js"
 import { AstriaCallbackUrls } from "../../adapters/http-api/AstriaCallbackUrls.js"
+import { requestLogger } from "../../adapters/http-api/requestLogger.js"
 import { EnabledServices, type ServiceName } from "../../adapters/http-api/EnabledServices.js"
 import type { WhatsAppWebhookSettings } from "../../adapters/http-api/WhatsAppWebhookSettings.js"
 import type { PaymentWebhookSettings } from "../../adapters/payments/PaymentWebhookSettings.js"
 import { SharpMediaPreparerLive } from "../../adapters/sharp/SharpMediaPreparer.js"
 import { SharpPhotoCheckerLive } from "../../adapters/sharp/SharpPhotoChecker.js"
 import { ApplicationServicesLive } from "../composition/ApplicationServices.js"
+import { PackPreviewsLive } from "../composition/PackPreviews.js"
 import { BotHttpApiLive } from "../http-server/BotHttpApi.js"
 
 /**
@@ -46,7 +48,8 @@ const webHandlerLive = Layer.effect(
   Effect.gen(function* () {
     const app = yield* HttpApiBuilder.httpApp
     const runtime = yield* Effect.runtime<HttpRouter.HttpRouter.DefaultServices>()
-    const handler = HttpApp.toWebHandlerRuntime(runtime)(app, HttpMiddleware.logger)
+    // The path only in the logs: query strings carry callback secrets and the verify token.
+    const handler = HttpApp.toWebHandlerRuntime(runtime)(app, requestLogger)
     return (request: Request) => handler(request)
   })
 ).pipe(
@@ -70,6 +73,8 @@ export const functionsBotLayer = <E>(parts: FunctionsParts<E>) => {
     AstriaCallbackUrls.layer(parts.publicBaseUrl),
     SharpPhotoCheckerLive,
     SharpMediaPreparerLive,
+    // /update-images hands its rebuild to this runner, which lives as long as the process.
+    PackPreviewsLive,
     Layer.succeed(EnabledServices, parts.services),
     CatalogueSettings.fromConfig,
     MaintenanceSettings.fromConfig,

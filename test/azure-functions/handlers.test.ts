@@ -14,11 +14,12 @@ import { makeProcessRuntime, type ProcessRuntime } from "../../runtimes/azure-fu
 import { makeFakeGraphApi, type FakeGraphApi } from "../../runtimes/harness/fakes/graph-api/FakeGraphApi.js"
 import { metaJson, metaSignature } from "../../runtimes/harness/fakes/graph-api/metaJson.js"
 import { freshSchema, inCi, isReachable } from "../support/TestDatabase.js"
-import { bodyText, invocation, request, serviceBusMetadata, testBot, verifyToken } from "./support.js"
+import { bodyText, invocation, recordingLogger, request, serviceBusMetadata, testBot, verifyToken } from "./support.js"
 
 const reachable = await isReachable()
 
 const published: Array<BrokerMessage> = []
+const logs: Array<string> = []
 let scope: Scope.CloseableScope
 let graph: FakeGraphApi
 let runtime: ProcessRuntime<FunctionsBotServices, unknown>
@@ -46,7 +47,11 @@ beforeAll(async () => {
   if (!reachable) return
   scope = Effect.runSync(Scope.make())
   graph = await Effect.runPromise(Scope.extend(makeFakeGraphApi({ customerServiceWindow: "off" }), scope))
-  runtime = makeProcessRuntime(testBot({ storage: PgStorage.pipe(Layer.provide(freshSchema("azure_functions"))), graph, published }))
+  runtime = makeProcessRuntime(
+    testBot({ storage: PgStorage.pipe(Layer.provide(freshSchema("azure_functions"))), graph, published }).pipe(
+      Layer.provide(recordingLogger(logs))
+    )
+  )
   handlers = makeFunctionHandlers(runtime, { redeliveryDelay: () => Duration.zero })
 })
 
@@ -73,6 +78,10 @@ describe.skipIf(!reachable && !inCi)("the Azure Functions handlers on Postgres",
     const response = await handlers.http(request({ method: "GET", path: `/SmsReceived?${query.toString()}` }), invocation("http"))
     expect(response).toMatchObject({ status: 200 })
     expect(bodyText(response)).toBe("1158201444")
+    // Logged by path, tagged with the invocation; the token in the query string never reaches the logs.
+    const line = logs.find((candidate) => candidate.includes("http.path=/SmsReceived"))
+    expect(line).toMatch(/requestId=test-\d+/)
+    expect(logs.some((candidate) => candidate.includes(verifyToken))).toBe(false)
   })
 
   it("refuses a webhook whose signature is wrong, storing nothing", async () => {

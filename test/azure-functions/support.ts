@@ -1,6 +1,6 @@
 import { FetchHttpClient } from "@effect/platform"
 import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Layer, Logger, Redacted } from "effect"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { EventBroker, type BrokerMessage } from "../../application/ports/EventBroker.js"
 import { allServices } from "../../adapters/http-api/EnabledServices.js"
@@ -52,6 +52,10 @@ export const testBot = (options: {
     publicBaseUrl: baseUrl,
     services: allServices
   })
+
+/** Every log line of the runtime, as logfmt text, for checks of what logs may hold. */
+export const recordingLogger = (lines: Array<string>) =>
+  Logger.replace(Logger.defaultLogger, Logger.logfmtLogger.pipe(Logger.map((line) => void lines.push(line))))
 
 let invocations = 0
 export const invocation = (functionName: string, triggerMetadata?: Record<string, unknown>) =>
