@@ -8,6 +8,7 @@ export * from "./ports/Ids.js"
 export * from "./ports/InboundMessages.js"
 export * from "./ports/Inbox.js"
 export * from "./ports/MediaSource.js"
+export * from "./ports/MediaPreparer.js"
 export * from "./ports/Messenger.js"
 export * from "./ports/Orders.js"
 export {
