@@ -51,6 +51,8 @@ describe("the Functions app's registrations", () => {
     expect(core.functions.map((fn) => fn.name).sort()).toEqual(
       ["catalogue-sync", "conversation", "http", "images", "maintenance", "outbox-relay", "reconciler", "training"]
     )
+    // Names the host accepts: a letter first, then letters, digits, '-' or '_'.
+    for (const fn of core.functions) expect(fn.name).toMatch(/^[A-Za-z][A-Za-z0-9_-]{0,127}$/)
   })
 
   it("disposes the runtime on appTerminate", async () => {
