@@ -1,4 +1,5 @@
 import { HttpApi, OpenApi } from "@effect/platform"
+import { AdminApi } from "./AdminApi.js"
 import { AstriaCallbackApi } from "./AstriaCallbackApi.js"
 import { HealthApi } from "./HealthApi.js"
 import { PaymentWebhookApi } from "./PaymentWebhookApi.js"
@@ -10,5 +11,6 @@ export class BotApi extends HttpApi.make("whatsapp-astria-bot")
   .add(WhatsAppWebhookApi)
   .add(AstriaCallbackApi)
   .add(PaymentWebhookApi)
+  .add(AdminApi)
   .annotate(OpenApi.Title, "WhatsApp Astria bot")
 {}

@@ -19,6 +19,7 @@ import { SharpPhotoCheckerLive } from "../../adapters/sharp/SharpPhotoChecker.js
 import { BotHttpServerLive } from "../http-server/BotHttpApi.js"
 import { ApplicationServicesLive } from "./ApplicationServices.js"
 import { PackCatalogueSyncAtStart } from "./PackCatalogueSync.js"
+import { PackPreviewsLive } from "./PackPreviews.js"
 
 /** The parts a runtime chooses: each a real adapter or a fake, whatever the rest is. */
 export interface BotParts<E> {
@@ -53,6 +54,7 @@ export const botLayer = <E>(parts: BotParts<E>) => {
     callbackUrls,
     SharpPhotoCheckerLive,
     SharpMediaPreparerLive,
+    PackPreviewsLive,
     Layer.succeed(EnabledServices, parts.services)
   )
   const workers = botWorkers({

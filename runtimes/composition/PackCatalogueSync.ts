@@ -1,15 +1,19 @@
 import { Effect, Layer, Schedule } from "effect"
 import { CatalogueSettings } from "../../application/catalogue/CatalogueSettings.js"
+import { PreviewRebuilds } from "../../application/catalogue/PreviewRebuilds.js"
 import { syncPacks } from "../../application/catalogue/syncPacks.js"
 
 const syncOnce = syncPacks.pipe(
   Effect.tap((report) => Effect.logInfo("Pack catalogue synced", { packs: report.synced })),
+  // New packs get their previews in the background; those already made are kept.
+  Effect.tap(() => Effect.flatMap(PreviewRebuilds, (rebuilds) => rebuilds.request({ force: false }))),
   Effect.catchAll((error) => Effect.logWarning("Pack catalogue not synced; will try again", { error: String(error) }))
 )
 
 /**
  * Syncs the pack catalogue at start (so the first customer sees packs), then every six hours in
- * the background. A failed sync keeps the packs already stored.
+ * the background, each time asking for the previews of new packs. A failed sync keeps the packs
+ * already stored.
  */
 export const PackCatalogueSyncAtStart = Layer.scopedDiscard(
   Effect.gen(function* () {
