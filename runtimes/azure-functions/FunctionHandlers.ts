@@ -1,6 +1,7 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext, ServiceBusTopicHandler, TimerHandler } from "@azure/functions"
 import { Cause, Duration, Effect, Either, Exit, Option, Schema } from "effect"
 import type { Layer } from "effect"
+import { rebuildPreviews } from "../../application/catalogue/rebuildPreviews.js"
 import { syncPacks } from "../../application/catalogue/syncPacks.js"
 import { handleConversationEvent } from "../../application/conversation/ConversationConsumer.js"
 import { runMaintenance } from "../../application/maintenance/runMaintenance.js"
@@ -169,7 +170,8 @@ export const makeFunctionHandlers = <ER>(
     relay: timer("outbox relay", Effect.void),
     maintenance: timer("maintenance", runMaintenance),
     reconciler: timer("reconciler", reconcileOverdueOrders),
-    catalogue: timer("pack catalogue sync", syncPacks),
+    // New packs' previews made within the invocation: a background run may not outlive it.
+    catalogue: timer("pack catalogue sync", Effect.zipRight(syncPacks, rebuildPreviews({ force: false }))),
     consumer: (name) => async (body, context) => {
       const decoded = brokerMessageOf(body, context.triggerMetadata)
       if (Either.isLeft(decoded)) {

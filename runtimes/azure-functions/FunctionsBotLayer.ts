@@ -64,8 +64,9 @@ const webHandlerLive = Layer.effect(
 
 /**
  * Everything one Functions process needs: the web handler, and for the timers and topic
- * triggers the use cases' services over the parts. No background fibers: Functions keeps no
- * long-lived process, so the triggers and timers do what the standalone workers and schedules do.
+ * triggers the use cases' services over the parts. Functions keeps no long-lived process, so the
+ * triggers and timers do what the standalone workers and schedules do; the one background fiber
+ * is the previews runner of /update-images, which works while the instance lives.
  */
 export const functionsBotLayer = <E>(parts: FunctionsParts<E>) => {
   const services = Layer.mergeAll(

@@ -3,6 +3,7 @@ import { Duration, Effect, Exit, Layer, Scope } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { BrokerMessage } from "../../application/ports/EventBroker.js"
 import { InboundMessages } from "../../application/ports/InboundMessages.js"
+import { Packs } from "../../application/ports/Packs.js"
 import { PgStorage } from "../../adapters/postgres/PgStorage.js"
 import { UserId } from "../../domain/ids.js"
 import {
@@ -126,7 +127,11 @@ describe.skipIf(!reachable && !inCi)("the Azure Functions handlers on Postgres",
     await expect(handlers.consumer("images")("{}", invocation("images", { sessionId: "no message id" }))).resolves.toBeUndefined()
   })
 
-  it("runs the timers: relay sweep, reconciler, maintenance", async () => {
+  it("runs the timers: relay sweep, reconciler, maintenance, catalogue sync with the new packs' previews", async () => {
+    await expect(Promise.resolve(handlers.catalogue(timer, invocation("catalogue-sync")))).resolves.toBeUndefined()
+    const packs = await run(Effect.flatMap(Packs, (port) => port.list))
+    expect(packs.length).toBeGreaterThan(0)
+    expect(packs.some((pack) => Object.keys(pack.previews).length > 0)).toBe(true)
     await expect(Promise.resolve(handlers.relay(timer, invocation("outbox-relay")))).resolves.toBeUndefined()
     await expect(Promise.resolve(handlers.reconciler(timer, invocation("reconciler")))).resolves.toBeUndefined()
     await expect(Promise.resolve(handlers.maintenance(timer, invocation("maintenance")))).resolves.toBeUndefined()
