@@ -24,7 +24,7 @@ const LocalSettings = Schema.Struct({
 
 /** The Functions host's own settings, beside the bot's. */
 const hostSettings = new Set(["FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage"])
-const credentials = ["WHATSAPP_API_KEY", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "ASTRIA_API_KEY", "PAYMENT_WEBHOOK_SECRET"]
+const credentials = ["WHATSAPP_API_KEY", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "ASTRIA_API_KEY", "PAYMENT_WEBHOOK_SECRET", "ADMIN_TOKEN"]
 
 describe("the Functions app's configuration files", () => {
   it("host.json serves our paths at the root (routePrefix empty) and lets the host settle messages", () => {
