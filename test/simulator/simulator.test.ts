@@ -207,8 +207,9 @@ browserSuite(`the simulator in headless Chromium (${chromiumPath})`, () => {
 
     await runtime.runPromise(astriaCompletesAll)
     await waitFor(botMessage(page, "Your headshots are ready"), 30_000)
-    // The Lite tier of the fake's first pack: 3 prompts of 4 images each, linked from Astria.
-    const headshots = page.locator(".msg.bot[data-kind=image] img.media[src^='http://127.0.0.1']")
+    // The Lite tier of the fake's first pack: 3 prompts of 4 images each, uploaded to WhatsApp by
+    // the bot and shown from the fake Graph API's media, after the "ready" message.
+    const headshots = page.locator(".msg.bot:has-text('Your headshots are ready') ~ .msg.bot[data-kind=image] img.media")
     await waitForCount(headshots, 12, 30_000)
     await waitFor(botMessage(page, "How do you like them?"), 30_000)
     await page.waitForFunction(
