@@ -13,7 +13,9 @@ export interface InMemoryEventBrokerOptions {
   readonly subscriptions: ReadonlyArray<Subscription>
   /** Deliveries of one message before it is dead-lettered. */
   readonly maxDeliveries?: number
+  /** The wait before the first redelivery; it doubles with each one, up to `maxRedeliveryDelay`. */
   readonly redeliveryDelay?: Duration.DurationInput
+  readonly maxRedeliveryDelay?: Duration.DurationInput
   /** How many message ids are remembered for duplicate detection. */
   readonly duplicateDetectionWindow?: number
 }
@@ -30,8 +32,13 @@ interface SubscriptionState {
 /** An event broker in memory, with the delivery guarantees of the Service Bus one: for tests, the harness and single-process use. */
 export const makeInMemoryEventBroker = (options: InMemoryEventBrokerOptions) =>
   Effect.sync(() => {
-    const maxDeliveries = options.maxDeliveries ?? 10
-    const redeliveryDelay = Duration.decode(options.redeliveryDelay ?? "20 millis")
+    // A database outage makes every delivery fail for a while: backing off exponentially to 30 s
+    // over 20 deliveries waits out several minutes before a message is given up as a dead letter.
+    const maxDeliveries = options.maxDeliveries ?? 20
+    const redeliveryDelay = Duration.decode(options.redeliveryDelay ?? "50 millis")
+    const maxRedeliveryDelay = Duration.decode(options.maxRedeliveryDelay ?? "30 seconds")
+    const delayBefore = (redelivery: number) =>
+      Duration.min(Duration.times(redeliveryDelay, 2 ** Math.min(redelivery - 1, 30)), maxRedeliveryDelay)
     const window = options.duplicateDetectionWindow ?? 100_000
     const seenIds = new Set<string>()
     const states = new Map<string, SubscriptionState>(
@@ -79,7 +86,7 @@ export const makeInMemoryEventBroker = (options: InMemoryEventBrokerOptions) =>
             return
           }
           yield* Effect.logWarning("Delivery failed; will redeliver").pipe(Effect.annotateLogs(annotations))
-          yield* Effect.sleep(redeliveryDelay)
+          yield* Effect.sleep(delayBefore(deliveries))
         }
       })
 
