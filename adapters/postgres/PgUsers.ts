@@ -1,5 +1,5 @@
 import { SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
-import { Array as Arr, Effect, Layer, Option, Schema } from "effect"
+import { Array as Arr, Effect, Layer, Option, Schema, String as Str } from "effect"
 import { UserRecord, Users } from "../../application/ports/Users.js"
 import type { UserIdentity } from "../../application/ports/Users.js"
 import type { UserId } from "../../domain/ids.js"
@@ -60,6 +60,13 @@ export const PgUsers = Layer.effect(
           return { user: rows[0]!, created: true }
         }
         const user = existing.value
+        // Nearly every message comes from someone fully known: no write, so no row lock that the
+        // conversation worker (which saves the same row) would have to wait for.
+        const nothingNew =
+          (Option.isNone(identity.waId) || Option.isSome(user.waId)) &&
+          (Option.isNone(identity.bsuid) || Option.isSome(user.bsuid)) &&
+          (Option.isNone(identity.profileName) || Option.getEquivalence(Str.Equivalence)(identity.profileName, user.profileName))
+        if (nothingNew) return { user, created: false }
         // Add what the record lacks, unless another user already holds that identity.
         const rows = yield* users(sql`
           UPDATE users SET
