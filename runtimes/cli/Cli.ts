@@ -9,6 +9,7 @@ import { group } from "./commands/options.js"
 import { orders } from "./commands/orders.js"
 import { outbox } from "./commands/outbox.js"
 import { packs, packsList, packsSync } from "./commands/packs.js"
+import { packsPreviews } from "./commands/previews.js"
 import { payments } from "./commands/payments.js"
 import { reconcile } from "./commands/reconcile.js"
 import { users } from "./commands/users/index.js"
@@ -38,7 +39,11 @@ export const makeCommand = <E>(environment: CliEnvironment<E>) =>
       outbox.pipe(Command.provide(environment.storage)),
       deadLetters.pipe(Command.provide(environment.broker)),
       packs.pipe(
-        Command.withSubcommands([packsSync.pipe(Command.provide(environment.astria)), packsList]),
+        Command.withSubcommands([
+          packsSync.pipe(Command.provide(environment.astria)),
+          packsList,
+          packsPreviews.pipe(Command.provide(environment.previews))
+        ]),
         Command.provide(environment.storage)
       ),
       reconcile.pipe(Command.provide(environment.astria), Command.provide(environment.storage)),

@@ -1,6 +1,9 @@
 import type { Layer } from "effect"
 import type { Astria } from "../../application/ports/Astria.js"
 import type { EventBroker } from "../../application/ports/EventBroker.js"
+import type { ImageFetcher } from "../../application/ports/ImageFetcher.js"
+import type { Messenger } from "../../application/ports/Messenger.js"
+import type { PreviewRenderer } from "../../application/ports/PreviewRenderer.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import type { SchemaMigrations } from "./SchemaMigrations.js"
 
@@ -16,4 +19,6 @@ export interface CliEnvironment<E> {
   readonly astria: Layer.Layer<Astria, E>
   /** A broker shared with the running bot, where dead letters can be read and replayed. */
   readonly broker: Layer.Layer<EventBroker, E>
+  /** What rebuilding pack previews needs: sample images fetched, sheets rendered, uploads to WhatsApp. */
+  readonly previews: Layer.Layer<Messenger | ImageFetcher | PreviewRenderer, E>
 }

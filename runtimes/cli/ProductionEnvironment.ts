@@ -4,6 +4,9 @@ import type { SqlError } from "@effect/sql/SqlError"
 import type { ConfigError } from "effect"
 import { Config, Effect, Layer, Option } from "effect"
 import * as HttpAstria from "../../adapters/astria/HttpAstria.js"
+import { HttpImageFetcherLive } from "../../adapters/http-fetch/HttpImageFetcher.js"
+import { SharpPreviewRendererLive } from "../../adapters/sharp/SharpPreviewRenderer.js"
+import { WhatsAppCloudLive } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { EmbeddedPglite } from "../../adapters/postgres/EmbeddedPglite.js"
 import { PgClientFromUrl } from "../../adapters/postgres/PgClientFromUrl.js"
 import { PostgresStorage } from "../../adapters/postgres/PostgresStorage.js"
@@ -43,5 +46,8 @@ export const ProductionEnvironment: CliEnvironment<
   storage: PostgresStorage.fromConfig,
   migrations: SchemaMigrations.sql.pipe(Layer.provide(sqlClient)),
   astria: HttpAstria.layerConfig.pipe(Layer.provide(FetchHttpClient.layer)),
+  previews: Layer.mergeAll(WhatsAppCloudLive, HttpImageFetcherLive, SharpPreviewRendererLive).pipe(
+    Layer.provide(FetchHttpClient.layer)
+  ),
   broker
 }

@@ -7,6 +7,7 @@ import { EventBroker, PermanentFailure } from "../../application/ports/EventBrok
 import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
 import { SchemaMigrations } from "../../runtimes/cli/SchemaMigrations.js"
 import { buildShared, runCli, type Shared } from "./support/runCli.js"
+import { previewsInMemory } from "./support/previewsEnvironment.js"
 
 /** A consumer that refuses every message until its cause is "fixed", as after a deploy. */
 let fixed = false
@@ -29,6 +30,7 @@ beforeAll(async () => {
     storage: InMemoryStorage,
     migrations: SchemaMigrations.none,
     astria: InMemoryAstria.layer(),
+    previews: previewsInMemory,
     broker: broker.layer
   }
 })

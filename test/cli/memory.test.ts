@@ -14,6 +14,7 @@ import { SchemaMigrations } from "../../runtimes/cli/SchemaMigrations.js"
 import { order } from "../../runtimes/harness/contracts/storage/fixtures.js"
 import { buildShared, runCli, type Shared } from "./support/runCli.js"
 import { phoneNumber, seedCustomer, seedPendingEvent } from "./support/seed.js"
+import { previewsInMemory } from "./support/previewsEnvironment.js"
 
 let storage: Shared<StoragePorts>
 let environment: CliEnvironment<NoSharedBroker>
@@ -24,6 +25,7 @@ beforeAll(async () => {
     storage: storage.layer,
     migrations: SchemaMigrations.none,
     astria: InMemoryAstria.layer(),
+    previews: previewsInMemory,
     broker: Layer.fail(new NoSharedBroker())
   }
 })

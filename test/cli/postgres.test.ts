@@ -13,6 +13,7 @@ import { freshSchema, inCi, isReachable, testDatabaseUrl } from "../support/Test
 import { buildShared, runCli, type Shared } from "./support/runCli.js"
 import { phoneNumber, seedCustomer } from "./support/seed.js"
 import { spawnCli } from "./support/spawnCli.js"
+import { previewsInMemory } from "./support/previewsEnvironment.js"
 
 const reachable = await isReachable()
 
@@ -31,6 +32,7 @@ if (reachable) {
         storage: PgStorage.pipe(Layer.provide(database.layer)),
         migrations: SchemaMigrations.sql.pipe(Layer.provide(database.layer)),
         astria: InMemoryAstria.layer(),
+        previews: previewsInMemory,
         broker: Layer.fail(new NoSharedBroker())
       }
     })

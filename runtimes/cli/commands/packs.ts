@@ -59,4 +59,4 @@ export const packsList = Command.make("list", { json }, (options) =>
 ).pipe(Command.withDescription("List the packs on sale, as last synced"))
 
 /** Without its commands: `packs sync` alone needs Astria, which the command line wires. */
-export const packs = group("packs", "The pack catalogue", ["sync", "list"])
+export const packs = group("packs", "The pack catalogue", ["sync", "list", "previews"])
