@@ -10,6 +10,7 @@ import type { PaymentRecord } from "../../application/ports/PaymentRecords.js"
 import type { StoredPhoto } from "../../application/ports/Photos.js"
 import type { TuneRecord } from "../../application/ports/Tunes.js"
 import type { UserRecord } from "../../application/ports/Users.js"
+import type { FailedEvent } from "../../application/ports/FailedEvents.js"
 
 export interface UserRow {
   readonly record: UserRecord
@@ -56,6 +57,7 @@ export interface Tables {
   outbox: Map<string, OutboxRow>
   /** Handled events by consumer and event id, with when they were handled. */
   inbox: Map<string, Date>
+  failedEvents: Map<string, FailedEvent>
   /** The last number given out (outbox rows and outbound intents are numbered in creation order). */
   sequence: number
 }
@@ -74,6 +76,7 @@ const emptyTables = (): Tables => ({
   feedback: new Map(),
   outbox: new Map(),
   inbox: new Map(),
+  failedEvents: new Map(),
   sequence: 0
 })
 
@@ -91,6 +94,7 @@ const snapshot = (t: Tables): Tables => ({
   feedback: new Map(t.feedback),
   outbox: new Map(t.outbox),
   inbox: new Map(t.inbox),
+  failedEvents: new Map(t.failedEvents),
   sequence: t.sequence
 })
 

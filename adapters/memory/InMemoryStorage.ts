@@ -4,6 +4,7 @@ import { InMemoryDatabase } from "./InMemoryDatabase.js"
 import { InMemoryDeliveries } from "./InMemoryDeliveries.js"
 import { InMemoryFeedback } from "./InMemoryFeedback.js"
 import { InMemoryInboundMessages } from "./InMemoryInboundMessages.js"
+import { InMemoryFailedEvents } from "./InMemoryFailedEvents.js"
 import { InMemoryInbox } from "./InMemoryInbox.js"
 import { InMemoryOrders } from "./InMemoryOrders.js"
 import { InMemoryOutboundMessages } from "./InMemoryOutboundMessages.js"
@@ -25,6 +26,7 @@ export const InMemoryStorage = Layer.mergeAll(
   InMemoryInboundMessages,
   InMemoryOutbox,
   InMemoryInbox,
+  InMemoryFailedEvents,
   InMemoryOutboundMessages,
   InMemoryPhotos,
   InMemoryPacks,

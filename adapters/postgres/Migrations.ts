@@ -176,10 +176,27 @@ CREATE TABLE inbox (
 `)
 )
 
-export const migrations = { "0001_init": init }
+/** Events a Functions trigger could never handle, recorded before the message is completed. */
+const failedEvents = Effect.flatMap(SqlClient, (sql) =>
+  sql.unsafe(`
+CREATE TABLE failed_events (
+  consumer text NOT NULL,
+  message_id text NOT NULL,
+  event_type text NOT NULL,
+  key text NOT NULL,
+  reason text NOT NULL,
+  body text NOT NULL,
+  failed_at timestamptz NOT NULL,
+  PRIMARY KEY (consumer, message_id)
+);
+CREATE INDEX failed_events_key ON failed_events (key);
+`)
+)
+
+export const migrations = { "0001_init": init, "0002_failed_events": failedEvents }
 
 /** The id of the newest migration, which readiness expects to find applied. */
-export const latestMigrationId = 1
+export const latestMigrationId = 2
 
 export const migrationsTable = "effect_sql_migrations"
 

@@ -7,6 +7,7 @@ import { MigrationsLive } from "./Migrations.js"
 import { PgDeliveries } from "./PgDeliveries.js"
 import { PgFeedback } from "./PgFeedback.js"
 import { PgInboundMessages } from "./PgInboundMessages.js"
+import { PgFailedEvents } from "./PgFailedEvents.js"
 import { PgInbox } from "./PgInbox.js"
 import { PgOrders } from "./PgOrders.js"
 import { PgOutboundMessages } from "./PgOutboundMessages.js"
@@ -26,6 +27,7 @@ export const PgStorage: Layer.Layer<StoragePorts, MigrationError | SqlError, Sql
   PgInboundMessages,
   PgOutbox,
   PgInbox,
+  PgFailedEvents,
   PgOutboundMessages,
   PgPhotos,
   PgPacks,

@@ -1,4 +1,5 @@
 import type { Deliveries } from "./Deliveries.js"
+import type { FailedEvents } from "./FailedEvents.js"
 import type { Feedback } from "./Feedback.js"
 import type { InboundMessages } from "./InboundMessages.js"
 import type { Inbox } from "./Inbox.js"
@@ -20,6 +21,7 @@ export type StoragePorts =
   | InboundMessages
   | Outbox
   | Inbox
+  | FailedEvents
   | OutboundMessages
   | Photos
   | Packs

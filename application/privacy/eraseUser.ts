@@ -3,6 +3,7 @@ import { BotEvents } from "../../contracts/events/BotEvents.js"
 import type { UserId } from "../../domain/ids.js"
 import { eventRecord } from "../events/eventRecord.js"
 import { Deliveries } from "../ports/Deliveries.js"
+import { FailedEvents } from "../ports/FailedEvents.js"
 import { Feedback } from "../ports/Feedback.js"
 import { InboundMessages } from "../ports/InboundMessages.js"
 import { Orders } from "../ports/Orders.js"
@@ -40,6 +41,7 @@ export const eraseUser = (userId: UserId) =>
     yield* Effect.flatMap(Tunes, (port) => port.deleteForUser(userId))
     yield* Effect.flatMap(PaymentRecords, (port) => port.pseudonymizeUser(userId, reference))
     yield* Effect.flatMap(Outbox, (port) => port.deleteForKey(userId))
+    yield* Effect.flatMap(FailedEvents, (port) => port.deleteForKey(userId))
     yield* Effect.flatMap(Users, (port) => port.erase(userId))
     if (tunes.length > 0) {
       const event = yield* eventRecord(

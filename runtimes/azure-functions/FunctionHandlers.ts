@@ -1,5 +1,5 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext, ServiceBusTopicHandler, TimerHandler } from "@azure/functions"
-import { Cause, Duration, Effect, Either, Exit, Option, Schema } from "effect"
+import { Cause, Clock, Duration, Effect, Either, Exit, Option, Schema } from "effect"
 import type { Layer } from "effect"
 import { rebuildPreviews } from "../../application/catalogue/rebuildPreviews.js"
 import { syncPacks } from "../../application/catalogue/syncPacks.js"
@@ -13,6 +13,7 @@ import { reconcileOverdueOrders } from "../../application/training/reconcileOver
 import { handleTrainingEvent } from "../../application/training/TrainingConsumer.js"
 import { WebHandler, type functionsBotLayer } from "./FunctionsBotLayer.js"
 import type { ProcessRuntime } from "./ProcessRuntime.js"
+import { FailedEvent, FailedEvents } from "../../application/ports/FailedEvents.js"
 
 /** What the Functions process's runtime provides. */
 export type FunctionsBotServices = Layer.Layer.Success<ReturnType<typeof functionsBotLayer<unknown>>>
@@ -183,9 +184,27 @@ export const makeFunctionHandlers = <ER>(
       const exit = await runtime.runExit(
         consumers[name](message).pipe(
           Effect.zipRight(afterCommit),
+          // A trigger cannot dead-letter: the event is recorded for an operator, then completed.
           Effect.catchTag("PermanentFailure", (permanent) =>
-            Effect.logError("An event can never be handled; completed without effect").pipe(
-              Effect.annotateLogs({ eventType: message.eventType, reason: permanent.reason })
+            Effect.logError("An event can never be handled; recorded and completed").pipe(
+              Effect.annotateLogs({ eventType: message.eventType, reason: permanent.reason }),
+              Effect.zipRight(
+                Effect.flatMap(FailedEvents, (failed) =>
+                  Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                    failed.record(
+                      new FailedEvent({
+                        consumer: name,
+                        messageId: message.id,
+                        eventType: message.eventType,
+                        key: message.key,
+                        reason: permanent.reason,
+                        body: message.body,
+                        failedAt: new Date(now)
+                      })
+                    )
+                  )
+                )
+              )
             )
           ),
           Effect.annotateLogs({ subscription: name, messageId: message.id, delivery: deliveryCount }),

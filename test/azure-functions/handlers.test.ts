@@ -16,6 +16,7 @@ import { makeFakeGraphApi, type FakeGraphApi } from "../../runtimes/harness/fake
 import { metaJson, metaSignature } from "../../runtimes/harness/fakes/graph-api/metaJson.js"
 import { freshSchema, inCi, isReachable } from "../support/TestDatabase.js"
 import { bodyText, invocation, recordingLogger, request, serviceBusMetadata, testBot, verifyToken } from "./support.js"
+import { FailedEvents } from "../../application/ports/FailedEvents.js"
 
 const reachable = await isReachable()
 
@@ -121,9 +122,15 @@ describe.skipIf(!reachable && !inCi)("the Azure Functions handlers on Postgres",
     expect((await receivedBy(waId)).length).toBe(replies.length)
   })
 
-  it("completes a message that can never be handled, and drops one it cannot read", async () => {
+  it("records and completes a message that can never be handled, and drops one it cannot read", async () => {
     const bogus: BrokerMessage = { id: "bogus-1", key: "user-x", eventType: "NoSuchEvent", body: "{}" }
     await expect(handlers.consumer("conversation")(bogus.body, invocation("conversation", serviceBusMetadata(bogus)))).resolves.toBeUndefined()
+    // Delivered again, it is recorded once.
+    await handlers.consumer("conversation")(bogus.body, invocation("conversation", serviceBusMetadata(bogus, 2)))
+    const failed = await run(Effect.flatMap(FailedEvents, (port) => port.list))
+    expect(failed.filter((event) => event.messageId === "bogus-1")).toMatchObject([
+      { consumer: "conversation", eventType: "NoSuchEvent", key: "user-x", body: "{}" }
+    ])
     await expect(handlers.consumer("images")("{}", invocation("images", { sessionId: "no message id" }))).resolves.toBeUndefined()
   })
 
