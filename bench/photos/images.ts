@@ -1,21 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import sharp from "sharp"
+import { deterministicRandom } from "../../runtimes/harness/deterministicRandom.js"
 
 const WIDTH = 4032
 const HEIGHT = 3024
 
-/** A small deterministic PRNG (mulberry32), so every run benchmarks the same bytes. */
-const random = (seed: number) => {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const noise = (width: number, height: number, next: () => number) => {
   const data = Buffer.alloc(width * height * 3)
@@ -38,7 +28,7 @@ export const generateBenchPhotos = async (fixtures: string, dir: string): Promis
     paths.push(path)
     // Generated once per machine (about 3 s each); the bytes are the same on every run.
     if (existsSync(path)) continue
-    const next = random(n + 1)
+    const next = deterministicRandom(n + 1)
     const base = await sharp(sources[n % sources.length])
       .flop(n >= 3)
       .resize(WIDTH, HEIGHT, { fit: "cover", kernel: "cubic" })

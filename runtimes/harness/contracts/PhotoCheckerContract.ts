@@ -5,25 +5,15 @@ import type { Layer } from "effect"
 import sharp, { type Sharp } from "sharp"
 import { PhotoChecker, type PhotoCheckOutcome, type PhotoToCheck } from "../../../application/ports/PhotoChecker.js"
 import { fakePhotoMarker } from "../../../adapters/memory/InMemoryPhotoChecker.js"
+import { deterministicRandom } from "../deterministicRandom.js"
 
-/** A small deterministic PRNG (mulberry32): the same samples on every run. */
-const random = (seed: number) => {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /**
  * A photo-like picture: soft colour shapes (what a hash sees) plus fine grain (what a blur measure
  * sees), different for each seed.
  */
 const picture = (seed: number, width = 800, height = 600) => {
-  const next = random(seed)
+  const next = deterministicRandom(seed)
   const low = Buffer.from(Array.from({ length: 20 * 15 * 3 }, () => Math.floor(next() * 256)))
   return sharp(low, { raw: { width: 20, height: 15, channels: 3 } })
     .resize(width, height, { kernel: "cubic" })
