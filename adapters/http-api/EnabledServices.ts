@@ -15,5 +15,4 @@ export class EnabledServices extends Context.Tag("whatsapp-astria-bot/EnabledSer
   ReadonlyArray<ServiceName>
 >() {
   static readonly fromConfig = Layer.effect(this, Effect.map(servicesConfig, (services) => [...new Set(services)]))
-  static readonly all = Layer.succeed(this, allServices)
 }

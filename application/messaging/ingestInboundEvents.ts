@@ -23,9 +23,9 @@ export interface IngestSummary {
 }
 
 /** WhatsApp's error code for a message sent more than 24 hours after the person last wrote. */
-export const outsideWindowErrorCode = 131047
+const outsideWindowErrorCode = 131047
 
-export const identityOf = (sender: WhatsAppIdentity): UserIdentity => ({
+const identityOf = (sender: WhatsAppIdentity): UserIdentity => ({
   waId: Option.fromNullable(sender.waId),
   bsuid: Option.fromNullable(sender.userId),
   profileName: Option.fromNullable(sender.profileName)

@@ -36,7 +36,7 @@ const pricingConfig = Config.all({
   )
 )
 
-export const photoThresholdConfig = Config.integer("PHOTO_THRESHOLD").pipe(
+const photoThresholdConfig = Config.integer("PHOTO_THRESHOLD").pipe(
   Config.withDefault(10),
   Config.validate({ message: "PHOTO_THRESHOLD must be between 1 and 50", validation: (n) => n >= 1 && n <= 50 })
 )

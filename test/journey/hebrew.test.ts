@@ -2,7 +2,7 @@ import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { BotDriver } from "../../runtimes/harness/BotDriver.js"
-import { FakeAstria } from "../../runtimes/harness/fakes/astria/FakeAstria.js"
+import { defaultInspection, FakeAstria } from "../../runtimes/harness/fakes/astria/FakeAstria.js"
 import { harnessBot } from "../../runtimes/harness/HarnessBot.js"
 import { delivery, journey, type Words } from "./steps.js"
 
@@ -32,24 +32,7 @@ describe("the whole journey in Hebrew", () => {
         Effect.gen(function* () {
           const astria = yield* FakeAstria
           // Astria recognises a woman in every photo, so the class is voted, not asked.
-          yield* astria.control.setInspection((input) => ({
-            name: "woman",
-            age: "30-39",
-            ethnicity: null,
-            eye_color: "brown",
-            hair_color: "black",
-            facial_hair: "",
-            glasses: "none",
-            funny_face: false,
-            wearing_sunglasses: false,
-            wearing_hat: false,
-            blurry: false,
-            includes_multiple_people: false,
-            full_body_image_or_longshot: false,
-            selfie: true,
-            low_resolution: Math.min(input.width, input.height) < 512,
-            low_quality: false
-          }))
+          yield* astria.control.setInspection((input) => ({ ...defaultInspection(input), name: "woman" }))
           const driver = yield* BotDriver
           const yael = yield* driver.user({ waId: "972504444444", name: "יעל" })
           yield* yael.says("עברית")

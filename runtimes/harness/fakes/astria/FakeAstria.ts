@@ -149,7 +149,7 @@ const pick = <A>(items: ReadonlyArray<A>, seed: Uint8Array, at: number): A | und
   items[(seed[at] ?? 0) % items.length]
 
 /** Deterministic: the same bytes always get the same answer. */
-const defaultInspection = (input: InspectionInput): InspectionResultEncoded => {
+export const defaultInspection = (input: InspectionInput): InspectionResultEncoded => {
   const seed = createHash("sha256").update(input.bytes).digest()
   return {
     name: input.name,
