@@ -1,9 +1,16 @@
 import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { Config, Duration, Effect, Layer } from "effect"
 import sharp from "sharp"
-import { MediaPreparer, type PreparedKind, type PreparedMedia } from "../../application/ports/MediaPreparer.js"
+import {
+  MediaPreparer,
+  MediaUnreachable,
+  MediaUnusable,
+  type PrepareError,
+  type PreparedKind,
+  type PreparedMedia
+} from "../../application/ports/MediaPreparer.js"
 import { mediaSizeLimits } from "../../contracts/whatsapp/Send.js"
-import { fetchMedia } from "./fetchMedia.js"
+import { boundedDownload } from "../http-fetch/boundedDownload.js"
 import { sniffPhotoFormat } from "./sniff.js"
 
 const positiveInteger = (name: string, fallback: number) =>
@@ -150,7 +157,14 @@ export const makeSharpMediaPreparer = (config: MediaPrepareConfig) =>
 
     const prepare = (url: string) =>
       // Beyond WhatsApp's document limit nothing can be sent: the download stops there, unusable.
-      fetchMedia(url, { timeout: config.fetchTimeout, maxBytes: mediaSizeLimits.document }).pipe(
+      boundedDownload(url, { timeout: config.fetchTimeout, maxBytes: mediaSizeLimits.document }).pipe(
+        // Not retried here: the outbound sender retries an unreachable link later.
+        Effect.mapError(
+          (error): PrepareError =>
+            error._tag === "DownloadUnavailable"
+              ? new MediaUnreachable({ message: error.message })
+              : new MediaUnusable({ message: error.message })
+        ),
         Effect.flatMap((bytes) => fit(url, bytes)),
         Effect.provideService(HttpClient.HttpClient, client),
         permits.withPermits(1),

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, layer } from "@effect/vitest
 import { ConfigProvider, Duration, Effect, Either, Layer } from "effect"
 import sharp from "sharp"
 import { MediaPreparer } from "../../application/ports/MediaPreparer.js"
-import { fetchMedia } from "../../adapters/sharp/fetchMedia.js"
+import { boundedDownload } from "../../adapters/http-fetch/boundedDownload.js"
 import { MediaPrepareConfig, sharpMediaPreparerLayer } from "../../adapters/sharp/SharpMediaPreparer.js"
 import { mediaSizeLimits } from "../../contracts/whatsapp/Send.js"
 
@@ -189,14 +189,14 @@ describe("media links", () => {
   })
 })
 
-describe("fetchMedia", () => {
+describe("boundedDownload", () => {
   const fetchCapped = (path: string, maxBytes: number) =>
-    fetchMedia(`${base}${path}`, { timeout: Duration.seconds(2), maxBytes }).pipe(Effect.either, Effect.provide(FetchHttpClient.layer))
+    boundedDownload(`${base}${path}`, { timeout: Duration.seconds(2), maxBytes }).pipe(Effect.either, Effect.provide(FetchHttpClient.layer))
 
   it.live("stops reading at the cap even without a Content-Length", () =>
     Effect.gen(function* () {
       const capped = yield* fetchCapped("/files/endless", 10_000)
-      expect(Either.isLeft(capped) && capped.left._tag).toBe("MediaUnusable")
+      expect(Either.isLeft(capped) && capped.left._tag).toBe("DownloadRefused")
       const whole = yield* fetchCapped("/files/endless", 50_000)
       expect(Either.isRight(whole) && whole.right.length).toBe(50_000)
     }))
