@@ -22,6 +22,12 @@ export interface OutboundRow {
   readonly nextAttemptAt: Date
 }
 
+export interface InboundRow {
+  readonly record: InboundMessageRecord
+  /** Unset until the sender is known to be a user. */
+  readonly userId: string | undefined
+}
+
 export interface OutboxRow {
   readonly event: OutboxEvent
   readonly seq: number
@@ -44,7 +50,7 @@ export interface DeliveryRow {
  */
 export interface Tables {
   users: Map<string, UserRow>
-  inbound: Map<string, InboundMessageRecord>
+  inbound: Map<string, InboundRow>
   outbound: Map<string, OutboundRow>
   photos: Map<string, StoredPhoto>
   packs: Map<number, PackRecord>

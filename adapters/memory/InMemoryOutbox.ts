@@ -1,28 +1,31 @@
 import { Duration, Effect, Layer } from "effect"
 import { Outbox, OutboxEvent } from "../../application/ports/Outbox.js"
+import type { NewOutboxEvent } from "../../application/ports/Outbox.js"
 import { byTime, InMemoryDatabase, sorted } from "./InMemoryDatabase.js"
-import type { OutboxRow } from "./InMemoryDatabase.js"
+import type { OutboxRow, Tables } from "./InMemoryDatabase.js"
 
 const inCreationOrder = (a: OutboxRow, b: OutboxRow) => byTime(a.event.createdAt, b.event.createdAt) || a.seq - b.seq
+
+/** Writes new events, numbered in the order given (as the table's identity column numbers them). */
+export const addEvents = (t: Tables, events: ReadonlyArray<NewOutboxEvent>) => {
+  for (const event of events) {
+    if (t.outbox.has(event.id)) throw new Error(`Outbox: duplicate event id ${event.id}`)
+    t.sequence += 1
+    t.outbox.set(event.id, {
+      event: new OutboxEvent({ ...event, attempts: 0 }),
+      seq: t.sequence,
+      nextAttemptAt: event.createdAt,
+      publishedAt: undefined,
+      lastError: undefined
+    })
+  }
+}
 
 export const InMemoryOutbox = Layer.effect(
   Outbox,
   Effect.map(InMemoryDatabase, (db) =>
     Outbox.of({
-      add: (events) =>
-        db.run((t) => {
-          for (const event of events) {
-            if (t.outbox.has(event.id)) throw new Error(`Outbox: duplicate event id ${event.id}`)
-            t.sequence += 1
-            t.outbox.set(event.id, {
-              event: new OutboxEvent({ ...event, attempts: 0 }),
-              seq: t.sequence,
-              nextAttemptAt: event.createdAt,
-              publishedAt: undefined,
-              lastError: undefined
-            })
-          }
-        }),
+      add: (events) => db.run((t) => addEvents(t, events)),
       claim: (limit, now, lease) =>
         db.run((t) => {
           const until = new Date(now.getTime() + Duration.toMillis(lease))

@@ -10,6 +10,10 @@ const findBy = (tables: Tables, field: "waId" | "bsuid", value: Option.Option<st
     Option.fromNullable([...tables.users.values()].find((row) => Option.contains(row.record[field], v)))
   )
 
+/** The user an identity names, found as `resolve` finds them: by BSUID first, then by number. */
+export const findUser = (tables: Tables, identity: Pick<UserIdentity, "waId" | "bsuid">) =>
+  Option.orElse(findBy(tables, "bsuid", identity.bsuid), () => findBy(tables, "waId", identity.waId))
+
 const holds = (tables: Tables, field: "waId" | "bsuid", value: string) =>
   [...tables.users.values()].some((row) => Option.contains(row.record[field], value))
 
@@ -18,7 +22,7 @@ const resolveIn = (tables: Tables, identity: UserIdentity, newId: UserId, now: D
     throw new Error("Users.resolve needs a wa_id or a BSUID")
   }
   // The BSUID is the stable identity; a number can move to another person.
-  const existing = Option.orElse(findBy(tables, "bsuid", identity.bsuid), () => findBy(tables, "waId", identity.waId))
+  const existing = findUser(tables, identity)
   if (Option.isNone(existing)) {
     const user = new UserRecord({
       id: newId,

@@ -193,10 +193,22 @@ CREATE INDEX failed_events_key ON failed_events (key);
 `)
 )
 
-export const migrations = { "0001_init": init, "0002_failed_events": failedEvents }
+/**
+ * The webhook stores a message before anyone resolves its sender (the conversation does): a
+ * message from someone new has no user yet.
+ */
+const unattributedMessages = Effect.flatMap(SqlClient, (sql) =>
+  sql.unsafe(`ALTER TABLE inbound_messages ALTER COLUMN user_id DROP NOT NULL;`)
+)
+
+export const migrations = {
+  "0001_init": init,
+  "0002_failed_events": failedEvents,
+  "0003_unattributed_messages": unattributedMessages
+}
 
 /** The id of the newest migration, which readiness expects to find applied. */
-export const latestMigrationId = 2
+export const latestMigrationId = 3
 
 export const migrationsTable = "effect_sql_migrations"
 

@@ -16,6 +16,7 @@ import { conversationEvent, type ConversationEvent } from "./conversationInput.j
 import { executeCommands } from "./executeCommands.js"
 import { loadSnapshot } from "./loadSnapshot.js"
 import { recipientAddress } from "../messaging/recipientAddress.js"
+import { resolveSender } from "./resolveSender.js"
 
 export const conversationSubscription: Subscription = {
   name: "conversation",
@@ -47,8 +48,8 @@ const imagesInput = (generated: NonNullable<Option.Option.Value<ConversationEven
 
 /**
  * Where the state machine decides: one event of one user, in one transaction holding that user's
- * lock: the inbox check, the conversation loaded, `decide`, the new state saved and the commands
- * written as rows. Messages and events go out after the commit.
+ * lock: the inbox check, a message's sender resolved to a user, the conversation loaded, `decide`,
+ * the new state saved and the commands written as rows. Messages and events go out after the commit.
  */
 export const handleConversationEvent = (message: BrokerMessage) =>
   Effect.gen(function* () {
@@ -58,18 +59,24 @@ export const handleConversationEvent = (message: BrokerMessage) =>
     const users = yield* Users
     const now = new Date(yield* Clock.currentTimeMillis)
 
-    const afterCommit = yield* unitOfWork.transaction(
+    const outcome = yield* unitOfWork.transaction(
       Effect.gen(function* () {
         const first = yield* Effect.flatMap(Inbox, (inbox) => inbox.markHandled("conversation", event.eventId, now))
-        if (!first) return Option.none()
-        yield* users.lock(event.userId)
-        const user = yield* users.get(event.userId)
+        if (!first) return { releasedHeld: false, afterCommit: Option.none() }
+        const owner =
+          event.owner._tag === "User"
+            ? { userId: event.owner.userId, releasedHeld: false }
+            : yield* resolveSender(event.owner.message, now)
+        const userId = owner.userId
+        const skip = { releasedHeld: owner.releasedHeld, afterCommit: Option.none() }
+        yield* users.lock(userId)
+        const user = yield* users.get(userId)
         // Erased since the event was written: nothing of theirs is left to act on.
-        if (Option.isNone(user)) return Option.none()
+        if (Option.isNone(user)) return skip
         const input = Option.isSome(event.generated) ? yield* imagesInput(event.generated.value, now) : event.input
-        if (Option.isNone(input)) return Option.none()
+        if (Option.isNone(input)) return skip
 
-        const stored = yield* users.loadConversation(event.userId)
+        const stored = yield* users.loadConversation(userId)
         const conversation = yield* Option.match(stored, {
           onNone: () => Effect.succeed(newConversation()),
           onSome: (json) =>
@@ -81,7 +88,7 @@ export const handleConversationEvent = (message: BrokerMessage) =>
               )
             )
         })
-        const snapshot = yield* loadSnapshot(settings, event.userId)
+        const snapshot = yield* loadSnapshot(settings, userId)
         const decision = decide({ settings, snapshot }, conversation, input.value)
         if (decision.conversation.stage !== conversation.stage) {
           yield* Effect.logInfo("Conversation moved", {
@@ -92,14 +99,21 @@ export const handleConversationEvent = (message: BrokerMessage) =>
         }
         const erased = decision.commands.some((command) => command._tag === "EraseUser")
         if (!erased) {
-          yield* users.saveConversation(event.userId, yield* encodeConversation(decision.conversation).pipe(Effect.orDie))
+          yield* users.saveConversation(userId, yield* encodeConversation(decision.conversation).pipe(Effect.orDie))
         }
-        return Option.some(yield* executeCommands(user.value, decision.conversation, decision.commands, event.photo))
+        const photo = Option.map(event.photo, (received) => ({ ...received, userId }))
+        return {
+          releasedHeld: owner.releasedHeld,
+          afterCommit: Option.some(yield* executeCommands(user.value, decision.conversation, decision.commands, photo))
+        }
       })
     )
 
+    const { afterCommit } = outcome
+    if (outcome.releasedHeld || (Option.isSome(afterCommit) && afterCommit.value.queuedMessages)) {
+      yield* Effect.flatMap(OutboundWakeup, (wakeup) => wakeup.notify)
+    }
     if (Option.isNone(afterCommit)) return
-    if (afterCommit.value.queuedMessages) yield* Effect.flatMap(OutboundWakeup, (wakeup) => wakeup.notify)
     if (afterCommit.value.queuedEvents) yield* Effect.flatMap(OutboxWakeup, (wakeup) => wakeup.notify)
     const messenger = yield* Messenger
     yield* Effect.forEach(afterCommit.value.directSends, ({ recipient, message }) =>

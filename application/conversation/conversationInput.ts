@@ -11,16 +11,26 @@ import { MinorUnits } from "../../domain/pricing/Money.js"
 import { decodeEvent } from "../events/decodeEvent.js"
 import { PermanentFailure, type BrokerMessage } from "../ports/EventBroker.js"
 
+/**
+ * Whose event it is: a user's, or for a message, its sender's, whom the conversation resolves to
+ * a user (the webhook stores messages without looking anyone up).
+ */
+export type EventOwner =
+  | { readonly _tag: "User"; readonly userId: UserId }
+  | { readonly _tag: "Sender"; readonly message: InboundMessageEvent }
+
 /** What the conversation consumer makes of one event: whose it is, and what the decider hears. */
 export interface ConversationEvent {
   readonly eventId: string
-  readonly userId: UserId
+  readonly owner: EventOwner
   readonly input: Option.Option<Input>
-  /** For a photo: what the image service needs to fetch it. */
-  readonly photo: Option.Option<PhotoReceivedEvent>
+  /** For a photo: what the image service needs to fetch it (the owner's id is added once known). */
+  readonly photo: Option.Option<Omit<PhotoReceivedEvent, "userId">>
   /** For images from Astria: the prompts, checked against what was already delivered. */
   readonly generated: Option.Option<{ readonly orderId: OrderId; readonly prompts: ReadonlyArray<{ readonly promptId: number; readonly images: ReadonlyArray<string> }> }>
 }
+
+const userOwned = (userId: string): EventOwner => ({ _tag: "User", userId: UserId.make(userId) })
 
 const fromMessage = (message: InboundMessageEvent): Option.Option<Input> => {
   const messageId = WhatsAppMessageId.make(message.messageId)
@@ -54,22 +64,21 @@ const none = { photo: Option.none(), generated: Option.none() } as const
 export const conversationEvent = (message: BrokerMessage): Effect.Effect<ConversationEvent, PermanentFailure> => {
   switch (message.eventType) {
     case BotEvents.UserMessageReceived.eventType:
-      return Effect.map(decodeEvent(BotEvents.UserMessageReceived, message), ({ id, data }) => {
-        const userId = UserId.make(data.userId)
+      return Effect.flatMap(decodeEvent(BotEvents.UserMessageReceived, message), ({ id, data }) => {
         const inbound = data.message
         if (inbound._tag === "DeliveryStatus" || inbound._tag === "WebhookProblem") {
-          return { eventId: id, userId, input: Option.none(), ...none }
+          return Effect.fail(new PermanentFailure({ reason: `a ${inbound._tag} is not a message anyone sent` }))
         }
-        return {
+        return Effect.succeed({
           eventId: id,
-          userId,
+          owner: { _tag: "Sender", message: inbound },
           input: fromMessage(inbound),
           photo:
             inbound._tag === "Photo"
-              ? Option.some({ userId, messageId: inbound.messageId, mediaId: inbound.mediaId, mimeType: inbound.mimeType })
+              ? Option.some({ messageId: inbound.messageId, mediaId: inbound.mediaId, mimeType: inbound.mimeType })
               : Option.none(),
           generated: Option.none()
-        }
+        })
       })
     case BotEvents.ImageProcessed.eventType:
       return Effect.map(decodeEvent(BotEvents.ImageProcessed, message), ({ id, data }) => {
@@ -80,7 +89,7 @@ export const conversationEvent = (message: BrokerMessage): Effect.Effect<Convers
             : undefined
         return {
           eventId: id,
-          userId: UserId.make(data.userId),
+          owner: userOwned(data.userId),
           input: Option.some(
             Input.PhotoChecked({
               messageId: WhatsAppMessageId.make(data.messageId),
@@ -96,7 +105,7 @@ export const conversationEvent = (message: BrokerMessage): Effect.Effect<Convers
     case BotEvents.PaymentReceived.eventType:
       return Effect.map(decodeEvent(BotEvents.PaymentReceived, message), ({ id, data }) => ({
         eventId: id,
-        userId: UserId.make(data.userId),
+        owner: userOwned(data.userId),
         input: Option.some(
           Input.PaymentConfirmed({
             orderId: OrderId.make(data.orderId),
@@ -109,7 +118,7 @@ export const conversationEvent = (message: BrokerMessage): Effect.Effect<Convers
     case BotEvents.TuneCreated.eventType:
       return Effect.map(decodeEvent(BotEvents.TuneCreated, message), ({ id, data }) => ({
         eventId: id,
-        userId: UserId.make(data.userId),
+        owner: userOwned(data.userId),
         input: Option.some(
           Input.TuneCreated({
             orderId: OrderId.make(data.orderId),
@@ -122,7 +131,7 @@ export const conversationEvent = (message: BrokerMessage): Effect.Effect<Convers
     case BotEvents.PackImagesUpdated.eventType:
       return Effect.map(decodeEvent(BotEvents.PackImagesUpdated, message), ({ id, data }) => ({
         eventId: id,
-        userId: UserId.make(data.userId),
+        owner: userOwned(data.userId),
         input: Option.none(),
         photo: Option.none(),
         generated: Option.some({ orderId: OrderId.make(data.orderId), prompts: data.prompts })

@@ -2,12 +2,10 @@ import { Clock, DateTime, Effect, Schema } from "effect"
 import type { EventDefinition } from "../../contracts/events/BotEvents.js"
 import { EventEnvelopeJson } from "../../contracts/events/EventEnvelope.js"
 import { Ids } from "../ports/Ids.js"
-import type { OutboxEvent } from "../ports/Outbox.js"
+import type { NewOutboxEvent } from "../ports/Outbox.js"
 
 /** The service name in each envelope's `source_service`, as the original bot's services named themselves. */
 export type SourceService = "message" | "image" | "payment" | "maintenance"
-
-export type NewOutboxEvent = Omit<OutboxEvent, "attempts">
 
 /**
  * Builds the outbox row of one event: the payload encoded by its schema, wrapped in the envelope.

@@ -8,7 +8,7 @@ import { MessagingSettings } from "../settings/MessagingSettings.js"
 /**
  * WhatsApp refused `intent` because the person last wrote more than 24 hours ago: it waits, with
  * every other message for them, and the re-engagement template goes out instead. Their reply
- * reopens the window and releases what waited (see ingestInboundEvents).
+ * reopens the window and releases what waited (see the conversation consumer).
  */
 export const awaitCustomerServiceWindow = (intent: OutboundIntent) =>
   Effect.gen(function* () {

@@ -5,16 +5,15 @@ import {
   type InboundMessageEvent,
   type WhatsAppIdentity
 } from "../../contracts/whatsapp/InboundEvent.js"
-import { UserId, WhatsAppMessageId } from "../../domain/ids.js"
+import { WhatsAppMessageId } from "../../domain/ids.js"
 import { eventRecord } from "../events/eventRecord.js"
 import { awaitCustomerServiceWindow } from "./awaitCustomerServiceWindow.js"
+import { senderKey } from "./senderKey.js"
 import { OutboxWakeup } from "../events/Wakeup.js"
-import { Ids } from "../ports/Ids.js"
 import { InboundMessageRecord, InboundMessages } from "../ports/InboundMessages.js"
+import type { Arrival, SenderIdentity } from "../ports/InboundMessages.js"
 import { OutboundMessages } from "../ports/OutboundMessages.js"
-import { Outbox } from "../ports/Outbox.js"
 import { UnitOfWork } from "../ports/UnitOfWork.js"
-import { Users, type UserIdentity } from "../ports/Users.js"
 
 export interface IngestSummary {
   readonly accepted: number
@@ -25,72 +24,78 @@ export interface IngestSummary {
 /** WhatsApp's error code for a message sent more than 24 hours after the person last wrote. */
 const outsideWindowErrorCode = 131047
 
-const identityOf = (sender: WhatsAppIdentity): UserIdentity => ({
-  waId: Option.fromNullable(sender.waId),
-  bsuid: Option.fromNullable(sender.userId),
-  profileName: Option.fromNullable(sender.profileName)
-})
-
-/**
- * One POST can carry several people's messages; taking their identities in one order everywhere
- * keeps two such webhooks from deadlocking on each other's users. Each person's messages keep
- * their own order (the sort is stable).
- */
-const inLockOrder = (events: ReadonlyArray<InboundEvent>): ReadonlyArray<InboundEvent> => {
-  const key = (event: InboundEvent) =>
-    "sender" in event ? `${event.sender.userId ?? ""}|${event.sender.waId ?? ""}` : ""
-  return [...events].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
-}
+type DeliveryStatus = InboundEvent & { readonly _tag: "DeliveryStatus" }
+type WebhookProblem = InboundEvent & { readonly _tag: "WebhookProblem" }
 
 const isMessage = (event: InboundEvent): event is InboundMessageEvent =>
   event._tag !== "DeliveryStatus" && event._tag !== "WebhookProblem"
 
+const senderIdentity = (sender: WhatsAppIdentity): SenderIdentity => ({
+  waId: Option.fromNullable(sender.waId),
+  bsuid: Option.fromNullable(sender.userId)
+})
+
+const encodeInbound = Schema.encode(InboundEvent)
+
+const arrivalOf = (message: InboundMessageEvent, sender: SenderIdentity, key: string) =>
+  Effect.gen(function* () {
+    const record = new InboundMessageRecord({
+      id: WhatsAppMessageId.make(message.messageId),
+      sender,
+      kind: message._tag,
+      payload: yield* encodeInbound(message).pipe(Effect.orDie),
+      receivedAt: DateTime.toDate(message.timestamp)
+    })
+    const event = yield* eventRecord(BotEvents.UserMessageReceived, key, { message }, "message")
+    return { message: record, event } satisfies Arrival
+  })
+
 /**
- * Takes in what one webhook POST carried, in one transaction: each new message (deduplicated by
- * its wamid) with its `UserMessageReceivedEvent` in the outbox, and each delivery status. Nothing
- * else happens here, so Meta gets its answer fast; the consumers do the rest.
+ * Takes in what one webhook POST carried: each new message (deduplicated by its wamid) with its
+ * `UserMessageReceivedEvent` in the outbox, in one atomic write; then each delivery status.
+ * Nothing else happens here, not even finding out who wrote (the conversation does), so Meta gets
+ * its answer fast and a burst of one person's photos does not queue on their user row.
  */
 export const ingestInboundEvents = (events: ReadonlyArray<InboundEvent>) =>
   Effect.gen(function* () {
-    const unitOfWork = yield* UnitOfWork
-    const users = yield* Users
     const inbound = yield* InboundMessages
-    const outbox = yield* Outbox
-    const outbound = yield* OutboundMessages
-    const ids = yield* Ids
-    const wakeup = yield* OutboxWakeup
-
-    const ingestMessage = (message: InboundMessageEvent) =>
-      Effect.gen(function* () {
-        const receivedAt = DateTime.toDate(message.timestamp)
-        const newId = UserId.make(yield* ids.uuid)
-        const { user } = yield* users.resolve(identityOf(message.sender), newId, new Date())
-        const isNew = yield* inbound.recordIfNew(
-          new InboundMessageRecord({
-            id: WhatsAppMessageId.make(message.messageId),
-            userId: user.id,
-            kind: message._tag,
-            payload: yield* Schema.encode(InboundEvent)(message).pipe(Effect.orDie),
-            receivedAt
-          })
-        )
-        if (!isNew) return "duplicate" as const
-        // The person wrote: the 24-hour window is open again, so anything held for it goes out.
-        yield* outbound.releaseHeld(user.id)
-        if (message._tag === "NumberChanged" && message.newWaId !== undefined) {
-          yield* users.changeNumber(user.id, message.newWaId)
+    const arrivals: Array<Arrival> = []
+    const statuses: Array<DeliveryStatus> = []
+    for (const event of events) {
+      if (isMessage(event)) {
+        const sender = senderIdentity(event.sender)
+        const key = senderKey(sender)
+        if (Option.isNone(key)) {
+          // Nobody to answer or to attribute it to; Meta never sends this, so it is only logged.
+          yield* Effect.logWarning("A message without a sender was dropped", { kind: event._tag })
+          continue
         }
-        const event = yield* eventRecord(
-          BotEvents.UserMessageReceived,
-          user.id,
-          { userId: user.id, message },
-          "message"
-        )
-        yield* outbox.add([event])
-        return "accepted" as const
-      })
+        arrivals.push(yield* arrivalOf(event, sender, key.value))
+      } else if (event._tag === "DeliveryStatus") {
+        statuses.push(event)
+      } else {
+        const problem: WebhookProblem = event
+        yield* Effect.logWarning("WhatsApp reported a problem", { code: problem.code, title: problem.title })
+      }
+    }
 
-    const ingestStatus = (event: InboundEvent & { readonly _tag: "DeliveryStatus" }) =>
+    const recorded = arrivals.length === 0 ? [] : yield* inbound.recordArrivals(arrivals)
+    if (statuses.length > 0) yield* recordStatuses(statuses)
+    if (recorded.length > 0) yield* Effect.flatMap(OutboxWakeup, (wakeup) => wakeup.notify)
+    const summary: IngestSummary = {
+      accepted: recorded.length,
+      duplicates: arrivals.length - recorded.length,
+      statuses: statuses.length
+    }
+    return summary
+  })
+
+/** Delivery statuses move our outbound intents on; a refusal for the 24-hour window holds them. */
+const recordStatuses = (statuses: ReadonlyArray<DeliveryStatus>) =>
+  Effect.gen(function* () {
+    const unitOfWork = yield* UnitOfWork
+    const outbound = yield* OutboundMessages
+    const recordStatus = (event: DeliveryStatus) =>
       outbound
         .recordStatus(
           event.messageId,
@@ -99,31 +104,13 @@ export const ingestInboundEvents = (events: ReadonlyArray<InboundEvent>) =>
           Option.fromNullable(event.errors[0]?.code)
         )
         .pipe(
-          Effect.tap((applied) =>
-            Option.match(applied, {
-              onNone: () => Effect.void,
-              onSome: (intent) =>
-                event.status === "failed" && event.errors.some((error) => error.code === outsideWindowErrorCode)
-                  ? awaitCustomerServiceWindow(intent)
-                  : Effect.void
-            })
+          Effect.flatMap((applied) =>
+            Option.isSome(applied) &&
+            event.status === "failed" &&
+            event.errors.some((error) => error.code === outsideWindowErrorCode)
+              ? awaitCustomerServiceWindow(applied.value)
+              : Effect.void
           )
         )
-
-    const outcomes = yield* unitOfWork.transaction(
-      Effect.forEach(inLockOrder(events), (event) =>
-        isMessage(event)
-          ? ingestMessage(event)
-          : event._tag === "DeliveryStatus"
-            ? Effect.as(ingestStatus(event), "status" as const)
-            : Effect.as(Effect.logWarning("WhatsApp reported a problem", { code: event.code, title: event.title }), "status" as const)
-      )
-    )
-    const summary: IngestSummary = {
-      accepted: outcomes.filter((outcome) => outcome === "accepted").length,
-      duplicates: outcomes.filter((outcome) => outcome === "duplicate").length,
-      statuses: outcomes.filter((outcome) => outcome === "status").length
-    }
-    if (summary.accepted > 0) yield* wakeup.notify
-    return summary
+    yield* unitOfWork.transaction(Effect.forEach(statuses, recordStatus, { discard: true }))
   })

@@ -14,6 +14,9 @@ export class OutboxEvent extends Schema.Class<OutboxEvent>("OutboxEvent")({
   attempts: Schema.Int
 }) {}
 
+/** An event as it is written: it has not been attempted yet. */
+export type NewOutboxEvent = Omit<OutboxEvent, "attempts">
+
 export interface OutboxStats {
   readonly pending: number
   readonly published: number
@@ -23,7 +26,7 @@ export interface OutboxStats {
 export class Outbox extends Context.Tag("whatsapp-astria-bot/Outbox")<
   Outbox,
   {
-    readonly add: (events: ReadonlyArray<Omit<OutboxEvent, "attempts">>) => Effect.Effect<void, StorageUnavailable>
+    readonly add: (events: ReadonlyArray<NewOutboxEvent>) => Effect.Effect<void, StorageUnavailable>
     /**
      * Takes up to `limit` due, unpublished events in creation order, skipping rows another relay
      * holds, and leases them for `lease` (they come back if the relay dies before marking them).

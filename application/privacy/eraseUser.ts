@@ -1,7 +1,8 @@
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { BotEvents } from "../../contracts/events/BotEvents.js"
 import type { UserId } from "../../domain/ids.js"
 import { eventRecord } from "../events/eventRecord.js"
+import { senderKeysOf } from "../messaging/senderKey.js"
 import { Deliveries } from "../ports/Deliveries.js"
 import { FailedEvents } from "../ports/FailedEvents.js"
 import { Feedback } from "../ports/Feedback.js"
@@ -31,6 +32,7 @@ export interface ErasureReport {
 export const eraseUser = (userId: UserId) =>
   Effect.gen(function* () {
     const reference = yield* pseudonym(userId)
+    const user = yield* Effect.flatMap(Users, (port) => port.get(userId))
     const tunes = yield* Effect.flatMap(Tunes, (port) => port.listForUser(userId))
     const photos = yield* Effect.flatMap(Photos, (port) => port.deleteForUser(userId))
     const inbound = yield* Effect.flatMap(InboundMessages, (port) => port.deleteForUser(userId))
@@ -40,8 +42,13 @@ export const eraseUser = (userId: UserId) =>
     yield* Effect.flatMap(Feedback, (port) => port.deleteForUser(userId))
     yield* Effect.flatMap(Tunes, (port) => port.deleteForUser(userId))
     yield* Effect.flatMap(PaymentRecords, (port) => port.pseudonymizeUser(userId, reference))
-    yield* Effect.flatMap(Outbox, (port) => port.deleteForKey(userId))
-    yield* Effect.flatMap(FailedEvents, (port) => port.deleteForKey(userId))
+    // Their first messages' events were keyed by their identity, before they were a user.
+    const keys = [userId, ...Option.match(user, { onNone: () => [], onSome: (found) => senderKeysOf(found) })]
+    yield* Effect.forEach(
+      keys,
+      (key) => Effect.zipRight(Effect.flatMap(Outbox, (port) => port.deleteForKey(key)), Effect.flatMap(FailedEvents, (port) => port.deleteForKey(key))),
+      { discard: true }
+    )
     yield* Effect.flatMap(Users, (port) => port.erase(userId))
     if (tunes.length > 0) {
       const event = yield* eventRecord(

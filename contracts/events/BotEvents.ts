@@ -6,8 +6,11 @@ import { InboundEvent } from "../whatsapp/InboundEvent.js"
  * the wire; consumers brand them as they decode.
  */
 
+/**
+ * A message as WhatsApp delivered it. It names its sender by WhatsApp's identities only: the
+ * webhook answers Meta before anyone looks up who that is, which the conversation does.
+ */
 export const UserMessageReceivedEvent = Schema.Struct({
-  userId: Schema.String,
   message: InboundEvent
 })
 export type UserMessageReceivedEvent = typeof UserMessageReceivedEvent.Type

@@ -2,7 +2,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Logger, LogLevel, Option } from "effect"
 import { MaintenanceSettings } from "../../application/maintenance/MaintenanceSettings.js"
 import { runMaintenance } from "../../application/maintenance/runMaintenance.js"
-import { InboundMessageRecord, InboundMessages } from "../../application/ports/InboundMessages.js"
+import { InboundMessages } from "../../application/ports/InboundMessages.js"
+import { arrival } from "../../runtimes/harness/contracts/storage/fixtures.js"
 import { Inbox } from "../../application/ports/Inbox.js"
 import { OrderRecord, Orders } from "../../application/ports/Orders.js"
 import type { OrderStatus } from "../../application/ports/Orders.js"
@@ -66,18 +67,16 @@ const seedFor = (now: number) => {
       )
     )
 
+  /** A message `userId` sent, as the webhook stores it and the conversation attributes it. */
   const inbound = (userId: UserId, receivedAt: Date) =>
-    Effect.flatMap(InboundMessages, (messages) =>
-      messages.recordIfNew(
-        new InboundMessageRecord({
-          id: WhatsAppMessageId.make(unique("wamid")),
-          userId,
-          kind: "Text",
-          payload: { text: "hello" },
-          receivedAt
-        })
-      )
-    )
+    Effect.gen(function* () {
+      const messages = yield* InboundMessages
+      const sent = arrival({ waId: unique("972") }, receivedAt, WhatsAppMessageId.make(unique("wamid")))
+      yield* messages.recordArrivals([sent])
+      // Its event is not part of the outbox this suite counts.
+      yield* Effect.flatMap(Outbox, (outbox) => outbox.deleteForKey(sent.event.key))
+      yield* messages.attribute(sent.message.id, userId)
+    })
 
   const tune = (userId: UserId, expiresAt: Date | undefined, expired = false) =>
     Effect.flatMap(Tunes, (tunes) =>

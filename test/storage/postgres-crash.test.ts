@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process"
 import { PgClient } from "@effect/sql-pg"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Redacted } from "effect"
+import { Effect, Fiber, Layer, Option, Redacted } from "effect"
 import { PgStorage } from "../../adapters/postgres/PgStorage.js"
-import { InboundMessageRecord, InboundMessages } from "../../application/ports/InboundMessages.js"
+import { InboundMessages } from "../../application/ports/InboundMessages.js"
 import { Outbox } from "../../application/ports/Outbox.js"
-import { UnitOfWork } from "../../application/ports/UnitOfWork.js"
-import { t0, userId, uuid, wamid } from "../../runtimes/harness/contracts/storage/fixtures.js"
+import { Users } from "../../application/ports/Users.js"
+import { arrival, t0, unique, userId } from "../../runtimes/harness/contracts/storage/fixtures.js"
 import { privateCluster } from "../support/PrivateCluster.js"
 import { inCi } from "../support/TestDatabase.js"
 
@@ -28,19 +28,14 @@ describe.skipIf(!hasInitdb && !inCi)("Postgres crashing in the middle of traffic
           Layer.provide(PgClient.layer({ url: Redacted.make(cluster.url), maxConnections: 4, connectTimeout: "2 seconds" }))
         )
       )
-      const owner = userId()
-      // What the webhook does: the message and its event in one transaction; 200 only after it commits.
-      const ingest = Effect.gen(function* () {
-        const message = new InboundMessageRecord({ id: wamid(), userId: owner, kind: "Text", payload: {}, receivedAt: t0 })
-        yield* (yield* UnitOfWork).transaction(
-          Effect.gen(function* () {
-            yield* (yield* InboundMessages).recordIfNew(message)
-            yield* (yield* Outbox).add([
-              { id: uuid(), eventType: "UserMessageReceivedEvent", key: owner, body: message.id, createdAt: t0 }
-            ])
-          })
-        )
-        return message.id
+      const waId = unique("972")
+      const { user } = yield* Effect.flatMap(Users, (users) =>
+        users.resolve({ waId: Option.some(waId), bsuid: Option.none(), profileName: Option.none() }, userId(), t0)
+      ).pipe(Effect.provide(storage))
+      // What the webhook does: the message and its event in one atomic write; 200 only after it.
+      const ingest = Effect.flatMap(InboundMessages, (inbound) => {
+        const sent = arrival({ waId })
+        return Effect.as(inbound.recordArrivals([sent]), sent.event.body)
       }).pipe(Effect.provide(storage))
 
       const acknowledged: Array<string> = []
@@ -75,7 +70,7 @@ describe.skipIf(!hasInitdb && !inCi)("Postgres crashing in the middle of traffic
       const stored = new Set(events.map((e) => e.body))
       expect(acknowledged.filter((id) => !stored.has(id))).toEqual([])
       expect(stored.size).toBe(events.length)
-      const messages = yield* Effect.flatMap(InboundMessages, (inbound) => inbound.countForUser(owner)).pipe(
+      const messages = yield* Effect.flatMap(InboundMessages, (inbound) => inbound.countForUser(user.id)).pipe(
         Effect.provide(storage)
       )
       expect(messages).toBe(events.length)

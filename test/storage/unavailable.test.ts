@@ -3,11 +3,11 @@ import { ConfigProvider, Context, Effect, Fiber, Layer, Option, Redacted } from 
 import { PgClient } from "@effect/sql-pg"
 import { PgClientFromUrl } from "../../adapters/postgres/PgClientFromUrl.js"
 import { PgStorage } from "../../adapters/postgres/PgStorage.js"
-import { InboundMessages, InboundMessageRecord } from "../../application/ports/InboundMessages.js"
+import { InboundMessages } from "../../application/ports/InboundMessages.js"
 import { NotReady, Readiness } from "../../application/ports/Readiness.js"
 import { StorageUnavailable } from "../../application/ports/StorageUnavailable.js"
 import { UnitOfWork } from "../../application/ports/UnitOfWork.js"
-import { t0, userId, wamid } from "../../runtimes/harness/contracts/storage/fixtures.js"
+import { arrival, unique } from "../../runtimes/harness/contracts/storage/fixtures.js"
 import { tcpProxy } from "../support/TcpProxy.js"
 import { freshSchema, inCi, isReachable, testDatabaseUrl } from "../support/TestDatabase.js"
 
@@ -20,8 +20,7 @@ const through = (port: number, url: string) => {
   return viaProxy.toString()
 }
 
-const record = () =>
-  new InboundMessageRecord({ id: wamid(), userId: userId(), kind: "Text", payload: {}, receivedAt: t0 })
+const record = () => Effect.flatMap(InboundMessages, (m) => m.recordArrivals([arrival({ waId: unique("972") })]))
 
 describe.skipIf(!reachable && !inCi)("Postgres going away", () => {
   it.live("answers StorageUnavailable and NotReady while the database is down, and recovers", () =>
@@ -41,21 +40,21 @@ describe.skipIf(!reachable && !inCi)("Postgres going away", () => {
       const run = <A, E>(effect: Effect.Effect<A, E, InboundMessages | UnitOfWork | Readiness>) =>
         Effect.provide(effect, storage)
 
-      expect(yield* run(Effect.flatMap(InboundMessages, (m) => m.recordIfNew(record())))).toBe(true)
+      expect(yield* run(record())).toHaveLength(1)
 
       yield* proxy.cut
-      const down = yield* run(Effect.flip(Effect.flatMap(InboundMessages, (m) => m.recordIfNew(record()))))
+      const down = yield* run(Effect.flip(record()))
       expect(down).toBeInstanceOf(StorageUnavailable)
       const inTransaction = yield* run(
         Effect.flip(
-          Effect.flatMap(UnitOfWork, (u) => u.transaction(Effect.flatMap(InboundMessages, (m) => m.recordIfNew(record()))))
+          Effect.flatMap(UnitOfWork, (u) => u.transaction(record()))
         )
       )
       expect(inTransaction).toBeInstanceOf(StorageUnavailable)
       expect(yield* run(Effect.flip(Effect.flatMap(Readiness, (r) => r.check)))).toBeInstanceOf(NotReady)
 
       yield* proxy.restore
-      expect(yield* run(Effect.flatMap(InboundMessages, (m) => m.recordIfNew(record())))).toBe(true)
+      expect(yield* run(record())).toHaveLength(1)
       yield* run(Effect.flatMap(Readiness, (r) => r.check))
     }).pipe(Effect.scoped), 60_000)
 

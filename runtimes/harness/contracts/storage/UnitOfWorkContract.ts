@@ -3,7 +3,7 @@ import { Effect, Exit, Option } from "effect"
 import type { Layer } from "effect"
 import { Deliveries } from "../../../../application/ports/Deliveries.js"
 import { Feedback, FeedbackRecord, RatingRecord } from "../../../../application/ports/Feedback.js"
-import { InboundMessageRecord, InboundMessages } from "../../../../application/ports/InboundMessages.js"
+import { InboundMessages } from "../../../../application/ports/InboundMessages.js"
 import { Inbox } from "../../../../application/ports/Inbox.js"
 import { Orders } from "../../../../application/ports/Orders.js"
 import { OutboundMessages } from "../../../../application/ports/OutboundMessages.js"
@@ -16,7 +16,7 @@ import { UnitOfWork } from "../../../../application/ports/UnitOfWork.js"
 import { Users } from "../../../../application/ports/Users.js"
 import { OutgoingMessage } from "../../../../domain/messages/OutgoingMessage.js"
 import type { UserId } from "../../../../domain/ids.js"
-import { at, order, packId, photo, t0, tuneId, unique, userId, uuid, wamid } from "./fixtures.js"
+import { arrival, at, order, packId, photo, t0, tuneId, unique, userId, uuid, wamid } from "./fixtures.js"
 import type { StoragePorts } from "../../../../application/ports/StoragePorts.js"
 
 class Boom {
@@ -30,9 +30,7 @@ const writeEverything = (owner: UserId) =>
     yield* (yield* Users).resolve({ waId: Option.some(waId), bsuid: Option.none(), profileName: Option.none() }, owner, t0)
     yield* (yield* Users).saveConversation(owner, { state: "New" })
     const message = wamid()
-    yield* (yield* InboundMessages).recordIfNew(
-      new InboundMessageRecord({ id: message, userId: owner, kind: "Text", payload: {}, receivedAt: t0 })
-    )
+    yield* (yield* InboundMessages).recordArrivals([arrival({ waId }, t0, message)])
     const eventId = uuid()
     yield* (yield* Outbox).add([{ id: eventId, eventType: "E", key: owner, body: "{}", createdAt: t0 }])
     yield* (yield* Inbox).markHandled("conversation", eventId, t0)
@@ -136,15 +134,15 @@ export const unitOfWorkContract = <E>(name: string, layer: Layer.Layer<StoragePo
           const unitOfWork = yield* UnitOfWork
           const inbound = yield* InboundMessages
           const owner = userId()
-          const record = (id = wamid()) => new InboundMessageRecord({ id, userId: owner, kind: "Text", payload: {}, receivedAt: at(1) })
+          const waId = unique("972")
+          yield* (yield* Users).resolve({ waId: Option.some(waId), bsuid: Option.none(), profileName: Option.none() }, owner, t0)
+          const record = () => inbound.recordArrivals([arrival({ waId }, at(1))])
           yield* unitOfWork.transaction(
             Effect.gen(function* () {
-              yield* inbound.recordIfNew(record())
-              const inner = yield* Effect.exit(
-                unitOfWork.transaction(Effect.zipRight(inbound.recordIfNew(record()), Effect.fail(new Boom())))
-              )
+              yield* record()
+              const inner = yield* Effect.exit(unitOfWork.transaction(Effect.zipRight(record(), Effect.fail(new Boom()))))
               expect(Exit.isFailure(inner)).toBe(true)
-              yield* unitOfWork.transaction(inbound.recordIfNew(record()))
+              yield* unitOfWork.transaction(record())
             })
           )
           expect(yield* inbound.countForUser(owner)).toBe(2)

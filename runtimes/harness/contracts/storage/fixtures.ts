@@ -1,5 +1,8 @@
 import { Option } from "effect"
 import { OrderId, PackId, PhotoId, TuneId, UserId, WhatsAppMessageId } from "../../../../domain/ids.js"
+import { InboundMessageRecord } from "../../../../application/ports/InboundMessages.js"
+import type { Arrival } from "../../../../application/ports/InboundMessages.js"
+import { senderKey } from "../../../../application/messaging/senderKey.js"
 import { OrderRecord } from "../../../../application/ports/Orders.js"
 import { StoredPhoto } from "../../../../application/ports/Photos.js"
 
@@ -69,3 +72,31 @@ export const order = (owner: UserId, overrides: Partial<ConstructorParameters<ty
     deliveredAt: Option.none(),
     ...overrides
   })
+
+/**
+ * A text message from `sender` (a number, a BSUID or both) with the event that announces it, as
+ * the webhook hands them to `InboundMessages.recordArrivals`.
+ */
+export const arrival = (
+  sender: { readonly waId?: string; readonly bsuid?: string },
+  receivedAt: Date = t0,
+  id: WhatsAppMessageId = wamid()
+): Arrival => {
+  const identity = { waId: Option.fromNullable(sender.waId), bsuid: Option.fromNullable(sender.bsuid) }
+  return {
+    message: new InboundMessageRecord({
+      id,
+      sender: identity,
+      kind: "Text",
+      payload: { _tag: "Text", body: "שלום", nested: [1, { a: true }] },
+      receivedAt
+    }),
+    event: {
+      id: uuid(),
+      eventType: "UserMessageReceivedEvent",
+      key: Option.getOrElse(senderKey(identity), () => "nobody"),
+      body: JSON.stringify({ message: id }),
+      createdAt: receivedAt
+    }
+  }
+}
