@@ -17,7 +17,8 @@ export const readBoundedBody = (
   maxBytes: number
 ): Effect.Effect<Uint8Array, PayloadTooLarge | MalformedRequest> =>
   Effect.gen(function* () {
-    const tooLarge = new PayloadTooLarge({ limitBytes: maxBytes })
+    // Made only when needed: an error captures a stack trace, which every request would pay for.
+    const tooLarge = Effect.suspend(() => new PayloadTooLarge({ limitBytes: maxBytes }))
     const drainLimit = maxBytes * drainFactor
     const declared = Option.fromNullable(request.headers["content-length"]).pipe(Option.map(Number))
     if (Option.isSome(declared) && declared.value > drainLimit) return yield* tooLarge
