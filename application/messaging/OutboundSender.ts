@@ -6,6 +6,7 @@ import { MediaPreparer, type PrepareError } from "../ports/MediaPreparer.js"
 import { Messenger, type SendError, type UploadError } from "../ports/Messenger.js"
 import { OutboundMessages, type OutboundIntent } from "../ports/OutboundMessages.js"
 import { UnitOfWork } from "../ports/UnitOfWork.js"
+import { MessagingSettings } from "../settings/MessagingSettings.js"
 import { awaitCustomerServiceWindow } from "./awaitCustomerServiceWindow.js"
 import { recipientAddress } from "./recipientAddress.js"
 
@@ -48,6 +49,10 @@ const withUploadedMedia = (
   })
 }
 
+/** When a failed intent is tried again: twice as late after each try, at most 5 minutes. */
+const nextTry = (intent: OutboundIntent, now: Date): Date =>
+  new Date(now.getTime() + Duration.toMillis(retryDelay(intent.attempts + 1)))
+
 /** What to do with an intent whose send failed: later, never, or after the person writes again. */
 const settleFailure = (intent: OutboundIntent, error: SendError | PrepareError, now: Date) =>
   Effect.gen(function* () {
@@ -60,9 +65,16 @@ const settleFailure = (intent: OutboundIntent, error: SendError | PrepareError, 
       case "RateLimited":
       case "PairRateLimited":
       case "MessengerUnavailable":
+        return yield* outbound.retryAt(intent.id, nextTry(intent, now), error.message)
       case "MediaUnreachable": {
-        const at = new Date(now.getTime() + Duration.toMillis(retryDelay(intent.attempts + 1)))
-        return yield* outbound.retryAt(intent.id, at, error.message)
+        // WhatsApp being busy passes; a link may stay down for good, and the person's later
+        // messages wait behind this one, so it is given up after a bounded while.
+        const { mediaLinkAttempts } = yield* MessagingSettings
+        if (intent.attempts < mediaLinkAttempts) return yield* outbound.retryAt(intent.id, nextTry(intent, now), error.message)
+        yield* Effect.logWarning("A media link stayed unreachable; the message was given up").pipe(
+          Effect.annotateLogs({ intent: intent.id, attempts: intent.attempts, reason: error.message })
+        )
+        return yield* outbound.markFailed(intent.id, `given up after ${intent.attempts} tries: ${error.message}`)
       }
       case "AuthenticationFailed":
         yield* Effect.logError("WhatsApp refused our access token; an operator must renew it")

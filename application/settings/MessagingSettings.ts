@@ -4,6 +4,13 @@ export interface MessagingSettingsShape {
   /** The approved template sent when the 24-hour window has closed (its quick reply reopens it). */
   readonly reengagementTemplate: string
   readonly reengagementTemplateLanguage: string
+  /**
+   * Tries of a message whose media link cannot be fetched for now (network, timeout, 5xx) before
+   * it is given up: each person's messages go out in order, so a link that stays down would
+   * otherwise hold back everything the person is sent after it. The count is the message's tries
+   * for any reason (the store keeps one); with the back-off, 12 tries span about 25 minutes.
+   */
+  readonly mediaLinkAttempts: number
 }
 
 export class MessagingSettings extends Context.Tag("whatsapp-astria-bot/MessagingSettings")<
@@ -14,6 +21,10 @@ export class MessagingSettings extends Context.Tag("whatsapp-astria-bot/Messagin
     reengagementTemplate: Config.string("WHATSAPP_REENGAGEMENT_TEMPLATE").pipe(Config.withDefault("hello_world")),
     reengagementTemplateLanguage: Config.string("WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE").pipe(
       Config.withDefault("en_US")
+    ),
+    mediaLinkAttempts: Config.integer("MEDIA_LINK_ATTEMPTS").pipe(
+      Config.validate({ message: "MEDIA_LINK_ATTEMPTS must be between 1 and 100", validation: (n) => n >= 1 && n <= 100 }),
+      Config.withDefault(12)
     )
   })
   static readonly fromConfig = Layer.effect(this, Effect.map(this.config, (settings) => settings))

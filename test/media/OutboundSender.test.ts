@@ -4,6 +4,7 @@ import { Effect, Layer, Option, TestClock } from "effect"
 import { UserId } from "../../domain/ids.js"
 import { MediaRef, OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
 import { sendOutboundBatch } from "../../application/messaging/OutboundSender.js"
+import { RateLimited } from "../../application/ports/Messenger.js"
 import { OutboundMessages } from "../../application/ports/OutboundMessages.js"
 import { InMemoryMediaLinks, InMemoryMediaPreparer } from "../../adapters/memory/InMemoryMediaPreparer.js"
 import { InMemoryMessages, InMemoryWhatsAppLive } from "../../adapters/memory/InMemoryMessenger.js"
@@ -23,6 +24,7 @@ const world = ApplicationServicesLive.pipe(Layer.provideMerge(Layer.mergeAll(
         fileName: "clip.mp4"
       },
       "https://cdn.example/later": "unreachable",
+      "https://cdn.example/down": "unreachable",
       "https://cdn.example/gone": "unusable"
     }
   })
@@ -38,6 +40,17 @@ const enqueue = (message: OutgoingMessage) =>
       outbound.enqueue([{ id, userId, recipient: { waId: Option.some(waId), bsuid: Option.none() }, message, createdAt: new Date(0) }])
     )
     return { id, userId, waId }
+  })
+
+/** Several intents for one person, in this order. */
+const enqueueFor = (messages: ReadonlyArray<OutgoingMessage>) =>
+  Effect.gen(function* () {
+    const userId = UserId.make(randomUUID())
+    const waId = `9725${Math.floor(Math.random() * 1e8)}`
+    const recipient = { waId: Option.some(waId), bsuid: Option.none() }
+    const intents = messages.map((message) => ({ id: randomUUID(), userId, recipient, message, createdAt: new Date(0) }))
+    yield* Effect.flatMap(OutboundMessages, (outbound) => outbound.enqueue(intents))
+    return { ids: intents.map((intent) => intent.id), userId, waId }
   })
 
 const sentTo = (waId: string) => Effect.flatMap(InMemoryMessages, (messages) => messages.sentTo({ waId }))
@@ -95,5 +108,47 @@ describe("the sender and media links", () => {
       expect((yield* intentOf(later))?.status).toBe("sent")
       expect(yield* sentTo(gone.waId)).toHaveLength(0)
       expect((yield* intentOf(gone))?.status).toBe("failed")
+    }).pipe(Effect.provide(world)))
+
+  it.effect("a link that stays unreachable is given up after the tries allowed, and the person's next message goes out", () =>
+    Effect.gen(function* () {
+      const person = yield* enqueueFor([
+        OutgoingMessage.Image({ media: MediaRef.Link({ url: "https://cdn.example/down" }) }),
+        OutgoingMessage.Text({ body: "after the image" })
+      ])
+      const image = { id: person.ids[0] ?? "", userId: person.userId }
+      // MEDIA_LINK_ATTEMPTS' default: 12 tries, each after its back-off (never more than 5 minutes).
+      for (let attempt = 1; attempt < 12; attempt++) {
+        expect(yield* sendOutboundBatch(10, "1 minute")).toBe(1)
+        expect(yield* intentOf(image)).toMatchObject({ status: "pending", attempts: attempt })
+        expect(yield* sentTo(person.waId)).toHaveLength(0)
+        yield* TestClock.adjust("5 minutes")
+      }
+      expect(yield* sendOutboundBatch(10, "1 minute")).toBe(1)
+      expect(yield* intentOf(image)).toMatchObject({
+        status: "failed",
+        attempts: 12,
+        lastError: Option.some("given up after 12 tries: the link could not be reached (in memory)")
+      })
+
+      expect(yield* sendOutboundBatch(10, "1 minute")).toBe(1)
+      expect((yield* sentTo(person.waId)).map((sent) => sent.message)).toEqual([OutgoingMessage.Text({ body: "after the image" })])
+    }).pipe(Effect.provide(world)))
+
+  it.effect("WhatsApp's rate limits are waited out for as long as they last, with no bound", () =>
+    Effect.gen(function* () {
+      const person = yield* enqueue(OutgoingMessage.Image({ media: MediaRef.Link({ url: "https://cdn.example/a" }) }))
+      const recipient = { waId: person.waId }
+      yield* Effect.flatMap(InMemoryMessages, (messages) =>
+        messages.failNext(new RateLimited({ code: 130429, message: "throughput reached" }), { times: 20, recipient })
+      )
+      for (let attempt = 1; attempt <= 20; attempt++) {
+        expect(yield* sendOutboundBatch(10, "1 minute")).toBe(1)
+        expect(yield* intentOf(person)).toMatchObject({ status: "pending", attempts: attempt })
+        yield* TestClock.adjust("5 minutes")
+      }
+      expect(yield* sendOutboundBatch(10, "1 minute")).toBe(1)
+      expect((yield* intentOf(person))?.status).toBe("sent")
+      expect(yield* sentTo(person.waId)).toHaveLength(1)
     }).pipe(Effect.provide(world)))
 })
