@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url"
 import autocannon from "autocannon"
 import pg from "pg"
 import { cpuMillis, freePort, loadAverage, peakRssMb, startProcess, stopProcess, waitForOk } from "./processes.js"
+import { pacedLoad, type PacedResult } from "./pacedLoad.js"
 import { appSecret, signedWebhook } from "./webhook.js"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..")
@@ -73,6 +74,37 @@ interface Phase {
   readonly cpuMsPerRequest: number
 }
 
+/** What one load run measured, whichever generator ran it. */
+interface Measured {
+  readonly requestsPerSecond: number
+  readonly p50: number
+  readonly p99: number
+  readonly ok: number
+  readonly failed: number
+  readonly sent: number
+  readonly completed: number
+}
+
+const fromAutocannon = (result: Awaited<ReturnType<typeof autocannon>>): Measured => ({
+  requestsPerSecond: result.requests.average,
+  p50: result.latency.p50,
+  p99: result.latency.p99,
+  ok: result["2xx"],
+  failed: result.non2xx + result.errors,
+  sent: result.requests.sent,
+  completed: result.requests.total
+})
+
+const fromPaced = (result: PacedResult): Measured => ({
+  requestsPerSecond: result.requestsPerSecond,
+  p50: result.p50,
+  p99: result.p99,
+  ok: result.ok,
+  failed: result.failed,
+  sent: result.sent,
+  completed: result.ok + result.failed
+})
+
 const admin = new pg.Pool({ connectionString: databaseUrl, max: 2 })
 const logDir = mkdtempSync(join(tmpdir(), "ingest-bench-"))
 let phaseNumber = 0
@@ -103,22 +135,20 @@ const runPhase = async (side: Side, rate: number | undefined): Promise<Phase> =>
     const base = `http://127.0.0.1:${port}`
     await waitForOk(`${base}/${side === "baseline" ? "health" : "ready"}`, child, 90_000)
     let sequence = 0
-    const load = (duration: number) =>
-      autocannon({
-        url: `${base}/SmsReceived`,
-        connections,
-        duration,
-        ...(rate === undefined ? {} : { overallRate: rate }),
-        requests: [
-          {
-            method: "POST",
-            setupRequest: (request) => {
-              const { body, signature } = signedWebhook(run, sequence++, senders)
-              return { ...request, body, headers: { "content-type": "application/json", "x-hub-signature-256": signature } }
-            }
-          }
-        ]
-      })
+    const nextWebhook = () => {
+      const { body, signature } = signedWebhook(run, sequence++, senders)
+      return { body, headers: { "content-type": "application/json", "x-hub-signature-256": signature } }
+    }
+    // At full load, autocannon's closed loop; at a fixed rate, evenly paced requests (see pacedLoad).
+    const load = (duration: number): Promise<Measured> =>
+      rate === undefined
+        ? autocannon({
+            url: `${base}/SmsReceived`,
+            connections,
+            duration,
+            requests: [{ method: "POST", setupRequest: (request) => ({ ...request, ...nextWebhook() }) }]
+          }).then(fromAutocannon)
+        : pacedLoad(new URL(`${base}/SmsReceived`), rate, duration, nextWebhook).then(fromPaced)
     const warmup = await load(warmupSeconds)
     const pid = child.pid ?? 0
     const cpuBefore = cpuMillis(pid)
@@ -130,21 +160,19 @@ const runPhase = async (side: Side, rate: number | undefined): Promise<Phase> =>
     stopped = true
     const stored = await countOf(`SELECT count(*)::int AS n FROM ${schema}.inbound_messages`)
     const outbox = await countOf(`SELECT count(*)::int AS n FROM ${schema}.outbox WHERE event_type = 'UserMessageReceivedEvent'`)
-    const ok = warmup["2xx"] + result["2xx"]
-    const sent = warmup.requests.sent + result.requests.sent
     return {
       side,
       rate,
-      requestsPerSecond: result.requests.average,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      ok,
-      failed: warmup.non2xx + warmup.errors + result.non2xx + result.errors,
-      sent,
+      requestsPerSecond: result.requestsPerSecond,
+      p50: result.p50,
+      p99: result.p99,
+      ok: warmup.ok + result.ok,
+      failed: warmup.failed + result.failed,
+      sent: warmup.sent + result.sent,
       stored,
       outbox,
       peakRssMb: peak,
-      cpuMsPerRequest: cpu / Math.max(1, result.requests.total)
+      cpuMsPerRequest: cpu / Math.max(1, result.completed)
     }
   } finally {
     if (!stopped) await stopProcess(child)
