@@ -3,22 +3,10 @@ import type { HttpRouter } from "@effect/platform"
 import { Context, Effect, Layer } from "effect"
 import { CatalogueSettings } from "../../application/catalogue/CatalogueSettings.js"
 import { MaintenanceSettings } from "../../application/maintenance/MaintenanceSettings.js"
-import type { Astria } from "../../application/ports/Astria.js"
-import type { EventBroker } from "../../application/ports/EventBroker.js"
-import type { MediaSource } from "../../application/ports/MediaSource.js"
-import type { Messenger } from "../../application/ports/Messenger.js"
-import type { PaymentProvider } from "../../application/ports/PaymentProvider.js"
-import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { ReconcilerSettings } from "../../application/training/reconcileOverdueOrders.js"
 import { AstriaCallbackUrls } from "../../adapters/http-api/AstriaCallbackUrls.js"
 import { requestLogger } from "../../adapters/http-api/requestLogger.js"
-import { EnabledServices, type ServiceName } from "../../adapters/http-api/EnabledServices.js"
-import type { WhatsAppWebhookSettings } from "../../adapters/http-api/WhatsAppWebhookSettings.js"
-import type { PaymentWebhookSettings } from "../../adapters/payments/PaymentWebhookSettings.js"
-import { SharpMediaPreparerLive } from "../../adapters/sharp/SharpMediaPreparer.js"
-import { SharpPhotoCheckerLive } from "../../adapters/sharp/SharpPhotoChecker.js"
-import { ApplicationServicesLive } from "../composition/ApplicationServices.js"
-import { PackPreviewsLive } from "../composition/PackPreviews.js"
+import { botServices, type RuntimeParts } from "../composition/BotServices.js"
 import { BotHttpApiLive } from "../http-server/BotHttpApi.js"
 
 /**
@@ -26,14 +14,8 @@ import { BotHttpApiLive } from "../http-server/BotHttpApi.js"
  * HttpServer: Functions has none of ours, so the in-process fakes that post to the bot's own
  * address do not fit, and callbacks need the app's public URL.
  */
-export interface FunctionsParts<E> {
-  readonly storage: Layer.Layer<StoragePorts, E>
-  readonly broker: Layer.Layer<EventBroker, E>
-  readonly whatsapp: Layer.Layer<Messenger | MediaSource | WhatsAppWebhookSettings, E>
-  readonly astria: Layer.Layer<Astria, E>
-  readonly payments: Layer.Layer<PaymentProvider | PaymentWebhookSettings, E>
+export interface FunctionsParts<E> extends RuntimeParts<E, never> {
   readonly publicBaseUrl: string
-  readonly services: ReadonlyArray<ServiceName>
 }
 
 /** Our HttpApi as a web handler (`Request` in, `Response` out), built once with the runtime. */
@@ -68,22 +50,8 @@ const webHandlerLive = Layer.effect(
  * triggers and timers do what the standalone workers and schedules do; the one background fiber
  * is the previews runner of /update-images, which works while the instance lives.
  */
-export const functionsBotLayer = <E>(parts: FunctionsParts<E>) => {
-  const services = Layer.mergeAll(
-    ApplicationServicesLive,
-    AstriaCallbackUrls.layer(parts.publicBaseUrl),
-    SharpPhotoCheckerLive,
-    SharpMediaPreparerLive,
-    // /update-images hands its rebuild to this runner, which lives as long as the process.
-    PackPreviewsLive,
-    Layer.succeed(EnabledServices, parts.services),
-    CatalogueSettings.fromConfig,
-    MaintenanceSettings.fromConfig,
-    ReconcilerSettings.fromConfig
+export const functionsBotLayer = <E>(parts: FunctionsParts<E>) =>
+  // No schedule runs here, so the timers that sync the catalogue, maintain and reconcile need their settings.
+  Layer.mergeAll(webHandlerLive, CatalogueSettings.fromConfig, MaintenanceSettings.fromConfig, ReconcilerSettings.fromConfig).pipe(
+    Layer.provideMerge(botServices(parts, AstriaCallbackUrls.layer(parts.publicBaseUrl)))
   )
-  return webHandlerLive.pipe(
-    Layer.provideMerge(services),
-    Layer.provideMerge(Layer.mergeAll(parts.whatsapp, parts.astria, parts.payments)),
-    Layer.provideMerge(Layer.mergeAll(parts.broker, parts.storage))
-  )
-}
