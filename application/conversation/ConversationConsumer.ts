@@ -25,7 +25,8 @@ export const conversationSubscription: Subscription = {
     BotEvents.ImageProcessed.eventType,
     BotEvents.PaymentReceived.eventType,
     BotEvents.TuneCreated.eventType,
-    BotEvents.PackImagesUpdated.eventType
+    BotEvents.PackImagesUpdated.eventType,
+    BotEvents.MediaUndeliverable.eventType
   ]
 }
 

@@ -136,6 +136,14 @@ export const conversationEvent = (message: BrokerMessage): Effect.Effect<Convers
         photo: Option.none(),
         generated: Option.some({ orderId: OrderId.make(data.orderId), prompts: data.prompts })
       }))
+    case BotEvents.MediaUndeliverable.eventType:
+      return Effect.map(decodeEvent(BotEvents.MediaUndeliverable, message), ({ id, data }) => ({
+        eventId: id,
+        owner: userOwned(data.userId),
+        // The intent's id only: support finds the link and the reason with the operator's tools.
+        input: Option.some(Input.MediaUndeliverable({ kind: data.kind, reference: `message ${data.intentId}` })),
+        ...none
+      }))
     default:
       return Effect.fail(new PermanentFailure({ reason: `the conversation does not take ${message.eventType}` }))
   }

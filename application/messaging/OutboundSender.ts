@@ -1,10 +1,13 @@
 import { Clock, Duration, Effect, Option, Schedule } from "effect"
+import { BotEvents } from "../../contracts/events/BotEvents.js"
+import { eventRecord } from "../events/eventRecord.js"
 import { retryDelay } from "../events/retryDelay.js"
-import { OutboundWakeup } from "../events/Wakeup.js"
+import { OutboundWakeup, OutboxWakeup } from "../events/Wakeup.js"
 import { MediaRef, OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
 import { MediaPreparer, type PrepareError } from "../ports/MediaPreparer.js"
 import { Messenger, type SendError, type UploadError } from "../ports/Messenger.js"
 import { OutboundMessages, type OutboundIntent } from "../ports/OutboundMessages.js"
+import { Outbox } from "../ports/Outbox.js"
 import { UnitOfWork } from "../ports/UnitOfWork.js"
 import { MessagingSettings } from "../settings/MessagingSettings.js"
 import { awaitCustomerServiceWindow } from "./awaitCustomerServiceWindow.js"
@@ -53,6 +56,40 @@ const withUploadedMedia = (
 const nextTry = (intent: OutboundIntent, now: Date): Date =>
   new Date(now.getTime() + Duration.toMillis(retryDelay(intent.attempts + 1)))
 
+/**
+ * Which media, once given up, the person is told about: an image or video by link with no
+ * caption, which is how the headshots (and a pack's video) they paid for go out (`imagesReady`).
+ * The catalogue's own pictures (the example photos and the pack previews) always carry a caption:
+ * losing one costs the person nothing they are owed, and a notice about it would only confuse.
+ */
+const deliverableKind = (message: OutgoingMessage): Option.Option<"Image" | "Video"> =>
+  (message._tag === "Image" || message._tag === "Video") && message.media._tag === "Link" && message.caption === undefined
+    ? Option.some(message._tag)
+    : Option.none()
+
+/**
+ * Gives up a media intent for good. For a deliverable, the loss is recorded as an event in the
+ * same transaction: the sender knows neither the person's language nor their conversation, the
+ * conversation consumer tells them and support.
+ */
+const giveUpMedia = (intent: OutboundIntent, reason: string) =>
+  Effect.gen(function* () {
+    const outbound = yield* OutboundMessages
+    const kind = deliverableKind(intent.message)
+    if (Option.isNone(kind)) return yield* outbound.markFailed(intent.id, reason)
+    const record = yield* eventRecord(
+      BotEvents.MediaUndeliverable,
+      intent.userId,
+      { userId: intent.userId, intentId: intent.id, kind: kind.value, reason },
+      "message"
+    )
+    const unitOfWork = yield* UnitOfWork
+    yield* unitOfWork.transaction(
+      Effect.zipRight(outbound.markFailed(intent.id, reason), Effect.flatMap(Outbox, (outbox) => outbox.add([record])))
+    )
+    yield* Effect.flatMap(OutboxWakeup, (wakeup) => wakeup.notify)
+  })
+
 /** What to do with an intent whose send failed: later, never, or after the person writes again. */
 const settleFailure = (intent: OutboundIntent, error: SendError | PrepareError, now: Date) =>
   Effect.gen(function* () {
@@ -74,7 +111,7 @@ const settleFailure = (intent: OutboundIntent, error: SendError | PrepareError, 
         yield* Effect.logWarning("A media link stayed unreachable; the message was given up").pipe(
           Effect.annotateLogs({ intent: intent.id, attempts: intent.attempts, reason: error.message })
         )
-        return yield* outbound.markFailed(intent.id, `given up after ${intent.attempts} tries: ${error.message}`)
+        return yield* giveUpMedia(intent, `given up after ${intent.attempts} tries: ${error.message}`)
       }
       case "AuthenticationFailed":
         yield* Effect.logError("WhatsApp refused our access token; an operator must renew it")
@@ -91,7 +128,7 @@ const settleFailure = (intent: OutboundIntent, error: SendError | PrepareError, 
         yield* Effect.logWarning("A media link gave nothing WhatsApp can take").pipe(
           Effect.annotateLogs({ intent: intent.id, reason: error.message })
         )
-        return yield* outbound.markFailed(intent.id, error.message)
+        return yield* giveUpMedia(intent, error.message)
     }
   })
 

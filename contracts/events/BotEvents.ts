@@ -106,6 +106,20 @@ export const UserErasedEvent = Schema.Struct({
 })
 export type UserErasedEvent = typeof UserErasedEvent.Type
 
+/**
+ * The outbound sender gave up on an image or video meant for the person (its link stayed
+ * unreachable, or gave nothing WhatsApp can take). The sender knows neither the person's language
+ * nor their conversation: the conversation tells them and support.
+ */
+export const MediaUndeliverableEvent = Schema.Struct({
+  userId: Schema.String,
+  /** The outbound intent given up, for support to look up. */
+  intentId: Schema.String,
+  kind: Schema.Literal("Image", "Video"),
+  reason: Schema.String
+})
+export type MediaUndeliverableEvent = typeof MediaUndeliverableEvent.Type
+
 /** An event type: its name (the envelope's `event_type`) and its payload's schema. */
 export interface EventDefinition<A, I = unknown> {
   readonly eventType: string
@@ -126,5 +140,6 @@ export const BotEvents = {
   PackImagesUpdated: define("PackImagesUpdatedEvent", PackImagesUpdatedEvent),
   TrainingRequested: define("TrainingRequestedEvent", TrainingRequestedEvent),
   LikePromptsRequested: define("LikePromptsRequestedEvent", LikePromptsRequestedEvent),
-  UserErased: define("UserErasedEvent", UserErasedEvent)
+  UserErased: define("UserErasedEvent", UserErasedEvent),
+  MediaUndeliverable: define("MediaUndeliverableEvent", MediaUndeliverableEvent)
 } as const

@@ -80,6 +80,8 @@ export interface Phrases {
   readonly trainingEta: (minutes: number) => string
   readonly trainingFailed: string
   readonly imagesReady: string
+  /** One generated image or video could not be sent; support was told. */
+  readonly mediaUndeliverable: (kind: "Image" | "Video") => string
   readonly rating: {
     readonly body: string
     readonly button: string

@@ -114,6 +114,9 @@ export const english: Phrases = {
       : `Your headshots will be ready in about ${minutes} minutes. I'll send them right here.`,
   trainingFailed: "Something went wrong while training your model. Our team is on it and will get back to you.",
   imagesReady: "Your headshots are ready! ✨",
+  mediaUndeliverable: (kind) =>
+    `Sorry, one of your ${kind === "Video" ? "videos" : "headshots"} couldn't be delivered. ` +
+    "Our team has been told and will get back to you here.",
   rating: {
     body: "How do you like them?",
     button: "Rate",

@@ -12,7 +12,8 @@ export const SupportReason = Schema.Literal(
   "Overpaid",
   "UnknownOrderPaid",
   "CancelledOrderPaid",
-  "TrainingFailed"
+  "TrainingFailed",
+  "MediaUndeliverable"
 )
 export type SupportReason = typeof SupportReason.Type
 

@@ -29,5 +29,7 @@ export type Input = Data.TaggedEnum<{
     readonly images: ReadonlyArray<MediaRef>
     readonly video?: MediaRef
   }
+  /** An image or video we generated for the person was given up by the sender; `reference` names it for support. */
+  MediaUndeliverable: { readonly kind: "Image" | "Video"; readonly reference: string }
 }>
 export const Input = Data.taggedEnum<Input>()

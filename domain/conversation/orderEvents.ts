@@ -156,3 +156,14 @@ export const imagesReady = (
       ]
     )
   })
+
+/**
+ * The sender gave up on an image or video we generated for the person: they hear it in their
+ * language, and support is told which message it was. The same in every stage, and nothing
+ * else changes: the order stays delivered, the rest of its images having gone out.
+ */
+export const mediaUndeliverable = (conversation: Conversation, kind: "Image" | "Video", reference: string): Decision =>
+  decision(conversation, [
+    ...send(textMessage(phrasesFor(conversation.language).mediaUndeliverable(kind))),
+    Command.NotifySupport({ reason: "MediaUndeliverable", detail: `${kind.toLowerCase()} not delivered: ${reference}` })
+  ])

@@ -73,6 +73,8 @@ const everyText = (p: Phrases): ReadonlyArray<string> => [
   p.trainingEta(999),
   p.trainingFailed,
   p.imagesReady,
+  p.mediaUndeliverable("Image"),
+  p.mediaUndeliverable("Video"),
   p.rating.body,
   p.ratingThanks,
   p.alreadyRated,

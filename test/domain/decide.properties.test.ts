@@ -125,6 +125,10 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       images: [MediaRef.Link({ url: "https://astria/1.jpg" })],
       video: withVideo ? MediaRef.Link({ url: "https://astria/v.mp4" }) : undefined
     })
+  ),
+  // The sender giving up on a headshot or video, whatever the stage.
+  fc.constantFrom<"Image" | "Video">("Image", "Video").map((kind): Step => (_, n) =>
+    Input.MediaUndeliverable({ kind, reference: `message ${n}` })
   )
 )
 

@@ -274,7 +274,17 @@ const table: ReadonlyArray<readonly [string, Input, Record<Stage, Outcome>]> = [
     sameStage({ nothing: true })
   ],
   ["images for an unpaid order", Input.ImagesReady({ orderId, images: [MediaRef.Link({ url: "https://x" })] }), sameStage({ nothing: true })],
-  ["a training failure before payment", Input.TrainingFailed({ orderId }), sameStage({ nothing: true })]
+  ["a training failure before payment", Input.TrainingFailed({ orderId }), sameStage({ nothing: true })],
+  [
+    "an image the sender gave up",
+    Input.MediaUndeliverable({ kind: "Image", reference: "message m-1" }),
+    sameStage({ says: [english.mediaUndeliverable("Image")], does: ["NotifySupport"], doesNot: ["MarkReadAndTyping"] })
+  ],
+  [
+    "a video the sender gave up",
+    Input.MediaUndeliverable({ kind: "Video", reference: "message m-2" }),
+    sameStage({ says: [english.mediaUndeliverable("Video")], does: ["NotifySupport"], doesNot: ["MarkReadAndTyping"] })
+  ]
 ]
 
 const stages: ReadonlyArray<Stage> = ["New", "PicturesLoaded", "TuneReady", "WritingFeedback"]
@@ -300,6 +310,21 @@ describe("the decider, stage by input", () => {
         if ("messageId" in input && input._tag !== "PhotoChecked") {
           expect(commands[0]).toEqual(expect.objectContaining({ _tag: "MarkReadAndTyping", messageId: input.messageId }))
         }
+      })
+    }
+  }
+})
+
+describe("media the sender gave up", () => {
+  for (const stage of stages) {
+    for (const language of ["en", "he"] as const) {
+      it(`in ${stage}, in ${language}: the person is told in their language, support is told which message, nothing else changes`, () => {
+        const before: Conversation = { ...conversations[stage], language }
+        const { conversation, commands } = decide(context, before, Input.MediaUndeliverable({ kind: "Image", reference: "message m-1" }))
+        expect(conversation).toEqual(before)
+        expect(commands.map((command) => command._tag)).toEqual(["Send", "NotifySupport"])
+        expect(sentTexts(commands)).toEqual([(language === "he" ? hebrew : english).mediaUndeliverable("Image")])
+        expect(ofTag(commands, "NotifySupport")[0]).toMatchObject({ reason: "MediaUndeliverable", detail: "image not delivered: message m-1" })
       })
     }
   }

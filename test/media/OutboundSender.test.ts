@@ -6,6 +6,9 @@ import { MediaRef, OutgoingMessage } from "../../domain/messages/OutgoingMessage
 import { sendOutboundBatch } from "../../application/messaging/OutboundSender.js"
 import { RateLimited } from "../../application/ports/Messenger.js"
 import { OutboundMessages } from "../../application/ports/OutboundMessages.js"
+import { Outbox } from "../../application/ports/Outbox.js"
+import { BotEvents } from "../../contracts/events/BotEvents.js"
+import { decodeEvent } from "../../application/events/decodeEvent.js"
 import { InMemoryMediaLinks, InMemoryMediaPreparer } from "../../adapters/memory/InMemoryMediaPreparer.js"
 import { InMemoryMessages, InMemoryWhatsAppLive } from "../../adapters/memory/InMemoryMessenger.js"
 import { InMemoryMedia } from "../../adapters/memory/InMemoryMediaSource.js"
@@ -133,6 +136,28 @@ describe("the sender and media links", () => {
 
       expect(yield* sendOutboundBatch(10, "1 minute")).toBe(1)
       expect((yield* sentTo(person.waId)).map((sent) => sent.message)).toEqual([OutgoingMessage.Text({ body: "after the image" })])
+    }).pipe(Effect.provide(world)))
+
+  it.effect("a headshot given up is recorded for the conversation with its failure; a captioned picture of ours is not", () =>
+    Effect.gen(function* () {
+      const headshot = yield* enqueue(OutgoingMessage.Image({ media: MediaRef.Link({ url: "https://cdn.example/gone" }) }))
+      const preview = yield* enqueue(OutgoingMessage.Image({ media: MediaRef.Link({ url: "https://cdn.example/gone" }), caption: "A pack" }))
+      expect(yield* sendOutboundBatch(10, "1 minute")).toBe(2)
+      expect((yield* intentOf(headshot))?.status).toBe("failed")
+      expect((yield* intentOf(preview))?.status).toBe("failed")
+
+      const events = yield* Effect.flatMap(Outbox, (outbox) => outbox.claim(100, new Date(8.64e15), "1 minute"))
+      const undeliverable = events.filter((event) => event.eventType === BotEvents.MediaUndeliverable.eventType)
+      expect(undeliverable.map((event) => event.key)).toEqual([headshot.userId])
+      const [event] = undeliverable
+      if (event === undefined) return
+      const decoded = yield* decodeEvent(BotEvents.MediaUndeliverable, event)
+      expect(decoded.data).toEqual({
+        userId: headshot.userId,
+        intentId: headshot.id,
+        kind: "Image",
+        reason: "the link gives nothing sendable (in memory)"
+      })
     }).pipe(Effect.provide(world)))
 
   it.effect("WhatsApp's rate limits are waited out for as long as they last, with no bound", () =>

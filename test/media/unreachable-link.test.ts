@@ -1,15 +1,17 @@
 import { randomUUID } from "node:crypto"
 import * as http from "node:http"
 import { afterAll, beforeAll, describe, expect, layer } from "@effect/vitest"
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer, Option, Schedule } from "effect"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { PgStorage } from "../../adapters/postgres/PgStorage.js"
 import { OutboundWakeup } from "../../application/events/Wakeup.js"
 import { OutboundMessages } from "../../application/ports/OutboundMessages.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { Users } from "../../application/ports/Users.js"
+import { english } from "../../domain/catalogue/english.js"
 import { MediaRef, OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
 import { BotDriver } from "../../runtimes/harness/BotDriver.js"
+import { FakeGraph } from "../../runtimes/harness/fakes/graph-api/layers.js"
 import { harnessBot } from "../../runtimes/harness/HarnessBot.js"
 import { freshSchema, inCi, isReachable } from "../support/TestDatabase.js"
 
@@ -35,7 +37,8 @@ afterAll(() => {
 })
 
 // Two tries: the first failure is retried after its 2-second back-off, the second gives up.
-const settings = { MEDIA_LINK_ATTEMPTS: "2" }
+const supportNumber = "972509999998"
+const settings = { MEDIA_LINK_ATTEMPTS: "2", SUPPORT_WHATSAPP: supportNumber }
 
 const unreachableOn = (name: string, storage: Layer.Layer<StoragePorts, unknown>) =>
   layer(BotDriver.layer.pipe(Layer.provideMerge(harnessBot({ storage, settings }))), {
@@ -43,10 +46,14 @@ const unreachableOn = (name: string, storage: Layer.Layer<StoragePorts, unknown>
     excludeTestServices: true
   })(name, (it) => {
     it.effect(
-      "a headshot whose link stays down is given up after the tries allowed, and the person's next message reaches them",
+      "a headshot whose link stays down is given up after the tries allowed, the person's next message reaches them, and they and support are told",
       () =>
         Effect.gen(function* () {
           const driver = yield* BotDriver
+          const graph = yield* FakeGraph
+          // The support agent is on WhatsApp and wrote to the bot's number today.
+          yield* graph.addUser({ waId: supportNumber, name: "Support" })
+          yield* graph.openWindow(supportNumber)
           const waId = `97250${Math.floor(1e6 + Math.random() * 9e6)}`
           const noa = yield* driver.user({ waId, name: "Noa" })
           yield* noa.says("hello")
@@ -66,13 +73,23 @@ const unreachableOn = (name: string, storage: Layer.Layer<StoragePorts, unknown>
           ])
           yield* Effect.flatMap(OutboundWakeup, (wakeup) => wakeup.notify)
 
-          const seen = yield* noa.waitUntil("the message after the image", (all) => all.some((m) => m.text === "after the image"), 20_000)
-          expect(seen.slice(mark).map((m) => m.kind)).toEqual(["Text"])
+          // The message queued behind the image goes first; the notice, decided once the image was given up, after it.
+          const notice = english.mediaUndeliverable("Image")
+          const seen = yield* noa.waitUntil("the notice about the image", (all) => all.some((m) => m.text === notice), 20_000)
+          expect(seen.slice(mark).map((m) => [m.kind, m.text])).toEqual([["Text", "after the image"], ["Text", notice]])
           expect(requests - before).toBe(2)
           const intents = yield* (yield* OutboundMessages).listForUser(user.id)
           const image = intents.find((intent) => intent.id === imageId)
           expect(image?.status).toBe("failed")
           expect(image?.lastError.pipe(Option.getOrElse(() => ""))).toMatch(/^given up after 2 tries: .*503/)
+
+          const toSupport = yield* graph.received(supportNumber).pipe(
+            Effect.filterOrFail((received) => received.some((m) => JSON.stringify(m.body).includes(imageId)), () => "nothing yet"),
+            Effect.retry(Schedule.spaced("50 millis").pipe(Schedule.upTo("5 seconds")))
+          )
+          expect(JSON.stringify(toSupport.map((m) => m.body))).toContain(
+            `Support needed (MediaUndeliverable): image not delivered: message ${imageId}`
+          )
         }),
       30_000
     )
