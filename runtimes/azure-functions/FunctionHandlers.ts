@@ -47,8 +47,13 @@ const drain = (budget: Duration.DurationInput) =>
   Effect.gen(function* () {
     const relay = defaultOutboxRelayOptions
     const sender = defaultOutboundSenderOptions
-    yield* relayOutboxBatch(relay.batchSize, relay.lease).pipe(Effect.repeat({ while: (relayed) => relayed === relay.batchSize }))
+    const relayAll = relayOutboxBatch(relay.batchSize, relay.lease).pipe(
+      Effect.repeat({ while: (relayed) => relayed === relay.batchSize })
+    )
+    yield* relayAll
     yield* sendOutboundBatch(sender.batchSize, sender.lease).pipe(Effect.repeat({ while: (sent) => sent > 0, times: 20 }))
+    // Sending writes events of its own (a headshot given up): they go out in this invocation too.
+    yield* relayAll
   }).pipe(
     Effect.timeout(budget),
     Effect.catchAllCause((cause) => Effect.logWarning("Left for the relay timer", Cause.pretty(cause)))
