@@ -1,6 +1,7 @@
+import { TransactionConnection } from "@effect/sql/SqlClient"
 import type { SqlClient } from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
-import { Effect, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import type { ParseResult } from "effect"
 import { StorageUnavailable } from "../../application/ports/StorageUnavailable.js"
 
@@ -79,4 +80,16 @@ export const transactionally =
         failure instanceof WorkFailed ? Effect.fail(failure.error) : toUnavailable(failure)
       ),
       Effect.catchAllDefect((defect) => (defect instanceof SqlError ? toUnavailable(defect) : Effect.die(defect)))
+    )
+
+/**
+ * For statements that only need to be atomic together: inside the caller's transaction as they
+ * are, else in a transaction of their own. No savepoint (two more round trips): their failure is a
+ * storage failure, which fails the caller's transaction anyway.
+ */
+export const atomically =
+  (sql: SqlClient) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | StorageUnavailable, R> =>
+    Effect.flatMap(Effect.serviceOption(TransactionConnection), (connection) =>
+      Option.isSome(connection) ? effect : transactionally(sql)(effect)
     )

@@ -3,7 +3,7 @@ import { Array as Arr, Effect, Layer, Option, Schema, String as Str } from "effe
 import { UserRecord, Users } from "../../application/ports/Users.js"
 import type { UserIdentity } from "../../application/ports/Users.js"
 import type { UserId } from "../../domain/ids.js"
-import { decodeRows, execute, json, transactionally } from "./PgQuery.js"
+import { atomically, decodeRows, execute, json } from "./PgQuery.js"
 
 /** Advisory lock namespaces (the two-key form), so an identity's lock never collides with a user's. */
 const userLockSpace = 1
@@ -79,7 +79,7 @@ export const PgUsers = Layer.effect(
           WHERE id = ${user.id}
           RETURNING ${select}`)
         return { user: rows[0] ?? user, created: false }
-      }).pipe(transactionally(sql))
+      }).pipe(atomically(sql))
 
     return Users.of({
       resolve,
@@ -89,7 +89,7 @@ export const PgUsers = Layer.effect(
         Effect.zipRight(
           execute(sql`UPDATE users SET wa_id = NULL, updated_at = now() WHERE wa_id = ${newWaId} AND id <> ${id}`),
           execute(sql`UPDATE users SET wa_id = ${newWaId}, updated_at = now() WHERE id = ${id}`)
-        ).pipe(transactionally(sql)),
+        ).pipe(atomically(sql)),
       lock: (id) =>
         requireTransaction("Users.lock").pipe(
           Effect.zipRight(execute(sql`SELECT pg_advisory_xact_lock(${userLockSpace}, hashtext(${id}))`))
