@@ -59,21 +59,6 @@ const sides = ["ours", "ours-no-workers", "baseline"] as const
 type Side = (typeof sides)[number]
 const servicesOf = { ours: "message", "ours-no-workers": "payment" } as const
 
-interface Phase {
-  readonly side: Side
-  readonly rate: number | undefined
-  readonly requestsPerSecond: number
-  readonly p50: number
-  readonly p99: number
-  readonly ok: number
-  readonly failed: number
-  readonly sent: number
-  readonly stored: number
-  readonly outbox: number
-  readonly peakRssMb: number
-  readonly cpuMsPerRequest: number
-}
-
 /** What one load run measured, whichever generator ran it. */
 interface Measured {
   readonly requestsPerSecond: number
@@ -83,6 +68,16 @@ interface Measured {
   readonly failed: number
   readonly sent: number
   readonly completed: number
+}
+
+/** One side under one load: what was measured, warm-up included in the counts, and what was stored. */
+interface Phase extends Omit<Measured, "completed"> {
+  readonly side: Side
+  readonly rate: number | undefined
+  readonly stored: number
+  readonly outbox: number
+  readonly peakRssMb: number
+  readonly cpuMsPerRequest: number
 }
 
 const fromAutocannon = (result: Awaited<ReturnType<typeof autocannon>>): Measured => ({
