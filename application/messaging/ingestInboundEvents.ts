@@ -6,7 +6,7 @@ import {
   type WhatsAppIdentity
 } from "../../contracts/whatsapp/InboundEvent.js"
 import { WhatsAppMessageId } from "../../domain/ids.js"
-import { eventRecord } from "../events/eventRecord.js"
+import { encodedEventRecord } from "../events/eventRecord.js"
 import { awaitCustomerServiceWindow } from "./awaitCustomerServiceWindow.js"
 import { senderKey } from "./senderKey.js"
 import { OutboxWakeup } from "../events/Wakeup.js"
@@ -39,14 +39,16 @@ const encodeInbound = Schema.encode(InboundEvent)
 
 const arrivalOf = (message: InboundMessageEvent, sender: SenderIdentity, key: string) =>
   Effect.gen(function* () {
+    // Encoded once: the stored message and its event carry the same JSON.
+    const payload = yield* encodeInbound(message).pipe(Effect.orDie)
     const record = new InboundMessageRecord({
       id: WhatsAppMessageId.make(message.messageId),
       sender,
       kind: message._tag,
-      payload: yield* encodeInbound(message).pipe(Effect.orDie),
+      payload,
       receivedAt: DateTime.toDate(message.timestamp)
     })
-    const event = yield* eventRecord(BotEvents.UserMessageReceived, key, { message }, "message")
+    const event = yield* encodedEventRecord(BotEvents.UserMessageReceived, key, { message: payload }, "message")
     return { message: record, event } satisfies Arrival
   })
 
