@@ -1,9 +1,8 @@
 import { request as httpRequest } from "node:http"
 import { describe, expect, layer } from "@effect/vitest"
-import { Effect, Option } from "effect"
+import { Cause, Effect, Option, Schedule } from "effect"
 import { InboundMessages } from "../../application/ports/InboundMessages.js"
 import { Users } from "../../application/ports/Users.js"
-import { UserId } from "../../domain/ids.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { signBody } from "../../adapters/whatsapp-cloud/verifySignature.js"
 import { FakeGraph } from "../../runtimes/harness/fakes/graph-api/layers.js"
@@ -80,10 +79,14 @@ describe("the HTTP surface over real sockets", () => {
         const first = yield* exchange(`${baseUrl}/SmsReceived`, "POST", headers, body)
         const again = yield* exchange(`${baseUrl}/SmsReceived`, "POST", headers, body)
         expect([first.status, again.status]).toEqual([200, 200])
-        const { user } = yield* Effect.flatMap(Users, (users) =>
-          users.resolve({ waId: Option.some("16505551234"), bsuid: Option.none(), profileName: Option.none() }, UserId.make("unused"), new Date())
-        )
-        expect(yield* Effect.flatMap(InboundMessages, (inbound) => inbound.countForUser(user.id))).toBe(1)
+        // The conversation resolves the sender and makes the message theirs after the 200: wait for it.
+        const theirs = Effect.gen(function* () {
+          const people = yield* Effect.flatMap(Users, (users) => users.list({ limit: 1000, offset: 0 }))
+          const person = yield* Option.fromNullable(people.find((user) => Option.contains(user.waId, "16505551234")))
+          const count = yield* Effect.flatMap(InboundMessages, (inbound) => inbound.countForUser(person.id))
+          return yield* count > 0 ? Effect.succeed(count) : Effect.fail(new Cause.NoSuchElementException("not attributed yet"))
+        }).pipe(Effect.retry(Schedule.spaced("20 millis").pipe(Schedule.upTo("10 seconds"))))
+        expect(yield* theirs).toBe(1)
       }))
 
     it.effect("refuses a missing, wrong or malformed signature with 401", () =>
