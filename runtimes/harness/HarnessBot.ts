@@ -1,9 +1,8 @@
-import { createServer } from "node:http"
-import { NodeHttpServer } from "@effect/platform-node"
 import { ConfigProvider, Context, Effect, Layer } from "effect"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { botSubscriptions } from "../../application/workers/BotWorkers.js"
 import { allServices } from "../../adapters/http-api/EnabledServices.js"
+import { holdingNodeHttpServerLayer } from "../../adapters/http-node/HoldingNodeHttpServer.js"
 import { InMemoryEventBroker } from "../../adapters/memory/InMemoryEventBroker.js"
 import type { WhatsAppCloudSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { botLayer, ownBaseUrl } from "../composition/BotLayer.js"
@@ -40,7 +39,7 @@ export class HarnessBot extends Context.Tag("whatsapp-astria-bot/harness/Harness
  * BotDriver); the embedded default (`npm start` without configuration) is the same composition.
  */
 export const harnessBot = <S = never>(options: HarnessBotOptions<S>) => {
-  const server = NodeHttpServer.layer(createServer, { port: options.port ?? 0, host: "127.0.0.1" })
+  const server = holdingNodeHttpServerLayer({ port: options.port ?? 0, host: "127.0.0.1" })
   const handle = Layer.effect(HarnessBot, Effect.map(ownBaseUrl, (baseUrl) => ({ baseUrl })))
   const config = ConfigProvider.fromMap(new Map(Object.entries(options.settings ?? {}))).pipe(
     ConfigProvider.orElse(() => ConfigProvider.fromEnv())

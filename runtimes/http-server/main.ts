@@ -1,7 +1,7 @@
-import { createServer } from "node:http"
 import { PlatformConfigProvider } from "@effect/platform"
-import { NodeContext, NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
+import { holdingNodeHttpServerLayer } from "../../adapters/http-node/HoldingNodeHttpServer.js"
 import { HttpServerSettingsConfig } from "./HttpServerSettings.js"
 import { LoggingLive } from "./LoggingLive.js"
 import { StandaloneBotLive } from "./StandaloneParts.js"
@@ -9,9 +9,7 @@ import { TracingLive } from "./TracingLive.js"
 
 /** `npm start`: the standalone bot on `PORT` (7070), settings from the environment and `.env`. */
 const ServerLive = Layer.unwrapEffect(
-  Effect.map(HttpServerSettingsConfig, (settings) =>
-    NodeHttpServer.layer(createServer, { port: settings.port })
-  )
+  Effect.map(HttpServerSettingsConfig, (settings) => holdingNodeHttpServerLayer({ port: settings.port }))
 )
 
 const MainLive = StandaloneBotLive.pipe(
