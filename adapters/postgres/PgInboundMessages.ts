@@ -1,10 +1,13 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import { Effect, Layer, Option, Schema } from "effect"
+import type { Arrival } from "../../application/ports/InboundMessages.js"
 import { InboundMessages } from "../../application/ports/InboundMessages.js"
-import { WhatsAppMessageId } from "../../domain/ids.js"
+import type { WhatsAppMessageId } from "../../domain/ids.js"
+import { groupCommit } from "./groupCommit.js"
 import { affectedCount, decodeRows, execute, json } from "./PgQuery.js"
 
-const StoredRow = Schema.Struct({ wamid: WhatsAppMessageId })
+/** Which arrival was stored: its 1-based position in the statement's parameter. */
+const StoredRow = Schema.Struct({ ordinality: Schema.Int })
 
 /**
  * One statement stores the messages and their events (atomic without a transaction, so a webhook
@@ -32,35 +35,61 @@ const recordArrivalsStatement = `
     FROM arrival JOIN stored USING (wamid)
     ORDER BY arrival.ordinality
   )
-  SELECT wamid FROM stored`
+  SELECT arrival.ordinality::int AS ordinality FROM arrival JOIN stored USING (wamid)`
 
-export const PgInboundMessages = Layer.effect(
+/** Webhooks stored together under load (see `groupCommit`); each statement holds a pooled connection. */
+const batchesInFlight = 4
+const maxWebhooksPerStatement = 64
+
+export const PgInboundMessages = Layer.scoped(
   InboundMessages,
-  Effect.map(SqlClient, (sql) => {
+  Effect.gen(function* () {
+    const sql = yield* SqlClient
     const stored = decodeRows(StoredRow)
+
+    /** One statement for the arrivals of several webhooks; for each webhook, its messages that were new. */
+    const recordWebhooks = (webhooks: ReadonlyArray<ReadonlyArray<Arrival>>) => {
+      const arrivals = webhooks.flat()
+      const webhookOf = webhooks.flatMap((webhook, index) => webhook.map(() => index))
+      return stored(
+        sql.unsafe(recordArrivalsStatement, [
+          json(
+            arrivals.map(({ message, event }) => ({
+              wamid: message.id,
+              wa_id: Option.getOrNull(message.sender.waId),
+              bsuid: Option.getOrNull(message.sender.bsuid),
+              kind: message.kind,
+              payload: message.payload,
+              received_at: message.receivedAt,
+              event_id: event.id,
+              event_type: event.eventType,
+              event_key: event.key,
+              body: event.body,
+              created_at: event.createdAt
+            }))
+          )
+        ])
+      ).pipe(
+        Effect.map((rows) => {
+          const recorded = webhooks.map((): Array<WhatsAppMessageId> => [])
+          for (const { ordinality } of rows) {
+            const arrival = arrivals[ordinality - 1]
+            const webhook = webhookOf[ordinality - 1]
+            if (arrival !== undefined && webhook !== undefined) recorded[webhook]?.push(arrival.message.id)
+          }
+          return recorded
+        })
+      )
+    }
+
+    const recordWebhook = yield* groupCommit({
+      write: recordWebhooks,
+      concurrency: batchesInFlight,
+      maxBatch: maxWebhooksPerStatement
+    })
+
     return InboundMessages.of({
-      recordArrivals: (arrivals) =>
-        arrivals.length === 0
-          ? Effect.succeed([])
-          : stored(
-              sql.unsafe(recordArrivalsStatement, [
-                json(
-                  arrivals.map(({ message, event }) => ({
-                    wamid: message.id,
-                    wa_id: Option.getOrNull(message.sender.waId),
-                    bsuid: Option.getOrNull(message.sender.bsuid),
-                    kind: message.kind,
-                    payload: message.payload,
-                    received_at: message.receivedAt,
-                    event_id: event.id,
-                    event_type: event.eventType,
-                    event_key: event.key,
-                    body: event.body,
-                    created_at: event.createdAt
-                  }))
-                )
-              ])
-            ).pipe(Effect.map((rows) => rows.map((row) => row.wamid))),
+      recordArrivals: (arrivals) => (arrivals.length === 0 ? Effect.succeed([]) : recordWebhook(arrivals)),
       attribute: (id, userId) =>
         execute(sql`UPDATE inbound_messages SET user_id = ${userId} WHERE wamid = ${id} AND user_id IS DISTINCT FROM ${userId}`),
       countForUser: (userId) => affectedCount(sql`SELECT count(*)::int AS n FROM inbound_messages WHERE user_id = ${userId}`),

@@ -68,6 +68,24 @@ export const inboundMessagesContract = <E>(name: string, layer: Layer.Layer<Inbo
           expect(yield* eventsOf(deliveries)).toHaveLength(1)
         }))
 
+      it.effect("tells each of many concurrent webhooks exactly its own new messages", () =>
+        Effect.gen(function* () {
+          const messages = yield* InboundMessages
+          const webhooks = Array.from({ length: 24 }, () => [arrival({ waId: unique("972") }), arrival({ waId: unique("972") })])
+          const earlier = arrival({ waId: unique("972") })
+          yield* messages.recordArrivals([earlier])
+          // Every third webhook also carries a redelivery of a message stored before.
+          const sent = webhooks.map((webhook, index) => (index % 3 === 2 ? [...webhook, redelivery(earlier)] : webhook))
+          const results = yield* Effect.all(
+            sent.map((webhook) => messages.recordArrivals(webhook)),
+            { concurrency: "unbounded" }
+          )
+          results.forEach((recorded, index) =>
+            expect([...recorded].sort()).toEqual(webhooks[index]!.map((a) => a.message.id).sort())
+          )
+          expect(yield* eventsOf(webhooks.flat())).toHaveLength(48)
+        }))
+
       it.effect("keeps the messages of one webhook in order, and one given twice in it once", () =>
         Effect.gen(function* () {
           const messages = yield* InboundMessages
