@@ -148,6 +148,12 @@ export const statusRank: Record<StatusValue, number> = { sent: 1, delivered: 2, 
 export const statusAdvances = (current: StatusValue | undefined, next: StatusValue): boolean =>
   current === undefined || statusRank[next] > statusRank[current]
 
+/**
+ * The events are built from an envelope Schema has decoded already, so their constructors skip
+ * validating it again (`make`'s second argument), which would cost about 25 µs per message.
+ */
+const fromDecodedWebhook = true
+
 const fromUnixSeconds = (seconds: string): DateTime.Utc => DateTime.unsafeMake(Number(seconds) * 1000)
 
 const definedOnly = <A extends Record<string, unknown>>(record: A): A =>
@@ -189,12 +195,13 @@ const messageEvent = (
   })
   const unsupported = (): InboundEvent =>
     UnsupportedReceived.make(
-      definedOnly({ ...common, messageType: message.type, errorCode: message.errors?.[0]?.code })
+      definedOnly({ ...common, messageType: message.type, errorCode: message.errors?.[0]?.code }),
+      fromDecodedWebhook
     )
   // Narrowing by `type` alone is not enough: OtherMessage's `type` is any string, so each case
   // also checks that the payload is there.
   if (message.type === "text" && "text" in message) {
-    return TextReceived.make({ ...common, body: message.text.body })
+    return TextReceived.make({ ...common, body: message.text.body }, fromDecodedWebhook)
   }
   if (message.type === "image" && "image" in message) {
     return PhotoReceived.make(
@@ -205,7 +212,8 @@ const messageEvent = (
         sha256: message.image.sha256,
         caption: message.image.caption,
         sentAs: "image" as const
-      })
+      }),
+      fromDecodedWebhook
     )
   }
   if (message.type === "document" && "document" in message && isImageMime(message.document.mime_type)) {
@@ -218,18 +226,22 @@ const messageEvent = (
         caption: message.document.caption,
         sentAs: "document" as const,
         filename: message.document.filename
-      })
+      }),
+      fromDecodedWebhook
     )
   }
   if (message.type === "interactive" && "interactive" in message) {
     const interactive = message.interactive
     switch (interactive.type) {
       case "button_reply":
-        return ButtonReplyReceived.make({
-          ...common,
-          buttonId: interactive.button_reply.id,
-          title: interactive.button_reply.title
-        })
+        return ButtonReplyReceived.make(
+          {
+            ...common,
+            buttonId: interactive.button_reply.id,
+            title: interactive.button_reply.title
+          },
+          fromDecodedWebhook
+        )
       case "list_reply":
         return ListReplyReceived.make(
           definedOnly({
@@ -237,14 +249,18 @@ const messageEvent = (
             rowId: interactive.list_reply.id,
             title: interactive.list_reply.title,
             description: interactive.list_reply.description
-          })
+          }),
+          fromDecodedWebhook
         )
       case "nfm_reply":
-        return UnsupportedReceived.make({ ...common, messageType: "nfm_reply" })
+        return UnsupportedReceived.make({ ...common, messageType: "nfm_reply" }, fromDecodedWebhook)
     }
   }
   if (message.type === "button" && "button" in message) {
-    return TemplateButtonReceived.make({ ...common, payload: message.button.payload, text: message.button.text })
+    return TemplateButtonReceived.make(
+      { ...common, payload: message.button.payload, text: message.button.text },
+      fromDecodedWebhook
+    )
   }
   if (message.type === "reaction" && "reaction" in message) {
     const emoji = message.reaction.emoji
@@ -253,7 +269,8 @@ const messageEvent = (
         ...common,
         toMessageId: message.reaction.message_id,
         emoji: emoji === undefined || emoji.length === 0 ? undefined : emoji
-      })
+      }),
+      fromDecodedWebhook
     )
   }
   if (message.type === "location" && "location" in message) {
@@ -264,7 +281,8 @@ const messageEvent = (
         longitude: message.location.longitude,
         name: message.location.name,
         address: message.location.address
-      })
+      }),
+      fromDecodedWebhook
     )
   }
   if (message.type === "system" && "system" in message && message.system.type === "user_changed_number") {
@@ -273,7 +291,8 @@ const messageEvent = (
         ...common,
         newWaId: message.system.new_wa_id ?? message.system.wa_id,
         newUserId: message.system.user_id
-      })
+      }),
+      fromDecodedWebhook
     )
   }
   return unsupported()
@@ -290,14 +309,17 @@ const statusEvent = (status: MessageStatus, phoneNumberId: string): ReadonlyArra
   // An unknown status value (Meta adds some now and then) carries nothing the bot acts on.
   isStatusValue(status.status)
     ? [
-        DeliveryStatus.make({
-          messageId: status.id,
-          status: status.status,
-          timestamp: fromUnixSeconds(status.timestamp),
-          recipient: definedOnly({ waId: status.recipient_id, userId: status.recipient_user_id }),
-          phoneNumberId,
-          errors: statusErrors(status.errors)
-        })
+        DeliveryStatus.make(
+          {
+            messageId: status.id,
+            status: status.status,
+            timestamp: fromUnixSeconds(status.timestamp),
+            recipient: definedOnly({ waId: status.recipient_id, userId: status.recipient_user_id }),
+            phoneNumberId,
+            errors: statusErrors(status.errors)
+          },
+          fromDecodedWebhook
+        )
       ]
     : []
 
@@ -312,7 +334,8 @@ const valueEvents = (value: typeof MessagesChange.Type["value"]): ReadonlyArray<
           code: error.code,
           title: error.title ?? error.message,
           details: error.error_data?.details
-        })
+        }),
+        fromDecodedWebhook
       )
     ),
     ...(value.messages ?? []).map((message) => messageEvent(message, contacts, phoneNumberId)),
