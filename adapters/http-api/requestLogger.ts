@@ -1,5 +1,6 @@
+import type { HttpApp, HttpServerResponse } from "@effect/platform"
 import { HttpMiddleware, HttpServerError, HttpServerRequest } from "@effect/platform"
-import { Effect, FiberRef } from "effect"
+import { Context, Effect, FiberRef } from "effect"
 
 /** The request's path without its query string, which can carry secrets (callback tokens, the verify token). */
 const pathOf = (url: string): string => {
@@ -15,21 +16,27 @@ const requestIdOf = (header: string | undefined): string =>
  * One log line per request, like the platform's logger, but with the path only: query strings
  * carry Astria's per-order callback secrets and Meta's verify token, which logs must never hold.
  * Every line logged while handling the request carries its `requestId`. Honours
- * `HttpMiddleware.withLoggerDisabled`.
+ * `HttpMiddleware.withLoggerDisabled`. Kept lean (one annotation scope, the duration as a field
+ * rather than a log span): it runs on every webhook, and was a fifth of the ingest's CPU.
  */
-export const requestLogger = HttpMiddleware.make((app) =>
-  Effect.gen(function* () {
-    const request = yield* HttpServerRequest.HttpServerRequest
+export const requestLogger = HttpMiddleware.make(<E, R>(app: HttpApp.Default<E, R>) =>
+  Effect.withFiberRuntime<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest>((fiber) => {
+    const request = Context.unsafeGet(fiber.currentContext, HttpServerRequest.HttpServerRequest)
     const requestId = requestIdOf(request.headers["x-request-id"])
-    return yield* Effect.gen(function* () {
-      const exit = yield* Effect.exit(app)
-      if (yield* FiberRef.get(HttpMiddleware.loggerDisabled)) return yield* exit
-      const status =
-        exit._tag === "Success" ? exit.value.status : HttpServerError.causeResponseStripped(exit.cause)[0].status
-      yield* Effect.logInfo("Sent HTTP response").pipe(
-        Effect.annotateLogs({ "http.method": request.method, "http.path": pathOf(request.url), "http.status": status })
+    const started = Date.now()
+    return Effect.onExit(Effect.annotateLogs(app, "requestId", requestId), (exit) =>
+      Effect.flatMap(FiberRef.get(HttpMiddleware.loggerDisabled), (disabled) =>
+        disabled
+          ? Effect.void
+          : Effect.annotateLogs(Effect.logInfo("Sent HTTP response"), {
+              requestId,
+              "http.method": request.method,
+              "http.path": pathOf(request.url),
+              "http.status":
+                exit._tag === "Success" ? exit.value.status : HttpServerError.causeResponseStripped(exit.cause)[0].status,
+              "http.ms": Date.now() - started
+            })
       )
-      return yield* exit
-    }).pipe(Effect.annotateLogs("requestId", requestId), Effect.withLogSpan("http"))
+    )
   })
 )

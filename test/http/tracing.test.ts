@@ -1,6 +1,7 @@
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
-import { ConfigProvider, Effect, Layer, ManagedRuntime } from "effect"
+import { HttpMiddleware, HttpServerRequest } from "@effect/platform"
+import { ConfigProvider, Effect, FiberRef, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
 import { describe, expect, it } from "vitest"
 import { TracingLive } from "../../runtimes/http-server/TracingLive.js"
 
@@ -43,5 +44,30 @@ describe("OpenTelemetry traces", () => {
     await runtime.dispose()
     await otlp.close()
     expect(otlp.bodies).toEqual([])
+  })
+
+  it("are not even made without an endpoint, nor the server's span of each request", async () => {
+    // Merged with another layer as the runtimes do, so the settings must reach past the merge.
+    const runtime = ManagedRuntime.make(Layer.merge(withSettings({}), Logger.minimumLogLevel(LogLevel.Info)))
+    const request = HttpServerRequest.fromWeb(new Request("http://bot/SmsReceived"))
+    const [tracerEnabled, serverSpanDisabled] = await runtime.runPromise(
+      Effect.all([FiberRef.get(FiberRef.currentTracerEnabled), Effect.map(FiberRef.get(HttpMiddleware.currentTracerDisabledWhen), (when) => when(request))])
+    )
+    await runtime.dispose()
+    expect(tracerEnabled).toBe(false)
+    expect(serverSpanDisabled).toBe(true)
+  })
+
+  it("are made when an endpoint is configured", async () => {
+    const otlp = await collector()
+    const runtime = ManagedRuntime.make(withSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url }))
+    const request = HttpServerRequest.fromWeb(new Request("http://bot/SmsReceived"))
+    const [tracerEnabled, serverSpanDisabled] = await runtime.runPromise(
+      Effect.all([FiberRef.get(FiberRef.currentTracerEnabled), Effect.map(FiberRef.get(HttpMiddleware.currentTracerDisabledWhen), (when) => when(request))])
+    )
+    await runtime.dispose()
+    await otlp.close()
+    expect(tracerEnabled).toBe(true)
+    expect(serverSpanDisabled).toBe(false)
   })
 })
