@@ -1,9 +1,9 @@
 import { TransactionConnection } from "@effect/sql/SqlClient"
-import { Chunk, Deferred, Effect, Exit, Queue } from "effect"
+import { Effect, Exit, FiberSet } from "effect"
 
 interface Pending<A, B, E> {
   readonly input: A
-  readonly done: Deferred.Deferred<B, E>
+  readonly resume: (result: Effect.Effect<B, E>) => void
 }
 
 export interface GroupCommitOptions<A, B, E> {
@@ -17,42 +17,66 @@ export interface GroupCommitOptions<A, B, E> {
 /**
  * Group commit: what concurrent callers write goes to the database together, one statement per
  * batch, so under load many webhooks cost one round trip and one WAL flush instead of one each.
- * Nobody waits for a timer: a batch is whatever queued while the previous ones ran, so a lone
+ * Nobody waits for a timer: a batch is whatever queued while the batches in flight ran, so a lone
  * caller goes at once and batches grow only with the load. A batch that fails is written again
  * one caller at a time, so one caller's failure is theirs alone. Inside a transaction the write
  * runs on the caller's connection, unbatched, so it commits or rolls back with the rest.
+ * Callers wait in a plain array and are resumed by callback: on the webhook's hot path a Queue
+ * and a Deferred per caller cost more CPU than the statement they share.
  */
 export const groupCommit = <A, B, E>(options: GroupCommitOptions<A, B, E>) =>
   Effect.gen(function* () {
-    const queue = yield* Effect.acquireRelease(Queue.unbounded<Pending<A, B, E>>(), Queue.shutdown)
+    // Batches run in fibers of this scope: closing it interrupts them and, through them, their callers.
+    const runFork = yield* FiberSet.makeRuntime<never, void, never>()
+    let waiting: Array<Pending<A, B, E>> = []
+    let inFlight = 0
+    let closed = false
+    // Runs before the batches are interrupted (finalizers run last added, first): whoever still
+    // waits for a batch is interrupted too, and no batch starts any more.
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        closed = true
+        const left = waiting
+        waiting = []
+        left.forEach((pending) => pending.resume(Effect.interrupt))
+      })
+    )
 
     const writeOne = (input: A): Effect.Effect<B, E> =>
       Effect.flatMap(options.write([input]), (results) => resultAt(results, 0))
 
-    const settle = (batch: ReadonlyArray<Pending<A, B, E>>, exit: Exit.Exit<ReadonlyArray<B>, E>) =>
-      Effect.forEach(batch, (pending, index) =>
-        Deferred.complete(pending.done, Exit.isSuccess(exit) ? resultAt(exit.value, index) : Effect.failCause(exit.cause)), {
-          discard: true
-        })
-
     const writeBatch = (batch: ReadonlyArray<Pending<A, B, E>>) =>
       Effect.flatMap(Effect.exit(options.write(batch.map((pending) => pending.input))), (exit) =>
         Exit.isFailure(exit) && batch.length > 1
-          ? Effect.forEach(batch, (pending) => Deferred.complete(pending.done, writeOne(pending.input)), {
+          ? Effect.forEach(batch, (pending) => Effect.map(Effect.exit(writeOne(pending.input)), pending.resume), {
               concurrency: options.concurrency,
               discard: true
             })
-          : settle(batch, exit))
+          : Effect.sync(() =>
+              batch.forEach((pending, index) =>
+                pending.resume(Exit.isSuccess(exit) ? resultAt(exit.value, index) : Effect.failCause(exit.cause))
+              )
+            ))
 
-    const worker = Queue.takeBetween(queue, 1, options.maxBatch).pipe(
-      Effect.flatMap((chunk) => writeBatch(Chunk.toReadonlyArray(chunk))),
-      Effect.forever
-    )
-    yield* Effect.forkScoped(Effect.all(Array.from({ length: options.concurrency }, () => worker), { concurrency: "unbounded" }))
+    const startBatches = () => {
+      while (!closed && inFlight < options.concurrency && waiting.length > 0) {
+        const batch = waiting.length <= options.maxBatch ? waiting : waiting.slice(0, options.maxBatch)
+        waiting = waiting.length <= options.maxBatch ? [] : waiting.slice(options.maxBatch)
+        inFlight += 1
+        const interrupted = Effect.sync(() => batch.forEach((pending) => pending.resume(Effect.interrupt)))
+        runFork(Effect.onInterrupt(writeBatch(batch), () => interrupted)).addObserver(() => {
+          inFlight -= 1
+          startBatches()
+        })
+      }
+    }
 
     const enqueue = (input: A): Effect.Effect<B, E> =>
-      Effect.flatMap(Deferred.make<B, E>(), (done) =>
-        Effect.zipRight(Queue.offer(queue, { input, done }), Deferred.await(done)))
+      Effect.async<B, E>((resume) => {
+        if (closed) return resume(Effect.interrupt)
+        waiting.push({ input, resume })
+        startBatches()
+      })
 
     return (input: A): Effect.Effect<B, E> =>
       Effect.flatMap(Effect.serviceOption(TransactionConnection), (transaction) =>

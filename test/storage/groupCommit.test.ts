@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit } from "effect"
+import { Effect, Exit, Fiber, Scope } from "effect"
 import { groupCommit } from "../../adapters/postgres/groupCommit.js"
 
 class Refused {
@@ -58,4 +58,16 @@ describe("groupCommit", () => {
       expect(exits.map((exit) => (Exit.isSuccess(exit) ? exit.value : "refused"))).toEqual([2, 4, "refused", 8, 10, 12])
       expect(exits[2]).toEqual(Exit.fail(new Refused(-3)))
     }).pipe(Effect.scoped))
+
+  it.live("interrupts its callers when its scope closes while they wait", () =>
+    Effect.gen(function* () {
+      const scope = yield* Scope.make()
+      const record = yield* groupCommit({ write: () => Effect.never, concurrency: 1, maxBatch: 64 }).pipe(Scope.extend(scope))
+      const inFlight = yield* Effect.fork(record(1))
+      const queued = yield* Effect.fork(record(2))
+      yield* Effect.sleep("10 millis")
+      yield* Scope.close(scope, Exit.void)
+      expect(Exit.isInterrupted(yield* Fiber.await(inFlight))).toBe(true)
+      expect(Exit.isInterrupted(yield* Fiber.await(queued))).toBe(true)
+    }))
 })
