@@ -28,7 +28,7 @@ export const groupCommit = <A, B, E>(options: GroupCommitOptions<A, B, E>) =>
   Effect.gen(function* () {
     // Batches run in fibers of this scope: closing it interrupts them and, through them, their callers.
     const runFork = yield* FiberSet.makeRuntime<never, void, never>()
-    let waiting: Array<Pending<A, B, E>> = []
+    const waiting: Array<Pending<A, B, E>> = []
     let inFlight = 0
     let closed = false
     // Runs before the batches are interrupted (finalizers run last added, first): whoever still
@@ -36,9 +36,7 @@ export const groupCommit = <A, B, E>(options: GroupCommitOptions<A, B, E>) =>
     yield* Effect.addFinalizer(() =>
       Effect.sync(() => {
         closed = true
-        const left = waiting
-        waiting = []
-        left.forEach((pending) => pending.resume(Effect.interrupt))
+        waiting.splice(0).forEach((pending) => pending.resume(Effect.interrupt))
       })
     )
 
@@ -60,8 +58,7 @@ export const groupCommit = <A, B, E>(options: GroupCommitOptions<A, B, E>) =>
 
     const startBatches = () => {
       while (!closed && inFlight < options.concurrency && waiting.length > 0) {
-        const batch = waiting.length <= options.maxBatch ? waiting : waiting.slice(0, options.maxBatch)
-        waiting = waiting.length <= options.maxBatch ? [] : waiting.slice(options.maxBatch)
+        const batch = waiting.splice(0, options.maxBatch)
         inFlight += 1
         const interrupted = Effect.sync(() => batch.forEach((pending) => pending.resume(Effect.interrupt)))
         runFork(Effect.onInterrupt(writeBatch(batch), () => interrupted)).addObserver(() => {
