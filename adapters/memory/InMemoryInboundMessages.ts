@@ -1,6 +1,6 @@
 import { Effect, Layer, Option } from "effect"
 import { InboundMessageRecord, InboundMessages } from "../../application/ports/InboundMessages.js"
-import type { WhatsAppMessageId } from "../../domain/ids.js"
+import type { RecordedArrival } from "../../application/ports/InboundMessages.js"
 import { asJson, InMemoryDatabase } from "./InMemoryDatabase.js"
 import { addEvents } from "./InMemoryOutbox.js"
 import { findUser } from "./InMemoryUsers.js"
@@ -11,7 +11,7 @@ export const InMemoryInboundMessages = Layer.effect(
     InboundMessages.of({
       recordArrivals: (arrivals) =>
         db.run((t) => {
-          const recorded: Array<WhatsAppMessageId> = []
+          const recorded: Array<RecordedArrival> = []
           for (const { message, event } of arrivals) {
             if (t.inbound.has(message.id)) continue
             const userId = Option.getOrUndefined(Option.map(findUser(t, message.sender), (row) => row.record.id))
@@ -19,8 +19,9 @@ export const InMemoryInboundMessages = Layer.effect(
               record: new InboundMessageRecord({ ...message, payload: asJson(message.payload) }),
               userId
             })
-            addEvents(t, [{ ...event, key: userId ?? event.key }])
-            recorded.push(message.id)
+            const stored = { ...event, key: userId ?? event.key }
+            addEvents(t, [stored])
+            recorded.push({ messageId: message.id, event: stored })
           }
           return recorded
         }),

@@ -12,9 +12,16 @@ export const addEvents = (t: Tables, events: ReadonlyArray<NewOutboxEvent>) => {
     if (t.outbox.has(event.id)) throw new Error(`Outbox: duplicate event id ${event.id}`)
     t.sequence += 1
     t.outbox.set(event.id, {
-      event: new OutboxEvent({ ...event, attempts: 0 }),
+      event: new OutboxEvent({
+        id: event.id,
+        eventType: event.eventType,
+        key: event.key,
+        body: event.body,
+        createdAt: event.createdAt,
+        attempts: 0
+      }),
       seq: t.sequence,
-      nextAttemptAt: event.createdAt,
+      nextAttemptAt: event.availableAt ?? event.createdAt,
       publishedAt: undefined,
       lastError: undefined
     })

@@ -1,13 +1,12 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import { Effect, Layer, Option, Schema } from "effect"
-import type { Arrival } from "../../application/ports/InboundMessages.js"
+import type { Arrival, RecordedArrival } from "../../application/ports/InboundMessages.js"
 import { InboundMessages } from "../../application/ports/InboundMessages.js"
-import type { WhatsAppMessageId } from "../../domain/ids.js"
 import { groupCommit } from "./groupCommit.js"
 import { affectedCount, decodeRows, execute, json } from "./PgQuery.js"
 
-/** Which arrival was stored: its 1-based position in the statement's parameter. */
-const StoredRow = Schema.Struct({ ordinality: Schema.Int })
+/** Which arrival was stored (its 1-based position in the statement's parameter), and its event's key. */
+const StoredRow = Schema.Struct({ ordinality: Schema.Int, key: Schema.String })
 
 /**
  * One statement stores the messages and their events (atomic without a transaction, so a webhook
@@ -22,7 +21,8 @@ const recordArrivalsStatement = `
       (SELECT id FROM users WHERE wa_id = a.wa_id)) AS user_id
     FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (
       wamid text, wa_id text, bsuid text, kind text, payload jsonb, received_at timestamptz,
-      event_id uuid, event_type text, event_key text, body text, created_at timestamptz)) WITH ORDINALITY AS a
+      event_id uuid, event_type text, event_key text, body text, created_at timestamptz,
+      available_at timestamptz)) WITH ORDINALITY AS a
     ORDER BY a.wamid, a.ordinality
   ), stored AS (
     INSERT INTO inbound_messages (wamid, user_id, kind, payload, received_at)
@@ -31,11 +31,12 @@ const recordArrivalsStatement = `
     RETURNING wamid
   ), announced AS (
     INSERT INTO outbox (id, event_type, key, body, created_at, next_attempt_at)
-    SELECT event_id, event_type, COALESCE(user_id, event_key), body, created_at, created_at
+    SELECT event_id, event_type, COALESCE(user_id, event_key), body, created_at, available_at
     FROM arrival JOIN stored USING (wamid)
     ORDER BY arrival.ordinality
   )
-  SELECT arrival.ordinality::int AS ordinality FROM arrival JOIN stored USING (wamid)`
+  SELECT arrival.ordinality::int AS ordinality, COALESCE(arrival.user_id, arrival.event_key) AS key
+  FROM arrival JOIN stored USING (wamid)`
 
 /**
  * Webhooks stored together under load (see `groupCommit`); each statement holds a pooled
@@ -52,7 +53,7 @@ export const PgInboundMessages = Layer.scoped(
     const sql = yield* SqlClient
     const stored = decodeRows(StoredRow)
 
-    /** One statement for the arrivals of several webhooks; for each webhook, its messages that were new. */
+    /** One statement for the arrivals of several webhooks; for each webhook, its arrivals that were new. */
     const recordWebhooks = (webhooks: ReadonlyArray<ReadonlyArray<Arrival>>) => {
       const arrivals = webhooks.flat()
       const webhookOf = webhooks.flatMap((webhook, index) => webhook.map(() => index))
@@ -70,17 +71,20 @@ export const PgInboundMessages = Layer.scoped(
               event_type: event.eventType,
               event_key: event.key,
               body: event.body,
-              created_at: event.createdAt
+              created_at: event.createdAt,
+              available_at: event.availableAt ?? event.createdAt
             }))
           )
         ])
       ).pipe(
         Effect.map((rows) => {
-          const recorded = webhooks.map((): Array<WhatsAppMessageId> => [])
-          for (const { ordinality } of rows) {
+          const recorded = webhooks.map((): Array<RecordedArrival> => [])
+          for (const { ordinality, key } of rows) {
             const arrival = arrivals[ordinality - 1]
             const webhook = webhookOf[ordinality - 1]
-            if (arrival !== undefined && webhook !== undefined) recorded[webhook]?.push(arrival.message.id)
+            if (arrival !== undefined && webhook !== undefined) {
+              recorded[webhook]?.push({ messageId: arrival.message.id, event: { ...arrival.event, key } })
+            }
           }
           return recorded
         })

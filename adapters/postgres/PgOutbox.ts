@@ -29,7 +29,7 @@ export const PgOutbox = Layer.effect(
                 key: event.key,
                 body: event.body,
                 created_at: event.createdAt,
-                next_attempt_at: event.createdAt
+                next_attempt_at: event.availableAt ?? event.createdAt
               }))
             )}`),
       // The row locks last only for this statement; the lease (a later next_attempt_at) is what

@@ -1,4 +1,4 @@
-import { DateTime, Effect, Option, Schema } from "effect"
+import { DateTime, Duration, Effect, Option, Schema } from "effect"
 import { BotEvents } from "../../contracts/events/BotEvents.js"
 import {
   InboundEvent,
@@ -9,7 +9,7 @@ import { WhatsAppMessageId } from "../../domain/ids.js"
 import { encodedEventRecord } from "../events/eventRecord.js"
 import { awaitCustomerServiceWindow } from "./awaitCustomerServiceWindow.js"
 import { senderKey } from "./senderKey.js"
-import { OutboxWakeup } from "../events/Wakeup.js"
+import { handedOverLease, OutboxWakeup } from "../events/Wakeup.js"
 import { InboundMessageRecord, InboundMessages } from "../ports/InboundMessages.js"
 import type { Arrival, SenderIdentity } from "../ports/InboundMessages.js"
 import { OutboundMessages } from "../ports/OutboundMessages.js"
@@ -49,7 +49,9 @@ const arrivalOf = (message: InboundMessageEvent, sender: SenderIdentity, key: st
       receivedAt: DateTime.toDate(message.timestamp)
     })
     const event = yield* encodedEventRecord(BotEvents.UserMessageReceived, key, { message: payload }, "message")
-    return { message: record, event } satisfies Arrival
+    // Handed to this process's relay once stored (below); other relays wait for the lease.
+    const availableAt = new Date(event.createdAt.getTime() + Duration.toMillis(handedOverLease))
+    return { message: record, event: { ...event, availableAt } } satisfies Arrival
   })
 
 /**
@@ -83,7 +85,9 @@ export const ingestInboundEvents = (events: ReadonlyArray<InboundEvent>) =>
 
     const recorded = arrivals.length === 0 ? [] : yield* inbound.recordArrivals(arrivals)
     if (statuses.length > 0) yield* recordStatuses(statuses)
-    if (recorded.length > 0) yield* Effect.flatMap(OutboxWakeup, (wakeup) => wakeup.notify)
+    if (recorded.length > 0) {
+      yield* Effect.flatMap(OutboxWakeup, (wakeup) => wakeup.handOver(recorded.map((arrival) => arrival.event)))
+    }
     const summary: IngestSummary = {
       accepted: recorded.length,
       duplicates: arrivals.length - recorded.length,

@@ -1,8 +1,8 @@
-import { Clock, Duration, Effect, Schedule } from "effect"
+import { Chunk, Clock, Duration, Effect, Schedule } from "effect"
 import { retryDelay } from "../events/retryDelay.js"
 import { OutboxWakeup } from "../events/Wakeup.js"
 import { EventBroker } from "../ports/EventBroker.js"
-import { Outbox } from "../ports/Outbox.js"
+import { Outbox, type NewOutboxEvent } from "../ports/Outbox.js"
 
 export interface OutboxRelayOptions {
   readonly batchSize: number
@@ -11,8 +11,8 @@ export interface OutboxRelayOptions {
   /** The polling backup, for events written by other processes. */
   readonly pollInterval: Duration.DurationInput
   /**
-   * How long a woken relay lets more commits land before it claims: under load, one claim and one
-   * publish then carry many events instead of one each.
+   * How long a woken relay lets more commits land before it publishes: under load, one publish
+   * and one write then carry many events instead of one each.
    */
   readonly gather: Duration.DurationInput
 }
@@ -24,21 +24,20 @@ export const defaultOutboxRelayOptions: OutboxRelayOptions = {
   gather: "5 millis"
 }
 
-/** Publishes one batch of due outbox events; answers how many it took. */
-export const relayOutboxBatch = (batchSize: number, lease: Duration.DurationInput) =>
+/**
+ * Publishes events and marks them published; if the broker refuses, they stay in the outbox for
+ * a later attempt. `attempts`: how often they were tried, this time included.
+ */
+const publishAndMark = (events: ReadonlyArray<NewOutboxEvent>, attempts: number, now: Date) =>
   Effect.gen(function* () {
     const outbox = yield* Outbox
     const broker = yield* EventBroker
-    const now = new Date(yield* Clock.currentTimeMillis)
-    const events = yield* outbox.claim(batchSize, now, lease)
-    if (events.length === 0) return 0
     const ids = events.map((event) => event.id)
     yield* broker.publish(
       events.map((event) => ({ id: event.id, key: event.key, eventType: event.eventType, body: event.body }))
     ).pipe(
       Effect.zipRight(outbox.markPublished(ids, now)),
       Effect.catchTag("BrokerUnavailable", (error) => {
-        const attempts = Math.max(...events.map((event) => event.attempts))
         const at = new Date(now.getTime() + Duration.toMillis(retryDelay(attempts + 1)))
         return Effect.logWarning("The broker refused events; they stay in the outbox").pipe(
           Effect.annotateLogs({ events: ids.length, reason: error.reason }),
@@ -46,22 +45,69 @@ export const relayOutboxBatch = (batchSize: number, lease: Duration.DurationInpu
         )
       })
     )
+  })
+
+/** Publishes one batch of due outbox events; answers how many it took. */
+export const claimAndPublish = (batchSize: number, lease: Duration.DurationInput) =>
+  Effect.gen(function* () {
+    const outbox = yield* Outbox
+    const now = new Date(yield* Clock.currentTimeMillis)
+    const events = yield* outbox.claim(batchSize, now, lease)
+    if (events.length === 0) return 0
+    yield* publishAndMark(events, Math.max(...events.map((event) => event.attempts)), now)
     return events.length
   })
 
+/** Publishes events handed over by their writers, in batches, in the order they came. */
+export const publishHandedOver = (events: ReadonlyArray<NewOutboxEvent>, batchSize: number) =>
+  Effect.gen(function* () {
+    const now = new Date(yield* Clock.currentTimeMillis)
+    yield* Effect.forEach(Chunk.chunksOf(Chunk.unsafeFromArray(events), batchSize), (batch) =>
+      publishAndMark(Chunk.toReadonlyArray(batch), 1, now), { discard: true })
+  })
+
 /**
- * The standalone runtime's relay: woken right after commits, polling as a backup, draining while
- * full batches come. A database that is down is waited out with backoff; the events wait in it.
+ * One round of a relay that does not stay (an Azure Functions invocation): what was handed over,
+ * then one batch of due events from the outbox; answers how many it claimed.
+ */
+export const relayOutboxBatch = (batchSize: number, lease: Duration.DurationInput) =>
+  Effect.gen(function* () {
+    const { handedOver } = yield* Effect.flatMap(OutboxWakeup, (wakeup) => wakeup.take)
+    if (handedOver.length > 0) yield* publishHandedOver(handedOver, batchSize)
+    return yield* claimAndPublish(batchSize, lease)
+  })
+
+/** A database that is down is waited out with backoff; the events wait in it. */
+const untilStorageAnswers = <A, R>(effect: Effect.Effect<A, { readonly reason: string }, R>) =>
+  effect.pipe(
+    Effect.tapError((error) => Effect.logWarning("Outbox relay: storage unavailable", { reason: error.reason })),
+    Effect.retry(Schedule.exponential("200 millis").pipe(Schedule.union(Schedule.spaced("10 seconds"))))
+  )
+
+/**
+ * The standalone runtime's relay. Events handed over are published as they come, without a
+ * claim; the outbox is searched when a writer notifies without handing over, while full batches
+ * come, and at each poll interval as the backup for other processes' events and handed-over ones
+ * whose publication failed.
  */
 export const runOutboxRelay = (options: OutboxRelayOptions = defaultOutboxRelayOptions) =>
   Effect.gen(function* () {
     const wakeup = yield* OutboxWakeup
-    const relayed = yield* relayOutboxBatch(options.batchSize, options.lease).pipe(
-      Effect.tapError((error) => Effect.logWarning("Outbox relay: storage unavailable", { reason: error.reason })),
-      Effect.retry(Schedule.exponential("200 millis").pipe(Schedule.union(Schedule.spaced("10 seconds"))))
-    )
-    if (relayed < options.batchSize) {
-      yield* wakeup.wait(options.pollInterval)
-      yield* Effect.sleep(options.gather)
+    const pollMillis = Duration.toMillis(options.pollInterval)
+    let searchedAt = Number.NEGATIVE_INFINITY
+    let searchAgain = true
+    for (;;) {
+      const { handedOver, notified } = yield* wakeup.take
+      if (handedOver.length > 0) yield* untilStorageAnswers(publishHandedOver(handedOver, options.batchSize))
+      const now = yield* Clock.currentTimeMillis
+      if (searchAgain || notified || now - searchedAt >= pollMillis) {
+        searchedAt = now
+        const claimed = yield* untilStorageAnswers(claimAndPublish(options.batchSize, options.lease))
+        searchAgain = claimed === options.batchSize
+      }
+      if (!searchAgain) {
+        yield* wakeup.wait(Math.max(0, searchedAt + pollMillis - (yield* Clock.currentTimeMillis)))
+        yield* Effect.sleep(options.gather)
+      }
     }
-  }).pipe(Effect.forever)
+  })

@@ -31,19 +31,25 @@ export interface Arrival {
   readonly event: NewOutboxEvent
 }
 
+/** A message that was new, with its event as the store wrote it (keyed by the user id when known). */
+export interface RecordedArrival {
+  readonly messageId: WhatsAppMessageId
+  readonly event: NewOutboxEvent
+}
+
 /** Everything people sent, deduplicated by WhatsApp's message id; Meta redelivers for days. */
 export class InboundMessages extends Context.Tag("whatsapp-astria-bot/InboundMessages")<
   InboundMessages,
   {
     /**
      * Records each message not recorded before together with its event in the outbox, all in one
-     * atomic step (so a webhook costs one round trip), and returns the ids of the new ones; a
-     * redelivered message gets no second event. A message from a known sender (found by BSUID,
+     * atomic step (so a webhook costs one round trip), and returns the new ones with their events
+     * as written, in the order given; a redelivered message gets no second event. A message from a known sender (found by BSUID,
      * then by number, as `Users.resolve` finds them) is stored as theirs and its event keyed by
      * their user id, so that all of a user's events form one ordered stream. From an unknown
      * sender, the message waits for `attribute` and its event keeps the key it came with.
      */
-    readonly recordArrivals: (arrivals: ReadonlyArray<Arrival>) => Effect.Effect<ReadonlyArray<WhatsAppMessageId>, StorageUnavailable>
+    readonly recordArrivals: (arrivals: ReadonlyArray<Arrival>) => Effect.Effect<ReadonlyArray<RecordedArrival>, StorageUnavailable>
     /** Makes a message its sender's, once the conversation has resolved who that is. */
     readonly attribute: (id: WhatsAppMessageId, userId: UserId) => Effect.Effect<void, StorageUnavailable>
     readonly countForUser: (userId: UserId) => Effect.Effect<number, StorageUnavailable>

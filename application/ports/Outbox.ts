@@ -14,8 +14,12 @@ export class OutboxEvent extends Schema.Class<OutboxEvent>("OutboxEvent")({
   attempts: Schema.Int
 }) {}
 
-/** An event as it is written: it has not been attempted yet. */
-export type NewOutboxEvent = Omit<OutboxEvent, "attempts">
+/**
+ * An event as it is written: it has not been attempted yet. `availableAt` (default `createdAt`)
+ * is when relays may first claim it: later for an event its writer hands to its own process's
+ * relay (see `OutboxWakeup.handOver`), so that no other relay takes it meanwhile.
+ */
+export type NewOutboxEvent = Omit<OutboxEvent, "attempts"> & { readonly availableAt?: Date }
 
 export interface OutboxStats {
   readonly pending: number

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import type { Layer } from "effect"
 import { InboundMessageRecord, InboundMessages } from "../../../../application/ports/InboundMessages.js"
-import type { Arrival } from "../../../../application/ports/InboundMessages.js"
+import type { Arrival, RecordedArrival } from "../../../../application/ports/InboundMessages.js"
 import { Outbox, type OutboxEvent } from "../../../../application/ports/Outbox.js"
 import { Users } from "../../../../application/ports/Users.js"
 import { arrival, at, minutes, t0, unique, userId } from "./fixtures.js"
@@ -23,6 +23,19 @@ const eventsOf = (arrivals: ReadonlyArray<Arrival>) =>
       yield* outbox.markPublished(claimed.map((event) => event.id), farFuture)
     }
   })
+
+/** Whether claiming everything due at `now` hands out `sent`'s event (claims lease for a second only). */
+const claimedAt = (now: Date, sent: Arrival) =>
+  Effect.gen(function* () {
+    const outbox = yield* Outbox
+    for (;;) {
+      const claimed = yield* outbox.claim(1000, now, "1 second")
+      if (claimed.length === 0) return false
+      if (claimed.some((event) => event.id === sent.event.id)) return true
+    }
+  })
+
+const idsOf = (recorded: ReadonlyArray<RecordedArrival>) => recorded.map((arrival) => arrival.messageId)
 
 /** A second delivery of the same message: Meta's retry, which the webhook turns into a new event. */
 const redelivery = (first: Arrival, kind = first.message.kind): Arrival => {
@@ -49,7 +62,7 @@ export const inboundMessagesContract = <E>(name: string, layer: Layer.Layer<Inbo
           const first = arrival({ waId: unique("972") })
           const again = redelivery(first)
           const changed = redelivery(first, "Image")
-          expect(yield* messages.recordArrivals([first])).toEqual([first.message.id])
+          expect(idsOf(yield* messages.recordArrivals([first]))).toEqual([first.message.id])
           expect(yield* messages.recordArrivals([again])).toEqual([])
           expect(yield* messages.recordArrivals([changed])).toEqual([])
           expect((yield* eventsOf([first, again, changed])).map((event) => event.id)).toEqual([first.event.id])
@@ -64,7 +77,7 @@ export const inboundMessagesContract = <E>(name: string, layer: Layer.Layer<Inbo
             deliveries.map((delivery) => messages.recordArrivals([delivery])),
             { concurrency: "unbounded" }
           )
-          expect(results.flat()).toEqual([first.message.id])
+          expect(idsOf(results.flat())).toEqual([first.message.id])
           expect(yield* eventsOf(deliveries)).toHaveLength(1)
         }))
 
@@ -81,7 +94,7 @@ export const inboundMessagesContract = <E>(name: string, layer: Layer.Layer<Inbo
             { concurrency: "unbounded" }
           )
           results.forEach((recorded, index) =>
-            expect([...recorded].sort()).toEqual(webhooks[index]!.map((a) => a.message.id).sort())
+            expect(idsOf(recorded).sort()).toEqual(webhooks[index]!.map((a) => a.message.id).sort())
           )
           expect(yield* eventsOf(webhooks.flat())).toHaveLength(48)
         }))
@@ -92,7 +105,7 @@ export const inboundMessagesContract = <E>(name: string, layer: Layer.Layer<Inbo
           const waId = unique("972")
           const batch = [arrival({ waId }, at(0)), arrival({ waId }, at(0)), arrival({ waId }, at(0))]
           const recorded = yield* messages.recordArrivals([...batch, redelivery(batch[1]!)])
-          expect([...recorded].sort()).toEqual(batch.map((a) => a.message.id).sort())
+          expect(idsOf(recorded)).toEqual(batch.map((a) => a.message.id))
           expect((yield* eventsOf(batch)).map((event) => event.id)).toEqual(batch.map((a) => a.event.id))
         }))
 
@@ -104,7 +117,10 @@ export const inboundMessagesContract = <E>(name: string, layer: Layer.Layer<Inbo
           const fromNumber = arrival({ waId: Option.getOrThrow(byNumber.waId) })
           // A number one user had, written with the BSUID of another: the BSUID is who it is.
           const fromBoth = arrival({ waId: Option.getOrThrow(byNumber.waId), bsuid: Option.getOrThrow(byBsuid.bsuid) })
-          yield* messages.recordArrivals([fromNumber, fromBoth])
+          const recorded = yield* messages.recordArrivals([fromNumber, fromBoth])
+          // The events come back as written, keyed as stored: what a relay publishes unclaimed.
+          expect(recorded.map((arrival) => arrival.event.key)).toEqual([byNumber.id, byBsuid.id])
+          expect(recorded.map((arrival) => arrival.event.id)).toEqual([fromNumber.event.id, fromBoth.event.id])
           expect((yield* eventsOf([fromNumber, fromBoth])).map((event) => event.key)).toEqual([byNumber.id, byBsuid.id])
           expect(yield* messages.countForUser(byNumber.id)).toBe(1)
           expect(yield* messages.countForUser(byBsuid.id)).toBe(1)
@@ -130,6 +146,16 @@ export const inboundMessagesContract = <E>(name: string, layer: Layer.Layer<Inbo
           yield* messages.attribute(first.message.id, owner)
           yield* messages.attribute(second.message.id, owner)
           expect(yield* messages.countForUser(owner)).toBe(2)
+        }))
+
+      it.effect("writes each event as available as its writer asks: no claim takes a handed-over one before", () =>
+        Effect.gen(function* () {
+          const messages = yield* InboundMessages
+          const sent = arrival({ waId: unique("972") }, at(0))
+          const handedOver = { ...sent, event: { ...sent.event, availableAt: at(minutes(30)) } }
+          expect(idsOf(yield* messages.recordArrivals([handedOver]))).toEqual([sent.message.id])
+          expect(yield* claimedAt(at(minutes(29)), sent)).toBe(false)
+          expect(yield* claimedAt(at(minutes(31)), sent)).toBe(true)
         }))
 
       it.effect("deletes by age and by user", () =>

@@ -58,6 +58,21 @@ export const outboxContract = <E>(name: string, layer: Layer.Layer<Outbox, E>) =
           expect(rest.map((e) => e.id)).toEqual(events.slice(2).map((e) => e.id))
         }))
 
+      it.effect("keeps an event from every claim until it is available: its writer publishes it unclaimed", () =>
+        Effect.gen(function* () {
+          yield* drain
+          const outbox = yield* Outbox
+          const published = event(userId(), at(0))
+          const orphaned = event(userId(), at(1))
+          yield* outbox.add([published, orphaned].map((e) => ({ ...e, availableAt: at(30_000) })))
+          expect(yield* outbox.claim(10, at(29_999), "30 seconds")).toEqual([])
+          yield* outbox.markPublished([published.id], at(10))
+          // The writer's process died before it published the other one: after the lease, a relay takes it.
+          const claimed = yield* outbox.claim(10, at(30_000), "30 seconds")
+          expect(claimed.map((x) => [x.id, x.attempts])).toEqual([[orphaned.id, 1]])
+          expect((yield* outbox.stats).pending).toBe(1)
+        }))
+
       it.effect("leases claimed events: nobody else gets them until the lease runs out", () =>
         Effect.gen(function* () {
           yield* drain

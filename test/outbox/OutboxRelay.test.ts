@@ -1,0 +1,118 @@
+import { randomUUID } from "node:crypto"
+import { describe, expect, it } from "@effect/vitest"
+import { Duration, Effect, Fiber, Layer, TestClock } from "effect"
+import { handedOverLease, OutboxWakeup } from "../../application/events/Wakeup.js"
+import { relayOutboxBatch, runOutboxRelay } from "../../application/outbox/OutboxRelay.js"
+import { BrokerUnavailable, EventBroker, type BrokerMessage } from "../../application/ports/EventBroker.js"
+import { Outbox, type NewOutboxEvent } from "../../application/ports/Outbox.js"
+import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
+
+/** A broker that records what it is given, refusing the first `refusals` publications. */
+const recordingBroker = (refusals: number) => {
+  const published: Array<BrokerMessage> = []
+  let refused = 0
+  const layer = Layer.succeed(
+    EventBroker,
+    EventBroker.of({
+      publish: (messages) =>
+        refused < refusals
+          ? Effect.suspend(() => {
+              refused += 1
+              return Effect.fail(new BrokerUnavailable({ reason: "the broker is down" }))
+            })
+          : Effect.sync(() => void published.push(...messages)),
+      consume: () => Effect.void,
+      deadLetters: () => Effect.succeed([]),
+      replayDeadLetter: () => Effect.succeed(false)
+    })
+  )
+  return { published, layer }
+}
+
+/** The relay's world on one in-memory database, counting the claims it makes. */
+const world = (refusals = 0) => {
+  const broker = recordingBroker(refusals)
+  const claims = { count: 0 }
+  const countingClaims = Layer.effect(
+    Outbox,
+    Effect.map(Outbox, (outbox) =>
+      Outbox.of({
+        ...outbox,
+        claim: (limit, now, lease) => Effect.suspend(() => {
+          claims.count += 1
+          return outbox.claim(limit, now, lease)
+        })
+      })
+    )
+  ).pipe(Layer.provide(InMemoryStorage))
+  return { published: broker.published, claims, layer: Layer.mergeAll(countingClaims, broker.layer, OutboxWakeup.layer) }
+}
+
+/** Events as a webhook writes them: held from other relays for the lease, since it hands them over. */
+const written = (count: number, createdAt: Date): ReadonlyArray<NewOutboxEvent> =>
+  Array.from({ length: count }, (_, index) => ({
+    id: randomUUID(),
+    eventType: "UserMessageReceivedEvent",
+    key: `user-${index % 3}`,
+    body: JSON.stringify({ index }),
+    createdAt,
+    availableAt: new Date(createdAt.getTime() + Duration.toMillis(handedOverLease))
+  }))
+
+const writeAndHandOver = (events: ReadonlyArray<NewOutboxEvent>) =>
+  Effect.gen(function* () {
+    yield* Effect.flatMap(Outbox, (outbox) => outbox.add(events))
+    yield* Effect.flatMap(OutboxWakeup, (wakeup) => wakeup.handOver(events))
+  })
+
+describe("outbox relay", () => {
+  it.live("publishes what writers hand over as it comes, without claiming it, and marks it published", () => {
+    const { published, claims, layer } = world()
+    return Effect.gen(function* () {
+      const relay = yield* Effect.fork(runOutboxRelay({ batchSize: 4, lease: "30 seconds", pollInterval: "1 minute", gather: "1 millis" }))
+      const batches = [written(3, new Date()), written(5, new Date()), written(1, new Date())]
+      for (const batch of batches) {
+        yield* writeAndHandOver(batch)
+        yield* Effect.sleep("5 millis")
+      }
+      const all = batches.flat()
+      yield* Effect.sleep("10 millis").pipe(Effect.repeat({ until: () => published.length >= all.length, times: 200 }))
+      expect(published.map((message) => message.id)).toEqual(all.map((event) => event.id))
+      expect(yield* Effect.flatMap(Outbox, (outbox) => outbox.stats)).toMatchObject({ pending: 0, published: all.length })
+      // The one search when the relay started; handed-over events needed none.
+      expect(claims.count).toBe(1)
+      // A writer that only notifies (it did not hand its events over) makes the relay search.
+      yield* Effect.flatMap(OutboxWakeup, (wakeup) => wakeup.notify)
+      yield* Effect.sleep("10 millis").pipe(Effect.repeat({ until: () => claims.count === 2, times: 200 }))
+      expect(claims.count).toBe(2)
+      yield* Fiber.interrupt(relay)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("leaves events the broker refused in the outbox, where a later claim publishes them", () => {
+    const { published, layer } = world(1)
+    return Effect.gen(function* () {
+      const events = written(2, new Date(0))
+      yield* writeAndHandOver(events)
+      expect(yield* relayOutboxBatch(10, "30 seconds")).toBe(0)
+      expect(published).toEqual([])
+      yield* TestClock.adjust("2 seconds")
+      expect(yield* relayOutboxBatch(10, "30 seconds")).toBe(2)
+      expect(published.map((message) => message.id)).toEqual(events.map((event) => event.id))
+      expect(yield* Effect.flatMap(Outbox, (outbox) => outbox.stats)).toMatchObject({ pending: 0 })
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("claims events whose writer died before handing them over, once their lease has run out", () => {
+    const { published, layer } = world()
+    return Effect.gen(function* () {
+      const events = written(2, new Date(0))
+      yield* Effect.flatMap(Outbox, (outbox) => outbox.add(events))
+      yield* TestClock.adjust(Duration.subtract(handedOverLease, "1 millis"))
+      expect(yield* relayOutboxBatch(10, "30 seconds")).toBe(0)
+      yield* TestClock.adjust("1 millis")
+      expect(yield* relayOutboxBatch(10, "30 seconds")).toBe(2)
+      expect(published.map((message) => message.id)).toEqual(events.map((event) => event.id))
+    }).pipe(Effect.provide(layer))
+  })
+})
