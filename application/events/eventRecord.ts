@@ -7,28 +7,31 @@ import type { NewOutboxEvent } from "../ports/Outbox.js"
 /** The service name in each envelope's `source_service`, as the original bot's services named themselves. */
 export type SourceService = "message" | "image" | "payment" | "maintenance"
 
+const encodeEnvelope = Schema.encodeSync(EventEnvelopeJson)
+
 /**
- * Builds the outbox row of one event whose payload is encoded already (by its schema, so `I`):
- * for a caller that needs the encoded form itself and should not encode twice.
+ * The outbox row of one event whose payload is encoded already (by its schema, so `I`), with its
+ * id and time given: for a caller that builds many at once, or needs the encoded form itself and
+ * should not encode twice. Synchronous: it runs for every message of every webhook. An envelope
+ * that does not encode is a defect (our own values), so it throws.
  */
-export const encodedEventRecord = <A, I>(
+export const encodedEventRecordAt = <A, I>(
   event: EventDefinition<A, I>,
   key: string,
   encoded: I,
-  source: SourceService
-): Effect.Effect<NewOutboxEvent, never, Ids> =>
-  Effect.gen(function* () {
-    const id = yield* Effect.flatMap(Ids, (ids) => ids.uuid)
-    const now = yield* Clock.currentTimeMillis
-    const body = yield* Schema.encode(EventEnvelopeJson)({
-      id,
-      event_type: event.eventType,
-      timestamp: DateTime.unsafeMake(now),
-      data: encoded,
-      source_service: source
-    }).pipe(Effect.orDie)
-    return { id, eventType: event.eventType, key, body, createdAt: new Date(now) }
+  source: SourceService,
+  id: string,
+  now: number
+): NewOutboxEvent => {
+  const body = encodeEnvelope({
+    id,
+    event_type: event.eventType,
+    timestamp: DateTime.unsafeMake(now),
+    data: encoded,
+    source_service: source
   })
+  return { id, eventType: event.eventType, key, body, createdAt: new Date(now) }
+}
 
 /**
  * Builds the outbox row of one event: the payload encoded by its schema, wrapped in the envelope.
@@ -42,5 +45,9 @@ export const eventRecord = <A, I>(
 ): Effect.Effect<NewOutboxEvent, never, Ids> =>
   Schema.encode(event.schema)(data).pipe(
     Effect.orDie,
-    Effect.flatMap((encoded) => encodedEventRecord(event, key, encoded, source))
+    Effect.flatMap((encoded) =>
+      Effect.all([Effect.flatMap(Ids, (ids) => ids.uuid), Clock.currentTimeMillis]).pipe(
+        Effect.map(([id, now]) => encodedEventRecordAt(event, key, encoded, source, id, now))
+      )
+    )
   )

@@ -1,4 +1,4 @@
-import { DateTime, Duration, Effect, Option, Schema } from "effect"
+import { Clock, DateTime, Duration, Effect, Option, Schema } from "effect"
 import { BotEvents } from "../../contracts/events/BotEvents.js"
 import {
   InboundEvent,
@@ -6,10 +6,11 @@ import {
   type WhatsAppIdentity
 } from "../../contracts/whatsapp/InboundEvent.js"
 import { WhatsAppMessageId } from "../../domain/ids.js"
-import { encodedEventRecord } from "../events/eventRecord.js"
+import { encodedEventRecordAt } from "../events/eventRecord.js"
 import { awaitCustomerServiceWindow } from "./awaitCustomerServiceWindow.js"
 import { senderKey } from "./senderKey.js"
 import { handedOverLease, OutboxWakeup } from "../events/Wakeup.js"
+import { Ids } from "../ports/Ids.js"
 import { InboundMessageRecord, InboundMessages } from "../ports/InboundMessages.js"
 import type { Arrival, SenderIdentity } from "../ports/InboundMessages.js"
 import { OutboundMessages } from "../ports/OutboundMessages.js"
@@ -35,24 +36,25 @@ const senderIdentity = (sender: WhatsAppIdentity): SenderIdentity => ({
   bsuid: Option.fromNullable(sender.userId)
 })
 
-const encodeInbound = Schema.encode(InboundEvent)
+const encodeInbound = Schema.encodeSync(InboundEvent)
+const handedOverLeaseMillis = Duration.toMillis(handedOverLease)
 
-const arrivalOf = (message: InboundMessageEvent, sender: SenderIdentity, key: string) =>
-  Effect.gen(function* () {
-    // Encoded once: the stored message and its event carry the same JSON.
-    const payload = yield* encodeInbound(message).pipe(Effect.orDie)
-    const record = new InboundMessageRecord({
-      id: WhatsAppMessageId.make(message.messageId),
-      sender,
-      kind: message._tag,
-      payload,
-      receivedAt: DateTime.toDate(message.timestamp)
-    })
-    const event = yield* encodedEventRecord(BotEvents.UserMessageReceived, key, { message: payload }, "message")
-    // Handed to this process's relay once stored (below); other relays wait for the lease.
-    const availableAt = new Date(event.createdAt.getTime() + Duration.toMillis(handedOverLease))
-    return { message: record, event: { ...event, availableAt } } satisfies Arrival
-  })
+/**
+ * A message and its event as the store takes them. Synchronous, with the id and time given: it
+ * runs for every message of every webhook. An event that does not encode is a defect: the
+ * envelope's schema decoded it.
+ */
+const arrivalOf = (message: InboundMessageEvent, sender: SenderIdentity, key: string, eventId: string, now: number): Arrival => {
+  // Encoded once: the stored message and its event carry the same JSON.
+  const payload = encodeInbound(message)
+  const record = new InboundMessageRecord(
+    { id: WhatsAppMessageId.make(message.messageId), sender, kind: message._tag, payload, receivedAt: DateTime.toDate(message.timestamp) },
+    true
+  )
+  const event = encodedEventRecordAt(BotEvents.UserMessageReceived, key, { message: payload }, "message", eventId, now)
+  // Handed to this process's relay once stored (below); other relays wait for the lease.
+  return { message: record, event: { ...event, availableAt: new Date(now + handedOverLeaseMillis) } }
+}
 
 /**
  * Takes in what one webhook POST carried: each new message (deduplicated by its wamid) with its
@@ -63,6 +65,8 @@ const arrivalOf = (message: InboundMessageEvent, sender: SenderIdentity, key: st
 export const ingestInboundEvents = (events: ReadonlyArray<InboundEvent>) =>
   Effect.gen(function* () {
     const inbound = yield* InboundMessages
+    const ids = yield* Ids
+    const now = yield* Clock.currentTimeMillis
     const arrivals: Array<Arrival> = []
     const statuses: Array<DeliveryStatus> = []
     for (const event of events) {
@@ -74,7 +78,7 @@ export const ingestInboundEvents = (events: ReadonlyArray<InboundEvent>) =>
           yield* Effect.logWarning("A message without a sender was dropped", { kind: event._tag })
           continue
         }
-        arrivals.push(yield* arrivalOf(event, sender, key.value))
+        arrivals.push(arrivalOf(event, sender, key.value, yield* ids.uuid, now))
       } else if (event._tag === "DeliveryStatus") {
         statuses.push(event)
       } else {
