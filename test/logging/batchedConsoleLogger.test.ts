@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process"
-import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs"
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -127,11 +127,16 @@ describe("LoggingLive", () => {
   const fixture = fileURLToPath(new URL("./exitingLogger.ts", import.meta.url))
   const tsx = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url))
   it.each(["exit", "crash"])("writes every line when the process ends by %s before the turn ends", (how) => {
-    const file = join(mkdtempSync(join(tmpdir(), "logs-")), "stdout.log")
-    const stdout = openSync(file, "w")
-    const child = spawnSync(tsx, [fixture, how, "2000"], { stdio: ["ignore", stdout, "pipe"], encoding: "utf8" })
-    closeSync(stdout)
-    expect(child.status).toBe(how === "exit" ? 0 : 1)
-    expect(numbers(readFileSync(file, "utf8").trimEnd().split("\n"))).toEqual(upTo(2000))
+    const dir = mkdtempSync(join(tmpdir(), "logs-"))
+    try {
+      const file = join(dir, "stdout.log")
+      const stdout = openSync(file, "w")
+      const child = spawnSync(tsx, [fixture, how, "2000"], { stdio: ["ignore", stdout, "pipe"], encoding: "utf8" })
+      closeSync(stdout)
+      expect(child.status).toBe(how === "exit" ? 0 : 1)
+      expect(numbers(readFileSync(file, "utf8").trimEnd().split("\n"))).toEqual(upTo(2000))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
