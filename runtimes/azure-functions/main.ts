@@ -1,5 +1,5 @@
 import { Effect, Layer } from "effect"
-import { LoggingLive } from "../http-server/LoggingLive.js"
+import { LoggingLineByLine } from "../http-server/LoggingLive.js"
 import { TracingLive } from "../http-server/TracingLive.js"
 import { makeFunctionHandlers } from "./FunctionHandlers.js"
 import { FunctionsBotFromConfig } from "./FunctionsParts.js"
@@ -11,6 +11,6 @@ import { RegistrationConfig, registerFunctions } from "./registerFunctions.js"
  * the first invocation, not at load, so a host that cannot reach the database still loads the app
  * and a later invocation builds it again.
  */
-const runtime = makeProcessRuntime(FunctionsBotFromConfig.pipe(Layer.provide(Layer.mergeAll(LoggingLive, TracingLive))))
+const runtime = makeProcessRuntime(FunctionsBotFromConfig.pipe(Layer.provide(Layer.mergeAll(LoggingLineByLine, TracingLive))))
 
 registerFunctions(makeFunctionHandlers(runtime), Effect.runSync(RegistrationConfig), runtime.dispose)
