@@ -1,26 +1,17 @@
 import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
-import { Effect, ParseResult, Schema } from "effect"
-import { ingestInboundEvents } from "../../application/messaging/ingestInboundEvents.js"
+import { Effect } from "effect"
 import { BotApi } from "../../contracts/http/BotApi.js"
-import {
-  MalformedRequest,
-  TemporarilyUnavailable,
-  Unauthenticated,
-  VerificationRefused
-} from "../../contracts/http/HttpErrors.js"
+import { VerificationRefused } from "../../contracts/http/HttpErrors.js"
 import { whatsAppWebhookMaxBytes } from "../../contracts/http/WhatsAppWebhookApi.js"
-import { normalizeWebhook } from "../../contracts/whatsapp/InboundEvent.js"
-import { WebhookEnvelopeFromJson } from "../../contracts/whatsapp/Webhook.js"
-import { verifyHandshake, verifySignature } from "../whatsapp-cloud/verifySignature.js"
+import { verifyHandshake } from "../whatsapp-cloud/verifySignature.js"
 import { readBoundedBody } from "./readBoundedBody.js"
+import { receiveWhatsAppWebhook } from "./receiveWhatsAppWebhook.js"
 import { WhatsAppWebhookSettings } from "./WhatsAppWebhookSettings.js"
 
-const decodeEnvelope = Schema.decode(WebhookEnvelopeFromJson)
-const textDecoder = new TextDecoder("utf-8", { fatal: true })
-
 /**
- * Where a WhatsApp message enters the bot. The handshake, then for each POST: the signature over
- * the raw bytes, the envelope decoded, and everything stored in one transaction before the 200.
+ * The WhatsApp webhook's routes: Meta's handshake, and each POST's body read (bounded) and handed
+ * to `receiveWhatsAppWebhook`. The standalone server takes the common POST before this route (see
+ * `adapters/http-node/DirectWhatsAppWebhook.ts`); Azure Functions and odd requests come here.
  */
 export const WhatsAppWebhookHandlers = HttpApiBuilder.group(BotApi, "whatsapp", (handlers) =>
   Effect.gen(function* () {
@@ -39,34 +30,10 @@ export const WhatsAppWebhookHandlers = HttpApiBuilder.group(BotApi, "whatsapp", 
             )
       })
       .handleRaw("receive", ({ request }) =>
-        Effect.gen(function* () {
-          const body = yield* readBoundedBody(request, whatsAppWebhookMaxBytes)
-          const signature = verifySignature(settings.appSecret, body, request.headers["x-hub-signature-256"])
-          if (signature._tag !== "Valid") {
-            return yield* new Unauthenticated({ message: `webhook signature ${signature._tag.toLowerCase()}` })
-          }
-          const text = yield* Effect.try({
-            try: () => textDecoder.decode(body),
-            catch: () => new MalformedRequest({ message: "The body is not UTF-8." })
-          })
-          const envelope = yield* decodeEnvelope(text).pipe(
-            Effect.mapError(
-              (error) =>
-                new MalformedRequest({
-                  message: `Not a WhatsApp webhook: ${ParseResult.TreeFormatter.formatErrorSync(error).slice(0, 500)}`
-                })
-            )
-          )
-          const summary = yield* ingestInboundEvents(normalizeWebhook(envelope)).pipe(
-            Effect.catchTag("StorageUnavailable", (error) =>
-              Effect.logError("Webhook not stored; Meta will retry", { reason: error.reason }).pipe(
-                Effect.zipRight(Effect.fail(new TemporarilyUnavailable({ message: "Storage is unavailable; retry later." })))
-              )
-            )
-          )
-          yield* Effect.logDebug("Webhook stored", summary)
-          return HttpServerResponse.empty({ status: 200 })
-        })
+        readBoundedBody(request, whatsAppWebhookMaxBytes).pipe(
+          Effect.flatMap((body) => receiveWhatsAppWebhook(body, request.headers["x-hub-signature-256"])),
+          Effect.as(HttpServerResponse.empty({ status: 200 }))
+        )
       )
   })
 )

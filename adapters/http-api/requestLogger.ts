@@ -3,14 +3,31 @@ import { HttpMiddleware, HttpServerError, HttpServerRequest } from "@effect/plat
 import { Context, Effect, FiberRef, HashMap } from "effect"
 
 /** The request's path without its query string, which can carry secrets (callback tokens, the verify token). */
-const pathOf = (url: string): string => {
+export const pathOf = (url: string): string => {
   const query = url.indexOf("?")
   return query < 0 ? url : url.slice(0, query)
 }
 
 /** An incoming request id is kept when it looks like one, so a trace can cross services. */
-const requestIdOf = (header: string | undefined): string =>
+export const requestIdOf = (header: string | undefined): string =>
   header !== undefined && /^[\w.:-]{1,64}$/.test(header) ? header : globalThis.crypto.randomUUID()
+
+/**
+ * The request's line, inside the scope that annotates its `requestId`: the response's fields are
+ * added to that scope in place, and its release drops them.
+ */
+export const logSentResponse = (method: string, url: string, status: number, started: number) =>
+  Effect.zipRight(
+    FiberRef.update(FiberRef.currentLogAnnotations, (annotations) =>
+      HashMap.mutate(annotations, (fields) => {
+        HashMap.set(fields, "http.method", method)
+        HashMap.set(fields, "http.path", pathOf(url))
+        HashMap.set(fields, "http.status", status)
+        HashMap.set(fields, "http.ms", Date.now() - started)
+      })
+    ),
+    Effect.logInfo("Sent HTTP response")
+  )
 
 /**
  * One log line per request, like the platform's logger, but with the path only: query strings
@@ -25,18 +42,7 @@ export const requestLogger = HttpMiddleware.make(<E, R>(app: HttpApp.Default<E, 
   Effect.withFiberRuntime<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest>((fiber) => {
     const request = Context.unsafeGet(fiber.currentContext, HttpServerRequest.HttpServerRequest)
     const started = Date.now()
-    const logResponse = (status: number) =>
-      Effect.zipRight(
-        FiberRef.update(FiberRef.currentLogAnnotations, (annotations) =>
-          HashMap.mutate(annotations, (fields) => {
-            HashMap.set(fields, "http.method", request.method)
-            HashMap.set(fields, "http.path", pathOf(request.url))
-            HashMap.set(fields, "http.status", status)
-            HashMap.set(fields, "http.ms", Date.now() - started)
-          })
-        ),
-        Effect.logInfo("Sent HTTP response")
-      )
+    const logResponse = (status: number) => logSentResponse(request.method, request.url, status, started)
     const logged = Effect.onExit(app, (exit) =>
       Effect.flatMap(FiberRef.get(HttpMiddleware.loggerDisabled), (disabled) =>
         disabled

@@ -1,57 +1,68 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { ListenOptions } from "node:net"
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Effect, Layer } from "effect"
+import { Context, Effect, Layer } from "effect"
+import { DirectRoutes, type DirectRoute } from "./DirectRoutes.js"
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => void
 
 /**
- * Holds the requests `server` accepts while no "request" listener is attached, and hands them, in
- * order, to the first one attached. Node drops such a request silently: nothing listens, so its
- * connection hangs until the client gives up. `refuse` answers 503 to whatever is still held.
- */
-const holdEarlyRequests = (server: Server) => {
-  const held: Array<readonly [IncomingMessage, ServerResponse]> = []
-  const hold = (request: IncomingMessage, response: ServerResponse) => {
-    held.push([request, response])
-  }
-  const handOver = (event: string | symbol, listener: (...args: Array<unknown>) => void) => {
-    if (event !== "request" || listener === hold) return
-    server.off("request", hold)
-    server.off("newListener", handOver)
-    for (const [request, response] of held.splice(0)) {
-      // A client that gave up while held is gone: its request would only be read from a closed socket.
-      if (!response.closed) listener(request, response)
-    }
-  }
-  server.on("request", hold)
-  server.on("newListener", handOver)
-  return {
-    refuse: () => {
-      for (const [, response] of held.splice(0)) {
-        response.writeHead(503, { "retry-after": "1", connection: "close" }).end()
-      }
-    }
-  }
-}
-
-/**
- * `NodeHttpServer.layer` over `createServer`, except that requests arriving between `listen` (when
- * this layer is built) and `HttpServer.serve` (once the rest of the composition is built: database,
- * migrations, workers) wait for the handler and are then served. If serving never starts (the
- * composition fails), they are answered 503 at shutdown.
+ * `NodeHttpServer.layer` over `createServer`, with two differences, both in the one "request"
+ * listener this server has:
+ * - Requests arriving between `listen` (when this layer is built) and `HttpServer.serve` (once the
+ *   rest of the composition is built: database, migrations, workers) wait for the handler and are
+ *   then served, in order. Node would drop them silently: nothing listens, so their connections
+ *   hang until the client gives up. If serving never starts, they are answered 503 at shutdown.
+ * - `DirectRoutes` added by the composition are tried first.
+ * The platform's `NodeHttpServer.make` still listens, closes and reports the address.
  */
 export const holdingNodeHttpServerLayer = (options: ListenOptions) =>
   Layer.mergeAll(
-    Layer.scoped(
-      HttpServer.HttpServer,
+    Layer.scopedContext(
       Effect.gen(function* () {
         const server = createServer()
-        const early = holdEarlyRequests(server)
-        const httpServer = yield* NodeHttpServer.make(() => server, options)
+        const routes: Array<DirectRoute> = []
+        const held: Array<readonly [IncomingMessage, ServerResponse]> = []
+        let serving: Handler | undefined
+        server.on("request", (request: IncomingMessage, response: ServerResponse) => {
+          for (const route of routes) if (route(request, response)) return
+          if (serving === undefined) held.push([request, response])
+          else serving(request, response)
+        })
+        const listening = yield* NodeHttpServer.make(() => server, options)
         // Added after `make`'s own finalizer, so it runs first: `server.close` waits for every open
         // connection, held ones included.
-        yield* Effect.addFinalizer(() => Effect.sync(early.refuse))
-        return httpServer
+        yield* Effect.addFinalizer(() =>
+          Effect.sync(() => {
+            for (const [, response] of held.splice(0)) {
+              response.writeHead(503, { "retry-after": "1", connection: "close" }).end()
+            }
+          })
+        )
+        const httpServer = HttpServer.make({
+          address: listening.address,
+          serve: (httpApp, middleware) =>
+            Effect.gen(function* () {
+              const handler = yield* (middleware === undefined
+                ? NodeHttpServer.makeHandler(httpApp)
+                : NodeHttpServer.makeHandler(httpApp, middleware))
+              yield* Effect.addFinalizer(() => Effect.sync(() => (serving = undefined)))
+              serving = handler
+              for (const [request, response] of held.splice(0)) {
+                // A client that gave up while held is gone: its request would only be read from a closed socket.
+                if (!response.closed) handler(request, response)
+              }
+            })
+        })
+        const directRoutes = DirectRoutes.of({
+          add: (route) =>
+            Effect.acquireRelease(
+              Effect.sync(() => routes.push(route)),
+              () => Effect.sync(() => routes.splice(routes.indexOf(route), 1))
+            )
+        })
+        return Context.make(HttpServer.HttpServer, httpServer).pipe(Context.add(DirectRoutes, directRoutes))
       })
     ),
     NodeHttpServer.layerContext

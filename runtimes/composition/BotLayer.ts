@@ -5,6 +5,7 @@ import { MaintenanceSettings } from "../../application/maintenance/MaintenanceSe
 import { ReconcilerSchedule, ReconcilerSettings } from "../../application/training/reconcileOverdueOrders.js"
 import { botWorkers } from "../../application/workers/BotWorkers.js"
 import { AstriaCallbackUrls } from "../../adapters/http-api/AstriaCallbackUrls.js"
+import { DirectWhatsAppWebhookLive } from "../../adapters/http-node/DirectWhatsAppWebhook.js"
 import { BotHttpServerLive } from "../http-server/BotHttpApi.js"
 import { botServices, type RuntimeParts } from "./BotServices.js"
 import { PackCatalogueSyncAtStart } from "./PackCatalogueSync.js"
@@ -24,7 +25,8 @@ export const ownBaseUrl = HttpServer.addressWith((address) =>
 )
 
 /**
- * The whole bot on an HttpServer: our endpoints, the background workers of the enabled services,
+ * The whole bot on an HttpServer: our endpoints (Meta's webhook POSTs straight from Node where the
+ * server offers `DirectRoutes`), the background workers of the enabled services,
  * the pack catalogue kept in sync, over the given parts. Every runtime that serves HTTP composes
  * this; they differ only in their parts.
  */
@@ -45,7 +47,7 @@ export const botLayer = <E>(parts: BotParts<E>) => {
   const reconciler = enabled.has("image")
     ? ReconcilerSchedule.pipe(Layer.provide(ReconcilerSettings.fromConfig))
     : Layer.empty
-  return Layer.mergeAll(BotHttpServerLive, workers, catalogue, maintenance, reconciler).pipe(
+  return Layer.mergeAll(BotHttpServerLive, DirectWhatsAppWebhookLive, workers, catalogue, maintenance, reconciler).pipe(
     Layer.provideMerge(botServices(parts, callbackUrls))
   )
 }

@@ -1,0 +1,116 @@
+import type { IncomingMessage, ServerResponse } from "node:http"
+import { HttpApiSchema } from "@effect/platform"
+import { Cause, Effect, Exit, Layer, Option, Runtime, Schema } from "effect"
+import { MalformedRequest, PayloadTooLarge, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
+import { whatsAppWebhookMaxBytes } from "../../contracts/http/WhatsAppWebhookApi.js"
+import { receiveWhatsAppWebhook } from "../http-api/receiveWhatsAppWebhook.js"
+import { logSentResponse, pathOf, requestIdOf } from "../http-api/requestLogger.js"
+import { DirectRoutes } from "./DirectRoutes.js"
+
+const webhookPath = "/SmsReceived"
+
+/** The errors the HttpApi route declares; answered here as it answers them. */
+const RouteError = Schema.Union(MalformedRequest, Unauthenticated, PayloadTooLarge, TemporarilyUnavailable)
+type RouteError = typeof RouteError.Type
+const encodeRouteError = Schema.encodeSync(RouteError)
+const statusOf: Record<RouteError["_tag"], number> = {
+  MalformedRequest: HttpApiSchema.getStatusError(MalformedRequest),
+  Unauthenticated: HttpApiSchema.getStatusError(Unauthenticated),
+  PayloadTooLarge: HttpApiSchema.getStatusError(PayloadTooLarge),
+  TemporarilyUnavailable: HttpApiSchema.getStatusError(TemporarilyUnavailable)
+}
+
+interface Answer {
+  readonly status: number
+  readonly json?: string
+}
+
+const answerOf = (exit: Exit.Exit<void, RouteError>): Answer =>
+  Exit.match(exit, {
+    onSuccess: () => ({ status: 200 }),
+    onFailure: (cause) =>
+      Option.match(Cause.failureOption(cause), {
+        onSome: (error) => ({ status: statusOf[error._tag], json: JSON.stringify(encodeRouteError(error)) }),
+        onNone: () => ({ status: 500 })
+      })
+  })
+
+const write = (response: ServerResponse, answer: Answer) => {
+  if (answer.json === undefined) response.writeHead(answer.status, { "content-length": "0" }).end()
+  else {
+    response
+      .writeHead(answer.status, { "content-type": "application/json", "content-length": Buffer.byteLength(answer.json) })
+      .end(answer.json)
+  }
+}
+
+/**
+ * Which POSTs this route takes: a body of declared length within Meta's limit, as Meta sends them.
+ * Anything else (no length, chunked, too large: the 413 and its drain) goes to the HttpApi route.
+ */
+const takes = (request: IncomingMessage): boolean => {
+  if (request.method !== "POST" || pathOf(request.url ?? "") !== webhookPath) return false
+  if (request.headers["transfer-encoding"] !== undefined) return false
+  const declared = Number(request.headers["content-length"] ?? Number.NaN)
+  return Number.isInteger(declared) && declared >= 0 && declared <= whatsAppWebhookMaxBytes
+}
+
+const headerOf = (request: IncomingMessage, name: string): string | undefined => {
+  const value = request.headers[name]
+  return typeof value === "string" ? value : undefined
+}
+
+const logDefect = (exit: Exit.Exit<void, RouteError>) =>
+  Exit.isFailure(exit) && Option.isNone(Cause.failureOption(exit.cause))
+    ? Effect.logError("Webhook failed", exit.cause)
+    : Effect.void
+
+/** One webhook POST, answered and logged as the HttpApi route and the request logger would. */
+const handle = (request: IncomingMessage, body: Effect.Effect<Uint8Array, MalformedRequest>, started: number) =>
+  body.pipe(
+    Effect.flatMap((bytes) => receiveWhatsAppWebhook(bytes, headerOf(request, "x-hub-signature-256"))),
+    Effect.exit,
+    Effect.flatMap((exit) => {
+      const answer = answerOf(exit)
+      return logDefect(exit).pipe(
+        Effect.zipRight(logSentResponse("POST", request.url ?? webhookPath, answer.status, started)),
+        Effect.as(answer)
+      )
+    }),
+    Effect.annotateLogs("requestId", requestIdOf(headerOf(request, "x-request-id"))),
+    Effect.withSpan("http.server POST", { kind: "server", attributes: { "http.request.method": "POST", "url.path": webhookPath } })
+  )
+
+/**
+ * The standalone server's WhatsApp webhook: Meta's POSTs served straight from Node's request
+ * event, one fiber each, by the same `receiveWhatsAppWebhook` as the HttpApi route, with the same
+ * answers and log line. Under load the platform's per-request machinery (fiber, middleware,
+ * routing, the HttpApi handler) cost as much CPU as storing the messages. A server without
+ * `DirectRoutes` (Azure Functions, a plain platform server) keeps the HttpApi route alone.
+ */
+export const DirectWhatsAppWebhookLive = Layer.scopedDiscard(
+  Effect.gen(function* () {
+    const routes = yield* Effect.serviceOption(DirectRoutes)
+    if (Option.isNone(routes)) return
+    const runtime = yield* Effect.runtime<Effect.Effect.Context<ReturnType<typeof receiveWhatsAppWebhook>>>()
+    const run = Runtime.runCallback(runtime)
+    yield* routes.value.add((request, response) => {
+      if (!takes(request)) return false
+      const started = Date.now()
+      const chunks: Array<Buffer> = []
+      let answered = false
+      const answer = (body: Effect.Effect<Uint8Array, MalformedRequest>) => {
+        if (answered) return
+        answered = true
+        run(handle(request, body, started), {
+          // Interrupted: the server is shutting down before the messages were stored.
+          onExit: (exit) => write(response, Exit.isSuccess(exit) ? exit.value : { status: 503 })
+        })
+      }
+      request.on("data", (chunk: Buffer) => chunks.push(chunk))
+      request.on("end", () => answer(Effect.succeed(Buffer.concat(chunks))))
+      request.on("error", () => answer(Effect.fail(new MalformedRequest({ message: "The request body could not be read." }))))
+      return true
+    })
+  })
+)

@@ -1,0 +1,126 @@
+import { request as httpRequest } from "node:http"
+import { HttpServer } from "@effect/platform"
+import { describe, expect, layer } from "@effect/vitest"
+import { Effect, Layer, Option, Redacted } from "effect"
+import { Outbox } from "../../application/ports/Outbox.js"
+import { WhatsAppWebhookSettings } from "../../adapters/http-api/WhatsAppWebhookSettings.js"
+import { DirectWhatsAppWebhookLive } from "../../adapters/http-node/DirectWhatsAppWebhook.js"
+import { holdingNodeHttpServerLayer } from "../../adapters/http-node/HoldingNodeHttpServer.js"
+import { InMemoryWhatsAppLive } from "../../adapters/memory/InMemoryMessenger.js"
+import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
+import { signBody } from "../../adapters/whatsapp-cloud/verifySignature.js"
+import { ApplicationServicesLive } from "../../runtimes/composition/ApplicationServices.js"
+import { FakeGraph } from "../../runtimes/harness/fakes/graph-api/layers.js"
+import { HarnessBot, harnessBot } from "../../runtimes/harness/HarnessBot.js"
+
+interface Answer {
+  readonly status: number
+  readonly body: string
+  readonly contentType: string | undefined
+}
+
+/**
+ * A POST over a real socket. With `declareLength` the body goes with a Content-Length, as Meta
+ * sends it (the direct route takes it); without, chunked (left to the HttpApi route).
+ */
+const post = (url: string, headers: Record<string, string>, body: Uint8Array | string, declareLength: boolean) =>
+  Effect.async<Answer, Error>((resume) => {
+    const length = declareLength ? { "content-length": String(Buffer.byteLength(body)) } : {}
+    const request = httpRequest(url, { method: "POST", headers: { ...headers, ...length } }, (response) => {
+      const chunks: Array<Buffer> = []
+      response.on("data", (chunk: Buffer) => chunks.push(chunk))
+      response.on("end", () =>
+        resume(Effect.succeed({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), contentType: response.headers["content-type"] }))
+      )
+    })
+    request.on("error", (error) => resume(Effect.fail(error)))
+    // Node declares the length itself for a body given to `end`; one written first goes chunked.
+    if (declareLength) request.end(body)
+    else {
+      request.write(body)
+      request.end()
+    }
+    return Effect.sync(() => request.destroy())
+  })
+
+const webhook = (messageId: string) =>
+  JSON.stringify({
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "WABA",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550783881", phone_number_id: "106540352242922" },
+              contacts: [{ profile: { name: "Zoë" }, wa_id: "16505550123" }],
+              messages: [{ from: "16505550123", id: messageId, timestamp: "1749416383", type: "text", text: { body: "hi" } }]
+            }
+          }
+        ]
+      }
+    ]
+  })
+
+describe("the WhatsApp webhook served straight from Node", () => {
+  layer(harnessBot({ storage: InMemoryStorage }), { timeout: 60_000, excludeTestServices: true })("beside the HttpApi route", (it) => {
+    it.effect("answers every kind of POST exactly as the HttpApi route answers it", () =>
+      Effect.gen(function* () {
+        const { baseUrl } = yield* HarnessBot
+        const { appSecret } = yield* FakeGraph
+        const signed = (body: Uint8Array | string) => ({ "content-type": "application/json", "x-hub-signature-256": signBody(appSecret, body) })
+        const notUtf8 = new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])
+        const cases: ReadonlyArray<readonly [string, (id: string) => readonly [Record<string, string>, Uint8Array | string], number]> = [
+          ["a new message", (id) => [signed(webhook(id)), webhook(id)], 200],
+          ["no signature", (id) => [{ "content-type": "application/json" }, webhook(id)], 401],
+          ["a wrong signature", (id) => [signed(webhook(`${id}.other`)), webhook(id)], 401],
+          ["a body that is not UTF-8", () => [signed(notUtf8), notUtf8], 400],
+          ["a body that is not JSON", () => [signed("{not json"), "{not json"], 400],
+          ["JSON that is not a webhook", () => [signed(`{"object":"page"}`), `{"object":"page"}`], 400]
+        ]
+        for (const [name, make, status] of cases) {
+          const [directHeaders, directBody] = make(`wamid.direct.${globalThis.crypto.randomUUID()}`)
+          const [routeHeaders, routeBody] = make(`wamid.route.${globalThis.crypto.randomUUID()}`)
+          const direct = yield* post(`${baseUrl}/SmsReceived`, directHeaders, directBody, true)
+          const route = yield* post(`${baseUrl}/SmsReceived`, routeHeaders, routeBody, false)
+          expect({ name, ...direct }).toEqual({ name, ...route })
+          expect({ name, status: direct.status }).toEqual({ name, status })
+        }
+      }))
+  })
+
+  const settings = Layer.succeed(WhatsAppWebhookSettings, {
+    verifyToken: Redacted.make("verify"),
+    appSecret: Redacted.make("direct-secret")
+  })
+  // No HttpApi: the platform's handler is never attached, so only the direct route can answer.
+  const directOnly = DirectWhatsAppWebhookLive.pipe(
+    Layer.provideMerge(Layer.mergeAll(holdingNodeHttpServerLayer({ port: 0, host: "127.0.0.1" }), settings)),
+    Layer.provideMerge(ApplicationServicesLive.pipe(Layer.provideMerge(Layer.merge(InMemoryStorage, InMemoryWhatsAppLive))))
+  )
+
+  layer(directOnly, { timeout: 30_000, excludeTestServices: true })("alone on the server", (it) => {
+    it.effect("stores a webhook's message with its event and answers 200, once however often it comes", () =>
+      Effect.gen(function* () {
+        const baseUrl = yield* HttpServer.addressFormattedWith((address) => Effect.succeed(address))
+        const messageId = `wamid.${globalThis.crypto.randomUUID()}`
+        const body = webhook(messageId)
+        const headers = { "content-type": "application/json", "x-hub-signature-256": signBody("direct-secret", body) }
+        expect((yield* post(`${baseUrl}/SmsReceived`, headers, body, true)).status).toBe(200)
+        expect((yield* post(`${baseUrl}/SmsReceived`, headers, body, true)).status).toBe(200)
+        const stats = yield* Effect.flatMap(Outbox, (outbox) => outbox.stats)
+        expect(stats.pending + stats.published).toBe(1)
+      }))
+
+    it.effect("leaves a chunked POST to the platform's route (here never attached: it waits)", () =>
+      Effect.gen(function* () {
+        const baseUrl = yield* HttpServer.addressFormattedWith((address) => Effect.succeed(address))
+        const body = webhook(`wamid.${globalThis.crypto.randomUUID()}`)
+        const headers = { "content-type": "application/json", "x-hub-signature-256": signBody("direct-secret", body) }
+        const answer = yield* post(`${baseUrl}/SmsReceived`, headers, body, false).pipe(Effect.timeout("300 millis"), Effect.option)
+        expect(Option.isNone(answer)).toBe(true)
+      }))
+  })
+})
