@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import { HttpApiSchema } from "@effect/platform"
-import { Cause, Effect, Exit, Layer, Option, Runtime, Schema } from "effect"
+import { Cause, Effect, Exit, FiberRef, Layer, Option, Runtime, Schema } from "effect"
 import { MalformedRequest, PayloadTooLarge, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
 import { whatsAppWebhookMaxBytes } from "../../contracts/http/WhatsAppWebhookApi.js"
 import { receiveWhatsAppWebhook } from "../http-api/receiveWhatsAppWebhook.js"
@@ -65,6 +65,14 @@ const logDefect = (exit: Exit.Exit<void, RouteError>) =>
     ? Effect.logError("Webhook failed", exit.cause)
     : Effect.void
 
+/** The server's span of a webhook, as the platform makes one for its routes. */
+const serverSpan = Effect.withSpan("http.server POST", {
+  kind: "server",
+  // No stack trace: capturing one per span cost more than the rest of the span.
+  captureStackTrace: false,
+  attributes: { "http.request.method": "POST", "url.path": webhookPath }
+})
+
 /** One webhook POST, answered and logged as the HttpApi route and the request logger would. */
 const handle = (request: IncomingMessage, body: Effect.Effect<Uint8Array, MalformedRequest>, started: number) =>
   body.pipe(
@@ -77,13 +85,7 @@ const handle = (request: IncomingMessage, body: Effect.Effect<Uint8Array, Malfor
         Effect.as(answer)
       )
     }),
-    Effect.annotateLogs("requestId", requestIdOf(headerOf(request, "x-request-id"))),
-    // No stack trace: capturing one per span cost more than the rest of the span.
-    Effect.withSpan("http.server POST", {
-      kind: "server",
-      captureStackTrace: false,
-      attributes: { "http.request.method": "POST", "url.path": webhookPath }
-    })
+    Effect.annotateLogs("requestId", requestIdOf(headerOf(request, "x-request-id")))
   )
 
 /**
@@ -99,6 +101,8 @@ export const DirectWhatsAppWebhookLive = Layer.scopedDiscard(
     if (Option.isNone(routes)) return
     const runtime = yield* Effect.runtime<Effect.Effect.Context<ReturnType<typeof receiveWhatsAppWebhook>>>()
     const run = Runtime.runCallback(runtime)
+    // With tracing off (no exporter), not even a span that goes nowhere.
+    const traced = yield* FiberRef.get(FiberRef.currentTracerEnabled)
     yield* routes.value.add((request, response) => {
       if (!takes(request)) return false
       const started = Date.now()
@@ -107,7 +111,8 @@ export const DirectWhatsAppWebhookLive = Layer.scopedDiscard(
       const answer = (body: Effect.Effect<Uint8Array, MalformedRequest>) => {
         if (answered) return
         answered = true
-        run(handle(request, body, started), {
+        const handled = handle(request, body, started)
+        run(traced ? serverSpan(handled) : handled, {
           // Interrupted: the server is shutting down before the messages were stored.
           onExit: (exit) => write(response, Exit.isSuccess(exit) ? exit.value : { status: 503 })
         })

@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http"
 import { HttpServer } from "@effect/platform"
 import { describe, expect, layer } from "@effect/vitest"
-import { Effect, Layer, Option, Redacted } from "effect"
+import { Effect, Layer, Option, Redacted, Tracer } from "effect"
 import { Outbox } from "../../application/ports/Outbox.js"
 import { WhatsAppWebhookSettings } from "../../adapters/http-api/WhatsAppWebhookSettings.js"
 import { DirectWhatsAppWebhookLive } from "../../adapters/http-node/DirectWhatsAppWebhook.js"
@@ -99,6 +99,49 @@ describe("the WhatsApp webhook served straight from Node", () => {
   const directOnly = DirectWhatsAppWebhookLive.pipe(
     Layer.provideMerge(Layer.mergeAll(holdingNodeHttpServerLayer({ port: 0, host: "127.0.0.1" }), settings)),
     Layer.provideMerge(ApplicationServicesLive.pipe(Layer.provideMerge(Layer.merge(InMemoryStorage, InMemoryWhatsAppLive))))
+  )
+
+  // A tracer that remembers the names of the spans it made.
+  const spanNames: Array<string> = []
+  const recordingTracer = Layer.unwrapEffect(
+    Effect.map(Effect.tracer, (tracer) =>
+      Layer.setTracer(
+        Tracer.make({
+          span: (name, ...rest) => {
+            spanNames.push(name)
+            return tracer.span(name, ...rest)
+          },
+          context: tracer.context
+        })
+      )
+    )
+  )
+
+  const signedPost = (baseUrl: string) => {
+    const body = webhook(`wamid.${globalThis.crypto.randomUUID()}`)
+    return post(`${baseUrl}/SmsReceived`, { "content-type": "application/json", "x-hub-signature-256": signBody("direct-secret", body) }, body, true)
+  }
+  const ownAddress = HttpServer.addressFormattedWith((address) => Effect.succeed(address))
+
+  layer(Layer.provide(directOnly, recordingTracer), { timeout: 30_000, excludeTestServices: true })("traced", (it) => {
+    it.effect("makes the server span of each webhook, as the platform does for its routes", () =>
+      Effect.gen(function* () {
+        spanNames.length = 0
+        expect((yield* signedPost(yield* ownAddress)).status).toBe(200)
+        expect(spanNames).toContain("http.server POST")
+      }))
+  })
+
+  layer(Layer.provide(directOnly, Layer.merge(recordingTracer, Layer.setTracerEnabled(false))), { timeout: 30_000, excludeTestServices: true })(
+    "with tracing off",
+    (it) => {
+      it.effect("makes no span at all", () =>
+        Effect.gen(function* () {
+          spanNames.length = 0
+          expect((yield* signedPost(yield* ownAddress)).status).toBe(200)
+          expect(spanNames).toEqual([])
+        }))
+    }
   )
 
   layer(directOnly, { timeout: 30_000, excludeTestServices: true })("alone on the server", (it) => {
