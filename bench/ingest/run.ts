@@ -3,7 +3,7 @@
  * senders, to the bot's real HTTP server on the real Postgres, against a minimal node:http + pg
  * baseline doing the same work, in the same run, interleaved. See bench/README.md, "Ingest".
  *
- *   npx tsx bench/ingest/run.ts   (INGEST_BENCH_ROUNDS=1, INGEST_BENCH_SECONDS=10 by default)
+ *   npx tsx bench/ingest/run.ts   (INGEST_BENCH_ROUNDS=3, INGEST_BENCH_SECONDS=10 by default)
  */
 import { execFileSync } from "node:child_process"
 import { mkdtempSync } from "node:fs"
@@ -17,7 +17,7 @@ import { pacedLoad, type PacedResult } from "./pacedLoad.js"
 import { appSecret, signedWebhook } from "./webhook.js"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..")
-const rounds = Number(process.env.INGEST_BENCH_ROUNDS ?? 1)
+const rounds = Number(process.env.INGEST_BENCH_ROUNDS ?? 3)
 const seconds = Number(process.env.INGEST_BENCH_SECONDS ?? 10)
 const connections = 20
 const warmupSeconds = 2
@@ -73,6 +73,8 @@ interface Measured {
 /** One side under one load: what was measured, warm-up included in the counts, and what was stored. */
 interface Phase extends Omit<Measured, "completed"> {
   readonly side: Side
+  /** The interleaved round at full load, or undefined for the fixed rate. */
+  readonly round: number | undefined
   readonly rate: number | undefined
   readonly stored: number
   readonly outbox: number
@@ -109,7 +111,7 @@ const countOf = async (query: string): Promise<number> => {
   return Number(rows[0]?.n)
 }
 
-const runPhase = async (side: Side, rate: number | undefined): Promise<Phase> => {
+const runPhase = async (side: Side, rate: number | undefined, round?: number): Promise<Phase> => {
   phaseNumber += 1
   const run = `${Date.now().toString(36)}_${phaseNumber}`
   // Named like the test schemas (t_<label>_<base36 time>_<n>), so a killed run's are swept too.
@@ -157,6 +159,7 @@ const runPhase = async (side: Side, rate: number | undefined): Promise<Phase> =>
     const outbox = await countOf(`SELECT count(*)::int AS n FROM ${schema}.outbox WHERE event_type = 'UserMessageReceivedEvent'`)
     return {
       side,
+      round,
       rate,
       requestsPerSecond: result.requestsPerSecond,
       p50: result.p50,
@@ -190,7 +193,7 @@ try {
   for (let round = 0; round < rounds; round++) {
     // Alternate who goes first, so that neither always meets the other's leftovers.
     const order = round % 2 === 0 ? sides : [...sides].reverse()
-    for (const side of order) phases.push(await runPhase(side, undefined))
+    for (const side of order) phases.push(await runPhase(side, undefined, round))
   }
   for (const side of sides) phases.push(await runPhase(side, fixedRate))
 } finally {
@@ -213,11 +216,18 @@ for (const phase of phases) {
 // when the load generator stopped (stored, their answer not counted), never more than were sent.
 const unproven = phases.filter((phase) => phase.stored < phase.ok || phase.outbox !== phase.stored || phase.stored > phase.sent)
 const closed = phases.filter((phase) => phase.rate === undefined)
+const throughputIn = (side: Side, round: number) =>
+  closed.find((phase) => phase.side === side && phase.round === round)?.requestsPerSecond ?? Number.NaN
 const throughput = (side: Side) => median(closed.filter((phase) => phase.side === side).map((phase) => phase.requestsPerSecond))
 console.log("")
 for (const side of ["ours", "ours-no-workers"] as const) {
-  const ratio = throughput(side) / throughput("baseline")
-  console.log(`median throughput: ${side} ${throughput(side).toFixed(0)} req/s, baseline ${throughput("baseline").toFixed(0)} req/s: ratio ${ratio.toFixed(2)} (target >= 0.8: ${ratio >= 0.8 ? "met" : "NOT met"})`)
+  // Each round runs both sides within a minute of each other; on a shared machine whose speed
+  // drifts over minutes, the median of these paired ratios is steadier than a ratio of medians.
+  const ratios = Array.from({ length: rounds }, (_, round) => throughputIn(side, round) / throughputIn("baseline", round))
+  const ratio = median(ratios)
+  console.log(
+    `throughput: ${side} median ${throughput(side).toFixed(0)} req/s, baseline ${throughput("baseline").toFixed(0)} req/s; ratio per round ${ratios.map((r) => r.toFixed(2)).join(", ")}, median ${ratio.toFixed(2)} (target >= 0.8: ${ratio >= 0.8 ? "met" : "NOT met"})`
+  )
   const fixed = phases.find((phase) => phase.side === side && phase.rate !== undefined)
   if (fixed !== undefined) {
     const kept = fixed.requestsPerSecond >= fixedRate * 0.95
