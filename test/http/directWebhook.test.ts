@@ -12,6 +12,7 @@ import { signBody } from "../../adapters/whatsapp-cloud/verifySignature.js"
 import { ApplicationServicesLive } from "../../runtimes/composition/ApplicationServices.js"
 import { FakeGraph } from "../../runtimes/harness/fakes/graph-api/layers.js"
 import { HarnessBot, harnessBot } from "../../runtimes/harness/HarnessBot.js"
+import { textMessageWebhook } from "../support/textMessageWebhook.js"
 
 interface Answer {
   readonly status: number
@@ -43,26 +44,7 @@ const post = (url: string, headers: Record<string, string>, body: Uint8Array | s
     return Effect.sync(() => request.destroy())
   })
 
-const webhook = (messageId: string) =>
-  JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "WABA",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550783881", phone_number_id: "106540352242922" },
-              contacts: [{ profile: { name: "Zoë" }, wa_id: "16505550123" }],
-              messages: [{ from: "16505550123", id: messageId, timestamp: "1749416383", type: "text", text: { body: "hi" } }]
-            }
-          }
-        ]
-      }
-    ]
-  })
+const webhook = (messageId: string) => JSON.stringify(textMessageWebhook(messageId, "hi", "16505550123"))
 
 describe("the WhatsApp webhook served straight from Node", () => {
   layer(harnessBot({ storage: InMemoryStorage }), { timeout: 60_000, excludeTestServices: true })("beside the HttpApi route", (it) => {

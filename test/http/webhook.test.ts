@@ -8,6 +8,7 @@ import { signBody } from "../../adapters/whatsapp-cloud/verifySignature.js"
 import { FakeGraph } from "../../runtimes/harness/fakes/graph-api/layers.js"
 import { metaJson } from "../../runtimes/harness/fakes/graph-api/metaJson.js"
 import { HarnessBot, harnessBot } from "../../runtimes/harness/HarnessBot.js"
+import { textMessageWebhook } from "../support/textMessageWebhook.js"
 
 const bot = harnessBot({ storage: InMemoryStorage })
 
@@ -32,26 +33,6 @@ const exchange = (url: string, method: string, headers: Record<string, string> =
     req.end()
   })
 
-const envelope = (messageId: string, text: string) => ({
-  object: "whatsapp_business_account",
-  entry: [
-    {
-      id: "WABA",
-      changes: [
-        {
-          field: "messages",
-          value: {
-            messaging_product: "whatsapp",
-            metadata: { display_phone_number: "15550783881", phone_number_id: "106540352242922" },
-            contacts: [{ profile: { name: "Zoë" }, wa_id: "16505551234" }],
-            messages: [{ from: "16505551234", id: messageId, timestamp: "1749416383", type: "text", text: { body: text } }]
-          }
-        }
-      ]
-    }
-  ]
-})
-
 describe("the HTTP surface over real sockets", () => {
   layer(bot, { timeout: 60_000, excludeTestServices: true })("the WhatsApp webhook", (it) => {
     it.effect("answers Meta's handshake with the challenge as text, and 403 to a wrong token", () =>
@@ -72,7 +53,7 @@ describe("the HTTP surface over real sockets", () => {
         const graph = yield* FakeGraph
         const messageId = `wamid.${globalThis.crypto.randomUUID()}`
         // Meta escapes "/" as "\/" and non-ASCII as \uXXXX; the signature is over exactly these bytes.
-        const body = metaJson(envelope(messageId, "café / crème"))
+        const body = metaJson(textMessageWebhook(messageId, "café / crème"))
         expect(body).toContain("\\/")
         expect(body).toContain("\\u00e9")
         const headers = { "content-type": "application/json", "x-hub-signature-256": signBody(graph.appSecret, body) }
@@ -92,7 +73,7 @@ describe("the HTTP surface over real sockets", () => {
     it.effect("refuses a missing, wrong or malformed signature with 401", () =>
       Effect.gen(function* () {
         const { baseUrl } = yield* HarnessBot
-        const body = metaJson(envelope(`wamid.${globalThis.crypto.randomUUID()}`, "hi"))
+        const body = metaJson(textMessageWebhook(`wamid.${globalThis.crypto.randomUUID()}`, "hi"))
         const missing = yield* exchange(`${baseUrl}/SmsReceived`, "POST", { "content-type": "application/json" }, body)
         const wrong = yield* exchange(`${baseUrl}/SmsReceived`, "POST", { "x-hub-signature-256": signBody("not-the-secret", body) }, body)
         const malformed = yield* exchange(`${baseUrl}/SmsReceived`, "POST", { "x-hub-signature-256": "sha1=abc" }, body)

@@ -1,0 +1,20 @@
+/** Meta's webhook for one text message from `waId`, as an object (to be serialized as the test needs). */
+export const textMessageWebhook = (messageId: string, text: string, waId = "16505551234") => ({
+  object: "whatsapp_business_account",
+  entry: [
+    {
+      id: "WABA",
+      changes: [
+        {
+          field: "messages",
+          value: {
+            messaging_product: "whatsapp",
+            metadata: { display_phone_number: "15550783881", phone_number_id: "106540352242922" },
+            contacts: [{ profile: { name: "Zoë" }, wa_id: waId }],
+            messages: [{ from: waId, id: messageId, timestamp: "1749416383", type: "text", text: { body: text } }]
+          }
+        }
+      ]
+    }
+  ]
+})
