@@ -2,12 +2,10 @@ import type { IncomingMessage, ServerResponse } from "node:http"
 import { HttpApiSchema } from "@effect/platform"
 import { Cause, Effect, Exit, FiberRef, Layer, Option, Runtime, Schema } from "effect"
 import { MalformedRequest, PayloadTooLarge, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
-import { whatsAppWebhookMaxBytes } from "../../contracts/http/WhatsAppWebhookApi.js"
+import { whatsAppWebhookMaxBytes, whatsAppWebhookPath } from "../../contracts/http/WhatsAppWebhookApi.js"
 import { receiveWhatsAppWebhook } from "../http-api/receiveWhatsAppWebhook.js"
 import { logSentResponse, pathOf, requestIdOf } from "../http-api/requestLogger.js"
 import { DirectRoutes } from "./DirectRoutes.js"
-
-const webhookPath = "/SmsReceived"
 
 /** The errors the HttpApi route declares; answered here as it answers them. */
 const RouteError = Schema.Union(MalformedRequest, Unauthenticated, PayloadTooLarge, TemporarilyUnavailable)
@@ -49,7 +47,7 @@ const write = (response: ServerResponse, answer: Answer) => {
  * Anything else (no length, chunked, too large: the 413 and its drain) goes to the HttpApi route.
  */
 const takes = (request: IncomingMessage): boolean => {
-  if (request.method !== "POST" || pathOf(request.url ?? "") !== webhookPath) return false
+  if (request.method !== "POST" || pathOf(request.url ?? "") !== whatsAppWebhookPath) return false
   if (request.headers["transfer-encoding"] !== undefined) return false
   const declared = Number(request.headers["content-length"] ?? Number.NaN)
   return Number.isInteger(declared) && declared >= 0 && declared <= whatsAppWebhookMaxBytes
@@ -70,7 +68,7 @@ const serverSpan = Effect.withSpan("http.server POST", {
   kind: "server",
   // No stack trace: capturing one per span cost more than the rest of the span.
   captureStackTrace: false,
-  attributes: { "http.request.method": "POST", "url.path": webhookPath }
+  attributes: { "http.request.method": "POST", "url.path": whatsAppWebhookPath }
 })
 
 /** One webhook POST, answered and logged as the HttpApi route and the request logger would. */
@@ -81,7 +79,7 @@ const handle = (request: IncomingMessage, body: Effect.Effect<Uint8Array, Malfor
     Effect.flatMap((exit) => {
       const answer = answerOf(exit)
       return logDefect(exit).pipe(
-        Effect.zipRight(logSentResponse("POST", request.url ?? webhookPath, answer.status, started)),
+        Effect.zipRight(logSentResponse("POST", request.url ?? whatsAppWebhookPath, answer.status, started)),
         Effect.as(answer)
       )
     }),

@@ -3,6 +3,9 @@ import { Schema } from "effect"
 import { WebhookEnvelope } from "../whatsapp/Webhook.js"
 import { MalformedRequest, PayloadTooLarge, TemporarilyUnavailable, Unauthenticated, VerificationRefused } from "./HttpErrors.js"
 
+/** Kept from the original bot, so an existing Meta app configuration keeps working. */
+export const whatsAppWebhookPath = "/SmsReceived"
+
 /** Meta allows webhook payloads of up to 3 MB. */
 export const whatsAppWebhookMaxBytes = 3 * 1024 * 1024
 
@@ -18,16 +21,15 @@ export const WebhookSignatureHeaders = Schema.Struct({
   })
 })
 
-/** Paths kept from the original bot, so an existing Meta app configuration keeps working. */
 export class WhatsAppWebhookApi extends HttpApiGroup.make("whatsapp")
   .add(
-    HttpApiEndpoint.get("verify", "/SmsReceived")
+    HttpApiEndpoint.get("verify", whatsAppWebhookPath)
       .setUrlParams(VerificationParams)
       .addSuccess(HttpApiSchema.Text())
       .addError(VerificationRefused)
   )
   .add(
-    HttpApiEndpoint.post("receive", "/SmsReceived")
+    HttpApiEndpoint.post("receive", whatsAppWebhookPath)
       .setHeaders(WebhookSignatureHeaders)
       .setPayload(WebhookEnvelope)
       .addSuccess(HttpApiSchema.Empty(200))
