@@ -14,7 +14,7 @@ import autocannon from "autocannon"
 import pg from "pg"
 import { cpuMillis, freePort, loadAverage, peakRssMb, startProcess, stopProcess, waitForOk } from "./processes.js"
 import { pacedLoad, type PacedResult } from "./pacedLoad.js"
-import { appSecret, signedWebhook } from "./webhook.js"
+import { appSecret, benchMessageIdPrefix, senderNumber, signedWebhook } from "./webhook.js"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..")
 const rounds = Number(process.env.INGEST_BENCH_ROUNDS ?? 3)
@@ -111,6 +111,24 @@ const countOf = async (query: string): Promise<number> => {
   return Number(rows[0]?.n)
 }
 
+const postJson = async (url: string, body: unknown) => {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) })
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`)
+}
+
+/**
+ * Each sender writes once through the fake WhatsApp's simulator first, as people who chat have:
+ * their 24-hour window is open, so the bot's replies are delivered. (Webhooks posted straight to
+ * the bot bypass the fake, which would otherwise refuse every reply for the window.)
+ */
+const openWindows = async (base: string) => {
+  for (let sender = 0; sender < senders; sender++) {
+    const phone = senderNumber(sender)
+    await postJson(`${base}/simulator/api/people`, { phone, name: `Bench ${sender}` })
+    await postJson(`${base}/simulator/api/text`, { phone, text: "hi" })
+  }
+}
+
 const runPhase = async (side: Side, rate: number | undefined, round?: number): Promise<Phase> => {
   phaseNumber += 1
   const run = `${Date.now().toString(36)}_${phaseNumber}`
@@ -131,6 +149,7 @@ const runPhase = async (side: Side, rate: number | undefined, round?: number): P
   try {
     const base = `http://127.0.0.1:${port}`
     await waitForOk(`${base}/${side === "baseline" ? "health" : "ready"}`, child, 90_000)
+    if (side !== "baseline") await openWindows(base)
     let sequence = 0
     const nextWebhook = () => {
       const { body, signature } = signedWebhook(run, sequence++, senders)
@@ -155,8 +174,11 @@ const runPhase = async (side: Side, rate: number | undefined, round?: number): P
     // Counted once the server is stopped, so that no transaction is still in flight.
     await stopProcess(child)
     stopped = true
-    const stored = await countOf(`SELECT count(*)::int AS n FROM ${schema}.inbound_messages`)
-    const outbox = await countOf(`SELECT count(*)::int AS n FROM ${schema}.outbox WHERE event_type = 'UserMessageReceivedEvent'`)
+    // Only the bench's own messages: not the senders' first ones through the simulator.
+    const stored = await countOf(`SELECT count(*)::int AS n FROM ${schema}.inbound_messages WHERE wamid LIKE '${benchMessageIdPrefix}%'`)
+    const outbox = await countOf(
+      `SELECT count(*)::int AS n FROM ${schema}.outbox WHERE event_type = 'UserMessageReceivedEvent' AND body LIKE '%${benchMessageIdPrefix}%'`
+    )
     return {
       side,
       round,

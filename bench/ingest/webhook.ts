@@ -9,9 +9,15 @@ export const signatureOf = (body: string): string => `sha256=${createHmac("sha25
  * Meta's webhook for one text message from one of `senders` people, with its own message id, as
  * the Cloud API sends it: the raw JSON and its `X-Hub-Signature-256`.
  */
+/** The number of the bench's `sender`-th person. */
+export const senderNumber = (sender: number): string => `4915550${String(sender).padStart(6, "0")}`
+
+/** The prefix of every message id the bench sends, so that its rows can be told from others. */
+export const benchMessageIdPrefix = "wamid.bench."
+
 export const signedWebhook = (run: string, sequence: number, senders: number) => {
   const sender = sequence % senders
-  const waId = `4915550${String(sender).padStart(6, "0")}`
+  const waId = senderNumber(sender)
   const body = JSON.stringify({
     object: "whatsapp_business_account",
     entry: [
@@ -27,7 +33,7 @@ export const signedWebhook = (run: string, sequence: number, senders: number) =>
               messages: [
                 {
                   from: waId,
-                  id: `wamid.bench.${run}.${sequence}`,
+                  id: `${benchMessageIdPrefix}${run}.${sequence}`,
                   timestamp: String(Math.floor(Date.now() / 1000)),
                   type: "text",
                   text: { body: "Hello, I would like some headshots" }
