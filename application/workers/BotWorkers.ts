@@ -23,6 +23,13 @@ export interface WorkerSelection {
   readonly sender?: Partial<OutboundSenderOptions>
 }
 
+/** The subscriptions whose consumers `botWorkers(selection)` runs. */
+export const consumedSubscriptions = (selection: WorkerSelection): ReadonlyArray<Subscription> => [
+  ...(selection.conversation ? [conversationSubscription] : []),
+  ...(selection.images ? [imagesSubscription] : []),
+  ...(selection.training ? [trainingSubscription] : [])
+]
+
 const fork = <E, R>(name: string, effect: Effect.Effect<unknown, E, R>) =>
   Effect.forkScoped(
     effect.pipe(

@@ -1,6 +1,6 @@
 import { FetchHttpClient } from "@effect/platform"
 import { Config, Effect, Layer, Option } from "effect"
-import { botSubscriptions } from "../../application/workers/BotWorkers.js"
+import { botSubscriptions, consumedSubscriptions } from "../../application/workers/BotWorkers.js"
 import * as HttpAstria from "../../adapters/astria/HttpAstria.js"
 import { EnabledServices } from "../../adapters/http-api/EnabledServices.js"
 import { WhatsAppWebhookSettings } from "../../adapters/http-api/WhatsAppWebhookSettings.js"
@@ -10,7 +10,7 @@ import { PaymentWebhookSettings } from "../../adapters/payments/PaymentWebhookSe
 import { TemplatePaymentProvider } from "../../adapters/payments/TemplatePaymentProvider.js"
 import { PostgresStorage } from "../../adapters/postgres/PostgresStorage.js"
 import { WhatsAppCloudLive } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
-import { botLayer } from "../composition/BotLayer.js"
+import { botLayer, workerSelectionOf } from "../composition/BotLayer.js"
 import { astriaOverFake, paymentsOverFake } from "../harness/FakeParts.js"
 import { whatsAppOverFakeWithSimulator } from "../harness/simulator/SimulatorRoutes.js"
 import { HttpServerSettingsConfig } from "./HttpServerSettings.js"
@@ -42,7 +42,9 @@ export const StandaloneBotLive = Layer.unwrapEffect(
       // With several processes (SERVICES split), events must cross them: Service Bus when configured.
       broker: sharedBroker
         ? ServiceBusEventBroker.layerConfig({ subscriptions: botSubscriptions, maxDeliveries: 10 })
-        : InMemoryEventBroker.layer({ subscriptions: botSubscriptions }),
+        : // In memory, only this process can consume: a subscription of a service it does not run
+          // would keep every message published to it, unread, until the process ends.
+          InMemoryEventBroker.layer({ subscriptions: consumedSubscriptions(workerSelectionOf(services)) }),
       whatsapp: realWhatsApp
         ? Layer.merge(WhatsAppCloudLive.pipe(Layer.provide(FetchHttpClient.layer)), WhatsAppWebhookSettings.fromConfig)
         : whatsAppOverFakeWithSimulator(),
