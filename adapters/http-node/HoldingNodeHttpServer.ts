@@ -15,7 +15,8 @@ type Handler = (request: IncomingMessage, response: ServerResponse) => void
  *   then served, in order. Node would drop them silently: nothing listens, so their connections
  *   hang until the client gives up. If serving never starts, they are answered 503 at shutdown.
  * - `DirectRoutes` added by the composition are tried first.
- * The platform's `NodeHttpServer.make` still listens, closes and reports the address.
+ * The platform's `NodeHttpServer.make` still listens, closes and reports the address. WebSocket
+ * upgrades are not served: the bot has no such route.
  */
 export const holdingNodeHttpServerLayer = (options: ListenOptions) =>
   Layer.mergeAll(
