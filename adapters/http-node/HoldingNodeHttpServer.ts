@@ -60,7 +60,11 @@ export const holdingNodeHttpServerLayer = (options: ListenOptions) =>
           add: (route) =>
             Effect.acquireRelease(
               Effect.sync(() => routes.push(route)),
-              () => Effect.sync(() => routes.splice(routes.indexOf(route), 1))
+              () =>
+                Effect.sync(() => {
+                  const index = routes.indexOf(route)
+                  if (index >= 0) routes.splice(index, 1)
+                })
             )
         })
         return Context.make(HttpServer.HttpServer, httpServer).pipe(Context.add(DirectRoutes, directRoutes))

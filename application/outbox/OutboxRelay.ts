@@ -1,4 +1,4 @@
-import { Chunk, Clock, Duration, Effect, Schedule } from "effect"
+import { Array as Arr, Clock, Duration, Effect, Schedule } from "effect"
 import { retryDelay } from "../events/retryDelay.js"
 import { OutboxWakeup } from "../events/Wakeup.js"
 import { EventBroker } from "../ports/EventBroker.js"
@@ -62,8 +62,7 @@ export const claimAndPublish = (batchSize: number, lease: Duration.DurationInput
 export const publishHandedOver = (events: ReadonlyArray<NewOutboxEvent>, batchSize: number) =>
   Effect.gen(function* () {
     const now = new Date(yield* Clock.currentTimeMillis)
-    yield* Effect.forEach(Chunk.chunksOf(Chunk.unsafeFromArray(events), batchSize), (batch) =>
-      publishAndMark(Chunk.toReadonlyArray(batch), 1, now), { discard: true })
+    yield* Effect.forEach(Arr.chunksOf(events, batchSize), (batch) => publishAndMark(batch, 1, now), { discard: true })
   })
 
 /**
