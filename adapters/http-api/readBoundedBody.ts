@@ -6,7 +6,8 @@ import { MalformedRequest, PayloadTooLarge } from "../../contracts/http/HttpErro
 /** Past the limit, a body is read and discarded up to this many times the limit, so the client hears the 413. */
 const drainFactor = 4
 
-const unreadable = () => new MalformedRequest({ message: "The request body could not be read." })
+/** A body the connection failed to deliver (the client went away, a broken chunk). */
+export const unreadable = () => new MalformedRequest({ message: "The request body could not be read." })
 
 /**
  * Reads a request's raw bytes, refusing more than `maxBytes` with a real 413. The platform's own

@@ -3,6 +3,7 @@ import { HttpApiSchema } from "@effect/platform"
 import { Cause, Effect, Exit, FiberRef, Layer, Option, Runtime, Schema } from "effect"
 import { MalformedRequest, PayloadTooLarge, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
 import { whatsAppWebhookMaxBytes, whatsAppWebhookPath } from "../../contracts/http/WhatsAppWebhookApi.js"
+import { unreadable } from "../http-api/readBoundedBody.js"
 import { receiveWhatsAppWebhook } from "../http-api/receiveWhatsAppWebhook.js"
 import { logSentResponse, pathOf, requestIdOf } from "../http-api/requestLogger.js"
 import { DirectRoutes } from "./DirectRoutes.js"
@@ -117,7 +118,7 @@ export const DirectWhatsAppWebhookLive = Layer.scopedDiscard(
       }
       request.on("data", (chunk: Buffer) => chunks.push(chunk))
       request.on("end", () => answer(Effect.succeed(Buffer.concat(chunks))))
-      request.on("error", () => answer(Effect.fail(new MalformedRequest({ message: "The request body could not be read." }))))
+      request.on("error", () => answer(Effect.fail(unreadable())))
       return true
     })
   })
