@@ -64,11 +64,12 @@ describe("Meta's redeliveries and refusals", () => {
           const all = yield* person.seen
           const refused = (yield* graph.attempts).filter((a) => a.code === code)
           expect(refused).toHaveLength(times)
-          // Pacing: after each refusal the next try to this person waits at least the base back-off.
+          // Pacing: after each refusal the next try to this person waits at least the harness's base
+          // back-off (20 ms for 130429, 50 ms for 131056) less its 20% jitter.
           const toPerson = (yield* graph.attempts).filter((a) => a.address === waId)
           const gaps = toPerson.slice(1).flatMap((a, i) => (toPerson[i]!.code === code ? [a.at - toPerson[i]!.at] : []))
           expect(gaps.length).toBeGreaterThanOrEqual(times)
-          expect(Math.min(...gaps)).toBeGreaterThanOrEqual(code === 131056 ? 50 : 10)
+          expect(Math.min(...gaps)).toBeGreaterThanOrEqual(code === 131056 ? 40 : 16)
           // Welcome, guidelines and go-ahead, each exactly once and in the order asked.
           expect(welcomes(all)).toBe(1)
           expect(all.filter((m) => m.buttons.some((b) => b.title === english.ready))).toHaveLength(1)
