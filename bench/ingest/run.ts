@@ -241,6 +241,11 @@ const closed = phases.filter((phase) => phase.rate === undefined)
 const throughputIn = (side: Side, round: number) =>
   closed.find((phase) => phase.side === side && phase.round === round)?.requestsPerSecond ?? Number.NaN
 const throughput = (side: Side) => median(closed.filter((phase) => phase.side === side).map((phase) => phase.requestsPerSecond))
+// The 0.8 target is for the same work as the baseline; the whole bot also decides and answers.
+const verdictOf = (side: Side, ratio: number) =>
+  side === "ours-no-workers"
+    ? `(target >= 0.8: ${ratio >= 0.8 ? "met" : "NOT met"})`
+    : "(no target: it also decides and answers every message, which the baseline does not)"
 console.log("")
 for (const side of ["ours", "ours-no-workers"] as const) {
   // Each round runs both sides within a minute of each other; on a shared machine whose speed
@@ -248,7 +253,7 @@ for (const side of ["ours", "ours-no-workers"] as const) {
   const ratios = Array.from({ length: rounds }, (_, round) => throughputIn(side, round) / throughputIn("baseline", round))
   const ratio = median(ratios)
   console.log(
-    `throughput: ${side} median ${throughput(side).toFixed(0)} req/s, baseline ${throughput("baseline").toFixed(0)} req/s; ratio per round ${ratios.map((r) => r.toFixed(2)).join(", ")}, median ${ratio.toFixed(2)} (target >= 0.8: ${ratio >= 0.8 ? "met" : "NOT met"})`
+    `throughput: ${side} median ${throughput(side).toFixed(0)} req/s, baseline ${throughput("baseline").toFixed(0)} req/s; ratio per round ${ratios.map((r) => r.toFixed(2)).join(", ")}, median ${ratio.toFixed(2)} ${verdictOf(side, ratio)}`
   )
   const fixed = phases.find((phase) => phase.side === side && phase.rate !== undefined)
   if (fixed !== undefined) {
