@@ -63,9 +63,9 @@ describe("WhatsApp Cloud adapter against the fake Graph API", () => {
       const attempts = yield* fake.attempts
       expect(attempts.filter((attempt) => attempt.code === 130429)).toHaveLength(12)
       expect(attempts.filter((attempt) => attempt.code === undefined)).toHaveLength(25)
-      // A bucket of 10 refilled at 10/s: no second sees more than its 10 plus 10 refilled (plus a
-      // little for requests in flight); unpaced, all 37 attempts would land within a fraction of one.
-      expect(busiestWindow(attempts, 1000)).toBeLessThanOrEqual(23)
+      // A bucket of one refilled every 100 ms: no second sees more than 11 (plus one for requests
+      // in flight); unpaced, all 37 attempts would land within a fraction of one.
+      expect(busiestWindow(attempts, 1000)).toBeLessThanOrEqual(12)
     }), 20_000)
 
   it.scopedLive("reads its settings from Config, and names a missing one", () =>
