@@ -28,7 +28,7 @@ export interface DriverUser {
   readonly sendsVoiceNote: Effect.Effect<string>
   /** Everything received so far, in order. */
   readonly seen: Effect.Effect<ReadonlyArray<SeenMessage>>
-  /** Waits until what was received satisfies `done` (5 s by default); answers it. */
+  /** Waits until what was received satisfies `done` (10 s by default: CI machines are busy); answers it. */
   readonly waitUntil: (
     what: string,
     done: (seen: ReadonlyArray<SeenMessage>) => boolean,
@@ -71,7 +71,7 @@ export class BotDriver extends Context.Tag("whatsapp-astria-bot/harness/BotDrive
               }
               return Effect.dieMessage(`No ${what} among what the person received`)
             })
-          const waitUntil = (what: string, done: (seen: ReadonlyArray<SeenMessage>) => boolean, timeoutMillis = 5000) =>
+          const waitUntil = (what: string, done: (seen: ReadonlyArray<SeenMessage>) => boolean, timeoutMillis = 10_000) =>
             seen.pipe(
               Effect.filterOrFail(done, () => "not yet"),
               Effect.retry(Schedule.spaced("20 millis").pipe(Schedule.upTo(Duration.millis(timeoutMillis)))),
