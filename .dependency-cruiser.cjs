@@ -1,4 +1,8 @@
-/** The hexagon's arrows point inward only (see DESIGN.md): runtimes -> adapters -> application -> domain. */
+/**
+ * The hexagon's arrows point inward only (see docs/ARCHITECTURE.md): runtimes -> adapters -> application -> domain.
+ * Test support (testing/) sits beside the runtimes and is never imported by production code, except
+ * by the one explicit development composition.
+ */
 module.exports = {
   forbidden: [
     {
@@ -28,6 +32,13 @@ module.exports = {
       severity: "error",
       from: { path: "^adapters/" },
       to: { path: "^runtimes/" }
+    },
+    {
+      name: "testing-stays-out-of-production",
+      comment: "Fakes, the driver, the simulator and the port suites are test support; only the development composition mounts them.",
+      severity: "error",
+      from: { path: "^(domain|application|adapters|contracts|runtimes)/", pathNot: "^runtimes/http-server/StandaloneParts\\.ts$" },
+      to: { path: "^testing/" }
     },
     {
       name: "no-circular",

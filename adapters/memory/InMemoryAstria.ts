@@ -17,7 +17,7 @@ import {
 
 /**
  * Astria in memory, for application tests: same contract as the HTTP adapter (the suite in
- * runtimes/harness/contracts proves it), with knobs to move tunes along and to inject failures.
+ * testing/port-suites prove it), with knobs to move tunes along and to inject failures.
  */
 
 export interface InMemoryPack {

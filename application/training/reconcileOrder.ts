@@ -1,8 +1,8 @@
 import type { Option } from "effect"
 import { Duration, Effect } from "effect"
 import type { OrderId, TuneId } from "../../domain/ids.js"
-import type { AstriaError, AstriaTune, AstriaUpdate, GeneratedPrompt, PromptId } from "../../application/ports/Astria.js"
-import { Astria } from "../../application/ports/Astria.js"
+import type { AstriaError, AstriaTune, AstriaUpdate, GeneratedPrompt, PromptId } from "../ports/Astria.js"
+import { Astria } from "../ports/Astria.js"
 
 /**
  * The reconciler's step for one order whose callback is overdue: ask Astria what the callbacks

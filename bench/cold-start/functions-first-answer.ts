@@ -19,9 +19,9 @@ const { WhatsAppWebhookSettings } = await import("../../adapters/http-api/WhatsA
 const { PaymentWebhookSettings } = await import("../../adapters/payments/PaymentWebhookSettings.js")
 const { TemplatePaymentProvider } = await import("../../adapters/payments/TemplatePaymentProvider.js")
 const { layerWithSettings } = await import("../../adapters/whatsapp-cloud/WhatsAppCloud.js")
-const { astriaOverFake } = await import("../../runtimes/harness/FakeParts.js")
-const { makeFakeGraphApi } = await import("../../runtimes/harness/fakes/graph-api/FakeGraphApi.js")
-const { settingsForFake } = await import("../../runtimes/harness/fakes/graph-api/layers.js")
+const { astriaOverFake } = await import("../../testing/FakeParts.js")
+const { makeFakeGraphApi } = await import("../../testing/fakes/graph-api/FakeGraphApi.js")
+const { settingsForFake } = await import("../../testing/fakes/graph-api/layers.js")
 const importMs = performance.now() - loadStarted
 
 const scope = Effect.runSync(Scope.make())

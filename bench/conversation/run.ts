@@ -10,9 +10,9 @@ import { availableParallelism, cpus, totalmem } from "node:os"
 import { readFileSync } from "node:fs"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { PgStorage } from "../../adapters/postgres/PgStorage.js"
-import { BotDriver, type DriverUser } from "../../runtimes/harness/BotDriver.js"
-import { FakeGraph } from "../../runtimes/harness/fakes/graph-api/layers.js"
-import { harnessBot } from "../../runtimes/harness/HarnessBot.js"
+import { BotDriver, type DriverUser } from "../../testing/BotDriver.js"
+import { FakeGraph } from "../../testing/fakes/graph-api/layers.js"
+import { harnessBot } from "../../testing/HarnessBot.js"
 import { freshSchema } from "../../test/support/TestDatabase.js"
 
 const users = Number(process.env.CONVERSATION_BENCH_USERS ?? 100)

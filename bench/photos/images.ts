@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import sharp from "sharp"
-import { deterministicRandom } from "../../runtimes/harness/deterministicRandom.js"
+import { deterministicRandom } from "../../testing/deterministicRandom.js"
 
 const WIDTH = 4032
 const HEIGHT = 3024

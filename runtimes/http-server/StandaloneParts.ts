@@ -11,8 +11,8 @@ import { TemplatePaymentProvider } from "../../adapters/payments/TemplatePayment
 import { PostgresStorage } from "../../adapters/postgres/PostgresStorage.js"
 import { WhatsAppCloudLive } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { botLayer, workerSelectionOf } from "../composition/BotLayer.js"
-import { astriaOverFake, paymentsOverFake } from "../harness/FakeParts.js"
-import { whatsAppOverFakeWithSimulator } from "../harness/simulator/SimulatorRoutes.js"
+import { astriaOverFake, paymentsOverFake } from "../../testing/FakeParts.js"
+import { whatsAppOverFakeWithSimulator } from "../../testing/simulator/SimulatorRoutes.js"
 import { HttpServerSettingsConfig } from "./HttpServerSettings.js"
 
 const isSet = (name: string) => Effect.map(Config.option(Config.redacted(name)), Option.isSome)

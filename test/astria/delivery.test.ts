@@ -9,9 +9,9 @@ import { Astria, TuneSource } from "../../application/ports/Astria.js"
 import { callbackUrl, decodeCallback } from "../../adapters/astria/Callbacks.js"
 import { generateCallbackToken, verifyCallbackToken } from "../../adapters/astria/CallbackToken.js"
 import { reconcileOrder } from "../../application/training/reconcileOrder.js"
-import { samplePhoto } from "../../runtimes/harness/contracts/AstriaContract.js"
-import { FakeAstria } from "../../runtimes/harness/fakes/astria/FakeAstria.js"
-import { httpAstriaOverFake } from "../../runtimes/harness/fakes/astria/wiring.js"
+import { samplePhoto } from "../../testing/port-suites/AstriaSuite.js"
+import { FakeAstria } from "../../testing/fakes/astria/FakeAstria.js"
+import { httpAstriaOverFake } from "../../testing/fakes/astria/wiring.js"
 
 /**
  * How the pieces compose (the lead's endpoint and reconciler, reduced to a few lines with the

@@ -11,11 +11,11 @@ import { Astria, TuneSource } from "../../application/ports/Astria.js"
 import { callbackUrl, decodeCallback } from "../../adapters/astria/Callbacks.js"
 import { generateCallbackToken, verifyCallbackToken } from "../../adapters/astria/CallbackToken.js"
 import { reconcileOrder } from "../../application/training/reconcileOrder.js"
-import { samplePhoto } from "../../runtimes/harness/contracts/AstriaContract.js"
-import type { FakeAstriaOptions } from "../../runtimes/harness/fakes/astria/FakeAstria.js"
-import { FakeAstria } from "../../runtimes/harness/fakes/astria/FakeAstria.js"
+import { samplePhoto } from "../../testing/port-suites/AstriaSuite.js"
+import type { FakeAstriaOptions } from "../../testing/fakes/astria/FakeAstria.js"
+import { FakeAstria } from "../../testing/fakes/astria/FakeAstria.js"
 import type { AstriaHttpConfig } from "../../adapters/astria/AstriaConfig.js"
-import { httpAstriaOverFake } from "../../runtimes/harness/fakes/astria/wiring.js"
+import { httpAstriaOverFake } from "../../testing/fakes/astria/wiring.js"
 
 /** A stand-in for our `/pack-tune-received` endpoint: records every POST it gets. */
 interface Received {

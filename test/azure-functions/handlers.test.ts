@@ -12,8 +12,8 @@ import {
   type FunctionsBotServices
 } from "../../runtimes/azure-functions/FunctionHandlers.js"
 import { makeProcessRuntime, type ProcessRuntime } from "../../runtimes/azure-functions/ProcessRuntime.js"
-import { makeFakeGraphApi, type FakeGraphApi } from "../../runtimes/harness/fakes/graph-api/FakeGraphApi.js"
-import { metaJson, metaSignature } from "../../runtimes/harness/fakes/graph-api/metaJson.js"
+import { makeFakeGraphApi, type FakeGraphApi } from "../../testing/fakes/graph-api/FakeGraphApi.js"
+import { metaJson, metaSignature } from "../../testing/fakes/graph-api/metaJson.js"
 import { freshSchema, inCi, isReachable } from "../support/TestDatabase.js"
 import { bodyText, invocation, recordingLogger, request, serviceBusMetadata, testBot, verifyToken } from "./support.js"
 import { FailedEvents } from "../../application/ports/FailedEvents.js"

@@ -9,9 +9,9 @@ import { PaymentWebhookSettings } from "../../adapters/payments/PaymentWebhookSe
 import { TemplatePaymentProvider } from "../../adapters/payments/TemplatePaymentProvider.js"
 import { layerWithSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { functionsBotLayer } from "../../runtimes/azure-functions/FunctionsBotLayer.js"
-import { astriaOverFake } from "../../runtimes/harness/FakeParts.js"
-import type { FakeGraphApi } from "../../runtimes/harness/fakes/graph-api/FakeGraphApi.js"
-import { settingsForFake } from "../../runtimes/harness/fakes/graph-api/layers.js"
+import { astriaOverFake } from "../../testing/FakeParts.js"
+import type { FakeGraphApi } from "../../testing/fakes/graph-api/FakeGraphApi.js"
+import { settingsForFake } from "../../testing/fakes/graph-api/layers.js"
 
 export const verifyToken = "functions-verify-token"
 export const baseUrl = "https://bot-fn.example.net"

@@ -1,6 +1,6 @@
 import { InMemoryEventBroker } from "../../adapters/memory/InMemoryEventBroker.js"
-import { eventBrokerContract } from "../../runtimes/harness/contracts/EventBrokerContract.js"
+import { eventBrokerSuite } from "../../testing/port-suites/EventBrokerSuite.js"
 
-eventBrokerContract("in memory", (topology) =>
+eventBrokerSuite("in memory", (topology) =>
   InMemoryEventBroker.layer({ ...topology, redeliveryDelay: "5 millis" })
 )

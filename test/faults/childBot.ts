@@ -4,7 +4,7 @@ import { createServer } from "node:net"
 import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { Effect, Schedule } from "effect"
-import type { FakeGraphApi } from "../../runtimes/harness/fakes/graph-api/FakeGraphApi.js"
+import type { FakeGraphApi } from "../../testing/fakes/graph-api/FakeGraphApi.js"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..")
 const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href

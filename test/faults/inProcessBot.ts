@@ -10,10 +10,10 @@ import type { EventBroker } from "../../application/ports/EventBroker.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { botSubscriptions } from "../../application/workers/BotWorkers.js"
 import { botLayer, ownBaseUrl } from "../../runtimes/composition/BotLayer.js"
-import { astriaOverFake, paymentsOverFake } from "../../runtimes/harness/FakeParts.js"
-import type { FakeGraphApi } from "../../runtimes/harness/fakes/graph-api/FakeGraphApi.js"
-import { settingsForFake } from "../../runtimes/harness/fakes/graph-api/layers.js"
-import { HarnessBot } from "../../runtimes/harness/HarnessBot.js"
+import { astriaOverFake, paymentsOverFake } from "../../testing/FakeParts.js"
+import type { FakeGraphApi } from "../../testing/fakes/graph-api/FakeGraphApi.js"
+import { settingsForFake } from "../../testing/fakes/graph-api/layers.js"
+import { HarnessBot } from "../../testing/HarnessBot.js"
 
 export const inMemoryBroker = InMemoryEventBroker.layer({ subscriptions: botSubscriptions })
 

@@ -3,11 +3,11 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { PgClient } from "@effect/sql-pg"
 import { Context, Effect, Layer, Option, Redacted } from "effect"
-import { BotDriver } from "../../runtimes/harness/BotDriver.js"
-import { FakeAstria } from "../../runtimes/harness/fakes/astria/FakeAstria.js"
-import type { FakeGraphApi, InboundDraft, UserRef } from "../../runtimes/harness/fakes/graph-api/FakeGraphApi.js"
-import { FakeGraph, FakeGraphLive } from "../../runtimes/harness/fakes/graph-api/layers.js"
-import { FakePaymentProvider } from "../../runtimes/harness/fakes/payments/FakePaymentProvider.js"
+import { BotDriver } from "../../testing/BotDriver.js"
+import { FakeAstria } from "../../testing/fakes/astria/FakeAstria.js"
+import type { FakeGraphApi, InboundDraft, UserRef } from "../../testing/fakes/graph-api/FakeGraphApi.js"
+import { FakeGraph, FakeGraphLive } from "../../testing/fakes/graph-api/layers.js"
+import { FakePaymentProvider } from "../../testing/fakes/payments/FakePaymentProvider.js"
 
 /**
  * People chatting through one fake Graph API in the test process, which the bot processes under

@@ -10,8 +10,8 @@ import { InMemoryWhatsAppLive } from "../../adapters/memory/InMemoryMessenger.js
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { signBody } from "../../adapters/whatsapp-cloud/verifySignature.js"
 import { ApplicationServicesLive } from "../../runtimes/composition/ApplicationServices.js"
-import { FakeGraph } from "../../runtimes/harness/fakes/graph-api/layers.js"
-import { HarnessBot, harnessBot } from "../../runtimes/harness/HarnessBot.js"
+import { FakeGraph } from "../../testing/fakes/graph-api/layers.js"
+import { HarnessBot, harnessBot } from "../../testing/HarnessBot.js"
 import { textMessageWebhook } from "../support/textMessageWebhook.js"
 
 interface Answer {

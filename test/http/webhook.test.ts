@@ -5,9 +5,9 @@ import { InboundMessages } from "../../application/ports/InboundMessages.js"
 import { Users } from "../../application/ports/Users.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { signBody } from "../../adapters/whatsapp-cloud/verifySignature.js"
-import { FakeGraph } from "../../runtimes/harness/fakes/graph-api/layers.js"
-import { metaJson } from "../../runtimes/harness/fakes/graph-api/metaJson.js"
-import { HarnessBot, harnessBot } from "../../runtimes/harness/HarnessBot.js"
+import { FakeGraph } from "../../testing/fakes/graph-api/layers.js"
+import { metaJson } from "../../testing/fakes/graph-api/metaJson.js"
+import { HarnessBot, harnessBot } from "../../testing/HarnessBot.js"
 import { textMessageWebhook } from "../support/textMessageWebhook.js"
 
 const bot = harnessBot({ storage: InMemoryStorage })

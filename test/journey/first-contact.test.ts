@@ -1,8 +1,8 @@
 import { expect, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
-import { BotDriver } from "../../runtimes/harness/BotDriver.js"
-import { harnessBot } from "../../runtimes/harness/HarnessBot.js"
+import { BotDriver } from "../../testing/BotDriver.js"
+import { harnessBot } from "../../testing/HarnessBot.js"
 
 const bot = BotDriver.layer.pipe(
   Layer.provideMerge(harnessBot({ storage: InMemoryStorage, settings: { PHOTO_THRESHOLD: "3" } }))

@@ -1,8 +1,8 @@
 import { describe, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
-import { BotDriver } from "../../runtimes/harness/BotDriver.js"
-import { harnessBot } from "../../runtimes/harness/HarnessBot.js"
+import { BotDriver } from "../../testing/BotDriver.js"
+import { harnessBot } from "../../testing/HarnessBot.js"
 import { delivery, englishWords, journey } from "./steps.js"
 
 const bot = BotDriver.layer.pipe(

@@ -1,9 +1,9 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
-import { BotDriver } from "../../runtimes/harness/BotDriver.js"
-import { defaultInspection, FakeAstria } from "../../runtimes/harness/fakes/astria/FakeAstria.js"
-import { harnessBot } from "../../runtimes/harness/HarnessBot.js"
+import { BotDriver } from "../../testing/BotDriver.js"
+import { defaultInspection, FakeAstria } from "../../testing/fakes/astria/FakeAstria.js"
+import { harnessBot } from "../../testing/HarnessBot.js"
 import { delivery, journey, type Words } from "./steps.js"
 
 const bot = BotDriver.layer.pipe(

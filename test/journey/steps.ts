@@ -1,7 +1,7 @@
 import { expect } from "@effect/vitest"
 import { Effect } from "effect"
-import type { BotDriver, DriverUser } from "../../runtimes/harness/BotDriver.js"
-import type { SeenMessage } from "../../runtimes/harness/SeenMessage.js"
+import type { BotDriver, DriverUser } from "../../testing/BotDriver.js"
+import type { SeenMessage } from "../../testing/SeenMessage.js"
 import { acceptablePhotos } from "./photos.js"
 
 /** Steps of a whole journey, shared by the journey tests: what a person does and must see. */

@@ -2,9 +2,9 @@ import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
 import sharp from "sharp"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
-import { BotDriver } from "../../runtimes/harness/BotDriver.js"
-import { FakeGraph } from "../../runtimes/harness/fakes/graph-api/layers.js"
-import { harnessBot } from "../../runtimes/harness/HarnessBot.js"
+import { BotDriver } from "../../testing/BotDriver.js"
+import { FakeGraph } from "../../testing/fakes/graph-api/layers.js"
+import { harnessBot } from "../../testing/HarnessBot.js"
 import { delivery, englishWords, journey } from "../journey/steps.js"
 
 const bot = BotDriver.layer.pipe(

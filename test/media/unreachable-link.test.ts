@@ -10,9 +10,9 @@ import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { Users } from "../../application/ports/Users.js"
 import { english } from "../../domain/catalogue/english.js"
 import { MediaRef, OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
-import { BotDriver } from "../../runtimes/harness/BotDriver.js"
-import { FakeGraph } from "../../runtimes/harness/fakes/graph-api/layers.js"
-import { harnessBot } from "../../runtimes/harness/HarnessBot.js"
+import { BotDriver } from "../../testing/BotDriver.js"
+import { FakeGraph } from "../../testing/fakes/graph-api/layers.js"
+import { harnessBot } from "../../testing/HarnessBot.js"
 import { freshSchema, inCi, isReachable } from "../support/TestDatabase.js"
 
 const reachable = await isReachable()

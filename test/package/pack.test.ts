@@ -51,8 +51,8 @@ describe("the published package", () => {
           `import { InMemoryStorage } from "whatsapp-astria-bot/adapters"`,
           `import { botLayer } from "whatsapp-astria-bot/runtimes"`,
           `import { harnessBot, BotDriver } from "whatsapp-astria-bot/testing"`,
-          `import { eventBrokerContract } from "whatsapp-astria-bot/testing/contracts"`,
-          `export const used = [decide, newConversation, Users, ingestInboundEvents, BotApi, WhatsApp.normalizeWebhook, InMemoryStorage, botLayer, harnessBot, BotDriver, eventBrokerContract]`
+          `import { eventBrokerSuite } from "whatsapp-astria-bot/testing/port-suites"`,
+          `export const used = [decide, newConversation, Users, ingestInboundEvents, BotApi, WhatsApp.normalizeWebhook, InMemoryStorage, botLayer, harnessBot, BotDriver, eventBrokerSuite]`
         ].join("\n")
       )
       writeFileSync(

@@ -1,6 +1,6 @@
 import { InMemoryPhotoChecker } from "../../adapters/memory/InMemoryPhotoChecker.js"
 import { SharpPhotoCheckerLive } from "../../adapters/sharp/SharpPhotoChecker.js"
-import { photoCheckerContract } from "../../runtimes/harness/contracts/PhotoCheckerContract.js"
+import { photoCheckerSuite } from "../../testing/port-suites/PhotoCheckerSuite.js"
 
-photoCheckerContract("sharp (default settings)", SharpPhotoCheckerLive)
-photoCheckerContract("in memory", InMemoryPhotoChecker.layer())
+photoCheckerSuite("sharp (default settings)", SharpPhotoCheckerLive)
+photoCheckerSuite("in memory", InMemoryPhotoChecker.layer())

@@ -12,7 +12,7 @@ import {
 import { PhotoCheckConfig } from "../../adapters/sharp/PhotoCheckConfig.js"
 import { SharpPhotoCheckerLive, sharpPhotoCheckerLayer } from "../../adapters/sharp/SharpPhotoChecker.js"
 import { isSrgbProfile } from "../../adapters/sharp/icc.js"
-import { decompressionBomb } from "../../runtimes/harness/contracts/PhotoCheckerContract.js"
+import { decompressionBomb } from "../../testing/port-suites/PhotoCheckerSuite.js"
 
 const root = join(import.meta.dirname, "../..")
 const fixture = (name: string) => readFileSync(join(root, "test/fixtures/photos", name))

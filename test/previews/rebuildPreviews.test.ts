@@ -13,7 +13,7 @@ import { InMemoryMedia, InMemoryMediaLive } from "../../adapters/memory/InMemory
 import { InMemoryMessengerLive } from "../../adapters/memory/InMemoryMessenger.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { sharpPreviewRendererLayer } from "../../adapters/sharp/SharpPreviewRenderer.js"
-import { astriaOverFake } from "../../runtimes/harness/FakeParts.js"
+import { astriaOverFake } from "../../testing/FakeParts.js"
 
 const tileWidth = 160
 

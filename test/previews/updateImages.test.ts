@@ -2,7 +2,7 @@ import { describe, expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { Packs } from "../../application/ports/Packs.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
-import { HarnessBot, harnessBot } from "../../runtimes/harness/HarnessBot.js"
+import { HarnessBot, harnessBot } from "../../testing/HarnessBot.js"
 import { waitForPreviews } from "./waitForPreviews.js"
 
 const adminToken = "operator-token-for-tests"

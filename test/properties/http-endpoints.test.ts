@@ -4,8 +4,8 @@ import { Effect } from "effect"
 import fc from "fast-check"
 import { InMemoryDatabase, type Tables } from "../../adapters/memory/InMemoryDatabase.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
-import { FakeGraph } from "../../runtimes/harness/fakes/graph-api/layers.js"
-import { HarnessBot, harnessBot } from "../../runtimes/harness/HarnessBot.js"
+import { FakeGraph } from "../../testing/fakes/graph-api/layers.js"
+import { HarnessBot, harnessBot } from "../../testing/HarnessBot.js"
 
 const bot = harnessBot({ storage: InMemoryStorage })
 

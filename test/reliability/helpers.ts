@@ -1,8 +1,8 @@
 import { Effect, Option } from "effect"
 import { Photos } from "../../application/ports/Photos.js"
 import { Users } from "../../application/ports/Users.js"
-import type { DriverUser } from "../../runtimes/harness/BotDriver.js"
-import type { SeenMessage } from "../../runtimes/harness/SeenMessage.js"
+import type { DriverUser } from "../../testing/BotDriver.js"
+import type { SeenMessage } from "../../testing/SeenMessage.js"
 import { after, next } from "../journey/steps.js"
 
 export const enough = /That's enough photos/

@@ -3,7 +3,7 @@ import { ConfigProvider, Deferred, Effect, Layer, Redacted, Ref, Schedule } from
 import { afterAll, beforeAll } from "vitest"
 import { ServiceBusEventBroker, type ServiceBusTuning } from "../../adapters/service-bus/ServiceBusEventBroker.js"
 import { BrokerUnavailable, EventBroker, PermanentFailure, type BrokerMessage } from "../../application/ports/EventBroker.js"
-import { eventBrokerContract, type BrokerTopology } from "../../runtimes/harness/contracts/EventBrokerContract.js"
+import { eventBrokerSuite, type BrokerTopology } from "../../testing/port-suites/EventBrokerSuite.js"
 import { startFakeServiceBus, type FakeServiceBus } from "./FakeServiceBus.js"
 
 /** Short waits so that idle sessions and redeliveries take milliseconds, not the production seconds. */
@@ -40,7 +40,7 @@ const eventually = <A, E>(effect: Effect.Effect<A, E>, done: (value: A) => boole
     Effect.retry({ schedule: Schedule.spaced("20 millis"), times: 500 })
   )
 
-eventBrokerContract("Azure Service Bus (real SDK over AMQP to a fake namespace)", (topology) => brokerOnFake(topology))
+eventBrokerSuite("Azure Service Bus (real SDK over AMQP to a fake namespace)", (topology) => brokerOnFake(topology))
 
 describe("Service Bus adapter on the fake namespace", () => {
   const topology: BrokerTopology = {

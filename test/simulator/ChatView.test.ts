@@ -1,8 +1,8 @@
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import type { SendMessageBody } from "../../contracts/whatsapp/Send.js"
-import type { ReceivedMessage } from "../../runtimes/harness/fakes/graph-api/FakeGraphApi.js"
-import { chatView, Phone, type SentByPerson } from "../../runtimes/harness/simulator/ChatView.js"
+import type { ReceivedMessage } from "../../testing/fakes/graph-api/FakeGraphApi.js"
+import { chatView, Phone, type SentByPerson } from "../../testing/simulator/ChatView.js"
 
 const person = { phone: Schema.decodeSync(Phone)("972501111111"), name: "Dana" }
 const to = { messaging_product: "whatsapp", to: "972501111111" } as const

@@ -4,8 +4,8 @@ import { Effect, ManagedRuntime } from "effect"
 import { chromium, type Browser, type Locator, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
-import { FakeAstria } from "../../runtimes/harness/fakes/astria/FakeAstria.js"
-import { HarnessBot, harnessBot } from "../../runtimes/harness/HarnessBot.js"
+import { FakeAstria } from "../../testing/fakes/astria/FakeAstria.js"
+import { HarnessBot, harnessBot } from "../../testing/HarnessBot.js"
 
 const chromiumPath = "/usr/bin/chromium"
 const hasChromium = existsSync(chromiumPath)

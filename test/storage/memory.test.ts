@@ -1,4 +1,4 @@
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
-import { storageContracts } from "../../runtimes/harness/contracts/storage/storageContracts.js"
+import { storageSuites } from "../../testing/port-suites/storage/storageSuites.js"
 
-storageContracts("in memory", InMemoryStorage)
+storageSuites("in memory", InMemoryStorage)

@@ -9,7 +9,7 @@ import { Outbox } from "../../application/ports/Outbox.js"
 import { Photos } from "../../application/ports/Photos.js"
 import { Readiness } from "../../application/ports/Readiness.js"
 import { Users } from "../../application/ports/Users.js"
-import { photo, t0, userId, uuid } from "../../runtimes/harness/contracts/storage/fixtures.js"
+import { photo, t0, userId, uuid } from "../../testing/port-suites/storage/fixtures.js"
 
 const root = mkdtempSync(join(tmpdir(), "pglite-restart-"))
 afterAll(() => rmSync(root, { recursive: true, force: true }))

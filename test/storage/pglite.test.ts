@@ -5,10 +5,10 @@ import { afterAll } from "@effect/vitest"
 import { Layer } from "effect"
 import { EmbeddedPglite } from "../../adapters/postgres/EmbeddedPglite.js"
 import { PgStorage } from "../../adapters/postgres/PgStorage.js"
-import { storageContracts } from "../../runtimes/harness/contracts/storage/storageContracts.js"
+import { storageSuites } from "../../testing/port-suites/storage/storageSuites.js"
 import { sharedLayer } from "../support/sharedLayer.js"
 
 const dataDir = mkdtempSync(join(tmpdir(), "pglite-contracts-"))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
-storageContracts("PGlite", sharedLayer(PgStorage.pipe(Layer.provide(EmbeddedPglite.layer({ dataDir })))))
+storageSuites("PGlite", sharedLayer(PgStorage.pipe(Layer.provide(EmbeddedPglite.layer({ dataDir })))))

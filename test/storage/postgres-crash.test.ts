@@ -6,7 +6,7 @@ import { PgStorage } from "../../adapters/postgres/PgStorage.js"
 import { InboundMessages } from "../../application/ports/InboundMessages.js"
 import { Outbox } from "../../application/ports/Outbox.js"
 import { Users } from "../../application/ports/Users.js"
-import { arrival, t0, unique, userId } from "../../runtimes/harness/contracts/storage/fixtures.js"
+import { arrival, t0, unique, userId } from "../../testing/port-suites/storage/fixtures.js"
 import { privateCluster } from "../support/PrivateCluster.js"
 import { inCi } from "../support/TestDatabase.js"
 

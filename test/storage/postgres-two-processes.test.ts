@@ -5,7 +5,7 @@ import { PgStorage } from "../../adapters/postgres/PgStorage.js"
 import { Outbox } from "../../application/ports/Outbox.js"
 import { UnitOfWork } from "../../application/ports/UnitOfWork.js"
 import { Users } from "../../application/ports/Users.js"
-import { at, t0, unique, userId, uuid } from "../../runtimes/harness/contracts/storage/fixtures.js"
+import { at, t0, unique, userId, uuid } from "../../testing/port-suites/storage/fixtures.js"
 import { freshSchema, inCi, isReachable, testDatabaseUrl } from "../support/TestDatabase.js"
 
 const reachable = await isReachable()

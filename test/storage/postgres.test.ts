@@ -5,14 +5,14 @@ import { latestMigrationId, MigrationsLive } from "../../adapters/postgres/Migra
 import { PgReadiness } from "../../adapters/postgres/PgReadiness.js"
 import { PgStorage } from "../../adapters/postgres/PgStorage.js"
 import { NotReady, Readiness } from "../../application/ports/Readiness.js"
-import { storageContracts } from "../../runtimes/harness/contracts/storage/storageContracts.js"
+import { storageSuites } from "../../testing/port-suites/storage/storageSuites.js"
 import { sharedLayer } from "../support/sharedLayer.js"
 import { assertTestDatabase, freshSchema, inCi, isReachable, testDatabaseUrl } from "../support/TestDatabase.js"
 
 const reachable = await isReachable()
 
 if (reachable) {
-  storageContracts("Postgres", sharedLayer(PgStorage.pipe(Layer.provide(freshSchema("contracts")))))
+  storageSuites("Postgres", sharedLayer(PgStorage.pipe(Layer.provide(freshSchema("contracts")))))
 
   describe("Postgres readiness", () => {
     it.live("is not ready before the migrations ran", () =>

@@ -7,7 +7,7 @@ import { InboundMessages } from "../../application/ports/InboundMessages.js"
 import { NotReady, Readiness } from "../../application/ports/Readiness.js"
 import { StorageUnavailable } from "../../application/ports/StorageUnavailable.js"
 import { UnitOfWork } from "../../application/ports/UnitOfWork.js"
-import { arrival, unique } from "../../runtimes/harness/contracts/storage/fixtures.js"
+import { arrival, unique } from "../../testing/port-suites/storage/fixtures.js"
 import { tcpProxy } from "../support/TcpProxy.js"
 import { freshSchema, inCi, isReachable, testDatabaseUrl } from "../support/TestDatabase.js"
 

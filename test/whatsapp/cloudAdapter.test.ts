@@ -8,9 +8,9 @@ import { normalizeWebhook, statusAdvances, type InboundEvent } from "../../contr
 import type { StatusValue } from "../../contracts/whatsapp/Webhook.js"
 import { decodeWebhook } from "../../contracts/whatsapp/Webhook.js"
 import { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
-import { makeFakeGraphApi, type FakeGraphApiOptions, type SendAttempt } from "../../runtimes/harness/fakes/graph-api/FakeGraphApi.js"
-import { describeSent, settingsForFake } from "../../runtimes/harness/fakes/graph-api/layers.js"
-import { freshPerson } from "../../runtimes/harness/contracts/MessengerContract.js"
+import { makeFakeGraphApi, type FakeGraphApiOptions, type SendAttempt } from "../../testing/fakes/graph-api/FakeGraphApi.js"
+import { describeSent, settingsForFake } from "../../testing/fakes/graph-api/layers.js"
+import { freshPerson } from "../../testing/port-suites/MessengerSuite.js"
 import { makeWebhookReceiver } from "./webhookReceiver.js"
 
 const secret = "adapter-test-secret"

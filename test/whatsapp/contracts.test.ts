@@ -1,9 +1,9 @@
 import { Context, Effect, Layer } from "effect"
 import { InMemoryMedia } from "../../adapters/memory/InMemoryMediaSource.js"
 import { InMemoryMessages, InMemoryWhatsAppLive } from "../../adapters/memory/InMemoryMessenger.js"
-import { MediaProbe, mediaSourceContract } from "../../runtimes/harness/contracts/MediaSourceContract.js"
-import { MessengerProbe, messengerContract } from "../../runtimes/harness/contracts/MessengerContract.js"
-import { FakeGraphProbes, WhatsAppCloudOverFake } from "../../runtimes/harness/fakes/graph-api/layers.js"
+import { MediaProbe, mediaSourceSuite } from "../../testing/port-suites/MediaSourceSuite.js"
+import { MessengerProbe, messengerSuite } from "../../testing/port-suites/MessengerSuite.js"
+import { FakeGraphProbes, WhatsAppCloudOverFake } from "../../testing/fakes/graph-api/layers.js"
 
 const InMemoryProbes = Layer.effectContext(
   Effect.gen(function* () {
@@ -35,7 +35,7 @@ const InMemoryProbes = Layer.effectContext(
 const inMemory = InMemoryProbes.pipe(Layer.provideMerge(InMemoryWhatsAppLive))
 const overFake = FakeGraphProbes.pipe(Layer.provideMerge(WhatsAppCloudOverFake({ customerServiceWindow: "off" })))
 
-messengerContract("in memory", inMemory)
-mediaSourceContract("in memory", inMemory)
-messengerContract("WhatsApp Cloud over HTTP against the fake Graph API", overFake)
-mediaSourceContract("WhatsApp Cloud over HTTP against the fake Graph API", overFake)
+messengerSuite("in memory", inMemory)
+mediaSourceSuite("in memory", inMemory)
+messengerSuite("WhatsApp Cloud over HTTP against the fake Graph API", overFake)
+mediaSourceSuite("WhatsApp Cloud over HTTP against the fake Graph API", overFake)

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { DateTime, Effect } from "effect"
 import { normalizeWebhook, statusAdvances } from "../../contracts/whatsapp/InboundEvent.js"
 import { decodeWebhook } from "../../contracts/whatsapp/Webhook.js"
-import { metaJson } from "../../runtimes/harness/fakes/graph-api/metaJson.js"
+import { metaJson } from "../../testing/fakes/graph-api/metaJson.js"
 
 const metadata = { display_phone_number: "15550783881", phone_number_id: "106540352242922" }
 const ana = { profile: { name: "Ana" }, wa_id: "16505550001", user_id: "US.1001" }

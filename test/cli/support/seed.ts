@@ -8,7 +8,7 @@ import { Tunes, TuneRecord } from "../../../application/ports/Tunes.js"
 import { Users } from "../../../application/ports/Users.js"
 import { Conversation, newConversation } from "../../../domain/conversation/Conversation.js"
 import { UserId } from "../../../domain/ids.js"
-import { order, photo, t0, tuneId, unique, uuid } from "../../../runtimes/harness/contracts/storage/fixtures.js"
+import { order, photo, t0, tuneId, unique, uuid } from "../../../testing/port-suites/storage/fixtures.js"
 
 /** A phone number unique to the run, so tests on a shared database never collide. */
 export const phoneNumber = (): string => `97250${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`

@@ -1,0 +1,67 @@
+import { ConfigProvider, Context, Effect, Layer } from "effect"
+import type { StoragePorts } from "../application/ports/StoragePorts.js"
+import { botSubscriptions } from "../application/workers/BotWorkers.js"
+import { allServices } from "../adapters/http-api/EnabledServices.js"
+import { holdingNodeHttpServerLayer } from "../adapters/http-node/HoldingNodeHttpServer.js"
+import { InMemoryEventBroker } from "../adapters/memory/InMemoryEventBroker.js"
+import type { WhatsAppCloudSettings } from "../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import { botLayer, ownBaseUrl } from "../runtimes/composition/BotLayer.js"
+import type { FakeAstriaOptions } from "./fakes/astria/FakeAstria.js"
+import type { FakeGraphApiOptions } from "./fakes/graph-api/FakeGraphApi.js"
+import { astriaOverFake, paymentsOverFake, whatsAppOverFake } from "./FakeParts.js"
+import { whatsAppOverFakeWithSimulator } from "./simulator/SimulatorRoutes.js"
+
+export interface HarnessBotOptions<S = never> {
+  /** Every storage port: in memory, PGlite or Postgres (and whatever else it provides, e.g. its SqlClient). */
+  readonly storage: Layer.Layer<StoragePorts | S, unknown>
+  /** 0 (the default) picks a free port. */
+  readonly port?: number
+  /** The fake Graph API; by default it does not enforce Meta's per-person pair rate. */
+  readonly graph?: FakeGraphApiOptions
+  /** The WhatsApp adapter's settings over the fake; by default a brisk per-person pace. */
+  readonly whatsapp?: Partial<WhatsAppCloudSettings>
+  readonly astria?: FakeAstriaOptions
+  /** Also serve the web simulator at /simulator (as `npm start` does). */
+  readonly simulator?: boolean
+  /** Settings as environment variables (PHOTO_THRESHOLD, TIER_*, ...), over the defaults. */
+  readonly settings?: Readonly<Record<string, string>>
+}
+
+/** The running bot: where it listens. */
+export class HarnessBot extends Context.Tag("whatsapp-astria-bot/harness/HarnessBot")<
+  HarnessBot,
+  { readonly baseUrl: string }
+>() {}
+
+/**
+ * The whole bot as it runs standalone, on a real HTTP server, with the real WhatsApp, Astria and
+ * payment adapters talking over HTTP to faithful fakes. Tests drive it through the fakes (see
+ * BotDriver); the embedded default (`npm start` without configuration) is the same composition.
+ */
+export const harnessBot = <S = never>(options: HarnessBotOptions<S>) => {
+  const server = holdingNodeHttpServerLayer({ port: options.port ?? 0, host: "127.0.0.1" })
+  const handle = Layer.effect(HarnessBot, Effect.map(ownBaseUrl, (baseUrl) => ({ baseUrl })))
+  const config = ConfigProvider.fromMap(new Map(Object.entries(options.settings ?? {}))).pipe(
+    ConfigProvider.orElse(() => ConfigProvider.fromEnv())
+  )
+  // The same layer values go to the bot and to the output: a build makes each once, so tests
+  // reach the very fakes the bot talks to.
+  const whatsappOptions = {
+    ...(options.graph === undefined ? {} : { graph: options.graph }),
+    ...(options.whatsapp === undefined ? {} : { adapter: options.whatsapp })
+  }
+  const whatsapp = options.simulator === true ? whatsAppOverFakeWithSimulator(whatsappOptions) : whatsAppOverFake(whatsappOptions)
+  const astria = astriaOverFake(options.astria)
+  const bot = botLayer({
+    storage: options.storage,
+    broker: InMemoryEventBroker.layer({ subscriptions: botSubscriptions }),
+    whatsapp,
+    astria,
+    payments: paymentsOverFake,
+    services: allServices
+  })
+  return Layer.mergeAll(bot, handle, whatsapp, astria, paymentsOverFake, options.storage).pipe(
+    Layer.provideMerge(server),
+    Layer.provide(Layer.setConfigProvider(config))
+  )
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Option } from "effect"
+import type { Layer } from "effect"
+import { Orders } from "../../../application/ports/Orders.js"
+import { TuneId } from "../../../domain/ids.js"
+import { at, minutes, order, t0, tuneId, userId } from "./fixtures.js"
+
+/** The guarantees of every Orders adapter. */
+export const ordersSuite = <E>(name: string, layer: Layer.Layer<Orders, E>) =>
+  describe(`Orders contract: ${name}`, () => {
+    it.layer(layer)((it) => {
+      it.effect("stores an order as given", () =>
+        Effect.gen(function* () {
+          const orders = yield* Orders
+          const owner = userId()
+          const created = order(owner, { reuseTuneId: Option.some(TuneId.make(1234)), characteristics: {} })
+          yield* orders.create(created)
+          expect(yield* orders.get(created.id)).toEqual(Option.some(created))
+          expect(yield* orders.listForUser(owner)).toEqual([created])
+          expect(yield* orders.get(order(owner).id)).toEqual(Option.none())
+        }))
+
+      it.effect("marks an order paid only the first time, and never a mismatched one", () =>
+        Effect.gen(function* () {
+          const orders = yield* Orders
+          const o = order(userId())
+          yield* orders.create(o)
+          const results = yield* Effect.all(
+            Array.from({ length: 5 }, () => orders.markPaid(o.id, at(1))),
+            { concurrency: "unbounded" }
+          )
+          expect(results.filter(Boolean)).toHaveLength(1)
+          const paid = yield* orders.get(o.id)
+          expect(Option.map(paid, (x) => [x.status, x.paidAt])).toEqual(Option.some(["paid", Option.some(at(1))]))
+
+          const mismatched = order(userId())
+          yield* orders.create(mismatched)
+          yield* orders.markPaymentMismatch(mismatched.id)
+          expect(yield* orders.markPaid(mismatched.id, at(2))).toBe(false)
+          expect(Option.map(yield* orders.get(mismatched.id), (x) => x.status)).toEqual(Option.some("payment_mismatch"))
+          // A mismatch reported after the payment went through changes nothing.
+          yield* orders.markPaymentMismatch(o.id)
+          expect(Option.map(yield* orders.get(o.id), (x) => x.status)).toEqual(Option.some("paid"))
+        }))
+
+      it.effect("starts training, finds overdue orders and paid orders without a tune, delivers once", () =>
+        Effect.gen(function* () {
+          const orders = yield* Orders
+          const owner = userId()
+          const stuck = order(owner)
+          const training = order(owner)
+          yield* orders.create(stuck)
+          yield* orders.create(training)
+          yield* orders.markPaid(stuck.id, at(0))
+          yield* orders.markPaid(training.id, at(0))
+          const ids = (list: ReadonlyArray<{ readonly id: string }>) => list.map((x) => x.id)
+          expect(ids(yield* orders.paidWithoutTune)).toContain(stuck.id)
+          expect(ids(yield* orders.paidWithoutTune)).toContain(training.id)
+
+          const tune = tuneId()
+          yield* orders.startTraining(training.id, tune, Option.some(at(minutes(30))), "hash-of-secret")
+          const started = yield* orders.get(training.id)
+          expect(Option.map(started, (x) => [x.status, x.tuneId, x.eta, x.callbackTokenHash])).toEqual(
+            Option.some(["training", Option.some(tune), Option.some(at(minutes(30))), Option.some("hash-of-secret")])
+          )
+          expect(ids(yield* orders.paidWithoutTune)).not.toContain(training.id)
+
+          expect(ids(yield* orders.overdue(at(minutes(40)), minutes(15)))).not.toContain(training.id)
+          expect(ids(yield* orders.overdue(at(minutes(46)), minutes(15)))).toContain(training.id)
+
+          const delivered = yield* Effect.all(
+            Array.from({ length: 4 }, () => orders.markDelivered(training.id, at(minutes(50)))),
+            { concurrency: "unbounded" }
+          )
+          expect(delivered.filter(Boolean)).toHaveLength(1)
+          expect(Option.map(yield* orders.get(training.id), (x) => [x.status, x.deliveredAt])).toEqual(
+            Option.some(["delivered", Option.some(at(minutes(50)))])
+          )
+          expect(ids(yield* orders.overdue(at(minutes(100)), 0))).not.toContain(training.id)
+          const unpaid = order(owner)
+          yield* orders.create(unpaid)
+          expect(yield* orders.markDelivered(unpaid.id, at(1))).toBe(false)
+        }))
+
+      it.effect("lists orders page by page, newest first, and deletes a user's orders", () =>
+        Effect.gen(function* () {
+          const orders = yield* Orders
+          const owner = userId()
+          const older = order(owner, { createdAt: t0 })
+          const newer = order(owner, { createdAt: at(minutes(1)) })
+          yield* orders.create(older)
+          yield* orders.create(newer)
+          const all = yield* orders.list({ limit: 10_000, offset: 0 })
+          const times = all.map((o) => o.createdAt.getTime())
+          expect(times).toEqual([...times].sort((a, b) => b - a))
+          expect(yield* orders.list({ limit: 2, offset: 1 })).toEqual(all.slice(1, 3))
+          expect(yield* orders.deleteForUser(owner)).toBe(2)
+          expect(yield* orders.listForUser(owner)).toEqual([])
+        }))
+    })
+  })
