@@ -1,7 +1,7 @@
 import { FetchHttpClient } from "@effect/platform"
 import { Duration, Effect, Layer, Redacted } from "effect"
 import * as HttpAstria from "../adapters/astria/HttpAstria.js"
-import { WhatsAppWebhookSettings } from "../adapters/http-api/WhatsAppWebhookSettings.js"
+import { WhatsAppWebhookSettings } from "../adapters/whatsapp-webhook/WhatsAppWebhookSettings.js"
 import { PaymentWebhookSettings } from "../adapters/payments/PaymentWebhookSettings.js"
 import { TemplatePaymentProvider } from "../adapters/payments/TemplatePaymentProvider.js"
 import { layerWithSettings, type WhatsAppCloudSettings } from "../adapters/whatsapp-cloud/WhatsAppCloud.js"

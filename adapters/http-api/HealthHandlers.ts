@@ -4,7 +4,7 @@ import { Readiness } from "../../application/ports/Readiness.js"
 import { HealthStatus, ReadinessStatus } from "../../contracts/http/HealthApi.js"
 import { BotApi } from "../../contracts/http/BotApi.js"
 import { TemporarilyUnavailable } from "../../contracts/http/HttpErrors.js"
-import { EnabledServices } from "./EnabledServices.js"
+import { EnabledServices } from "../../application/settings/EnabledServices.js"
 
 export const HealthHandlers = HttpApiBuilder.group(BotApi, "health", (handlers) =>
   Effect.gen(function* () {

@@ -3,14 +3,12 @@ import { Cause, Clock, Duration, Effect, Either, Exit, Option, Schema } from "ef
 import type { Layer } from "effect"
 import { rebuildPreviews } from "../../application/catalogue/rebuildPreviews.js"
 import { syncPacks } from "../../application/catalogue/syncPacks.js"
-import { handleConversationEvent } from "../../application/conversation/ConversationConsumer.js"
 import { runMaintenance } from "../../application/maintenance/runMaintenance.js"
 import { defaultOutboundSenderOptions, sendOutboundBatch } from "../../application/messaging/OutboundSender.js"
 import { defaultOutboxRelayOptions, relayOutboxBatch } from "../../application/outbox/OutboxRelay.js"
-import type { BrokerMessage, DeliveryFailure } from "../../application/ports/EventBroker.js"
-import { handlePhotoReceived } from "../../application/photos/ImageConsumer.js"
+import type { BrokerMessage } from "../../application/ports/EventBroker.js"
+import { consumers, type ConsumerName } from "../../application/workers/Consumers.js"
 import { reconcileOverdueOrders } from "../../application/training/reconcileOverdueOrders.js"
-import { handleTrainingEvent } from "../../application/training/TrainingConsumer.js"
 import { WebHandler, type functionsBotLayer } from "./FunctionsBotLayer.js"
 import type { ProcessRuntime } from "./ProcessRuntime.js"
 import { FailedEvent, FailedEvents } from "../../application/ports/FailedEvents.js"
@@ -18,14 +16,6 @@ import { FailedEvent, FailedEvents } from "../../application/ports/FailedEvents.
 /** What the Functions process's runtime provides. */
 export type FunctionsBotServices = Layer.Layer.Success<ReturnType<typeof functionsBotLayer<unknown>>>
 
-export type ConsumerName = "conversation" | "images" | "training"
-
-/** The consumers, by subscription: the same handlers the standalone workers run. */
-export const consumers: Record<ConsumerName, (message: BrokerMessage) => Effect.Effect<void, DeliveryFailure, FunctionsBotServices>> = {
-  conversation: handleConversationEvent,
-  images: handlePhotoReceived,
-  training: handleTrainingEvent
-}
 
 export interface FunctionHandlerOptions {
   /** How long a retryable failure waits before it hands the message back (the n-th delivery). */
@@ -187,7 +177,7 @@ export const makeFunctionHandlers = <ER>(
       }
       const { deliveryCount, ...message } = decoded.right
       const exit = await runtime.runExit(
-        consumers[name](message).pipe(
+        consumers[name].handle(message).pipe(
           Effect.zipRight(afterCommit),
           // A trigger cannot dead-letter: the event is recorded for an operator, then completed.
           Effect.catchTag("PermanentFailure", (permanent) =>

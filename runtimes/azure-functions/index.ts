@@ -7,9 +7,7 @@ export { functionsBotLayer, WebHandler, type FunctionsParts } from "./FunctionsB
 export { FunctionsBotFromConfig } from "./FunctionsParts.js"
 export {
   brokerMessageOf,
-  consumers,
   makeFunctionHandlers,
-  type ConsumerName,
   type FunctionHandlerOptions,
   type FunctionHandlers,
   type FunctionsBotServices

@@ -1,7 +1,7 @@
 import { app } from "@azure/functions"
 import { Config, Effect } from "effect"
 import type { ConfigError } from "effect"
-import { EnabledServices, type ServiceName } from "../../adapters/http-api/EnabledServices.js"
+import { EnabledServices, type ServiceName } from "../../application/settings/EnabledServices.js"
 import type { FunctionHandlers } from "./FunctionHandlers.js"
 
 /** NCRONTAB (seconds first, UTC unless WEBSITE_TIME_ZONE says otherwise). */

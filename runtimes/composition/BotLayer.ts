@@ -3,10 +3,9 @@ import { Effect, Layer } from "effect"
 import { MaintenanceSchedule } from "../../application/maintenance/MaintenanceSchedule.js"
 import { MaintenanceSettings } from "../../application/maintenance/MaintenanceSettings.js"
 import { ReconcilerSchedule, ReconcilerSettings } from "../../application/training/reconcileOverdueOrders.js"
-import { botWorkers, type WorkerSelection } from "../../application/workers/BotWorkers.js"
+import { botWorkers } from "../../application/workers/BotWorkers.js"
 import { AstriaCallbackUrls } from "../../adapters/http-api/AstriaCallbackUrls.js"
-import type { ServiceName } from "../../adapters/http-api/EnabledServices.js"
-import { DirectWhatsAppWebhookLive } from "../../adapters/http-node/DirectWhatsAppWebhook.js"
+import { DirectWhatsAppWebhookLive } from "../../adapters/whatsapp-webhook/DirectWhatsAppWebhook.js"
 import { BotHttpServerLive } from "../http-server/BotHttpApi.js"
 import { botServices, type RuntimeParts } from "./BotServices.js"
 import { PackCatalogueSyncAtStart } from "./PackCatalogueSync.js"
@@ -25,13 +24,6 @@ export const ownBaseUrl = HttpServer.addressWith((address) =>
   Effect.succeed(address._tag === "TcpAddress" ? `http://127.0.0.1:${address.port}` : "http://127.0.0.1")
 )
 
-/** The consumers a process runs, by its services (see `SERVICES`). */
-export const workerSelectionOf = (services: ReadonlyArray<ServiceName>): WorkerSelection => ({
-  conversation: services.includes("message"),
-  images: services.includes("image"),
-  training: services.includes("payment")
-})
-
 /**
  * The whole bot on an HttpServer: our endpoints (Meta's webhook POSTs straight from Node where the
  * server offers `DirectRoutes`), the background workers of the enabled services,
@@ -43,7 +35,7 @@ export const botLayer = <E>(parts: BotParts<E>) => {
   const callbackUrls = Layer.unwrapEffect(
     Effect.map(parts.publicBaseUrl === undefined ? ownBaseUrl : Effect.succeed(parts.publicBaseUrl), AstriaCallbackUrls.layer)
   )
-  const workers = botWorkers(workerSelectionOf(parts.services))
+  const workers = botWorkers(parts.services)
   const catalogue = enabled.has("message") ? PackCatalogueSyncAtStart : Layer.empty
   const maintenance = enabled.has("maintenance")
     ? MaintenanceSchedule.pipe(Layer.provide(MaintenanceSettings.fromConfig))

@@ -5,7 +5,7 @@ import { AdminHandlers } from "../../adapters/http-api/AdminHandlers.js"
 import { AstriaCallbackHandlers } from "../../adapters/http-api/AstriaCallbackHandlers.js"
 import { PaymentWebhookGroup } from "../../adapters/http-api/PaymentWebhookGroup.js"
 import { HealthHandlers } from "../../adapters/http-api/HealthHandlers.js"
-import { WhatsAppWebhookHandlers } from "../../adapters/http-api/WhatsAppWebhookHandlers.js"
+import { WhatsAppWebhookHandlers } from "../../adapters/whatsapp-webhook/WhatsAppWebhookHandlers.js"
 import { BotApi } from "../../contracts/http/BotApi.js"
 
 /** Our endpoints, their handlers, and the OpenAPI document at /docs (JSON at /docs/openapi.json). */

@@ -1,16 +1,16 @@
 import { FetchHttpClient } from "@effect/platform"
 import { Config, Effect, Layer, Option } from "effect"
-import { botSubscriptions, consumedSubscriptions } from "../../application/workers/BotWorkers.js"
+import { botSubscriptions, consumedSubscriptions } from "../../application/workers/Consumers.js"
 import * as HttpAstria from "../../adapters/astria/HttpAstria.js"
-import { EnabledServices } from "../../adapters/http-api/EnabledServices.js"
-import { WhatsAppWebhookSettings } from "../../adapters/http-api/WhatsAppWebhookSettings.js"
+import { EnabledServices } from "../../application/settings/EnabledServices.js"
+import { WhatsAppWebhookSettings } from "../../adapters/whatsapp-webhook/WhatsAppWebhookSettings.js"
 import { InMemoryEventBroker } from "../../adapters/memory/InMemoryEventBroker.js"
 import { ServiceBusEventBroker } from "../../adapters/service-bus/ServiceBusEventBroker.js"
 import { PaymentWebhookSettings } from "../../adapters/payments/PaymentWebhookSettings.js"
 import { TemplatePaymentProvider } from "../../adapters/payments/TemplatePaymentProvider.js"
 import { PostgresStorage } from "../../adapters/postgres/PostgresStorage.js"
 import { WhatsAppCloudLive } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
-import { botLayer, workerSelectionOf } from "../composition/BotLayer.js"
+import { botLayer } from "../composition/BotLayer.js"
 import { astriaOverFake, paymentsOverFake } from "../../testing/FakeParts.js"
 import { whatsAppOverFakeWithSimulator } from "../../testing/simulator/SimulatorRoutes.js"
 import { HttpServerSettingsConfig } from "./HttpServerSettings.js"
@@ -44,7 +44,7 @@ export const StandaloneBotLive = Layer.unwrapEffect(
         ? ServiceBusEventBroker.layerConfig({ subscriptions: botSubscriptions, maxDeliveries: 10 })
         : // In memory, only this process can consume: a subscription of a service it does not run
           // would keep every message published to it, unread, until the process ends.
-          InMemoryEventBroker.layer({ subscriptions: consumedSubscriptions(workerSelectionOf(services)) }),
+          InMemoryEventBroker.layer({ subscriptions: consumedSubscriptions(services) }),
       whatsapp: realWhatsApp
         ? Layer.merge(WhatsAppCloudLive.pipe(Layer.provide(FetchHttpClient.layer)), WhatsAppWebhookSettings.fromConfig)
         : whatsAppOverFakeWithSimulator(),

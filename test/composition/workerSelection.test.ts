@@ -2,20 +2,19 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import { conversationSubscription } from "../../application/conversation/ConversationConsumer.js"
 import { trainingSubscription } from "../../application/training/TrainingConsumer.js"
-import { botSubscriptions, consumedSubscriptions } from "../../application/workers/BotWorkers.js"
+import { botSubscriptions, consumedSubscriptions } from "../../application/workers/Consumers.js"
 import { makeInMemoryEventBroker } from "../../adapters/memory/InMemoryEventBroker.js"
-import { workerSelectionOf } from "../../runtimes/composition/BotLayer.js"
 
 describe("the consumers a process runs, by its services", () => {
   it("are every subscription's with every service, and only the payment service's training with it alone", () => {
-    expect(consumedSubscriptions(workerSelectionOf(["message", "image", "payment", "maintenance"]))).toEqual(botSubscriptions)
-    expect(consumedSubscriptions(workerSelectionOf(["payment"]))).toEqual([trainingSubscription])
-    expect(consumedSubscriptions(workerSelectionOf(["maintenance"]))).toEqual([])
+    expect(consumedSubscriptions(["message", "image", "payment", "maintenance"])).toEqual(botSubscriptions)
+    expect(consumedSubscriptions(["payment"])).toEqual([trainingSubscription])
+    expect(consumedSubscriptions(["maintenance"])).toEqual([])
   })
 
   it.scoped("leave an in-memory broker with no subscription that nobody in the process would read", () =>
     Effect.gen(function* () {
-      const broker = yield* makeInMemoryEventBroker({ subscriptions: consumedSubscriptions(workerSelectionOf(["payment"])) })
+      const broker = yield* makeInMemoryEventBroker({ subscriptions: consumedSubscriptions(["payment"]) })
       // The webhook's events are published all the same; with no conversation here, none is kept.
       yield* broker.publish([{ id: "e1", key: "k", eventType: "UserMessageReceivedEvent", body: "{}" }])
       const consumed = yield* Effect.exit(broker.consume(conversationSubscription.name, () => Effect.void))

@@ -4,9 +4,9 @@ import { Cause, Effect, Exit, FiberRef, Layer, Option, Runtime, Schema } from "e
 import { MalformedRequest, PayloadTooLarge, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
 import { whatsAppWebhookMaxBytes, whatsAppWebhookPath } from "../../contracts/http/WhatsAppWebhookApi.js"
 import { unreadable } from "../http-api/readBoundedBody.js"
-import { receiveWhatsAppWebhook } from "../http-api/receiveWhatsAppWebhook.js"
+import { receiveWhatsAppWebhook } from "./receiveWhatsAppWebhook.js"
 import { logSentResponse, pathOf, requestIdOf } from "../http-api/requestLogger.js"
-import { DirectRoutes } from "./DirectRoutes.js"
+import { DirectRoutes } from "../http-node/DirectRoutes.js"
 
 /** The errors the HttpApi route declares; answered here as it answers them. */
 const RouteError = Schema.Union(MalformedRequest, Unauthenticated, PayloadTooLarge, TemporarilyUnavailable)

@@ -4,7 +4,7 @@ import { BotApi } from "../../contracts/http/BotApi.js"
 import { VerificationRefused } from "../../contracts/http/HttpErrors.js"
 import { whatsAppWebhookMaxBytes } from "../../contracts/http/WhatsAppWebhookApi.js"
 import { verifyHandshake } from "../whatsapp-cloud/verifySignature.js"
-import { readBoundedBody } from "./readBoundedBody.js"
+import { readBoundedBody } from "../http-api/readBoundedBody.js"
 import { receiveWhatsAppWebhook } from "./receiveWhatsAppWebhook.js"
 import { WhatsAppWebhookSettings } from "./WhatsAppWebhookSettings.js"
 
