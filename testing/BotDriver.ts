@@ -1,4 +1,9 @@
-import { Context, Data, Duration, Effect, Layer, Schedule } from "effect"
+import { Clock, Context, Data, Duration, Effect, Layer, Schedule } from "effect"
+import { EventBroker } from "../application/ports/EventBroker.js"
+import { OutboundMessages } from "../application/ports/OutboundMessages.js"
+import { Outbox } from "../application/ports/Outbox.js"
+import { Users } from "../application/ports/Users.js"
+import { botSubscriptions } from "../application/workers/Consumers.js"
 import { FakeAstria } from "./fakes/astria/FakeAstria.js"
 import { FakeGraph } from "./fakes/graph-api/layers.js"
 import { FakePaymentProvider } from "./fakes/payments/FakePaymentProvider.js"
@@ -14,6 +19,18 @@ export class DriverTimeout extends Data.TaggedError("DriverTimeout")<{
     return `Timed out waiting for ${this.what}. The person saw:\n${lines.join("\n")}`
   }
 }
+
+/** The bot still had work queued when the wait ran out; the message says what. */
+export class DriverBusy extends Data.TaggedError("DriverBusy")<{
+  readonly backlog: string
+}> {
+  override get message(): string {
+    return `The bot never went quiet: ${this.backlog}`
+  }
+}
+
+/** The ports whose queues say whether the bot has work left. */
+export type BotQueues = Outbox | OutboundMessages | Users | EventBroker
 
 /** One simulated person on WhatsApp. */
 export interface DriverUser {
@@ -42,6 +59,17 @@ export interface BotDriverService {
   readonly user: (who: { readonly waId?: string; readonly userId?: string; readonly name?: string }) => Effect.Effect<DriverUser>
   /** Astria finishes every tune: trained, images rendered, callbacks posted. */
   readonly astriaCompletesAll: Effect.Effect<void>
+  /**
+   * Waits until the bot has nothing left to do (10 s by default): no event waiting in the outbox,
+   * no message waiting in the outbound queue (one waiting for a retry counts; one held for the
+   * 24-hour window does not), and neither those queues, the broker's dead letters nor what the
+   * fakes saw has moved for `settleMillis` (300 ms by default), which covers a consumer still
+   * handling an event the broker delivered. Assert "nothing more arrived" after this, not after a sleep.
+   */
+  readonly quiescent: (options?: {
+    readonly timeoutMillis?: number
+    readonly settleMillis?: number
+  }) => Effect.Effect<void, DriverBusy, BotQueues>
 }
 
 /** A driver for tests and embedding teams: people chat with the bot through the fake Graph API. */
@@ -133,7 +161,48 @@ export class BotDriver extends Context.Tag("whatsapp-astria-bot/harness/BotDrive
           return driverUser
         })
 
-      return { user, astriaCompletesAll: astria.control.completeAll }
+      /** What is queued, and a fingerprint of everything that moves when the bot works. */
+      const snapshot = Effect.gen(function* () {
+        const outbox = yield* (yield* Outbox).stats
+        const outbound = yield* OutboundMessages
+        const broker = yield* EventBroker
+        const people = yield* (yield* Users).list({ limit: 100_000, offset: 0 })
+        const intents = (yield* Effect.forEach(people, (person) => outbound.listForUser(person.id))).flat()
+        const deadLetters = yield* Effect.forEach(botSubscriptions, (subscription) => broker.deadLetters(subscription.name))
+        const waiting = intents.filter((intent) => intent.status === "pending").length
+        const moved = [
+          outbox.published,
+          intents.map((intent) => `${intent.id}:${intent.status}:${intent.attempts}`).join(","),
+          deadLetters.map((letters) => letters.length).join(","),
+          (yield* graph.attempts).length,
+          (yield* graph.readReceipts).length,
+          (yield* graph.downloads).length,
+          (yield* astria.control.tunes).length,
+          (yield* astria.control.callbacks).length,
+          (yield* payments.control.deliveries).length
+        ].join("|")
+        return {
+          idle: outbox.pending === 0 && waiting === 0,
+          moved,
+          backlog: `${outbox.pending} event(s) in the outbox, ${waiting} message(s) waiting to be sent`
+        }
+      }).pipe(Effect.orDie)
+
+      const quiescent: BotDriverService["quiescent"] = ({ timeoutMillis = 10_000, settleMillis = 300 } = {}) =>
+        Effect.gen(function* () {
+          const deadline = (yield* Clock.currentTimeMillis) + timeoutMillis
+          let quietSince: { readonly moved: string; readonly at: number } | undefined
+          for (;;) {
+            const now = yield* Clock.currentTimeMillis
+            const { idle, moved, backlog } = yield* snapshot
+            if (!idle || quietSince?.moved !== moved) quietSince = idle ? { moved, at: now } : undefined
+            else if (now - quietSince.at >= settleMillis) return
+            if (now > deadline) return yield* new DriverBusy({ backlog: idle ? "it kept working" : backlog })
+            yield* Effect.sleep("20 millis")
+          }
+        })
+
+      return { user, astriaCompletesAll: astria.control.completeAll, quiescent }
     })
   )
 }

@@ -1,6 +1,8 @@
 import { describe, expect, layer } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Option } from "effect"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
+import { OutboundMessages } from "../../application/ports/OutboundMessages.js"
+import { Users } from "../../application/ports/Users.js"
 import { BotDriver } from "../../testing/BotDriver.js"
 import { FakeGraph } from "../../testing/fakes/graph-api/layers.js"
 import { harnessBot } from "../../testing/HarnessBot.js"
@@ -16,6 +18,16 @@ const botRefusing = (mode: "sync" | "status") =>
 
 const imagesOf = (seen: ReadonlyArray<{ readonly kind: string }>) => seen.filter((m) => m.kind === "Image").length
 
+/** The statuses of the images the bot means to send this person, read through the outbound queue. */
+const imageIntentsOf = (waId: string) =>
+  Effect.gen(function* () {
+    const users = yield* (yield* Users).list({ limit: 1000, offset: 0 })
+    const user = users.find((u) => Option.contains(u.waId, waId))
+    if (user === undefined) return []
+    const intents = yield* (yield* OutboundMessages).listForUser(user.id)
+    return intents.filter((intent) => intent.message._tag === "Image").map((intent) => intent.status)
+  })
+
 const imagesAfterTheWindowClosed = (waId: string) =>
   Effect.gen(function* () {
     const driver = yield* BotDriver
@@ -28,14 +40,18 @@ const imagesAfterTheWindowClosed = (waId: string) =>
     yield* driver.astriaCompletesAll
     const templated = yield* next(ruth, mark, "the re-engagement template", (m) => m.kind === "Template", 15_000)
     expect(imagesOf(after(templated, mark))).toBe(0)
-    yield* Effect.sleep("500 millis")
+    yield* driver.quiescent()
     expect(imagesOf(after(yield* ruth.seen, mark))).toBe(0)
+    // Beside the example photos sent earlier, every image is held for the person's reply: none
+    // given up, none still trying.
+    const unsent = (yield* imageIntentsOf(waId)).filter((status) => status !== "sent")
+    expect(unsent).toEqual(Array.from({ length: 12 }, () => "awaiting_window"))
 
     const replied = (yield* ruth.seen).length
     yield* ruth.says("Yes, I'm here")
     const seen = yield* next(ruth, replied, "the rating after the held images", (m) => m.kind === "List" && m.rows.length === 5, 15_000)
     expect(imagesOf(after(seen, mark))).toBe(12)
-    yield* Effect.sleep("500 millis")
+    yield* driver.quiescent()
     const all = after(yield* ruth.seen, mark)
     expect(imagesOf(all)).toBe(12)
     expect(all.filter((m) => m.kind === "Template")).toHaveLength(1)

@@ -36,7 +36,7 @@ describe("training never gets stuck", () => {
           // One prompt-set of the first pack: 3 prompts of 4 images, delivered once.
           expect(imagesOf(after(seen, mark))).toBe(12)
           expect((yield* astria.control.callbacks).every((callback) => !callback.sent)).toBe(true)
-          yield* Effect.sleep("1 second")
+          yield* driver.quiescent()
           expect(imagesOf(after(yield* noa.seen, mark))).toBe(12)
           yield* astria.control.dropCallbacks(false)
         }),
@@ -54,7 +54,7 @@ describe("training never gets stuck", () => {
           yield* maya.says("hi")
           const mark = yield* journey(maya, englishWords)
           yield* next(maya, mark, "the rating", (m) => m.kind === "List" && m.rows.length === 5, 20_000)
-          yield* Effect.sleep("1500 millis")
+          yield* driver.quiescent()
           expect(imagesOf(after(yield* maya.seen, mark))).toBe(12)
         }),
       60_000

@@ -145,7 +145,7 @@ describe("the unhappy paths", () => {
         yield* eden.says("hi")
         const mark = yield* journey(eden, englishWords)
         yield* payments.control.setDeliveries(1)
-        yield* Effect.sleep("500 millis")
+        yield* driver.quiescent()
         expect((yield* astria.control.tunes).length).toBe(before + 1)
         const seen = yield* eden.seen
         expect(after(seen, 0).filter((m) => /Payment received/.test(m.text))).toHaveLength(1)

@@ -25,7 +25,7 @@ describe("Meta's redeliveries and refusals", () => {
         const { statuses } = yield* graph.userSends(avi.who, { type: "text", text: { body: "hello" } }, { times: 5 })
         expect(statuses).toEqual([200, 200, 200, 200, 200])
         yield* avi.waitUntil("the welcome", (seen) => welcomes(seen) >= 1)
-        yield* Effect.sleep("500 millis")
+        yield* driver.quiescent()
         expect(welcomes(yield* avi.seen)).toBe(1)
         const users = yield* (yield* Users).list({ limit: 100, offset: 0 })
         const user = users.find((u) => u.waId._tag === "Some" && u.waId.value === "972504100001")
@@ -41,7 +41,7 @@ describe("Meta's redeliveries and refusals", () => {
         const mediaId = yield* graph.putMedia(photo!, "image/jpeg")
         yield* graph.userSends(avi.who, { type: "image", image: { id: mediaId, mime_type: "image/jpeg", sha256: "" } }, { times: 5 })
         yield* avi.waitUntil("the reaction", (seen) => reactions(seen, ready) >= 1)
-        yield* Effect.sleep("500 millis")
+        yield* driver.quiescent()
         expect(reactions(yield* avi.seen, ready)).toBe(1)
         expect(yield* storedPhotosOf("972504100001")).toBe(1)
         expect((yield* graph.downloads).filter((d) => d.mediaId === mediaId && d.status === 200)).toHaveLength(1)
@@ -60,7 +60,7 @@ describe("Meta's redeliveries and refusals", () => {
           yield* graph.fail({ code, times, user: { waId } })
           // The sender backs off for seconds once the adapter's own retries are spent.
           const seen = yield* readyForPhotos(person, 25_000)
-          yield* Effect.sleep("300 millis")
+          yield* driver.quiescent()
           const all = yield* person.seen
           const refused = (yield* graph.attempts).filter((a) => a.code === code)
           expect(refused).toHaveLength(times)
