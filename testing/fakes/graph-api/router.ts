@@ -1,0 +1,34 @@
+import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { Effect, Either } from "effect"
+import { graphError, json, refuse } from "./errors.js"
+import type { Media } from "./media.js"
+import type { Sending } from "./sending.js"
+import type { GraphSettings } from "./settings.js"
+import type { GraphState } from "./state.js"
+
+/** The fake's HTTP routes, each handed to its behaviour; Meta's answer for anything else. */
+export const makeRouter = (settings: GraphSettings, state: GraphState, sending: Sending, media: Media) =>
+  Effect.gen(function* () {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const origin = `http://${request.headers["host"] ?? "127.0.0.1"}`
+    const url = new URL(request.url, origin)
+    const segments = url.pathname.split("/").filter((segment) => segment.length > 0)
+    const [version, node, edge] = segments
+    const httpFault = state.takeHttpFault()
+    if (httpFault !== undefined) return HttpServerResponse.text("Service Unavailable", { status: httpFault })
+    if (version === "whatsapp_business" && node === "attachments" && request.method === "GET") {
+      return yield* media.handleDownload(url, request)
+    }
+    if (version !== settings.version) return refuse(100, 400, `Unknown path components: ${url.pathname}`)
+    if (request.headers["authorization"] !== `Bearer ${settings.accessToken}`) {
+      return json(graphError(190, "Invalid OAuth access token - Cannot parse access token"), 401)
+    }
+    const onNumber = segments.length === 3 && node === settings.phoneNumberId && request.method === "POST"
+    if (onNumber && edge === "messages") {
+      const payload = yield* Effect.either(request.json)
+      return Either.isLeft(payload) ? refuse(100, 400, "The request body is not JSON") : yield* sending.handleMessages(payload.right)
+    }
+    if (onNumber && edge === "media") return yield* media.handleUpload(request)
+    if (segments.length === 2 && request.method === "GET" && node !== undefined) return yield* media.handleLookup(node, origin)
+    return refuse(100, 400, `Unsupported ${request.method} request`)
+  })

@@ -1,0 +1,115 @@
+import { Effect, Either, FiberSet, ParseResult, PubSub, Schema } from "effect"
+import { GraphErrorCode } from "../../../contracts/whatsapp/GraphError.js"
+import type { SendMessageBody } from "../../../contracts/whatsapp/Send.js"
+import { MarkReadBody, SendMessageBody as SendMessageBodySchema } from "../../../contracts/whatsapp/Send.js"
+import { detailsOf, json, refuse, titles } from "./errors.js"
+import { wamid } from "./ids.js"
+import type { Delivery, FakeUser } from "./model.js"
+import type { Pacing } from "./pacing.js"
+import type { GraphSettings } from "./settings.js"
+import { now, type GraphState } from "./state.js"
+import type { Webhooks } from "./webhooks.js"
+
+/** `POST /{phone-number-id}/messages`: read receipts, and sends checked as Meta checks them. */
+
+/** The uploaded media id a send refers to, if any. */
+const uploadedMediaIn = (body: SendMessageBody): string | undefined => {
+  switch (body.type) {
+    case "image":
+      return body.image.id
+    case "video":
+      return body.video.id
+    case "document":
+      return body.document.id
+    case "audio":
+      return body.audio.id
+    case "sticker":
+      return body.sticker.id
+    default:
+      return undefined
+  }
+}
+
+export const makeSending = (settings: GraphSettings, state: GraphState, pacing: Pacing, webhooks: Webhooks) =>
+  Effect.gen(function* () {
+    const fibers = yield* FiberSet.make<unknown, never>()
+    const deliveries = yield* Effect.acquireRelease(PubSub.unbounded<Delivery>(), PubSub.shutdown)
+
+    const failedStatusLater = (id: string, user: FakeUser, code: number) =>
+      Effect.sleep("20 millis").pipe(
+        Effect.zipRight(now),
+        Effect.flatMap((at) => {
+          const title = titles[code] ?? "Error"
+          const errors = [{ code, title, message: title, error_data: { details: detailsOf[code] ?? "" } }]
+          return webhooks.postEnvelope(webhooks.statusEnvelope(user, id, [{ status: "failed", at, errors }], "together"))
+        }),
+        Effect.ignore
+      )
+
+    const statusesLater = (id: string, user: FakeUser, at: number) =>
+      Effect.sleep("10 millis").pipe(
+        Effect.zipRight(webhooks.postEnvelope(webhooks.statusEnvelope(user, id, [{ status: "sent", at }, { status: "delivered", at }], "together"))),
+        Effect.ignore
+      )
+
+    const markRead = (payload: unknown) =>
+      Either.match(Schema.decodeUnknownEither(MarkReadBody)(payload), {
+        onLeft: (error) => refuse(100, 400, ParseResult.TreeFormatter.formatErrorSync(error)),
+        onRight: (body) => {
+          state.reads.push({ messageId: body.message_id, typingIndicator: body.typing_indicator !== undefined })
+          return json({ success: true })
+        }
+      })
+
+    const send = (payload: unknown) =>
+      Effect.gen(function* () {
+        const at = yield* now
+        const decoded = Schema.decodeUnknownEither(SendMessageBodySchema, { errors: "all" })(payload)
+        if (Either.isLeft(decoded)) {
+          const address = typeof payload === "object" && payload !== null && "to" in payload ? String(payload.to) : ""
+          state.logAttempt({ at, address, code: 100 })
+          return refuse(100, 400, ParseResult.TreeFormatter.formatErrorSync(decoded.left))
+        }
+        const body = decoded.right
+        // Meta uses `to` when both are present.
+        const address = body.to ?? body.recipient ?? ""
+        const user = yield* state.userOrCreate(body.to !== undefined ? { waId: body.to } : { userId: address })
+        const record = (code?: number) => state.logAttempt({ at, address, ...(code === undefined ? {} : { code }) })
+        const refused = (code: number, httpStatus?: number, details?: string) => {
+          record(code)
+          return refuse(code, httpStatus, details)
+        }
+
+        const fault = state.takeFault(user)
+        if (fault !== undefined && fault.mode !== "status") return refused(fault.code, fault.httpStatus)
+        if (pacing.throughputExceeded(at)) return refused(GraphErrorCode.Throughput)
+        if (pacing.pairExceeded(user.userId, at)) return refused(GraphErrorCode.PairRateLimit)
+        const windowMode = settings.customerServiceWindow
+        const windowClosed = body.type !== "template" && windowMode !== "off" && !pacing.windowOpen(user.userId, at)
+        if (windowClosed && windowMode === "sync") return refused(GraphErrorCode.OutsideCustomerServiceWindow)
+        const mediaId = uploadedMediaIn(body)
+        if (mediaId !== undefined && !state.media.has(mediaId)) return refused(100, 400, `Invalid media id ${mediaId}`)
+        record()
+        const id = wamid()
+        const laterCode = fault?.mode === "status" ? fault.code : windowClosed ? GraphErrorCode.OutsideCustomerServiceWindow : undefined
+        if (laterCode === undefined) {
+          state.deliver(user.userId, { id, body, at })
+          yield* PubSub.publish(deliveries, { user, message: { id, body, at } })
+          if (settings.autoStatuses && state.webhookUrl !== undefined) yield* FiberSet.run(fibers, statusesLater(id, user, at))
+        } else {
+          yield* FiberSet.run(fibers, failedStatusLater(id, user, laterCode))
+        }
+        return json({
+          messaging_product: "whatsapp",
+          contacts: [body.to !== undefined ? { input: body.to, wa_id: user.waId ?? body.to, user_id: user.userId } : { input: address, user_id: user.userId }],
+          messages: [{ id, ...(body.type === "template" ? { message_status: "accepted" } : {}) }]
+        })
+      })
+
+    const handleMessages = (payload: unknown) =>
+      typeof payload === "object" && payload !== null && "status" in payload ? Effect.sync(() => markRead(payload)) : send(payload)
+
+    return { handleMessages, deliveries }
+  })
+
+export type Sending = Effect.Effect.Success<ReturnType<typeof makeSending>>
