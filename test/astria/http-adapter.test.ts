@@ -3,7 +3,7 @@ import * as http from "node:http"
 import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import type { Scope } from "effect"
-import { Effect, Layer, Option, Redacted, Schema } from "effect"
+import { Effect, Layer, Option, Redacted, Schedule, Schema } from "effect"
 import sharp from "sharp"
 import { OrderId, TuneId } from "../../domain/ids.js"
 import type { PackTuneRequest } from "../../application/ports/Astria.js"
@@ -436,10 +436,24 @@ describe("Astria HTTP adapter against the fake", () => {
         const receiver = yield* callbackReceiver
         const url = `${receiver.baseUrl}/pack-tune-received?order=o&token=t`
         const created = yield* astria.createPackTune(yield* order(undefined, { tune: url, prompts: url }))
-        expect((yield* astria.getTune(TuneId.make(created.id))).status).not.toBe("trained")
-        yield* Effect.sleep("400 millis")
-        expect((yield* astria.getTune(created.id)).status).toBe("trained")
+        // The fake's own timers move the tune: wait for what they do, however slow the machine,
+        // then read in the fake's timestamps that it trained by its clock, not at once.
+        const soon = Schedule.spaced("20 millis").pipe(Schedule.upTo("10 seconds"))
+        const trained = yield* astria.getTune(TuneId.make(created.id)).pipe(
+          Effect.filterOrFail((tune) => tune.status === "trained", () => "still training"),
+          Effect.retry(soon)
+        )
+        const eta = Option.getOrThrow(created.eta).getTime()
+        // A timer of 100 ms may fire a millisecond early by the wall clock.
+        expect(Option.getOrThrow(trained.trainedAt).getTime()).toBeGreaterThanOrEqual(eta - 1)
+        yield* Effect.sync(() => receiver.received.length).pipe(
+          Effect.filterOrFail((posted) => posted >= 2, () => "callbacks still to come"),
+          Effect.retry(soon)
+        )
+        const [tuneBody, promptsBody] = receiver.received.map((r) => new TextDecoder().decode(r.body))
         expect(receiver.received).toHaveLength(2)
+        expect(JSON.parse(tuneBody ?? "null")).toHaveProperty("tune.id", created.id)
+        expect(Array.isArray(JSON.parse(promptsBody ?? "null"))).toBe(true)
       }),
       { fake: { clock: { trainingMs: 100, renderMs: 100 } } }
     )
