@@ -1,17 +1,17 @@
-import { Effect, ParseResult, Schema } from "effect"
+import { Effect } from "effect"
 import { ingestInboundEvents } from "../../application/messaging/ingestInboundEvents.js"
 import { MalformedRequest, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
-import { normalizeWebhook } from "../../contracts/whatsapp/InboundEvent.js"
-import { WebhookEnvelopeFromJson } from "../../contracts/whatsapp/Webhook.js"
+import { readWebhook } from "../../contracts/whatsapp/readWebhook.js"
 import { verifySignature } from "../whatsapp-cloud/verifySignature.js"
 import { WhatsAppWebhookSettings } from "./WhatsAppWebhookSettings.js"
 
-const decodeEnvelope = Schema.decode(WebhookEnvelopeFromJson)
 const textDecoder = new TextDecoder("utf-8", { fatal: true })
 
 /**
  * Where a WhatsApp message enters the bot, whichever HTTP server received the POST: the signature
- * over the raw bytes, the envelope decoded, and everything stored before the answer.
+ * over the raw bytes, the webhook read element by element, and everything readable stored before
+ * the answer. An element that cannot be read is logged by its position (never its content) and
+ * left out: refusing the body would make Meta redeliver it, unchanged, for days.
  */
 export const receiveWhatsAppWebhook = (body: Uint8Array, signatureHeader: string | undefined) =>
   Effect.gen(function* () {
@@ -24,15 +24,14 @@ export const receiveWhatsAppWebhook = (body: Uint8Array, signatureHeader: string
       try: () => textDecoder.decode(body),
       catch: () => new MalformedRequest({ message: "The body is not UTF-8." })
     })
-    const envelope = yield* decodeEnvelope(text).pipe(
-      Effect.mapError(
-        (error) =>
-          new MalformedRequest({
-            message: `Not a WhatsApp webhook: ${ParseResult.TreeFormatter.formatErrorSync(error).slice(0, 500)}`
-          })
-      )
+    const webhook = yield* Effect.mapError(
+      readWebhook(text),
+      (error) => new MalformedRequest({ message: `Not a WhatsApp webhook: ${error.reason.slice(0, 500)}` })
     )
-    const summary = yield* ingestInboundEvents(normalizeWebhook(envelope)).pipe(
+    if (webhook.unreadable.length > 0) {
+      yield* Effect.logWarning("Webhook elements left out, unreadable", { unreadable: webhook.unreadable })
+    }
+    const summary = yield* ingestInboundEvents(webhook.events).pipe(
       Effect.catchTag("StorageUnavailable", (error) =>
         Effect.logError("Webhook not stored; Meta will retry", { reason: error.reason }).pipe(
           Effect.zipRight(Effect.fail(new TemporarilyUnavailable({ message: "Storage is unavailable; retry later." })))

@@ -4,10 +4,18 @@ import { MalformedRequest, NotFound, PayloadTooLarge, TemporarilyUnavailable } f
 
 export const astriaCallbackMaxBytes = 5 * 1024 * 1024
 
+/**
+ * URL-safe characters only, as our order ids (UUIDs) and tokens (base64url) are: the callbacks
+ * are unauthenticated until the order is found, so nothing else may reach that lookup (a NUL
+ * byte there is a database error, not a 404).
+ */
+const urlSafe = (maxLength: number) =>
+  Schema.String.pipe(Schema.pattern(new RegExp(`^[A-Za-z0-9_-]{1,${maxLength}}$`)))
+
 /** Our own context in the callback URL: Astria's callbacks carry no signature of their own. */
 export const AstriaCallbackParams = Schema.Struct({
-  order: Schema.String,
-  token: Schema.String
+  order: urlSafe(64).annotations({ description: "Our order id" }),
+  token: urlSafe(128).annotations({ description: "The order's callback secret" })
 })
 
 export class AstriaCallbackApi extends HttpApiGroup.make("astria").add(

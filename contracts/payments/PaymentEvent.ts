@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { AmountMinor, PaymentId, PaymentReference, PaymentTime } from "./PaymentFields.js"
 
 /**
  * Our own payment webhook body, signed with `X-Signature` (see adapters/payments). Amounts are in
@@ -9,15 +10,15 @@ export type PaymentEventStatus = typeof PaymentEventStatus.Type
 
 export const PaymentEvent = Schema.Struct({
   /** The provider's payment id: a payment takes effect once, whatever the deliveries. */
-  id: Schema.NonEmptyTrimmedString,
+  id: PaymentId,
   /** Our opaque order id, as carried by the payment link. */
-  order_id: Schema.String,
-  amount: Schema.Int.pipe(Schema.nonNegative()),
+  order_id: PaymentReference,
+  amount: AmountMinor,
   /** ISO 4217, any case. */
   currency: Schema.String.pipe(Schema.pattern(/^[A-Za-z]{3}$/)),
   status: PaymentEventStatus,
   /** ISO 8601. */
-  paid_at: Schema.DateTimeUtc
+  paid_at: PaymentTime
 })
 export type PaymentEvent = typeof PaymentEvent.Type
 export type PaymentEventEncoded = typeof PaymentEvent.Encoded

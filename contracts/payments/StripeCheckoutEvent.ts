@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { AmountMinor, PaymentId, PaymentReference, PaymentUnixSeconds } from "./PaymentFields.js"
 
 /**
  * The part of Stripe's Checkout Session events that a payment needs (signed with
@@ -17,24 +18,24 @@ export const StripeCheckoutSession = Schema.Struct({
   id: Schema.String,
   object: Schema.Literal("checkout.session"),
   /** Our opaque order id, set when the session was created; Stripe allows it to be absent. */
-  client_reference_id: Schema.NullOr(Schema.String),
+  client_reference_id: Schema.NullOr(PaymentReference),
   /** Minor units; null only for sessions without a price (setup mode). */
-  amount_total: Schema.NullOr(Schema.Int.pipe(Schema.nonNegative())),
+  amount_total: Schema.NullOr(AmountMinor),
   /** Lower case, as Stripe writes it (`usd`). */
   currency: Schema.NullOr(Schema.String.pipe(Schema.pattern(/^[A-Za-z]{3}$/))),
   payment_status: Schema.Literal("paid", "unpaid", "no_payment_required"),
   /** Unix seconds. */
-  created: Schema.Int
+  created: PaymentUnixSeconds
 })
 export type StripeCheckoutSession = typeof StripeCheckoutSession.Type
 
 export const StripeCheckoutEvent = Schema.Struct({
   /** Stripe's event id (`evt_...`): the same on every retry of one delivery. */
-  id: Schema.String,
+  id: PaymentId,
   object: Schema.Literal("event"),
   type: StripeCheckoutEventType,
   /** Unix seconds. */
-  created: Schema.Int,
+  created: PaymentUnixSeconds,
   livemode: Schema.optional(Schema.Boolean),
   data: Schema.Struct({ object: StripeCheckoutSession })
 })

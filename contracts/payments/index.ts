@@ -1,2 +1,3 @@
 export * from "./PaymentEvent.js"
 export * from "./StripeCheckoutEvent.js"
+export * from "./PaymentFields.js"

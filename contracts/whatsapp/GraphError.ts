@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { Text } from "./WireText.js"
 
 /**
  * The Graph API's error body. Branch on `code` (and `error_data.details`), never on the HTTP status,
@@ -25,13 +26,16 @@ export type GraphError = typeof GraphError.Type
 export const GraphErrorBody = Schema.Struct({ error: GraphError })
 export type GraphErrorBody = typeof GraphErrorBody.Type
 
-/** An error as it appears inside webhooks: in statuses, unsupported messages and value-level errors. */
+/**
+ * An error as it appears inside webhooks: in statuses, unsupported messages and value-level errors.
+ * Meta's schema makes every field optional, `code` included.
+ */
 export const WebhookErrorDetail = Schema.Struct({
-  code: Schema.Number,
-  title: Schema.optional(Schema.String),
-  message: Schema.optional(Schema.String),
-  error_data: Schema.optional(Schema.Struct({ details: Schema.optional(Schema.String) })),
-  href: Schema.optional(Schema.String)
+  code: Schema.optional(Schema.Int),
+  title: Schema.optional(Text),
+  message: Schema.optional(Text),
+  error_data: Schema.optional(Schema.Struct({ details: Schema.optional(Text) })),
+  href: Schema.optional(Text)
 })
 export type WebhookErrorDetail = typeof WebhookErrorDetail.Type
 

@@ -94,8 +94,9 @@ export const NumberChanged = Schema.TaggedStruct("NumberChanged", {
   newUserId: Schema.optional(Schema.String)
 })
 
+/** Meta's schema makes `code` optional: a failure without one is still a failure. */
 export const StatusError = Schema.Struct({
-  code: Schema.Number,
+  code: Schema.optional(Schema.Number),
   title: Schema.optional(Schema.String),
   details: Schema.optional(Schema.String)
 })
@@ -118,7 +119,7 @@ export const DeliveryStatus = Schema.TaggedStruct("DeliveryStatus", {
 /** A value-level error: Meta could not deliver webhooks or process something for this number. */
 export const WebhookProblem = Schema.TaggedStruct("WebhookProblem", {
   phoneNumberId: Schema.String,
-  code: Schema.Number,
+  code: Schema.optional(Schema.Number),
   title: Schema.optional(Schema.String),
   details: Schema.optional(Schema.String)
 })
@@ -181,7 +182,8 @@ const senderOf = (message: InboundMessage, contacts: ReadonlyArray<Contact>): Wh
 
 const isImageMime = (mime: string): boolean => mime.toLowerCase().startsWith("image/")
 
-const messageEvent = (
+/** The event of one message, with the contacts of its change (for the sender's name). */
+export const messageEvent = (
   message: InboundMessage,
   contacts: ReadonlyArray<Contact>,
   phoneNumberId: string
@@ -305,7 +307,8 @@ const statusErrors = (errors: ReadonlyArray<WebhookErrorDetail> | undefined) =>
 
 const isStatusValue = Schema.is(StatusValue)
 
-const statusEvent = (status: MessageStatus, phoneNumberId: string): ReadonlyArray<InboundEvent> =>
+/** The event of one status; none for a status value the bot does not know. */
+export const statusEvent = (status: MessageStatus, phoneNumberId: string): ReadonlyArray<InboundEvent> =>
   // An unknown status value (Meta adds some now and then) carries nothing the bot acts on.
   isStatusValue(status.status)
     ? [
@@ -323,21 +326,23 @@ const statusEvent = (status: MessageStatus, phoneNumberId: string): ReadonlyArra
       ]
     : []
 
+/** The event of one value-level error. */
+export const problemEvent = (error: WebhookErrorDetail, phoneNumberId: string): InboundEvent =>
+  WebhookProblem.make(
+    definedOnly({
+      phoneNumberId,
+      code: error.code,
+      title: error.title ?? error.message,
+      details: error.error_data?.details
+    }),
+    fromDecodedWebhook
+  )
+
 const valueEvents = (value: typeof MessagesChange.Type["value"]): ReadonlyArray<InboundEvent> => {
   const phoneNumberId = value.metadata.phone_number_id
   const contacts = value.contacts ?? []
   return [
-    ...(value.errors ?? []).map((error) =>
-      WebhookProblem.make(
-        definedOnly({
-          phoneNumberId,
-          code: error.code,
-          title: error.title ?? error.message,
-          details: error.error_data?.details
-        }),
-        fromDecodedWebhook
-      )
-    ),
+    ...(value.errors ?? []).map((error) => problemEvent(error, phoneNumberId)),
     ...(value.messages ?? []).map((message) => messageEvent(message, contacts, phoneNumberId)),
     ...(value.statuses ?? []).flatMap((status) => statusEvent(status, phoneNumberId))
   ]

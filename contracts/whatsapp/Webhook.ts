@@ -1,5 +1,6 @@
 import { Effect, ParseResult, Schema } from "effect"
 import { WebhookErrorDetail } from "./GraphError.js"
+import { Text, WireId } from "./WireText.js"
 
 /**
  * The WhatsApp Cloud API webhook as Meta posts it. Every level is an array and a correct receiver
@@ -8,45 +9,51 @@ import { WebhookErrorDetail } from "./GraphError.js"
  * into a 500 that Meta would retry for 7 days.
  */
 
-/** Unix seconds as a string, as Meta sends them. */
-export const UnixSecondsString = Schema.String.pipe(Schema.pattern(/^\d+$/))
+/** The last second of the year 9999: later is no time a message was sent, nor one a Date holds. */
+export const maxUnixSeconds = 253_402_300_799
+
+/** Unix seconds as a string, as Meta sends them, within the years a timestamp can be stored. */
+export const UnixSecondsString = Schema.String.pipe(
+  Schema.pattern(/^\d{1,12}$/),
+  Schema.filter((seconds) => Number(seconds) <= maxUnixSeconds, { message: () => "Unix seconds before the year 10000" })
+)
 
 export const Profile = Schema.Struct({
-  name: Schema.optional(Schema.String),
-  username: Schema.optional(Schema.String)
+  name: Schema.optional(Text),
+  username: Schema.optional(Text)
 })
 
 /** A sender: `wa_id` is absent for people who hide their number; `user_id` is business-scoped. */
 export const Contact = Schema.Struct({
   profile: Schema.optional(Profile),
-  wa_id: Schema.optional(Schema.String),
-  user_id: Schema.optional(Schema.String),
-  parent_user_id: Schema.optional(Schema.String)
+  wa_id: Schema.optional(WireId),
+  user_id: Schema.optional(WireId),
+  parent_user_id: Schema.optional(WireId)
 })
 export type Contact = typeof Contact.Type
 
 export const MessageContext = Schema.Struct({
-  from: Schema.optional(Schema.String),
-  id: Schema.optional(Schema.String),
+  from: Schema.optional(WireId),
+  id: Schema.optional(WireId),
   forwarded: Schema.optional(Schema.Boolean),
   frequently_forwarded: Schema.optional(Schema.Boolean)
 })
 
 export const Referral = Schema.Struct({
-  source_url: Schema.optional(Schema.String),
-  source_id: Schema.optional(Schema.String),
-  source_type: Schema.optional(Schema.String),
-  headline: Schema.optional(Schema.String),
-  body: Schema.optional(Schema.String),
-  ctwa_clid: Schema.optional(Schema.String)
+  source_url: Schema.optional(Text),
+  source_id: Schema.optional(Text),
+  source_type: Schema.optional(Text),
+  headline: Schema.optional(Text),
+  body: Schema.optional(Text),
+  ctwa_clid: Schema.optional(Text)
 })
 
 const messageFields = {
   /** The sender's phone number; absent for phone-less users. */
-  from: Schema.optional(Schema.String),
+  from: Schema.optional(WireId),
   /** The sender's business-scoped user id. */
-  from_user_id: Schema.optional(Schema.String),
-  id: Schema.String,
+  from_user_id: Schema.optional(WireId),
+  id: WireId,
   timestamp: UnixSecondsString,
   context: Schema.optional(MessageContext),
   referral: Schema.optional(Referral),
@@ -54,17 +61,17 @@ const messageFields = {
 }
 
 export const MediaPayload = Schema.Struct({
-  id: Schema.String,
-  mime_type: Schema.String,
+  id: WireId,
+  mime_type: Text,
   /** Base64 SHA-256 of the file. */
-  sha256: Schema.optional(Schema.String),
-  caption: Schema.optional(Schema.String)
+  sha256: Schema.optional(Text),
+  caption: Schema.optional(Text)
 })
 
 export const TextMessage = Schema.Struct({
   ...messageFields,
   type: Schema.Literal("text"),
-  text: Schema.Struct({ body: Schema.String })
+  text: Schema.Struct({ body: Text })
 })
 
 export const ImageMessage = Schema.Struct({ ...messageFields, type: Schema.Literal("image"), image: MediaPayload })
@@ -82,24 +89,24 @@ export const StickerMessage = Schema.Struct({
 export const DocumentMessage = Schema.Struct({
   ...messageFields,
   type: Schema.Literal("document"),
-  document: Schema.Struct({ ...MediaPayload.fields, filename: Schema.optional(Schema.String) })
+  document: Schema.Struct({ ...MediaPayload.fields, filename: Schema.optional(Text) })
 })
 
 export const ButtonReply = Schema.Struct({
   type: Schema.Literal("button_reply"),
-  button_reply: Schema.Struct({ id: Schema.String, title: Schema.String })
+  button_reply: Schema.Struct({ id: Text, title: Text })
 })
 export const ListReply = Schema.Struct({
   type: Schema.Literal("list_reply"),
-  list_reply: Schema.Struct({ id: Schema.String, title: Schema.String, description: Schema.optional(Schema.String) })
+  list_reply: Schema.Struct({ id: Text, title: Text, description: Schema.optional(Text) })
 })
 /** A completed WhatsApp Flow. */
 export const FlowReply = Schema.Struct({
   type: Schema.Literal("nfm_reply"),
   nfm_reply: Schema.Struct({
-    response_json: Schema.String,
-    body: Schema.optional(Schema.String),
-    name: Schema.optional(Schema.String)
+    response_json: Text,
+    body: Schema.optional(Text),
+    name: Schema.optional(Text)
   })
 })
 export const InteractiveMessage = Schema.Struct({
@@ -112,18 +119,18 @@ export const InteractiveMessage = Schema.Struct({
 export const ButtonMessage = Schema.Struct({
   ...messageFields,
   type: Schema.Literal("button"),
-  button: Schema.Struct({ payload: Schema.String, text: Schema.String })
+  button: Schema.Struct({ payload: Text, text: Text })
 })
 
 export const LocationMessage = Schema.Struct({
   ...messageFields,
   type: Schema.Literal("location"),
   location: Schema.Struct({
-    latitude: Schema.Number,
-    longitude: Schema.Number,
-    name: Schema.optional(Schema.String),
-    address: Schema.optional(Schema.String),
-    url: Schema.optional(Schema.String)
+    latitude: Schema.Finite,
+    longitude: Schema.Finite,
+    name: Schema.optional(Text),
+    address: Schema.optional(Text),
+    url: Schema.optional(Text)
   })
 })
 
@@ -131,7 +138,7 @@ export const LocationMessage = Schema.Struct({
 export const ReactionMessage = Schema.Struct({
   ...messageFields,
   type: Schema.Literal("reaction"),
-  reaction: Schema.Struct({ message_id: Schema.String, emoji: Schema.optional(Schema.String) })
+  reaction: Schema.Struct({ message_id: WireId, emoji: Schema.optional(Text) })
 })
 
 export const ContactsMessage = Schema.Struct({
@@ -139,9 +146,9 @@ export const ContactsMessage = Schema.Struct({
   type: Schema.Literal("contacts"),
   contacts: Schema.Array(
     Schema.Struct({
-      name: Schema.optional(Schema.Struct({ formatted_name: Schema.optional(Schema.String) })),
+      name: Schema.optional(Schema.Struct({ formatted_name: Schema.optional(Text) })),
       phones: Schema.optional(
-        Schema.Array(Schema.Struct({ phone: Schema.optional(Schema.String), wa_id: Schema.optional(Schema.String) }))
+        Schema.Array(Schema.Struct({ phone: Schema.optional(Text), wa_id: Schema.optional(Text) }))
       )
     })
   )
@@ -151,15 +158,15 @@ export const OrderMessage = Schema.Struct({
   ...messageFields,
   type: Schema.Literal("order"),
   order: Schema.Struct({
-    catalog_id: Schema.optional(Schema.String),
-    text: Schema.optional(Schema.String),
+    catalog_id: Schema.optional(Text),
+    text: Schema.optional(Text),
     product_items: Schema.optional(
       Schema.Array(
         Schema.Struct({
-          product_retailer_id: Schema.String,
-          quantity: Schema.Number,
-          item_price: Schema.Number,
-          currency: Schema.String
+          product_retailer_id: Text,
+          quantity: Schema.Finite,
+          item_price: Schema.Finite,
+          currency: Text
         })
       )
     )
@@ -174,12 +181,12 @@ export const SystemMessage = Schema.Struct({
   ...messageFields,
   type: Schema.Literal("system"),
   system: Schema.Struct({
-    body: Schema.optional(Schema.String),
-    type: Schema.optional(Schema.String),
-    new_wa_id: Schema.optional(Schema.String),
-    wa_id: Schema.optional(Schema.String),
-    user_id: Schema.optional(Schema.String),
-    customer: Schema.optional(Schema.String)
+    body: Schema.optional(Text),
+    type: Schema.optional(Text),
+    new_wa_id: Schema.optional(WireId),
+    wa_id: Schema.optional(WireId),
+    user_id: Schema.optional(WireId),
+    customer: Schema.optional(Text)
   })
 })
 
@@ -190,7 +197,7 @@ export const UnsupportedMessage = Schema.Struct({ ...messageFields, type: Schema
  * Any type Meta adds later, or a known type whose payload does not match: kept (the union tries the
  * known shapes first) so the webhook is still acknowledged and the person answered politely.
  */
-export const OtherMessage = Schema.Struct({ ...messageFields, type: Schema.String })
+export const OtherMessage = Schema.Struct({ ...messageFields, type: Text })
 
 export const InboundMessage = Schema.Union(
   TextMessage,
@@ -216,25 +223,25 @@ export type StatusValue = typeof StatusValue.Type
 
 export const MessageStatus = Schema.Struct({
   /** The wamid of the message we sent. */
-  id: Schema.String,
+  id: WireId,
   /** Kept as a string: an unknown status must not fail the whole webhook. */
-  status: Schema.String,
+  status: Text,
   timestamp: UnixSecondsString,
-  recipient_id: Schema.optional(Schema.String),
-  recipient_user_id: Schema.optional(Schema.String),
+  recipient_id: Schema.optional(WireId),
+  recipient_user_id: Schema.optional(WireId),
   conversation: Schema.optional(
     Schema.Struct({
-      id: Schema.optional(Schema.String),
-      expiration_timestamp: Schema.optional(Schema.String),
-      origin: Schema.optional(Schema.Struct({ type: Schema.optional(Schema.String) }))
+      id: Schema.optional(Text),
+      expiration_timestamp: Schema.optional(Text),
+      origin: Schema.optional(Schema.Struct({ type: Schema.optional(Text) }))
     })
   ),
   pricing: Schema.optional(
     Schema.Struct({
       billable: Schema.optional(Schema.Boolean),
-      pricing_model: Schema.optional(Schema.String),
-      category: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String)
+      pricing_model: Schema.optional(Text),
+      category: Schema.optional(Text),
+      type: Schema.optional(Text)
     })
   ),
   errors: Schema.optional(Schema.Array(WebhookErrorDetail))
@@ -242,8 +249,8 @@ export const MessageStatus = Schema.Struct({
 export type MessageStatus = typeof MessageStatus.Type
 
 export const Metadata = Schema.Struct({
-  display_phone_number: Schema.String,
-  phone_number_id: Schema.String
+  display_phone_number: Text,
+  phone_number_id: WireId
 })
 
 /** A `messages` change: messages (with contacts), statuses, or value-level errors. */
@@ -268,7 +275,7 @@ export const OtherChange = Schema.Struct({
 export const Change = Schema.Union(MessagesChange, OtherChange)
 export type Change = typeof Change.Type
 
-export const Entry = Schema.Struct({ id: Schema.String, changes: Schema.Array(Change) })
+export const Entry = Schema.Struct({ id: Text, changes: Schema.Array(Change) })
 
 export const WebhookEnvelope = Schema.Struct({
   object: Schema.Literal("whatsapp_business_account"),
