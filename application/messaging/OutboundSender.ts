@@ -1,4 +1,4 @@
-import { Clock, Duration, Effect, Option, Schedule } from "effect"
+import { Cause, Clock, Duration, Effect, Option, Schedule } from "effect"
 import { BotEvents } from "../../contracts/events/BotEvents.js"
 import { eventRecord } from "../events/eventRecord.js"
 import { retryDelay } from "../events/retryDelay.js"
@@ -10,6 +10,7 @@ import { OutboundMessages, type OutboundIntent } from "../ports/OutboundMessages
 import { Outbox } from "../ports/Outbox.js"
 import { UnitOfWork } from "../ports/UnitOfWork.js"
 import { MessagingSettings } from "../settings/MessagingSettings.js"
+import { stopReason } from "../workers/superviseWorker.js"
 import { awaitCustomerServiceWindow } from "./awaitCustomerServiceWindow.js"
 import { recipientAddress } from "./recipientAddress.js"
 
@@ -149,13 +150,33 @@ const sendIntent = (intent: OutboundIntent) =>
     yield* settleFailure(intent, result.left, now)
   })
 
+/**
+ * A defect while sending one intent (a bug, or a row our storage refuses, such as a wamid already
+ * stored) fails that intent for good, its reason kept for review: it must neither stop the sender
+ * nor cancel the rest of the batch. Should marking it fail the same way, it is logged and comes
+ * back when its lease ends.
+ */
+const failOnDefect = (intent: OutboundIntent) =>
+  Effect.catchAllDefect((defect: unknown) => {
+    const reason = `failed on a defect: ${stopReason(Cause.die(defect))}`
+    return Effect.logError("An outbound message failed on a defect; it is marked failed", Cause.die(defect)).pipe(
+      Effect.annotateLogs({ intent: intent.id }),
+      Effect.zipRight(Effect.flatMap(OutboundMessages, (outbound) => outbound.markFailed(intent.id, reason))),
+      Effect.catchAllDefect((again) =>
+        Effect.logError("The message could not be marked failed; it comes back after its lease", Cause.die(again)).pipe(
+          Effect.annotateLogs({ intent: intent.id })
+        )
+      )
+    )
+  })
+
 /** Sends one batch: each user's earliest pending message, users in parallel. Answers how many it took. */
 export const sendOutboundBatch = (batchSize: number, lease: Duration.DurationInput) =>
   Effect.gen(function* () {
     const outbound = yield* OutboundMessages
     const now = new Date(yield* Clock.currentTimeMillis)
     const intents = yield* outbound.claimPending(batchSize, now, lease)
-    yield* Effect.forEach(intents, sendIntent, { concurrency: "unbounded", discard: true })
+    yield* Effect.forEach(intents, (intent) => failOnDefect(intent)(sendIntent(intent)), { concurrency: "unbounded", discard: true })
     return intents.length
   })
 

@@ -3,32 +3,45 @@ import { runOutboundSender, defaultOutboundSenderOptions } from "../messaging/Ou
 import { runOutboxRelay, defaultOutboxRelayOptions } from "../outbox/OutboxRelay.js"
 import { EventBroker } from "../ports/EventBroker.js"
 import type { ServiceName } from "../settings/EnabledServices.js"
-import { consumersOf, type ConsumerServices } from "./Consumers.js"
+import { consumersOf, type Consumer, type ConsumerServices } from "./Consumers.js"
+import { stopReason, superviseWorker, workerRestarts } from "./superviseWorker.js"
+import { WorkerHealth } from "./WorkerHealth.js"
 
-const fork = <E, R>(name: string, effect: Effect.Effect<unknown, E, R>) =>
-  Effect.forkScoped(
-    effect.pipe(
-      Effect.tapErrorCause((cause) => Effect.logError(`${name} stopped`, cause)),
-      Effect.annotateLogs("worker", name)
+/**
+ * A consumer's loop is the broker's: it runs until the scope closes once `consume` answered. What
+ * is supervised here is getting it started; a broker that cannot start it is tried again, the
+ * consumer reported down meanwhile.
+ */
+const startConsumer = (consumer: Consumer) =>
+  Effect.gen(function* () {
+    const broker = yield* EventBroker
+    const health = yield* WorkerHealth
+    const context = yield* Effect.context<ConsumerServices>()
+    const name = `consumer ${consumer.subscription.name}`
+    yield* broker.consume(consumer.subscription.name, (message) => Effect.provide(consumer.handle(message), context)).pipe(
+      Effect.tapErrorCause((cause) =>
+        Effect.logError(`${name} could not start; it will be tried again`, cause).pipe(
+          Effect.zipRight(health.stopped(name, stopReason(cause)))
+        )
+      ),
+      Effect.retry(workerRestarts),
+      Effect.zipRight(health.running(name))
     )
-  )
+  })
 
 /**
  * The standalone runtime's background work, alive as long as the layer: the outbox relay, the
  * outbound sender where conversations run, and the consumer of each subscription of the
- * process's services.
+ * process's services. Each reports to WorkerHealth (which this layer provides, for /ready) and is
+ * started again when it stops.
  */
 export const botWorkers = (services: ReadonlyArray<ServiceName>) =>
   Layer.scopedDiscard(
     Effect.gen(function* () {
-      const broker = yield* EventBroker
-      const context = yield* Effect.context<ConsumerServices>()
-      yield* fork("outbox-relay", runOutboxRelay(defaultOutboxRelayOptions))
-      if (services.includes("message")) yield* fork("outbound-sender", runOutboundSender(defaultOutboundSenderOptions))
-      yield* Effect.forEach(
-        consumersOf(services),
-        (consumer) => broker.consume(consumer.subscription.name, (message) => Effect.provide(consumer.handle(message), context)),
-        { discard: true }
-      )
+      yield* Effect.forkScoped(superviseWorker("outbox-relay", runOutboxRelay(defaultOutboxRelayOptions)))
+      if (services.includes("message")) {
+        yield* Effect.forkScoped(superviseWorker("outbound-sender", runOutboundSender(defaultOutboundSenderOptions)))
+      }
+      yield* Effect.forEach(consumersOf(services), (consumer) => Effect.forkScoped(startConsumer(consumer)), { discard: true })
     })
-  )
+  ).pipe(Layer.provideMerge(WorkerHealth.layer))

@@ -1,0 +1,102 @@
+import { randomUUID } from "node:crypto"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Layer, Option, Ref, Schedule } from "effect"
+import { runOutboundSender } from "../../application/messaging/OutboundSender.js"
+import { Messenger, type Recipient } from "../../application/ports/Messenger.js"
+import { OutboundMessages } from "../../application/ports/OutboundMessages.js"
+import { OutboundWakeup } from "../../application/events/Wakeup.js"
+import { InMemoryMediaPreparer } from "../../adapters/memory/InMemoryMediaPreparer.js"
+import { PgStorage } from "../../adapters/postgres/PgStorage.js"
+import { UserId, WhatsAppMessageId } from "../../domain/ids.js"
+import { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
+import { ApplicationServicesLive } from "../../runtimes/composition/ApplicationServices.js"
+import { freshSchema, inCi, isReachable } from "../support/TestDatabase.js"
+
+const reachable = await isReachable()
+
+/** Who received what; a text "same wamid" is answered with one wamid every time, as no real send is. */
+class Delivered extends Effect.Service<Delivered>()("test/Delivered", {
+  effect: Ref.make<ReadonlyArray<Recipient>>([])
+}) {}
+
+const duplicateWamid = "same wamid"
+
+const MessengerGivingOneWamidTwice = Layer.effect(
+  Messenger,
+  Effect.map(Delivered, (delivered) =>
+    Messenger.of({
+      send: (recipient, message) =>
+        Effect.zipRight(
+          Ref.update(delivered, (all) => [...all, recipient]),
+          Effect.succeed(
+            WhatsAppMessageId.make(message._tag === "Text" && message.body === duplicateWamid ? "wamid.twice" : `wamid.${randomUUID()}`)
+          )
+        ),
+      markRead: () => Effect.void,
+      uploadMedia: () => Effect.succeed(randomUUID())
+    })
+  )
+).pipe(Layer.provideMerge(Delivered.Default))
+
+const world = ApplicationServicesLive.pipe(
+  Layer.provideMerge(
+    Layer.mergeAll(
+      PgStorage.pipe(Layer.provide(freshSchema("outbound_poison"))),
+      MessengerGivingOneWamidTwice,
+      InMemoryMediaPreparer.layer({ links: {} })
+    )
+  )
+)
+
+const enqueue = (body: string) =>
+  Effect.gen(function* () {
+    const id = randomUUID()
+    const userId = UserId.make(randomUUID())
+    const waId = `9725${Math.floor(Math.random() * 1e8)}`
+    yield* Effect.flatMap(OutboundMessages, (outbound) =>
+      outbound.enqueue([
+        { id, userId, recipient: { waId: Option.some(waId), bsuid: Option.none() }, message: OutgoingMessage.Text({ body }), createdAt: new Date() }
+      ])
+    )
+    yield* Effect.flatMap(OutboundWakeup, (wakeup) => wakeup.notify)
+    return { id, userId, waId }
+  })
+
+const statusOf = (enqueued: { readonly id: string; readonly userId: UserId }) =>
+  Effect.map(
+    Effect.flatMap(OutboundMessages, (outbound) => outbound.listForUser(enqueued.userId)),
+    (intents) => intents.find((intent) => intent.id === enqueued.id)
+  )
+
+const receivedBy = (waId: string) =>
+  Effect.map(Effect.flatMap(Delivered, Ref.get), (all) => all.some((recipient) => recipient.waId === waId))
+
+const eventually = <A>(label: string, effect: Effect.Effect<A, unknown, Delivered | OutboundMessages>, done: (value: A) => boolean) =>
+  effect.pipe(
+    Effect.filterOrFail(done, () => new Error(`${label}: not yet`)),
+    Effect.retry(Schedule.spaced("20 millis")),
+    Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => new Error(`${label}: not within 5 s`) })
+  )
+
+describe.skipIf(!reachable && !inCi)("the outbound sender and a poisoned message", () => {
+  it.live("a wamid stored twice fails that one message, kept with its reason; everyone else's messages are still sent", () =>
+    Effect.gen(function* () {
+      const first = yield* enqueue(duplicateWamid)
+      const second = yield* enqueue(duplicateWamid)
+      const others = yield* Effect.forEach(["one", "two", "three"], enqueue)
+      yield* Effect.forkScoped(runOutboundSender({ batchSize: 50, lease: "2 minutes", pollInterval: "50 millis" }))
+
+      for (const other of others) yield* eventually(`"${other.waId}" sent`, receivedBy(other.waId), (received) => received)
+      const settled = (status: string | undefined) => status === "sent" || status === "failed"
+      const a = yield* eventually("the first settled", statusOf(first), (intent) => settled(intent?.status))
+      const b = yield* eventually("the second settled", statusOf(second), (intent) => settled(intent?.status))
+      expect([a?.status, b?.status].sort()).toEqual(["failed", "sent"])
+      const failed = a?.status === "failed" ? a : b
+      expect(Option.getOrElse(failed!.lastError, () => "")).toMatch(/duplicate key/)
+
+      // The sender is still there for whoever comes next.
+      const later = yield* enqueue("after the poisoned one")
+      yield* eventually("the message after the poisoned one sent", receivedBy(later.waId), (received) => received)
+      expect((yield* statusOf(later))?.status).toBe("sent")
+    }).pipe(Effect.scoped, Effect.provide(world)), 30_000)
+})
