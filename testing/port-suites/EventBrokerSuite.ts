@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Ref, Schedule } from "effect"
 import type { Layer, Scope } from "effect"
 import {
+  BrokerUnavailable,
   EventBroker,
   PermanentFailure,
   RetryableFailure,
@@ -173,6 +174,62 @@ export const eventBrokerSuite = <E>(name: string, makeLayer: (topology: BrokerTo
           expect(letters[0]!.deliveries).toBe(1)
           expect(letters[0]!.reason).toBe("not an image")
           expect(yield* Ref.get(attempts)).toBe(1)
+        })
+      ))
+
+    it.live("does not let a dead letter hold its key back; a replayed one is delivered after", () =>
+      run(
+        Effect.gen(function* () {
+          const broker = yield* EventBroker
+          const handled = yield* Ref.make<ReadonlyArray<string>>([])
+          const poisoned = message("unblocked-user")
+          const later = message("unblocked-user")
+          const refusing = yield* Ref.make(true)
+          yield* broker.consume("conversation", (m) =>
+            Effect.gen(function* () {
+              if (m.id === poisoned.id && (yield* Ref.get(refusing))) {
+                return yield* new PermanentFailure({ reason: "refused" })
+              }
+              yield* Ref.update(handled, (ids) => [...ids, m.id])
+            })
+          )
+          yield* broker.publish([poisoned, later])
+          yield* waitUntil(handled, (ids) => ids.length === 1)
+          expect(yield* Ref.get(handled)).toEqual([later.id])
+          expect((yield* broker.deadLetters("conversation")).map((l) => l.message.id)).toEqual([poisoned.id])
+
+          yield* Ref.set(refusing, false)
+          expect(yield* broker.replayDeadLetter("conversation", poisoned.id)).toBe(true)
+          yield* waitUntil(handled, (ids) => ids.length === 2)
+          expect(yield* Ref.get(handled)).toEqual([later.id, poisoned.id])
+          expect(yield* broker.deadLetters("conversation")).toEqual([])
+          expect(yield* broker.replayDeadLetter("conversation", poisoned.id)).toBe(false)
+        })
+      ))
+
+    it.live("does not deliver again a message id published after it was handled", () =>
+      run(
+        Effect.gen(function* () {
+          const broker = yield* EventBroker
+          const handled = yield* Ref.make<ReadonlyArray<string>>([])
+          const once = message("republished-user")
+          const after = message("republished-user")
+          yield* broker.consume("conversation", (m) => Ref.update(handled, (ids) => [...ids, m.id]))
+          yield* broker.publish([once])
+          yield* waitUntil(handled, (ids) => ids.length === 1)
+          yield* broker.publish([once, after])
+          // The key's next message comes after any redelivery of the first would have.
+          yield* waitUntil(handled, (ids) => ids.includes(after.id))
+          expect(yield* Ref.get(handled)).toEqual([once.id, after.id])
+        })
+      ))
+
+    it.live("refuses a subscription it does not have", () =>
+      run(
+        Effect.gen(function* () {
+          const broker = yield* EventBroker
+          expect(yield* Effect.flip(broker.consume("no-such-subscription", () => Effect.void))).toBeInstanceOf(BrokerUnavailable)
+          expect(yield* Effect.flip(broker.deadLetters("no-such-subscription"))).toBeInstanceOf(BrokerUnavailable)
         })
       ))
 

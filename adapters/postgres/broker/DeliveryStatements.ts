@@ -1,0 +1,154 @@
+import type { SqlClient } from "@effect/sql/SqlClient"
+import { Duration, Effect, Schema } from "effect"
+import type { BrokerMessage, DeadLetter } from "../../../application/ports/EventBroker.js"
+import { affectedCount, decodeRows, execute } from "../PgQuery.js"
+
+/** One message for one subscription: a row of `event_deliveries`. */
+export interface Delivery {
+  readonly subscription: string
+  readonly message: BrokerMessage
+}
+
+/** A row this consumer holds under a lease; `token` names this claim, so a late settle cannot touch a later one. */
+export interface Claim {
+  readonly subscription: string
+  readonly message: BrokerMessage
+  /** Deliveries so far, this one included. */
+  readonly attempts: number
+  readonly token: string
+}
+
+const ClaimedRow = Schema.Struct({
+  id: Schema.String,
+  key: Schema.String,
+  eventType: Schema.String,
+  body: Schema.String,
+  attempts: Schema.Int,
+  token: Schema.String
+})
+
+const DeadRow = Schema.Struct({
+  id: Schema.String,
+  key: Schema.String,
+  eventType: Schema.String,
+  body: Schema.String,
+  attempts: Schema.Int,
+  reason: Schema.String
+})
+
+/** Durations go to Postgres as interval text: the database's clock decides, the same for every process. */
+const interval = (duration: Duration.DurationInput): string => `${Duration.toMillis(duration)} milliseconds`
+
+/** The broker's statements; each is one round trip, outside any caller's transaction. */
+export const deliveryStatements = (sql: SqlClient) => {
+  const claimed = decodeRows(ClaimedRow)
+  const dead = decodeRows(DeadRow)
+  const ours = (claim: Claim) =>
+    sql`subscription = ${claim.subscription} AND message_id = ${claim.message.id} AND lease_token = ${claim.token}`
+
+  return {
+    /** Stores the deliveries; a (subscription, message id) already stored, or settled within the window, is left alone. */
+    insert: (deliveries: ReadonlyArray<Delivery>) =>
+      deliveries.length === 0
+        ? Effect.void
+        : execute(sql`INSERT INTO event_deliveries ${sql.insert(
+            deliveries.map(({ message, subscription }) => ({
+              subscription,
+              message_id: message.id,
+              key: message.key,
+              event_type: message.eventType,
+              body: message.body
+            }))
+          )} ON CONFLICT DO NOTHING`),
+
+    /**
+     * Leases up to `limit` due rows, each the head of its key: the earliest queued row of the key,
+     * so a key whose earlier row is leased or waiting for its retry gives nothing. Dead letters are
+     * not queued and hold nothing back. The row locks last only for this statement; the lease is
+     * what keeps the rows from other consumers afterwards (a row leased meanwhile fails the recheck).
+     */
+    claim: (subscription: string, limit: number, lease: Duration.DurationInput) =>
+      Effect.map(
+        claimed(sql`
+          WITH due AS (
+            SELECT d.subscription, d.message_id FROM event_deliveries d
+            WHERE d.subscription = ${subscription} AND d.state = 'queued'
+              AND d.available_at <= now()
+              AND (d.leased_until IS NULL OR d.leased_until <= now())
+              AND NOT EXISTS (
+                SELECT 1 FROM event_deliveries e
+                WHERE e.subscription = d.subscription AND e.key = d.key AND e.state = 'queued' AND e.seq < d.seq)
+            ORDER BY d.seq
+            LIMIT ${limit}
+            FOR UPDATE OF d SKIP LOCKED),
+          leased AS (
+            UPDATE event_deliveries d
+            SET attempts = d.attempts + 1, leased_until = now() + ${interval(lease)}::interval, lease_token = gen_random_uuid()
+            FROM due WHERE d.subscription = due.subscription AND d.message_id = due.message_id
+            RETURNING d.message_id, d.key, d.event_type, d.body, d.attempts, d.lease_token, d.seq)
+          SELECT message_id AS id, key, event_type AS "eventType", body, attempts, lease_token::text AS token
+          FROM leased ORDER BY seq`),
+        (rows): ReadonlyArray<Claim> =>
+          rows.map(({ attempts, token, ...message }) => ({ subscription, message, attempts, token }))
+      ),
+
+    /** Keeps the claim for another `lease`, while its handler runs. */
+    renew: (claim: Claim, lease: Duration.DurationInput) =>
+      execute(sql`UPDATE event_deliveries SET leased_until = now() + ${interval(lease)}::interval WHERE ${ours(claim)}`),
+
+    complete: (claim: Claim) =>
+      execute(sql`
+        UPDATE event_deliveries SET state = 'done', settled_at = now(), leased_until = NULL, lease_token = NULL
+        WHERE ${ours(claim)}`),
+
+    /** Hands the claim back to be delivered again after `delay`; this delivery counts. */
+    retryAfter: (claim: Claim, delay: Duration.DurationInput, reason: string) =>
+      execute(sql`
+        UPDATE event_deliveries
+        SET available_at = now() + ${interval(delay)}::interval, leased_until = NULL, lease_token = NULL, last_error = ${reason}
+        WHERE ${ours(claim)}`),
+
+    deadLetter: (claim: Claim, reason: string) =>
+      execute(sql`
+        UPDATE event_deliveries
+        SET state = 'dead', settled_at = now(), leased_until = NULL, lease_token = NULL, last_error = ${reason}
+        WHERE ${ours(claim)}`),
+
+    /** Hands the claim back at once, and this delivery does not count: it was interrupted or the storage failed. */
+    release: (claim: Claim) =>
+      execute(sql`
+        UPDATE event_deliveries SET attempts = greatest(attempts - 1, 0), leased_until = NULL, lease_token = NULL
+        WHERE ${ours(claim)}`),
+
+    deadLetters: (subscription: string) =>
+      Effect.map(
+        dead(sql`
+          SELECT message_id AS id, key, event_type AS "eventType", body, attempts, coalesce(last_error, '') AS reason
+          FROM event_deliveries WHERE subscription = ${subscription} AND state = 'dead'
+          ORDER BY settled_at, seq`),
+        (rows): ReadonlyArray<DeadLetter> =>
+          rows.map(({ attempts, reason, ...message }) => ({ message, subscription, reason, deliveries: attempts }))
+      ),
+
+    /** Queues a dead letter again behind its key's current rows, with its deliveries counted from zero. */
+    replay: (subscription: string, messageId: string) =>
+      Effect.map(
+        affectedCount(sql`
+          WITH r AS (
+            UPDATE event_deliveries
+            SET state = 'queued', attempts = 0, available_at = now(), settled_at = NULL, last_error = NULL, seq = DEFAULT
+            WHERE subscription = ${subscription} AND message_id = ${messageId} AND state = 'dead'
+            RETURNING 1)
+          SELECT count(*)::int AS n FROM r`),
+        (n) => n > 0
+      ),
+
+    /** Forgets the subscription's rows settled more than `window` ago, and with them their duplicate detection. */
+    purgeDone: (subscription: string, window: Duration.DurationInput) =>
+      execute(sql`
+        DELETE FROM event_deliveries
+        WHERE subscription = ${subscription} AND state = 'done' AND settled_at < now() - ${interval(window)}::interval`)
+  }
+}
+
+export type DeliveryStatements = ReturnType<typeof deliveryStatements>

@@ -1,0 +1,185 @@
+import { Cause, Clock, Duration, Effect, Exit, FiberSet, Option, Schedule } from "effect"
+import type { Scope } from "effect"
+import type { MessageHandler } from "../../../application/ports/EventBroker.js"
+import type { StorageUnavailable } from "../../../application/ports/StorageUnavailable.js"
+import type { Claim, DeliveryStatements } from "./DeliveryStatements.js"
+import type { Signal } from "./Signal.js"
+
+export interface DeliverySettings {
+  readonly maxDeliveries: number
+  readonly lease: Duration.Duration
+  readonly pollInterval: Duration.Duration
+  /** Deliveries of one subscription handled at once by one consumer (different keys). */
+  readonly concurrency: number
+  /** The wait before the next delivery after the n-th failed one. */
+  readonly redeliveryDelay: (deliveries: number) => Duration.Duration
+  readonly duplicateDetectionWindow: Duration.Duration
+}
+
+/** How often one consumer deletes its subscription's rows settled beyond the duplicate detection window. */
+const purgeEvery = Duration.minutes(1)
+
+/** While the database cannot be reached: try again from 100 ms, doubling, at most 5 s apart. */
+const whileUnavailable = Schedule.exponential("100 millis").pipe(Schedule.union(Schedule.spaced("5 seconds")))
+
+/** What becomes of a claim once its handler answered. */
+type Outcome =
+  | { readonly _tag: "Complete" }
+  | { readonly _tag: "Retry"; readonly reason: string }
+  | { readonly _tag: "DeadLetter"; readonly reason: string; readonly permanent: boolean }
+
+const outcomeOf = (exit: Exit.Exit<void, { readonly _tag: string; readonly reason: string }>, claim: Claim, maxDeliveries: number): Outcome => {
+  if (Exit.isSuccess(exit)) return { _tag: "Complete" }
+  const failure = Cause.failureOption(exit.cause)
+  const reason = Option.match(failure, { onNone: () => Cause.pretty(exit.cause), onSome: (error) => error.reason })
+  const permanent = Option.exists(failure, (error) => error._tag === "PermanentFailure")
+  return permanent || claim.attempts >= maxDeliveries
+    ? { _tag: "DeadLetter", reason, permanent }
+    : { _tag: "Retry", reason }
+}
+
+/**
+ * One consumer of one subscription, in the caller's scope: a loop claims due rows (up to the free
+ * handler slots), each claim is handled in a fiber of its own that keeps renewing the lease, and
+ * settles its row from the handler's answer.
+ *
+ * Storage outages: while the database cannot be reached the loop takes no work (its claim fails;
+ * it tries again with back-off and logs once each way). A settle that cannot reach the database
+ * is retried until it lands; a failed delivery whose settle found the database gone is handed back
+ * uncounted, since the handler most likely failed for the same outage. Only permanent failures,
+ * and deliveries that failed with the database answering, count towards the dead letters.
+ */
+export const consumeDeliveries = (
+  statements: DeliveryStatements,
+  settings: DeliverySettings,
+  subscription: string,
+  handler: MessageHandler,
+  signal: Signal
+): Effect.Effect<void, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const fibers = yield* FiberSet.make()
+    let inFlight = 0
+    let paused = false
+    let lastPurge = 0
+    const annotations = { subscription }
+
+    const untilStorageAnswers = <A>(effect: Effect.Effect<A, StorageUnavailable>) =>
+      Effect.retry(effect, whileUnavailable)
+
+    const settle = (claim: Claim, outcome: Outcome) => {
+      const log = { ...annotations, eventType: claim.message.eventType, deliveries: claim.attempts }
+      switch (outcome._tag) {
+        case "Complete":
+          return untilStorageAnswers(statements.complete(claim))
+        case "DeadLetter":
+          return Effect.logError("Delivery failed for good; dead-lettered").pipe(
+            Effect.annotateLogs({ ...log, reason: outcome.reason }),
+            Effect.zipRight(
+              outcome.permanent
+                ? untilStorageAnswers(statements.deadLetter(claim, outcome.reason))
+                : statements.deadLetter(claim, outcome.reason).pipe(
+                    Effect.catchTag("StorageUnavailable", () => untilStorageAnswers(statements.release(claim)))
+                  )
+            )
+          )
+        case "Retry":
+          return Effect.logWarning("Delivery failed; will redeliver").pipe(
+            Effect.annotateLogs({ ...log, reason: outcome.reason }),
+            Effect.zipRight(
+              statements.retryAfter(claim, settings.redeliveryDelay(claim.attempts), outcome.reason).pipe(
+                Effect.catchTag("StorageUnavailable", () => untilStorageAnswers(statements.release(claim)))
+              )
+            )
+          )
+      }
+    }
+
+    const deliver = (claim: Claim) =>
+      Effect.gen(function* () {
+        yield* Effect.forkScoped(
+          Effect.forever(
+            Effect.sleep(Duration.unsafeDivide(settings.lease, 3)).pipe(
+              Effect.zipRight(Effect.ignore(statements.renew(claim, settings.lease)))
+            )
+          )
+        )
+        const exit = yield* Effect.exit(handler(claim.message))
+        yield* settle(claim, outcomeOf(exit, claim, settings.maxDeliveries))
+      }).pipe(
+        Effect.scoped,
+        // Closing the consumer hands its claims back at once, uncounted, for the next consumer.
+        Effect.onInterrupt(() =>
+          statements.release(claim).pipe(Effect.interruptible, Effect.timeout("2 seconds"), Effect.ignore)
+        ),
+        Effect.catchAllCause((cause) =>
+          Cause.isInterruptedOnly(cause)
+            ? Effect.void
+            : Effect.logError("Settling a delivery failed").pipe(Effect.annotateLogs({ ...annotations, cause: Cause.pretty(cause) }))
+        ),
+        Effect.ensuring(
+          Effect.suspend(() => {
+            inFlight -= 1
+            return signal.notify
+          })
+        )
+      )
+
+    const purgeWhenDue = Effect.gen(function* () {
+      const now = yield* Clock.currentTimeMillis
+      if (now - lastPurge < Duration.toMillis(purgeEvery)) return
+      lastPurge = now
+      yield* statements.purgeDone(subscription, settings.duplicateDetectionWindow)
+    })
+
+    /** Claims what the free slots allow and starts handling it; answers whether slots stayed full. */
+    const claimRound = Effect.gen(function* () {
+      const free = settings.concurrency - inFlight
+      if (free <= 0) return false
+      const claims = yield* statements.claim(subscription, free, settings.lease)
+      for (const claim of claims) {
+        inFlight += 1
+        yield* FiberSet.run(fibers, deliver(claim))
+      }
+      yield* purgeWhenDue
+      return claims.length === free
+    })
+
+    const pauseOrResume = <A>(round: Effect.Effect<A, StorageUnavailable>) =>
+      round.pipe(
+        Effect.tapError((error) =>
+          paused
+            ? Effect.void
+            : Effect.suspend(() => {
+                paused = true
+                return Effect.logWarning("Consumer paused: storage unavailable").pipe(
+                  Effect.annotateLogs({ ...annotations, reason: error.reason })
+                )
+              })
+        ),
+        Effect.retry(whileUnavailable),
+        Effect.tap(() =>
+          paused
+            ? Effect.suspend(() => {
+                paused = false
+                return Effect.logInfo("Consumer resumed: storage answers again").pipe(Effect.annotateLogs(annotations))
+              })
+            : Effect.void
+        )
+      )
+
+    const loop = Effect.gen(function* () {
+      const more = yield* pauseOrResume(claimRound)
+      if (!more) yield* signal.wait(settings.pollInterval)
+    }).pipe(
+      // A defect here (a statement of ours the database rejects) must not end the consumer.
+      Effect.catchAllCause((cause) =>
+        Effect.logError("Consumer round failed; going on").pipe(
+          Effect.annotateLogs({ ...annotations, cause: Cause.pretty(cause) }),
+          Effect.zipRight(Effect.sleep(settings.pollInterval))
+        )
+      ),
+      Effect.forever
+    )
+
+    yield* Effect.forkScoped(loop)
+  })
