@@ -1,6 +1,6 @@
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Context, Duration, Effect, Fiber, Layer, Redacted, Schedule, Stream, TestClock } from "effect"
+import { Chunk, ConfigProvider, Context, Duration, Effect, Fiber, Layer, Option, Redacted, Schedule, Stream, TestClock, TestServices } from "effect"
 import { layerWithSettings, mediaUserAgent, WhatsAppCloudLive, type WhatsAppCloudSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { MediaSource } from "../../application/ports/MediaSource.js"
 import { Messenger } from "../../application/ports/Messenger.js"
@@ -45,6 +45,20 @@ const waitFor = <A>(effect: Effect.Effect<A>, done: (value: A) => boolean) =>
     Effect.repeat({ schedule: Schedule.spaced("10 millis"), until: done }),
     Effect.timeoutFail({ duration: "3 seconds", onTimeout: () => new Error("condition not reached in time") })
   )
+
+/**
+ * Under the TestClock: waits (by the live clock) until the fiber sleeps until `at` on the test
+ * clock, or has finished; answers whether it sleeps until then.
+ */
+const sleepsUntil = <A, E>(fiber: Fiber.Fiber<A, E>, at: number) =>
+  Effect.gen(function* () {
+    for (let tries = 0; tries < 500; tries++) {
+      if (Chunk.contains(yield* TestClock.sleeps(), at)) return true
+      if (Option.isSome(yield* Fiber.poll(fiber))) return false
+      yield* TestServices.provideLive(Effect.sleep("10 millis"))
+    }
+    return false
+  })
 
 describe("WhatsApp Cloud adapter against the fake Graph API", () => {
   it.scopedLive("a storm of 130429 ends with every message delivered once, and the pacing kept", () =>
@@ -154,31 +168,38 @@ describe("WhatsApp Cloud adapter against the fake Graph API", () => {
       const { fake, messenger } = yield* setup({}, { pairBackoffBase: Duration.millis(100) })
       const person = freshPerson()
       yield* fake.fail({ code: 131056, times: 2, user: person })
-      const start = Date.now()
       yield* messenger.send(person, text("eventually"))
-      // 100 ms then 200 ms, each within ±20 % jitter.
-      expect(Date.now() - start).toBeGreaterThanOrEqual(230)
       const mine = (yield* fake.attempts).filter((attempt) => attempt.address === person.waId)
       expect(mine.map((attempt) => attempt.code)).toEqual([131056, 131056, undefined])
+      // By the fake's clock, the tries came 100 ms then 200 ms apart, each less at most 20 % jitter
+      // (a slow machine only widens the gaps).
+      const gaps = mine.slice(1).map((attempt, n) => attempt.at - mine[n]!.at)
+      expect(gaps[0]).toBeGreaterThanOrEqual(80)
+      expect(gaps[1]).toBeGreaterThanOrEqual(160)
     }))
 
-  it.scopedLive("the per-person bucket keeps under Meta's pair rate: a burst at once, then paced", () =>
+  it.scoped("the per-person bucket keeps under Meta's pair rate: a burst at once, then one per interval", () =>
     Effect.gen(function* () {
+      // The adapter and the fake share the TestClock: time moves only when the test moves it.
       const { fake, messenger } = yield* setup(
         // The adapter's pace is a little slower than Meta's, so network jitter never tips it over.
         { pairRate: { burst: 3, interval: "150 millis" } },
         { recipientBurst: 3, recipientInterval: Duration.millis(200) }
       )
       const person = freshPerson()
-      const start = Date.now()
-      yield* Effect.forEach([1, 2, 3], (n) => messenger.send(person, text(`burst ${n}`)))
-      // A paced burst would have waited two intervals (400 ms) for its second and third sends.
-      expect(Date.now() - start).toBeLessThan(390)
-      yield* Effect.forEach([4, 5, 6], (n) => messenger.send(person, text(`paced ${n}`)))
-      expect(Date.now() - start).toBeGreaterThanOrEqual(500)
+      const sending = yield* Effect.fork(Effect.forEach([1, 2, 3, 4, 5, 6], (n) => messenger.send(person, text(`message ${n}`))))
+      // With the clock standing still, the burst goes out and the fourth send waits until 200 ms;
+      // then each next send waits one more interval.
+      for (const [at, sent] of [[200, 3], [400, 4], [600, 5]] as const) {
+        expect(yield* sleepsUntil(sending, at), `a send waits until ${at} ms`).toBe(true)
+        expect(yield* fake.received(person)).toHaveLength(sent)
+        yield* TestClock.setTime(at)
+      }
+      yield* Fiber.join(sending)
+      const received = yield* fake.received(person)
+      expect(received.map((message) => message.at)).toEqual([0, 0, 0, 200, 400, 600])
       const mine = (yield* fake.attempts).filter((attempt) => attempt.address === person.waId)
       expect(mine.every((attempt) => attempt.code === undefined)).toBe(true)
-      expect(yield* fake.received(person)).toHaveLength(6)
     }))
 
   it.scopedLive("131047 at once: OutsideCustomerServiceWindow; a template goes through; the reply reopens the window", () =>
