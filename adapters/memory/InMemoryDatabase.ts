@@ -51,6 +51,8 @@ export interface DeliveryRow {
 export interface Tables {
   users: Map<string, UserRow>
   inbound: Map<string, InboundRow>
+  /** Message ids seen, with when first seen: deduplication, kept apart from the history. */
+  seenInbound: Map<string, Date>
   outbound: Map<string, OutboundRow>
   photos: Map<string, StoredPhoto>
   packs: Map<number, PackRecord>
@@ -71,6 +73,7 @@ export interface Tables {
 const emptyTables = (): Tables => ({
   users: new Map(),
   inbound: new Map(),
+  seenInbound: new Map(),
   outbound: new Map(),
   photos: new Map(),
   packs: new Map(),
@@ -89,6 +92,7 @@ const emptyTables = (): Tables => ({
 const snapshot = (t: Tables): Tables => ({
   users: new Map(t.users),
   inbound: new Map(t.inbound),
+  seenInbound: new Map(t.seenInbound),
   outbound: new Map(t.outbound),
   photos: new Map(t.photos),
   packs: new Map(t.packs),

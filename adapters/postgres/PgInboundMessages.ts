@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import { Effect, Layer, Option, Schema } from "effect"
-import type { Arrival, RecordedArrival } from "../../application/ports/InboundMessages.js"
+import type { Arrival, InboundMessageRecord, RecordedArrival } from "../../application/ports/InboundMessages.js"
 import { InboundMessages } from "../../application/ports/InboundMessages.js"
 import { groupCommit } from "./groupCommit.js"
 import { affectedCount, decodeRows, execute, json } from "./PgQuery.js"
@@ -11,12 +11,13 @@ const StoredRow = Schema.Struct({ ordinality: Schema.Int, key: Schema.String })
 /**
  * One statement stores the messages and their events (atomic without a transaction, so a webhook
  * costs one round trip): the arrivals come as one JSON parameter, whatever their number, and keep
- * their order; a message already stored gets no event; the sender is looked up as `Users.resolve`
- * looks them up (BSUID first).
+ * their order; a message whose id was seen before (a digest kept apart from the history, which
+ * retention deletes sooner than Meta stops redelivering) gets no event; the sender is looked up
+ * as `Users.resolve` looks them up (BSUID first).
  */
 const recordArrivalsStatement = `
   WITH arrival AS (
-    SELECT DISTINCT ON (a.wamid) a.*, COALESCE(
+    SELECT DISTINCT ON (a.wamid) a.*, sha256(convert_to(a.wamid, 'UTF8')) AS digest, COALESCE(
       (SELECT id FROM users WHERE bsuid = a.bsuid),
       (SELECT id FROM users WHERE wa_id = a.wa_id)) AS user_id
     FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (
@@ -24,9 +25,14 @@ const recordArrivalsStatement = `
       event_id uuid, event_type text, event_key text, body text, created_at timestamptz,
       available_at timestamptz)) WITH ORDINALITY AS a
     ORDER BY a.wamid, a.ordinality
+  ), seen AS (
+    INSERT INTO seen_inbound_messages (digest, seen_at)
+    SELECT digest, created_at FROM arrival
+    ON CONFLICT DO NOTHING
+    RETURNING digest
   ), stored AS (
     INSERT INTO inbound_messages (wamid, user_id, kind, payload, received_at)
-    SELECT wamid, user_id, kind, payload, received_at FROM arrival
+    SELECT wamid, user_id, kind, payload, received_at FROM arrival JOIN seen USING (digest)
     ON CONFLICT DO NOTHING
     RETURNING wamid
   ), announced AS (
@@ -38,6 +44,26 @@ const recordArrivalsStatement = `
   SELECT arrival.ordinality::int AS ordinality, COALESCE(arrival.user_id, arrival.event_key) AS key
   FROM arrival JOIN stored USING (wamid)`
 
+/** Messages taken without an answer: seen, and kept in the history, with no event. */
+const recordUnansweredStatement = `
+  WITH arrival AS (
+    SELECT DISTINCT ON (a.wamid) a.*, sha256(convert_to(a.wamid, 'UTF8')) AS digest, COALESCE(
+      (SELECT id FROM users WHERE bsuid = a.bsuid),
+      (SELECT id FROM users WHERE wa_id = a.wa_id)) AS user_id
+    FROM jsonb_to_recordset($1::jsonb) AS a(
+      wamid text, wa_id text, bsuid text, kind text, payload jsonb, received_at timestamptz)
+  ), seen AS (
+    INSERT INTO seen_inbound_messages (digest, seen_at)
+    SELECT digest, $2::timestamptz FROM arrival
+    ON CONFLICT DO NOTHING
+    RETURNING digest
+  ), stored AS (
+    INSERT INTO inbound_messages (wamid, user_id, kind, payload, received_at)
+    SELECT wamid, user_id, kind, payload, received_at FROM arrival JOIN seen USING (digest)
+    ON CONFLICT DO NOTHING
+  )
+  SELECT count(*)::int AS n FROM seen`
+
 /**
  * Webhooks stored together under load (see `groupCommit`); each statement holds a pooled
  * connection. One in flight: the batch is then whatever arrived while the last statement ran, and
@@ -47,6 +73,15 @@ const recordArrivalsStatement = `
  */
 const batchesInFlight = 1
 const maxWebhooksPerStatement = 64
+
+const messageColumns = (message: InboundMessageRecord) => ({
+  wamid: message.id,
+  wa_id: Option.getOrNull(message.sender.waId),
+  bsuid: Option.getOrNull(message.sender.bsuid),
+  kind: message.kind,
+  payload: message.payload,
+  received_at: message.receivedAt
+})
 
 export const PgInboundMessages = Layer.scoped(
   InboundMessages,
@@ -62,12 +97,7 @@ export const PgInboundMessages = Layer.scoped(
         sql.unsafe(recordArrivalsStatement, [
           json(
             arrivals.map(({ message, event }) => ({
-              wamid: message.id,
-              wa_id: Option.getOrNull(message.sender.waId),
-              bsuid: Option.getOrNull(message.sender.bsuid),
-              kind: message.kind,
-              payload: message.payload,
-              received_at: message.receivedAt,
+              ...messageColumns(message),
               event_id: event.id,
               event_type: event.eventType,
               event_key: event.key,
@@ -100,6 +130,14 @@ export const PgInboundMessages = Layer.scoped(
 
     return InboundMessages.of({
       recordArrivals: (arrivals) => (arrivals.length === 0 ? Effect.succeed([]) : recordWebhook(arrivals)),
+      recordUnanswered: (messages, seenAt) =>
+        messages.length === 0
+          ? Effect.succeed(0)
+          : affectedCount(sql.unsafe(recordUnansweredStatement, [json(messages.map(messageColumns)), seenAt])),
+      forgetSeenBefore: (cutoff) =>
+        affectedCount(sql`
+          WITH d AS (DELETE FROM seen_inbound_messages WHERE seen_at < ${cutoff} RETURNING 1)
+          SELECT count(*)::int AS n FROM d`),
       attribute: (id, userId) =>
         execute(sql`UPDATE inbound_messages SET user_id = ${userId} WHERE wamid = ${id} AND user_id IS DISTINCT FROM ${userId}`),
       countForUser: (userId) => affectedCount(sql`SELECT count(*)::int AS n FROM inbound_messages WHERE user_id = ${userId}`),

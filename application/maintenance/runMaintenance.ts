@@ -1,5 +1,5 @@
 import { Clock, Duration, Effect, Option } from "effect"
-import { InboundMessages } from "../ports/InboundMessages.js"
+import { InboundMessages, redeliveryWindow } from "../ports/InboundMessages.js"
 import { Inbox } from "../ports/Inbox.js"
 import { Outbox } from "../ports/Outbox.js"
 import { Photos } from "../ports/Photos.js"
@@ -13,6 +13,8 @@ import { TableStatistics } from "./TableStatistics.js"
 export interface MaintenanceReport {
   readonly ranAt: Date
   readonly inboundMessagesDeleted: number
+  /** Message ids forgotten once Meta could no longer redeliver them, whatever the history's retention. */
+  readonly seenMessageIdsForgotten: number
   readonly trainedUsersPhotosDeleted: TrainedPhotosDeleted
   readonly unpaidPhotosDeleted: number
   readonly publishedOutboxDeleted: number
@@ -44,6 +46,7 @@ export const runMaintenance = Effect.gen(function* () {
   const report: MaintenanceReport = {
     ranAt: new Date(now),
     inboundMessagesDeleted: yield* inbound.deleteOlderThan(before(now, settings.historyRetention)),
+    seenMessageIdsForgotten: yield* inbound.forgetSeenBefore(before(now, redeliveryWindow)),
     trainedUsersPhotosDeleted: yield* deletePhotosOfTrainedUsers,
     unpaidPhotosDeleted: yield* photos.deleteUnpaidOlderThan(before(now, settings.unpaidPhotoRetention)),
     publishedOutboxDeleted: yield* outbox.deletePublishedBefore(before(now, settings.publishedOutboxRetention)),
@@ -63,6 +66,7 @@ export const runMaintenance = Effect.gen(function* () {
   yield* Effect.logInfo("Maintenance done").pipe(
     Effect.annotateLogs({
       inboundMessagesDeleted: report.inboundMessagesDeleted,
+      seenMessageIdsForgotten: report.seenMessageIdsForgotten,
       trainedUsers: report.trainedUsersPhotosDeleted.users,
       trainedUsersPhotosDeleted: report.trainedUsersPhotosDeleted.photos,
       unpaidPhotosDeleted: report.unpaidPhotosDeleted,

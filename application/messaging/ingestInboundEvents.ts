@@ -11,7 +11,7 @@ import { awaitCustomerServiceWindow } from "./awaitCustomerServiceWindow.js"
 import { senderKey } from "./senderKey.js"
 import { handedOverLease, OutboxWakeup } from "../events/Wakeup.js"
 import { Ids } from "../ports/Ids.js"
-import { InboundMessageRecord, InboundMessages } from "../ports/InboundMessages.js"
+import { InboundMessageRecord, InboundMessages, redeliveryWindow } from "../ports/InboundMessages.js"
 import type { Arrival, SenderIdentity } from "../ports/InboundMessages.js"
 import { OutboundMessages } from "../ports/OutboundMessages.js"
 import { UnitOfWork } from "../ports/UnitOfWork.js"
@@ -19,6 +19,8 @@ import { UnitOfWork } from "../ports/UnitOfWork.js"
 export interface IngestSummary {
   readonly accepted: number
   readonly duplicates: number
+  /** Messages stamped before the redelivery window: recorded as seen, not acted on. */
+  readonly stale: number
   readonly statuses: number
 }
 
@@ -38,6 +40,13 @@ const senderIdentity = (sender: WhatsAppIdentity): SenderIdentity => ({
 
 const encodeInbound = Schema.encodeSync(InboundEvent)
 const handedOverLeaseMillis = Duration.toMillis(handedOverLease)
+const redeliveryWindowMillis = Duration.toMillis(redeliveryWindow)
+
+const recordOf = (message: InboundMessageEvent, sender: SenderIdentity, payload: unknown): InboundMessageRecord =>
+  new InboundMessageRecord(
+    { id: WhatsAppMessageId.make(message.messageId), sender, kind: message._tag, payload, receivedAt: DateTime.toDate(message.timestamp) },
+    true
+  )
 
 /**
  * A message and its event as the store takes them. Synchronous, with the id and time given: it
@@ -47,10 +56,7 @@ const handedOverLeaseMillis = Duration.toMillis(handedOverLease)
 const arrivalOf = (message: InboundMessageEvent, sender: SenderIdentity, key: string, eventId: string, now: number): Arrival => {
   // Encoded once: the stored message and its event carry the same JSON.
   const payload = encodeInbound(message)
-  const record = new InboundMessageRecord(
-    { id: WhatsAppMessageId.make(message.messageId), sender, kind: message._tag, payload, receivedAt: DateTime.toDate(message.timestamp) },
-    true
-  )
+  const record = recordOf(message, sender, payload)
   const event = encodedEventRecordAt(BotEvents.UserMessageReceived, key, { message: payload }, "message", eventId, now)
   // Handed to this process's relay once stored (below); other relays wait for the lease.
   return { message: record, event: { ...event, availableAt: new Date(now + handedOverLeaseMillis) } }
@@ -58,7 +64,9 @@ const arrivalOf = (message: InboundMessageEvent, sender: SenderIdentity, key: st
 
 /**
  * Takes in what one webhook POST carried: each new message (deduplicated by its wamid) with its
- * `UserMessageReceivedEvent` in the outbox, in one atomic write; then each delivery status.
+ * `UserMessageReceivedEvent` in the outbox, in one atomic write; then each delivery status. A
+ * message stamped before the redelivery window is recorded as seen and not acted on: its id may
+ * have been forgotten since it was answered, so answering it could answer it twice.
  * Nothing else happens here, not even finding out who wrote (the conversation does), so Meta gets
  * its answer fast and a burst of one person's photos does not queue on their user row.
  */
@@ -67,7 +75,9 @@ export const ingestInboundEvents = (events: ReadonlyArray<InboundEvent>) =>
     const inbound = yield* InboundMessages
     const ids = yield* Ids
     const now = yield* Clock.currentTimeMillis
+    const oldestActedOn = now - redeliveryWindowMillis
     const arrivals: Array<Arrival> = []
+    const stale: Array<InboundMessageRecord> = []
     const statuses: Array<DeliveryStatus> = []
     for (const event of events) {
       if (isMessage(event)) {
@@ -78,7 +88,11 @@ export const ingestInboundEvents = (events: ReadonlyArray<InboundEvent>) =>
           yield* Effect.logWarning("A message without a sender was dropped", { kind: event._tag })
           continue
         }
-        arrivals.push(arrivalOf(event, sender, key.value, yield* ids.uuid, now))
+        if (DateTime.toEpochMillis(event.timestamp) < oldestActedOn) {
+          stale.push(recordOf(event, sender, encodeInbound(event)))
+        } else {
+          arrivals.push(arrivalOf(event, sender, key.value, yield* ids.uuid, now))
+        }
       } else if (event._tag === "DeliveryStatus") {
         statuses.push(event)
       } else {
@@ -88,6 +102,10 @@ export const ingestInboundEvents = (events: ReadonlyArray<InboundEvent>) =>
     }
 
     const recorded = arrivals.length === 0 ? [] : yield* inbound.recordArrivals(arrivals)
+    if (stale.length > 0) {
+      const unanswered = yield* inbound.recordUnanswered(stale, new Date(now))
+      yield* Effect.logWarning("Messages older than Meta's redeliveries taken without an answer", { count: stale.length, new: unanswered })
+    }
     if (statuses.length > 0) yield* recordStatuses(statuses)
     if (recorded.length > 0) {
       yield* Effect.flatMap(OutboxWakeup, (wakeup) => wakeup.handOver(recorded.map((arrival) => arrival.event)))
@@ -95,6 +113,7 @@ export const ingestInboundEvents = (events: ReadonlyArray<InboundEvent>) =>
     const summary: IngestSummary = {
       accepted: recorded.length,
       duplicates: arrivals.length - recorded.length,
+      stale: stale.length,
       statuses: statuses.length
     }
     return summary

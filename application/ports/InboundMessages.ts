@@ -1,4 +1,4 @@
-import { Context, Schema } from "effect"
+import { Context, Duration, Schema } from "effect"
 import type { Effect } from "effect"
 import type { UserId } from "../../domain/ids.js"
 import { WhatsAppMessageId } from "../../domain/ids.js"
@@ -37,7 +37,18 @@ export interface RecordedArrival {
   readonly event: NewOutboxEvent
 }
 
-/** Everything people sent, deduplicated by WhatsApp's message id; Meta redelivers for days. */
+/**
+ * How long a message may still come again: Meta redelivers an unacknowledged webhook for 7 days,
+ * and a day more allows for clocks that differ. Message ids are remembered that long, whatever
+ * the history's retention; a message stamped earlier than that is taken without being acted on.
+ */
+export const redeliveryWindow = Duration.days(8)
+
+/**
+ * Everything people sent, deduplicated by WhatsApp's message id; Meta redelivers for days. The
+ * ids seen are remembered apart from the history (which retention may delete sooner), as
+ * one-way digests where they are persisted: a wamid encodes the sender's number.
+ */
 export class InboundMessages extends Context.Tag("whatsapp-astria-bot/InboundMessages")<
   InboundMessages,
   {
@@ -50,9 +61,18 @@ export class InboundMessages extends Context.Tag("whatsapp-astria-bot/InboundMes
      * sender, the message waits for `attribute` and its event keeps the key it came with.
      */
     readonly recordArrivals: (arrivals: ReadonlyArray<Arrival>) => Effect.Effect<ReadonlyArray<RecordedArrival>, StorageUnavailable>
+    /**
+     * Records messages that must not be acted on (stamped before `redeliveryWindow`) as seen at
+     * `seenAt`, with no event; a message seen before is left as it is. Returns how many were new.
+     * `recordArrivals` counts an arrival's id as seen at its event's creation.
+     */
+    readonly recordUnanswered: (messages: ReadonlyArray<InboundMessageRecord>, seenAt: Date) => Effect.Effect<number, StorageUnavailable>
+    /** Forgets the ids first seen before `cutoff` (no redelivery can come any more); returns how many. */
+    readonly forgetSeenBefore: (cutoff: Date) => Effect.Effect<number, StorageUnavailable>
     /** Makes a message its sender's, once the conversation has resolved who that is. */
     readonly attribute: (id: WhatsAppMessageId, userId: UserId) => Effect.Effect<void, StorageUnavailable>
     readonly countForUser: (userId: UserId) => Effect.Effect<number, StorageUnavailable>
+    /** Deletes the history of messages received before `cutoff`; their ids stay seen. */
     readonly deleteOlderThan: (cutoff: Date) => Effect.Effect<number, StorageUnavailable>
     readonly deleteForUser: (userId: UserId) => Effect.Effect<number, StorageUnavailable>
   }

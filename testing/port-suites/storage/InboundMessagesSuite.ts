@@ -158,6 +158,36 @@ export const inboundMessagesSuite = <E>(name: string, layer: Layer.Layer<Inbound
           expect(yield* claimedAt(at(minutes(31)), sent)).toBe(true)
         }))
 
+      it.effect("remembers a message's id after its history is deleted, until the id is forgotten", () =>
+        Effect.gen(function* () {
+          const messages = yield* InboundMessages
+          // Seen long before any other test's messages, so that forgetting takes this one alone.
+          const seenAt = new Date("1980-01-01T00:00:00Z")
+          const first = arrival({ waId: unique("972") }, seenAt)
+          expect(idsOf(yield* messages.recordArrivals([first]))).toEqual([first.message.id])
+          expect(yield* messages.deleteOlderThan(new Date(seenAt.getTime() + minutes(1)))).toBe(1)
+          // Meta's redelivery after the history's retention: still a duplicate.
+          expect(yield* messages.recordArrivals([redelivery(first)])).toEqual([])
+          expect(yield* messages.forgetSeenBefore(seenAt)).toBe(0)
+          expect(yield* messages.forgetSeenBefore(new Date(seenAt.getTime() + minutes(1)))).toBe(1)
+          const afterForgetting = redelivery(first)
+          expect(idsOf(yield* messages.recordArrivals([afterForgetting]))).toEqual([first.message.id])
+          expect((yield* eventsOf([first, afterForgetting])).map((event) => event.id)).toEqual([first.event.id, afterForgetting.event.id])
+          expect(yield* messages.deleteOlderThan(new Date(seenAt.getTime() + minutes(1)))).toBe(1)
+        }))
+
+      it.effect("records a message taken without an answer as seen, in its sender's history, with no event", () =>
+        Effect.gen(function* () {
+          const messages = yield* InboundMessages
+          const sender = yield* newUser({ waId: unique("972") })
+          const stale = arrival({ waId: Option.getOrThrow(sender.waId) }, at(0))
+          expect(yield* messages.recordUnanswered([stale.message], at(minutes(1)))).toBe(1)
+          expect(yield* messages.recordUnanswered([stale.message], at(minutes(2)))).toBe(0)
+          expect(yield* messages.recordArrivals([redelivery(stale)])).toEqual([])
+          expect(yield* eventsOf([stale])).toEqual([])
+          expect(yield* messages.countForUser(sender.id)).toBe(1)
+        }))
+
       it.effect("deletes by age and by user", () =>
         Effect.gen(function* () {
           const messages = yield* InboundMessages
