@@ -8,11 +8,31 @@ import {
   type ServiceBusSender,
   type ServiceBusSessionReceiver
 } from "@azure/service-bus"
-import { Array as Arr, Cause, Config, Duration, Effect, Either, Exit, Layer, Option, ParseResult, Redacted, Schedule, Schema, ScopedRef } from "effect"
+import {
+  Array as Arr,
+  Cause,
+  Clock,
+  Config,
+  Data,
+  Deferred,
+  Duration,
+  Effect,
+  Either,
+  Exit,
+  Fiber,
+  Layer,
+  Option,
+  ParseResult,
+  Redacted,
+  Schedule,
+  Schema,
+  ScopedRef
+} from "effect"
 import type { Scope } from "effect"
 import {
   BrokerUnavailable,
   EventBroker,
+  MessagesRefused,
   type BrokerMessage,
   type DeadLetter,
   type MessageHandler,
@@ -29,6 +49,8 @@ export interface ServiceBusTopology {
 export interface ServiceBusSettings {
   readonly connectionString: Redacted.Redacted<string>
   readonly topic: string
+  /** On shutdown, how long handlers at work may take to finish their message before they are interrupted. */
+  readonly shutdownGrace?: Duration.DurationInput
 }
 
 export interface ServiceBusTuning {
@@ -39,18 +61,30 @@ export interface ServiceBusTuning {
   /** First wait before a failed delivery is handed back; doubles with each delivery, up to `maxRedeliveryDelay`. */
   readonly redeliveryDelay?: Duration.DurationInput
   readonly maxRedeliveryDelay?: Duration.DurationInput
-  /** How long the SDK keeps renewing a session lock while one message is handled (0 = never). */
+  /** How long the SDK keeps renewing a session lock, counted from the session's acceptance (0 = never). */
   readonly maxLockRenewal?: Duration.DurationInput
+  /**
+   * How long a worker keeps one session before it lets it go and accepts the next (the same one
+   * again if it still has messages). The message in hand then must be settled before the lock
+   * renewal ends, so at most half of `maxLockRenewal` is used.
+   */
+  readonly maxSessionHold?: Duration.DurationInput
+  /** Different keys' batches sent at the same time (one key's always one after another). */
+  readonly maxConcurrentSends?: number
   /** The SDK's per-operation timeout, also how long accepting the next session long-polls. */
   readonly operationTimeout?: Duration.DurationInput
 }
 
 export type ServiceBusEventBrokerOptions = ServiceBusTopology & ServiceBusSettings & ServiceBusTuning
 
-/** `SERVICEBUS_CONNECTION_STRING` (secret) and `SERVICEBUS_TOPIC` (default `bot-events`). */
+/**
+ * `SERVICEBUS_CONNECTION_STRING` (secret), `SERVICEBUS_TOPIC` (default `bot-events`) and
+ * `SERVICEBUS_SHUTDOWN_GRACE` (default 20 seconds, inside the 30 s a container gets to stop).
+ */
 export const ServiceBusConfig: Config.Config<ServiceBusSettings> = Config.all({
   connectionString: Config.redacted("SERVICEBUS_CONNECTION_STRING"),
-  topic: Config.string("SERVICEBUS_TOPIC").pipe(Config.withDefault("bot-events"))
+  topic: Config.string("SERVICEBUS_TOPIC").pipe(Config.withDefault("bot-events")),
+  shutdownGrace: Config.duration("SERVICEBUS_SHUTDOWN_GRACE").pipe(Config.withDefault(Duration.seconds(20)))
 })
 
 /** What the adapter reads back from Service Bus; anything else on a message is ignored. */
@@ -94,6 +128,9 @@ const describe = (error: unknown) =>
 
 const unavailable = (what: string) => (error: unknown) => new BrokerUnavailable({ reason: `${what}: ${describe(error)}` })
 
+/** The service refuses a transfer over the entity's size limit; the SDK refuses a message that cannot fit a batch. */
+const isTooLarge = (error: unknown) => isServiceBusError(error) && error.code === "MessageSizeExceeded"
+
 /** Service Bus limits the size of properties; a defect's trace can be long. */
 const clip = (text: string) => (text.length > 2000 ? `${text.slice(0, 2000)}…` : text)
 
@@ -113,6 +150,21 @@ const reconnect = Schedule.exponential("100 millis").pipe(
   )
 )
 
+/** The broker refused to hand out a session (busy, a forced detach): that accept alone is tried again. */
+class AcceptRefused extends Data.TaggedError("AcceptRefused")<{ readonly reason: string }> {}
+
+/**
+ * An accept refused is tried again after 200 ms, doubling, about 12 s in all (the SDK's own three
+ * quick retries come first); refused longer than that, the connection is taken for broken.
+ */
+const acceptAgain = Schedule.exponential("200 millis").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(6)))
+
+/** What ends a consumer's connection: a shutdown, or the connection found broken. */
+interface Stopping {
+  readonly requested: Effect.Effect<boolean>
+  readonly awaited: Effect.Effect<void>
+}
+
 /**
  * The event broker on Azure Service Bus: one topic, a session-enabled subscription per consumer.
  *
@@ -120,19 +172,27 @@ const reconnect = Schedule.exponential("100 millis").pipe(
  * user's events in order, one at a time), `subject` and the `eventType` property = its event type,
  * the body the envelope's UTF-8 JSON.
  *
- * The deployment creates the entities (this adapter does not manage them): the topic with
- * duplicate detection on; per consumer a subscription with sessions required, MaxDeliveryCount =
- * `maxDeliveries`, and, in place of the default rule, a SQL rule
- * `sys.Label IN ('<event type>', ...) AND sys.To IS NULL` plus a rule `sys.To = '<subscription>'`,
- * which lets a replayed dead letter reach only the subscription it came from.
+ * The deployment creates the entities (this adapter does not manage them): see
+ * `serviceBusEntities` and `deploy/service-bus/create-entities.sh`.
+ *
+ * Publishing: one key's messages in batches as large as the link allows, in order; different
+ * keys' at the same time (a batch holds one session: on partitioned entities, which Premium
+ * namespaces are, Service Bus refuses a batch that spans partitions). A message too large for
+ * Service Bus is left out and reported with `MessagesRefused` once the others are sent.
  *
  * Consuming: workers accept the next free session, take its messages one by one and settle each
  * from the handler's result (success: complete; PermanentFailure: dead-letter; RetryableFailure or
  * a defect: wait, then abandon, or dead-letter at the last delivery, with the handler's reason),
- * and move on once the session is idle. A retry waits inside its session, whose lock the SDK
- * renews, rather than as a scheduled copy: a copy would let the user's later events overtake it.
- * A lock lost meanwhile leaves the message to be redelivered. Dead letters are read from
- * `<topic>/Subscriptions/<sub>/$DeadLetterQueue` and replayed by re-sending them to their subscription.
+ * and move on once the session is idle or has been held `maxSessionHold`: the SDK renews a
+ * session's lock only up to `maxLockRenewal` after its acceptance, and a lock lost lets another
+ * worker take the same user's events at the same time. A retry waits inside its session rather
+ * than as a scheduled copy: a copy would let the user's later events overtake it. A message that
+ * arrives on a link that has closed meanwhile (the SDK can close a link on a drain and still
+ * return what came) is not handled: its settlement would fail and it would be handled twice.
+ * An accept the broker refuses is tried again on its own; the other workers go on. Shutdown stops
+ * the accepts, lets the handlers at work finish within `shutdownGrace`, settles, then closes.
+ * Dead letters are read from `<topic>/Subscriptions/<sub>/$DeadLetterQueue` and replayed by
+ * re-sending them to their subscription.
  */
 export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions) =>
   Effect.gen(function* () {
@@ -143,6 +203,10 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
     const redeliveryDelay = Duration.decode(options.redeliveryDelay ?? "1 second")
     const maxRedeliveryDelay = Duration.decode(options.maxRedeliveryDelay ?? "30 seconds")
     const lockRenewalMs = Duration.toMillis(options.maxLockRenewal ?? "5 minutes")
+    const holdMs = Duration.toMillis(options.maxSessionHold ?? "1 minute")
+    const sessionHoldMs = lockRenewalMs > 0 ? Math.min(holdMs, lockRenewalMs / 2) : holdMs
+    const shutdownGrace = Duration.decode(options.shutdownGrace ?? "20 seconds")
+    const sendConcurrency = options.maxConcurrentSends ?? 16
     // The SDK's own default waits 30 s between retries; callers (the outbox relay) retry too, so fail within seconds.
     const retryOptions = {
       timeoutInMs: Duration.toMillis(options.operationTimeout ?? "60 seconds"),
@@ -171,38 +235,88 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
     /** The sender on its own connection, replaced by a new one when a send fails or hangs (see `runConsumer`). */
     const senderRef = yield* ScopedRef.fromAcquire(openSender)
 
-    const sendWith = (sender: ServiceBusSender, messages: ReadonlyArray<ServiceBusMessage>) =>
-      Effect.tryPromise({
-        try: async (abortSignal) => {
-          let batch = await sender.createMessageBatch({ abortSignal })
-          for (const message of messages) {
-            if (batch.tryAddMessage(message)) continue
-            if (batch.count === 0) throw new Error(`message ${String(message.messageId)} is too large for Service Bus`)
-            await sender.sendMessages(batch, { abortSignal })
-            batch = await sender.createMessageBatch({ abortSignal })
-            if (!batch.tryAddMessage(message)) throw new Error(`message ${String(message.messageId)} is too large for Service Bus`)
-          }
-          if (batch.count > 0) await sender.sendMessages(batch, { abortSignal })
-        },
-        catch: unavailable("publishing to Service Bus failed")
-      })
+    interface Refusal {
+      readonly id: string
+      readonly reason: string
+    }
 
-    /** Sends in batches as large as the link allows, one key per batch (a batch belongs to one session). */
-    const send = (messages: ReadonlyArray<ServiceBusMessage>) =>
-      ScopedRef.get(senderRef).pipe(
-        Effect.flatMap((sender) => sendWith(sender, messages)),
+    /** Sends one key's messages in order, in batches as large as the link allows; answers the ones too large to send. */
+    const sendInOrder = async (sender: ServiceBusSender, messages: ReadonlyArray<ServiceBusMessage>, abortSignal: AbortSignal) => {
+      const refused: Array<Refusal> = []
+      let batch = await sender.createMessageBatch({ abortSignal })
+      let inBatch: Array<ServiceBusMessage> = []
+      const sendBatch = async () => {
+        if (batch.count === 0) return
+        try {
+          await sender.sendMessages(batch, { abortSignal })
+        } catch (error) {
+          if (!isTooLarge(error)) throw error
+          // The service measured the batch larger than the SDK did: find the culprits one by one.
+          for (const message of inBatch) {
+            try {
+              await sender.sendMessages(message, { abortSignal })
+            } catch (single) {
+              if (!isTooLarge(single)) throw single
+              refused.push({ id: String(message.messageId), reason: describe(single) })
+            }
+          }
+        }
+        batch = await sender.createMessageBatch({ abortSignal })
+        inBatch = []
+      }
+      for (const message of messages) {
+        if (!batch.tryAddMessage(message)) {
+          await sendBatch()
+          if (!batch.tryAddMessage(message)) {
+            refused.push({ id: String(message.messageId), reason: `larger than the ${batch.maxSizeInBytes} bytes a Service Bus batch may hold` })
+            continue
+          }
+        }
+        inBatch.push(message)
+      }
+      await sendBatch()
+      return refused
+    }
+
+    /** Sends the messages, each key's in order and different keys' at once; answers the ones too large to send. */
+    const send = (messages: ReadonlyArray<ServiceBusMessage>) => {
+      const bySession = new Map<string, Array<ServiceBusMessage>>()
+      for (const message of messages) {
+        const session = message.sessionId ?? ""
+        bySession.set(session, [...(bySession.get(session) ?? []), message])
+      }
+      return ScopedRef.get(senderRef).pipe(
+        Effect.flatMap((sender) =>
+          Effect.forEach(
+            bySession.values(),
+            (group) =>
+              Effect.tryPromise({
+                try: (abortSignal) => sendInOrder(sender, group, abortSignal),
+                catch: unavailable("publishing to Service Bus failed")
+              }),
+            { concurrency: sendConcurrency }
+          )
+        ),
+        Effect.map(Arr.flatten),
         Effect.timeoutFail({
           duration: Duration.sum(Duration.millis(retryOptions.timeoutInMs), "2 seconds"),
           onTimeout: () => new BrokerUnavailable({ reason: "publishing to Service Bus timed out" })
         }),
         Effect.tapError(() => ScopedRef.set(senderRef, openSender).pipe(Effect.ignore))
       )
-
-    const publish = (messages: ReadonlyArray<BrokerMessage>) => {
-      const byKey = new Map<string, Array<ServiceBusMessage>>()
-      for (const message of messages) byKey.set(message.key, [...(byKey.get(message.key) ?? []), toWire(message)])
-      return Effect.forEach(byKey.values(), send, { discard: true })
     }
+
+    const publish = (messages: ReadonlyArray<BrokerMessage>) =>
+      send(messages.map(toWire)).pipe(
+        Effect.flatMap((refused) =>
+          refused.length === 0
+            ? Effect.void
+            : Effect.logError("Service Bus cannot take these events; the others were published").pipe(
+                Effect.annotateLogs("refused", refused),
+                Effect.zipRight(Effect.fail(new MessagesRefused({ refused })))
+              )
+        )
+      )
 
     const settle = (what: string, operation: () => Promise<void>) =>
       Effect.tryPromise({ try: operation, catch: (error) => error }).pipe(
@@ -222,7 +336,13 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
       )
 
     /** Handles one message and settles it; false when the session should be given up. */
-    const handle = (name: string, receiver: ServiceBusSessionReceiver, message: ServiceBusReceivedMessage, handler: MessageHandler) =>
+    const handle = (
+      name: string,
+      receiver: ServiceBusSessionReceiver,
+      message: ServiceBusReceivedMessage,
+      handler: MessageHandler,
+      stopping: Stopping
+    ) =>
       Effect.gen(function* () {
         const decoded = decodeReceived(message)
         if (Either.isLeft(decoded)) {
@@ -245,11 +365,18 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
           return yield* deadLetter(receiver, message, permanent ? "PermanentFailure" : "MaxDeliveriesReached", reason, deliveries)
         }
         yield* Effect.logWarning("Delivery failed; will redeliver").pipe(Effect.annotateLogs(annotations))
-        yield* Effect.sleep(Duration.min(Duration.times(redeliveryDelay, 2 ** (deliveries - 1)), maxRedeliveryDelay))
+        // A shutdown does not wait out the delay: the message is handed back at once.
+        yield* Effect.raceFirst(
+          Effect.sleep(Duration.min(Duration.times(redeliveryDelay, 2 ** (deliveries - 1)), maxRedeliveryDelay)),
+          stopping.awaited
+        )
         return yield* settle("abandon", () => receiver.abandonMessage(message))
       })
 
-    /** The next session with messages, or none when the broker had none before its long poll ended. */
+    /**
+     * The next session with messages, or none when the broker had none before its long poll ended.
+     * Fails with AcceptRefused when the broker refused, BrokerUnavailable when the connection hangs.
+     */
     const acceptSession = (consumerClient: ServiceBusClient, name: string) =>
       Effect.acquireRelease(
         Effect.tryPromise({
@@ -265,7 +392,7 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
           Effect.catchAll((error) =>
             isServiceBusError(error) && (error.code === "ServiceTimeout" || error.code === "SessionCannotBeLocked")
               ? Effect.succeed(Option.none<ServiceBusSessionReceiver>())
-              : Effect.fail(unavailable(`accepting a session of ${name} failed`)(error))
+              : Effect.fail(new AcceptRefused({ reason: `accepting a session of ${name} failed: ${describe(error)}` }))
           ),
           // The broker ends its long poll within the operation timeout; longer means the connection is stuck.
           Effect.timeoutFail({
@@ -278,9 +405,24 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
         (receiver) => Option.match(receiver, { onNone: () => Effect.void, onSome: closeQuietly })
       )
 
-    const serveSession = (name: string, receiver: ServiceBusSessionReceiver, handler: MessageHandler) =>
+    /** An accept refused is tried again alone; refused again and again, the connection is broken. */
+    const acceptOrRetry = (consumerClient: ServiceBusClient, name: string) =>
+      acceptSession(consumerClient, name).pipe(
+        Effect.tapErrorTag("AcceptRefused", (error) =>
+          Effect.logWarning("Service Bus refused a session; trying again").pipe(Effect.annotateLogs("reason", error.reason))
+        ),
+        Effect.retry({ schedule: acceptAgain, while: (error) => error._tag === "AcceptRefused" }),
+        Effect.catchTag("AcceptRefused", (error) => Effect.fail(new BrokerUnavailable({ reason: error.reason })))
+      )
+
+    /** Whether a message just received may be handled: its link still open and its session still locked. */
+    const stillHeld = (receiver: ServiceBusSessionReceiver) =>
+      Effect.map(Clock.currentTimeMillis, (now) => !receiver.isClosed && receiver.sessionLockedUntilUtc.getTime() > now)
+
+    const serveSession = (name: string, receiver: ServiceBusSessionReceiver, handler: MessageHandler, stopping: Stopping) =>
       Effect.gen(function* () {
-        for (;;) {
+        const letGoAt = (yield* Clock.currentTimeMillis) + sessionHoldMs
+        while (!(yield* stopping.requested) && (yield* Clock.currentTimeMillis) < letGoAt) {
           const next = yield* Effect.tryPromise({
             try: (abortSignal) => receiver.receiveMessages(1, { maxWaitTimeInMs: idleMs, abortSignal }),
             catch: (error) => error
@@ -294,37 +436,77 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
           )
           const message = next[0]
           if (message === undefined) return
-          if (!(yield* handle(name, receiver, message, handler))) return
+          if (!(yield* stillHeld(receiver))) {
+            return yield* Effect.logWarning("A message came on a session link that has closed; left for redelivery").pipe(
+              Effect.annotateLogs({ subscription: name, messageId: String(message.messageId) })
+            )
+          }
+          if (!(yield* handle(name, receiver, message, handler, stopping))) return
         }
       })
 
-    const worker = (consumerClient: ServiceBusClient, name: string, handler: MessageHandler) =>
-      Effect.scoped(
-        Effect.flatMap(acceptSession(consumerClient, name), (receiver) =>
-          Option.match(receiver, { onNone: () => Effect.void, onSome: (session) => serveSession(name, session, handler) })
-        )
-      ).pipe(Effect.forever)
+    /** Takes sessions one after another until stopped; fails when the connection is broken. */
+    const worker = (consumerClient: ServiceBusClient, name: string, handler: MessageHandler, stopping: Stopping) =>
+      Effect.gen(function* () {
+        while (!(yield* stopping.requested)) {
+          yield* Effect.scoped(
+            Effect.flatMap(
+              Effect.raceFirst(acceptOrRetry(consumerClient, name), Effect.as(stopping.awaited, Option.none())),
+              (receiver) =>
+                Option.match(receiver, { onNone: () => Effect.void, onSome: (session) => serveSession(name, session, handler, stopping) })
+            )
+          )
+        }
+      })
 
     /**
-     * The workers on one connection of their own. The first that cannot reach the broker stops them
-     * all, and they start again on a new connection after a backoff: the SDK's own recovery of a
-     * dropped connection can stall its link openings for minutes.
+     * The workers on one connection of their own, until a shutdown or until one of them finds the
+     * connection broken: then they stop taking sessions, finish the message in hand (within the
+     * grace) and the consumer starts again on a new connection after a backoff, as the SDK's own
+     * recovery of a dropped connection can stall its link openings for minutes.
      */
-    const runConsumer = (name: string, handler: MessageHandler) =>
+    const runConnection = (name: string, handler: MessageHandler, shutdown: Deferred.Deferred<void>) =>
       Effect.scoped(
-        Effect.flatMap(openClient, (consumerClient) =>
-          Effect.all(Array.from({ length: concurrency }, () => worker(consumerClient, name, handler)), {
-            concurrency: "unbounded",
-            discard: true
-          })
-        )
-      ).pipe(Effect.retry(reconnect))
+        Effect.gen(function* () {
+          const consumerClient = yield* openClient
+          const stop = yield* Deferred.make<void>()
+          const broken = yield* Deferred.make<BrokerUnavailable>()
+          const stopping: Stopping = { requested: Deferred.isDone(stop), awaited: Deferred.await(stop) }
+          yield* Effect.forkScoped(
+            Effect.raceFirst(Deferred.await(shutdown), Effect.asVoid(Deferred.await(broken))).pipe(
+              Effect.zipRight(Deferred.succeed(stop, undefined))
+            )
+          )
+          const workers = yield* Effect.fork(
+            Effect.all(
+              Array.from({ length: concurrency }, () =>
+                worker(consumerClient, name, handler, stopping).pipe(Effect.catchAll((error) => Deferred.succeed(broken, error)))
+              ),
+              { concurrency: "unbounded", discard: true }
+            )
+          )
+          yield* Deferred.await(stop)
+          yield* Fiber.await(workers).pipe(Effect.timeout(shutdownGrace), Effect.ignore)
+          yield* Fiber.interrupt(workers)
+          if (yield* Deferred.isDone(broken)) return yield* Effect.flatMap(Deferred.await(broken), Effect.fail)
+        })
+      )
 
     const consume = (name: string, handler: MessageHandler): Effect.Effect<void, BrokerUnavailable, Scope.Scope> =>
-      Effect.zipRight(
-        knownSubscription(name),
-        Effect.asVoid(Effect.forkScoped(runConsumer(name, handler).pipe(Effect.annotateLogs("subscription", name))))
-      )
+      Effect.gen(function* () {
+        yield* knownSubscription(name)
+        const shutdown = yield* Deferred.make<void>()
+        const running = yield* Effect.forkScoped(
+          runConnection(name, handler, shutdown).pipe(Effect.retry(reconnect), Effect.annotateLogs("subscription", name))
+        )
+        // Finalizers run last added first: the handlers at work get their grace before the consumer is interrupted.
+        yield* Effect.addFinalizer(() =>
+          Deferred.succeed(shutdown, undefined).pipe(
+            Effect.zipRight(Fiber.await(running).pipe(Effect.interruptible, Effect.timeout(shutdownGrace))),
+            Effect.ignore
+          )
+        )
+      })
 
     /**
      * A client of its own per read: the SDK keeps the peek position per connection and entity, so a
@@ -416,7 +598,7 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
           if (Either.isLeft(received)) return false
           const original = toBrokerMessage(received.right)
           // A replay id of its own gets past duplicate detection, and stays the same if this replay is retried.
-          yield* send([
+          const refused = yield* send([
             {
               ...toWire(original),
               messageId: `${original.id}:replay:${String(letter.sequenceNumber)}`,
@@ -424,6 +606,8 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
               applicationProperties: { eventType: original.eventType, replayOf: original.id }
             }
           ])
+          // It went through Service Bus once; refused now, the letter stays where it is.
+          if (refused.length > 0) return yield* new BrokerUnavailable({ reason: `replaying ${original.id}: ${refused[0]!.reason}` })
           yield* settle("complete", () => receiver.completeMessage(letter))
           return true
         })

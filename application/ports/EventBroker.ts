@@ -29,6 +29,14 @@ export class BrokerUnavailable extends Schema.TaggedError<BrokerUnavailable>()("
   reason: Schema.String
 }) {}
 
+/**
+ * Messages the broker can never take (over its size limit): sending them again cannot help. Every
+ * other message of the same publish was published. Each is recorded for review, not retried.
+ */
+export class MessagesRefused extends Schema.TaggedError<MessagesRefused>()("MessagesRefused", {
+  refused: Schema.Array(Schema.Struct({ id: Schema.String, reason: Schema.String }))
+}) {}
+
 /** A consumer's view of the topic: the event types it wants. */
 export interface Subscription {
   readonly name: string
@@ -51,7 +59,7 @@ export type MessageHandler = (message: BrokerMessage) => Effect.Effect<void, Del
 export class EventBroker extends Context.Tag("whatsapp-astria-bot/EventBroker")<
   EventBroker,
   {
-    readonly publish: (messages: ReadonlyArray<BrokerMessage>) => Effect.Effect<void, BrokerUnavailable>
+    readonly publish: (messages: ReadonlyArray<BrokerMessage>) => Effect.Effect<void, BrokerUnavailable | MessagesRefused>
     /** Handles the subscription's messages until the scope closes. */
     readonly consume: (
       subscription: string,

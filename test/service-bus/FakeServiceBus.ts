@@ -6,7 +6,7 @@ import type { Connection, Delivery, EventContext, Sender } from "rhea"
 /**
  * A fake Azure Service Bus namespace on rhea, for the real @azure/service-bus SDK over AMQP
  * (connection string with `UseDevelopmentEmulator=true`). One topic whose subscriptions require
- * sessions; what it implements is what the SDK needs for that (see shared/reference/azure.md):
+ * sessions; what it implements is what the SDK needs for that:
  * - `$cbs` put-token (always accepted) before every link;
  * - senders to the topic: single messages and batches (format 0x80013700), duplicate detection by
  *   `messageId`, fan-out to the subscriptions whose filter matches: the subject (event type) is one
@@ -25,7 +25,12 @@ import type { Connection, Delivery, EventContext, Sender } from "rhea"
  *   `MaxDeliveryCountExceeded` at the limit), dead-letter (reason, description and the modified
  *   properties become application properties), lock lost when the lock is gone; a receiver that
  *   goes away releases what it held, counting it as a failed delivery;
- * - `$management`: peek-message and renew-session-lock.
+ * - `$management`: peek-message and renew-session-lock;
+ * - a transfer over the entity's size limit refused with `amqp:link:message-size-exceeded` (the
+ *   SDK's `MessageSizeExceeded`), as the service does.
+ * Faults a test can ask for: accepts refused (server busy, a forced detach), a message sent on a
+ * link that then closes (a drain the broker never answers: the SDK closes the link itself and
+ * still returns the message), transfers settled late (to see sends overlap).
  * Not implemented, as the adapter does not use them: defer (treated as abandon), scheduling, message
  * lock renewal, session state.
  */
@@ -35,6 +40,12 @@ export interface FakeServiceBusOptions {
   readonly maxDeliveryCount: number
   /** Session and message lock duration. */
   readonly lockDurationMs?: number
+  /** The largest transfer the topic takes (a batch counts whole); 256 KB, Standard tier's, by default. */
+  readonly maxMessageSizeBytes?: number
+  /** The `max_message_size` announced on the topic's links; the enforced limit by default. */
+  readonly advertisedMaxMessageSizeBytes?: number
+  /** How long the topic takes to settle a transfer: a round trip's latency. */
+  readonly sendLatencyMs?: number
   /** A fixed port, to restart a namespace where its clients expect it; ephemeral by default. */
   readonly port?: number
 }
@@ -44,6 +55,19 @@ export interface FakeServiceBus {
   readonly connectionString: string
   /** Messages the topic accepted (after duplicate detection). */
   readonly accepted: () => number
+  /** Messages waiting in the subscriptions (dead letters not counted), locked or not. */
+  readonly pending: () => number
+  /** Transfers (single messages or batches) the topic received, refused ones included. */
+  readonly transfers: () => number
+  /** The most transfers the topic held unsettled at one time. */
+  readonly maxConcurrentTransfers: () => number
+  /** Refuses the next `count` session accepts with `condition`, the ones waiting now first. */
+  readonly failAccepts: (count: number, condition: "com.microsoft:server-busy" | "amqp:link:detach-forced") => void
+  /**
+   * Holds the session's messages back until its receiver drains, then sends one and never
+   * answers the drain: the SDK gives up on the drain, closes the link and returns the message.
+   */
+  readonly sendOnDrainAndHang: (sessionId: string) => void
   readonly close: () => Promise<void>
 }
 
@@ -85,6 +109,8 @@ interface Outlet {
   waitTimer: NodeJS.Timeout | undefined
   draining: boolean
   readonly unsettled: Map<Delivery, Stored>
+  /** Deliveries handed to rhea on this link; rhea transfers them only as the client gives credit. */
+  sent: number
 }
 
 /** rhea's typings leave out the local half of a link, which the fake needs to hold an attach until a session is free and to fill attach fields. */
@@ -117,6 +143,21 @@ const lockLost = () =>
 
 const asString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined)
 
+const numberField = (value: unknown, name: string) => {
+  const found = field(value, name)
+  return typeof found === "number" ? found : 0
+}
+
+/**
+ * Whether the client's credit allows one more message. rhea queues what it is given and transfers
+ * it as credit comes; a message queued is not yet delivered, so it must not be locked (and counted
+ * as a failed delivery when the link closes) before the client asked for it, as the service does not.
+ */
+const hasCreditFor = (outlet: Outlet) => {
+  const queued = outlet.sent - numberField(outlet.sender, "delivery_count")
+  return outlet.sender.sendable() && numberField(outlet.sender, "credit") > queued
+}
+
 /** A .NET GUID's bytes: the first three groups little-endian. */
 const dotNetGuidBytes = (uuid: string) => {
   const bytes = Buffer.from(uuid.replace(/-/g, ""), "hex")
@@ -139,6 +180,13 @@ const longValue = (value: unknown): number =>
 
 export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promise<FakeServiceBus> => {
   const lockDurationMs = options.lockDurationMs ?? 30_000
+  const maxMessageSize = options.maxMessageSizeBytes ?? 262_144
+  const sendLatencyMs = options.sendLatencyMs ?? 0
+  let acceptFailures: { count: number; condition: string } = { count: 0, condition: "" }
+  const hangOnDrain = new Set<string>()
+  let transfers = 0
+  let unsettledTransfers = 0
+  let maxConcurrentTransfers = 0
   const seenIds = new Set<string>()
   let sequence = 0
   let accepted = 0
@@ -232,8 +280,12 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
     outlet.sender.close({ condition: "com.microsoft:session-lock-lost", description: "The session lock has expired." })
   }
 
-  /** Sends the held attach: with the session it got, or with none and a timeout error right after. */
-  const answerAttach = (outlet: Outlet, sessionId: string | undefined) => {
+  /** Sends the held attach: with the session it got, or with none and an error (a timeout unless told) right after. */
+  const answerAttach = (
+    outlet: Outlet,
+    sessionId: string | undefined,
+    error = { condition: "com.microsoft:timeout", description: "No session was available within the timeout." }
+  ) => {
     const sender = outlet.sender
     sender.set_source({ address: outlet.queue.path, filter: sessionId === undefined ? {} : { [sessionFilter]: sessionId } })
     if (hasLocalFields(sender)) {
@@ -242,7 +294,7 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
     }
     sender.open()
     if (sessionId === undefined) {
-      sender.close({ condition: "com.microsoft:timeout", description: "No session was available within the timeout." })
+      sender.close(error)
     } else {
       pump(outlet)
     }
@@ -268,7 +320,9 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
   const pump = (outlet: Outlet) => {
     const { sender, queue } = outlet
     if (!outlets.has(sender) || (queue.sessions && outlet.sessionId === undefined)) return
-    while (sender.sendable()) {
+    const hanging = outlet.sessionId !== undefined && hangOnDrain.has(outlet.sessionId)
+    if (hanging && !outlet.draining) return
+    while (hasCreditFor(outlet)) {
       const next = queue.messages.find(
         (m) => m.lock === undefined && (!queue.sessions || m.sessionId === outlet.sessionId)
       )
@@ -300,8 +354,14 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
         0
       )
       outlet.unsettled.set(delivery, next)
+      outlet.sent += 1
+      if (hanging) {
+        hangOnDrain.delete(outlet.sessionId!)
+        outlet.draining = false
+        return
+      }
     }
-    if (outlet.draining && sender.sendable()) {
+    if (outlet.draining && hasCreditFor(outlet)) {
       outlet.draining = false
       sender.set_drained(true)
     }
@@ -406,6 +466,36 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
     }
   }
 
+  /** The size of a transfer as the service measures it: the whole batch, or the one message. */
+  const transferSize = (context: EventContext) => {
+    const raw: unknown = context.message
+    if (Buffer.isBuffer(raw)) return raw.length
+    return raw === undefined ? 0 : rhea.message.encode(record(raw)).length
+  }
+
+  const receivedOnTopic = (context: EventContext) => {
+    transfers += 1
+    const delivery = context.delivery
+    const size = transferSize(context)
+    if (size > maxMessageSize) {
+      delivery?.reject({
+        condition: "amqp:link:message-size-exceeded",
+        description: `The received message (size: ${size} bytes) exceeds the limit (${maxMessageSize} bytes) currently allowed on the link.`
+      })
+      return
+    }
+    const messages = received(context)
+    unsettledTransfers += 1
+    maxConcurrentTransfers = Math.max(maxConcurrentTransfers, unsettledTransfers)
+    const settle = () => {
+      unsettledTransfers -= 1
+      for (const each of messages) publish(each)
+      delivery?.accept()
+    }
+    if (sendLatencyMs > 0) setTimeout(settle, sendLatencyMs)
+    else settle()
+  }
+
   const container = rhea.create_container({ id: "fake-service-bus" })
 
   container.on("receiver_open", (context: EventContext) => {
@@ -422,7 +512,7 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
     } else if (address.endsWith("/$management") && message) {
       management(context, address.slice(0, -"/$management".length), message)
     } else {
-      for (const each of received(context)) publish(each)
+      return receivedOnTopic(context)
     }
     context.delivery?.accept()
   })
@@ -443,7 +533,7 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
       sender.close({ condition: "amqp:not-found", description: `No entity ${address}` })
       return
     }
-    const outlet: Outlet = { sender, queue, sessionId: undefined, waitTimer: undefined, draining: false, unsettled: new Map() }
+    const outlet: Outlet = { sender, queue, sessionId: undefined, waitTimer: undefined, draining: false, unsettled: new Map(), sent: 0 }
     outlets.set(sender, outlet)
     const filter = record(field(source, "filter"))
     if (!queue.sessions) return
@@ -451,6 +541,11 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
       outlets.delete(sender)
       sender.close({ condition: "amqp:not-allowed", description: "The subscription requires sessions." })
       return
+    }
+    if (acceptFailures.count > 0) {
+      acceptFailures.count -= 1
+      outlets.delete(sender)
+      return answerAttach(outlet, undefined, { condition: acceptFailures.condition, description: "Injected by the test." })
     }
     const requested = asString(filter[sessionFilter])
     if (requested !== undefined) {
@@ -518,7 +613,7 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
   const server: Server = container.listen({
     port: options.port ?? 0,
     host: "127.0.0.1",
-    receiver_options: { max_message_size: 262_144, autoaccept: false },
+    receiver_options: { max_message_size: options.advertisedMaxMessageSizeBytes ?? maxMessageSize, autoaccept: false },
     sender_options: senderOptions
   })
   const sockets = new Set<Socket>()
@@ -537,6 +632,24 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
     port,
     connectionString: `Endpoint=sb://localhost:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true`,
     accepted: () => accepted,
+    pending: () => subscriptions.reduce((sum, subscription) => sum + subscription.queue.messages.length, 0),
+    transfers: () => transfers,
+    maxConcurrentTransfers: () => maxConcurrentTransfers,
+    failAccepts: (count, condition) => {
+      acceptFailures = { count, condition }
+      for (const { queue } of subscriptions) {
+        while (acceptFailures.count > 0 && queue.waiting.length > 0) {
+          const outlet = queue.waiting.shift()!
+          if (outlet.waitTimer) clearTimeout(outlet.waitTimer)
+          outlets.delete(outlet.sender)
+          acceptFailures.count -= 1
+          answerAttach(outlet, undefined, { condition, description: "Injected by the test." })
+        }
+      }
+    },
+    sendOnDrainAndHang: (sessionId) => {
+      hangOnDrain.add(sessionId)
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const outlet of [...outlets.values()]) releaseOutlet(outlet)
