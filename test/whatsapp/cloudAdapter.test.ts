@@ -287,7 +287,11 @@ describe("fake Graph API", () => {
       const { fake, messenger } = yield* setup({ webhookUrl: receiver.url, autoStatuses: true })
       const person = freshPerson()
       const live = yield* fake.deliveries.pipe(Stream.take(1), Stream.runCollect, Effect.fork)
-      yield* Effect.sleep("20 millis")
+      // Suspended means subscribed and waiting for the first delivery.
+      yield* Fiber.status(live).pipe(
+        Effect.filterOrFail((status) => status._tag === "Suspended", () => "not listening yet"),
+        Effect.retry(Schedule.spaced("1 millis").pipe(Schedule.upTo("5 seconds")))
+      )
       const id = yield* messenger.send(person, text("live"))
       const [delivery] = yield* Fiber.join(live)
       expect(delivery?.message.id).toBe(id)
