@@ -1,11 +1,15 @@
 import { createHmac } from "node:crypto"
 import { describe, expect, layer } from "@effect/vitest"
-import { Effect } from "effect"
+import { SqlClient } from "@effect/sql/SqlClient"
+import { Effect, Layer, Redacted } from "effect"
 import fc from "fast-check"
 import { InMemoryDatabase, type Tables } from "../../adapters/memory/InMemoryDatabase.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
+import { PaymentWebhookSettings } from "../../adapters/payments/PaymentWebhookSettings.js"
+import { PgStorage } from "../../adapters/postgres/PgStorage.js"
 import { FakeGraph } from "../../testing/fakes/graph-api/layers.js"
 import { HarnessBot, harnessBot } from "../../testing/HarnessBot.js"
+import { freshSchema, inCi, isReachable } from "../support/TestDatabase.js"
 
 const bot = harnessBot({ storage: InMemoryStorage })
 
@@ -47,8 +51,18 @@ const headers = fc
     ...(signature === undefined ? {} : { "x-signature": signature, "stripe-signature": signature })
   }))
 
+/** Any UTF-16 code unit: NUL and unpaired surrogates included, which no Postgres text can hold. */
+const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit))
+const hostileString = fc.oneof(
+  fc.string({ unit: codeUnit, maxLength: 40 }),
+  fc.string({ unit: "binary", maxLength: 40 }),
+  fc.constantFrom("\u0000", "a\u0000b", "\ud800", "\udfff", "x".repeat(300), "%00")
+)
+
 const query = fc.oneof(
   fc.webQueryParameters(),
+  fc.record({ order: hostileString, token: hostileString }).map((params) => new URLSearchParams(params).toString()),
+  fc.constantFrom("order=%00&token=x", "order=%ED%A0%80&token=x", "order=x&token=%00", "order=%FF&token=%FE"),
   fc.record({ mode: fc.string(), token: fc.string(), challenge: fc.string() }).map(
     ({ mode, token, challenge }) => new URLSearchParams({ "hub.mode": mode, "hub.verify_token": token, "hub.challenge": challenge }).toString()
   ),
@@ -65,7 +79,12 @@ const astriaCallback = fc.oneof(
 ).map((value) => JSON.stringify(value))
 
 const paymentEvent = fc
-  .record({ type: fc.constantFrom("payment.succeeded", "checkout.session.completed", "x"), orderId: fc.string(), amountMinor: fc.integer(), currency: fc.string({ maxLength: 4 }) })
+  .record({
+    type: fc.constantFrom("payment.succeeded", "checkout.session.completed", "x"),
+    orderId: fc.oneof(fc.string(), hostileString),
+    amountMinor: fc.oneof(fc.integer(), fc.constantFrom(2 ** 31, Number.MAX_SAFE_INTEGER, 1e308, -1)),
+    currency: fc.string({ maxLength: 4 })
+  })
   .map((value) => JSON.stringify(value))
 
 describe("every HTTP endpoint under arbitrary requests", () => {
@@ -129,3 +148,148 @@ describe("every HTTP endpoint under arbitrary requests", () => {
   })
 })
 
+
+/** Amounts around and far beyond what a payment can be. */
+const amount = fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.constantFrom(2 ** 31 - 1, 2 ** 31, 2 ** 53, 1e308, -1, 0.5))
+const paidAt = fc.oneof(
+  fc.constant(new Date().toISOString()),
+  fc.date({ min: new Date(-8.64e15), max: new Date(8.64e15), noInvalidDate: true }).map((date) => date.toISOString()),
+  hostileString
+)
+
+/** Our payment event, signed, with any of its fields out of range. */
+const signedPaymentBody = fc
+  .record({ id: fc.oneof(fc.uuid(), hostileString), order_id: fc.oneof(fc.uuid(), hostileString), amount, currency: fc.constantFrom("USD", "usd", "ILS"), status: fc.constantFrom("paid", "unpaid", "failed"), paid_at: paidAt })
+  .map((event) => JSON.stringify(event))
+
+/** Unix seconds Meta could send, and ones no message has. */
+const timestamp = fc.oneof(
+  fc.constant(String(Math.floor(Date.now() / 1000))),
+  fc.constantFrom("10000000000000000", "0", "253402300800", "99999999999999999999", ""),
+  fc.bigInt({ min: 0n, max: 10n ** 20n }).map(String)
+)
+
+/** A message element with hostile strings where a person's text, name or an id goes. */
+const hostileMessage = fc.record({
+  from: fc.oneof(fc.constant("16505550300"), hostileString),
+  id: fc.oneof(fc.uuid().map((uuid) => `wamid.${uuid}`), hostileString),
+  timestamp,
+  type: fc.constantFrom("text", "image", "reaction", "interactive"),
+  text: fc.record({ body: hostileString }),
+  image: fc.record({ id: hostileString, mime_type: hostileString, caption: hostileString }),
+  reaction: fc.record({ message_id: hostileString, emoji: hostileString }),
+  interactive: fc.record({ type: fc.constant("button_reply"), button_reply: fc.record({ id: hostileString, title: hostileString }) })
+})
+
+const hostileStatus = fc.record({
+  id: fc.oneof(fc.uuid(), hostileString),
+  status: fc.constantFrom("sent", "delivered", "read", "failed", "deleted"),
+  timestamp,
+  recipient_id: hostileString,
+  errors: fc.array(fc.record({ code: fc.oneof(fc.integer(), fc.constant(1e308)), title: hostileString }, { requiredKeys: ["title"] }), { maxLength: 2 })
+})
+
+const webhookOf = (elements: {
+  readonly name: string
+  readonly messages: ReadonlyArray<unknown>
+  readonly statuses: ReadonlyArray<unknown>
+}) =>
+  JSON.stringify({
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "WABA",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550783881", phone_number_id: "106540352242922" },
+              contacts: [{ profile: { name: elements.name }, wa_id: "16505550300" }],
+              messages: elements.messages,
+              statuses: elements.statuses
+            }
+          }
+        ]
+      }
+    ]
+  })
+
+const signPayment = (secret: string, body: string) => {
+  const t = Math.floor(Date.now() / 1000)
+  return `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${body}`).digest("hex")}`
+}
+
+const reachable = await isReachable()
+
+describe.runIf(reachable || inCi)("the HTTP endpoints on Postgres under values it cannot store", () => {
+  const onPostgres = harnessBot({ storage: PgStorage.pipe(Layer.provideMerge(freshSchema("properties"))) })
+  layer(onPostgres, { timeout: 120_000, excludeTestServices: true })("a running bot on Postgres", (it) => {
+    it.effect(
+      "a signed webhook is answered 200 whatever its elements hold, and its good message is stored",
+      () =>
+        Effect.gen(function* () {
+          const { baseUrl } = yield* HarnessBot
+          const graph = yield* FakeGraph
+          const sql = yield* SqlClient
+          const storedIds = (id: string) => Effect.runPromise(Effect.orDie(sql`SELECT 1 FROM inbound_messages WHERE wamid = ${id}`))
+          yield* Effect.promise(() =>
+            fc.assert(
+              fc.asyncProperty(
+                hostileString,
+                fc.array(hostileMessage, { maxLength: 3 }),
+                fc.array(hostileStatus, { maxLength: 2 }),
+                async (name, messages, statuses) => {
+                  const good = `wamid.${globalThis.crypto.randomUUID()}`
+                  const goodMessage = { from: "16505550300", id: good, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: "hi" } }
+                  const body = webhookOf({ name, messages: [...messages, goodMessage], statuses })
+                  const signature = `sha256=${createHmac("sha256", graph.appSecret).update(body).digest("hex")}`
+                  const response = await fetch(`${baseUrl}/SmsReceived`, { method: "POST", headers: { "x-hub-signature-256": signature }, body })
+                  const text = await response.text()
+                  expect(response.status, text).toBe(200)
+                  expect(await storedIds(good)).toHaveLength(1)
+                }
+              ),
+              { numRuns: 60 }
+            )
+          )
+        }),
+      120_000
+    )
+
+    it.effect(
+      "signed payments and unauthenticated callbacks with values out of range get a 4xx or a 200, never a 5xx",
+      () =>
+        Effect.gen(function* () {
+          const { baseUrl } = yield* HarnessBot
+          const secret = Redacted.value((yield* PaymentWebhookSettings).secret)
+          yield* Effect.promise(() =>
+            fc.assert(
+              fc.asyncProperty(signedPaymentBody, async (body) => {
+                const response = await fetch(`${baseUrl}/payment-received`, {
+                  method: "POST",
+                  headers: { "content-type": "application/json", "x-signature": signPayment(secret, body) },
+                  body
+                })
+                await response.arrayBuffer()
+                expect(response.status, body).toBeLessThan(500)
+              }),
+              { numRuns: 60 }
+            )
+          )
+          yield* Effect.promise(() =>
+            fc.assert(
+              fc.asyncProperty(query, async (search) => {
+                const response = await fetch(`${baseUrl}/pack-tune-received?${search}`, { method: "POST", body: "{}" })
+                await response.arrayBuffer()
+                expect(response.status, search).toBeGreaterThanOrEqual(400)
+                expect(response.status, search).toBeLessThan(500)
+              }),
+              { numRuns: 60 }
+            )
+          )
+        }),
+      120_000
+    )
+  })
+})
