@@ -1,8 +1,10 @@
-import { Array as Arr, Clock, Duration, Effect, Schedule } from "effect"
+import { Array as Arr, Cause, Clock, Duration, Effect, Schedule } from "effect"
 import { retryDelay } from "../events/retryDelay.js"
 import { OutboxWakeup } from "../events/Wakeup.js"
 import { EventBroker } from "../ports/EventBroker.js"
+import { FailedEvent, FailedEvents } from "../ports/FailedEvents.js"
 import { Outbox, type NewOutboxEvent } from "../ports/Outbox.js"
+import { stopReason } from "../workers/superviseWorker.js"
 
 export interface OutboxRelayOptions {
   readonly batchSize: number
@@ -47,6 +49,51 @@ const publishAndMark = (events: ReadonlyArray<NewOutboxEvent>, attempts: number,
     )
   })
 
+/**
+ * One event that makes publishing die (a bug, in an adapter or in what the event holds) is kept
+ * as a failed event for an operator to replay, and leaves the outbox: it must not hold up the
+ * events after it, nor stop the relay. Should that fail the same way, it is logged and comes back
+ * when its lease ends.
+ */
+const parkPoisoned = (event: NewOutboxEvent, defect: unknown, now: Date) =>
+  Effect.gen(function* () {
+    const cause = Cause.die(defect)
+    const reason = stopReason(cause)
+    yield* Effect.logError("An outbox event made publishing fail on a defect; it is kept as a failed event", cause).pipe(
+      Effect.annotateLogs({ event: event.id, eventType: event.eventType })
+    )
+    yield* Effect.flatMap(FailedEvents, (failed) =>
+      failed.record(
+        new FailedEvent({ consumer: "outbox-relay", messageId: event.id, eventType: event.eventType, key: event.key, reason, body: event.body, failedAt: now })
+      )
+    )
+    yield* Effect.flatMap(Outbox, (outbox) => outbox.markPublished([event.id], now))
+  }).pipe(
+    Effect.catchAllDefect((defect) =>
+      Effect.logError("A poisoned outbox event could not be set aside; it comes back after its lease", Cause.die(defect)).pipe(
+        Effect.annotateLogs({ event: event.id })
+      )
+    )
+  )
+
+/**
+ * `publishAndMark`, with a defect confined to the events that cause it: a batch that dies is
+ * published again one event at a time, and the event that dies alone is parked.
+ */
+const publishAndMarkGuarded = (
+  events: ReadonlyArray<NewOutboxEvent>,
+  attempts: number,
+  now: Date
+): Effect.Effect<void, Effect.Effect.Error<ReturnType<typeof publishAndMark>>, Outbox | EventBroker | FailedEvents> =>
+  publishAndMark(events, attempts, now).pipe(
+    Effect.catchAllDefect((defect) => {
+      const [single] = events
+      return events.length === 1 && single !== undefined
+        ? parkPoisoned(single, defect, now)
+        : Effect.forEach(events, (event) => publishAndMarkGuarded([event], attempts, now), { discard: true })
+    })
+  )
+
 /** Publishes one batch of due outbox events; answers how many it took. */
 export const claimAndPublish = (batchSize: number, lease: Duration.DurationInput) =>
   Effect.gen(function* () {
@@ -54,7 +101,7 @@ export const claimAndPublish = (batchSize: number, lease: Duration.DurationInput
     const now = new Date(yield* Clock.currentTimeMillis)
     const events = yield* outbox.claim(batchSize, now, lease)
     if (events.length === 0) return 0
-    yield* publishAndMark(events, Math.max(...events.map((event) => event.attempts)), now)
+    yield* publishAndMarkGuarded(events, Math.max(...events.map((event) => event.attempts)), now)
     return events.length
   })
 
@@ -62,7 +109,7 @@ export const claimAndPublish = (batchSize: number, lease: Duration.DurationInput
 export const publishHandedOver = (events: ReadonlyArray<NewOutboxEvent>, batchSize: number) =>
   Effect.gen(function* () {
     const now = new Date(yield* Clock.currentTimeMillis)
-    yield* Effect.forEach(Arr.chunksOf(events, batchSize), (batch) => publishAndMark(batch, 1, now), { discard: true })
+    yield* Effect.forEach(Arr.chunksOf(events, batchSize), (batch) => publishAndMarkGuarded(batch, 1, now), { discard: true })
   })
 
 /**
