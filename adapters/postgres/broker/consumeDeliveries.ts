@@ -68,28 +68,32 @@ export const consumeDeliveries = (
 
     const settle = (claim: Claim, outcome: Outcome) => {
       const log = { ...annotations, eventType: claim.message.eventType, deliveries: claim.attempts }
+      /** A failed delivery's settle finding the database gone: the failure was most likely the outage's. */
+      const orUncounted = (statement: Effect.Effect<void, StorageUnavailable>, logged: Effect.Effect<void>) =>
+        statement.pipe(
+          Effect.zipRight(logged),
+          Effect.catchTag("StorageUnavailable", () =>
+            Effect.logWarning("Delivery failed while storage was unavailable; handed back uncounted").pipe(
+              Effect.annotateLogs(log),
+              Effect.zipRight(untilStorageAnswers(statements.release(claim)))
+            )
+          )
+        )
       switch (outcome._tag) {
         case "Complete":
           return untilStorageAnswers(statements.complete(claim))
-        case "DeadLetter":
-          return Effect.logError("Delivery failed for good; dead-lettered").pipe(
-            Effect.annotateLogs({ ...log, reason: outcome.reason }),
-            Effect.zipRight(
-              outcome.permanent
-                ? untilStorageAnswers(statements.deadLetter(claim, outcome.reason))
-                : statements.deadLetter(claim, outcome.reason).pipe(
-                    Effect.catchTag("StorageUnavailable", () => untilStorageAnswers(statements.release(claim)))
-                  )
-            )
+        case "DeadLetter": {
+          const logged = Effect.logError("Delivery failed for good; dead-lettered").pipe(
+            Effect.annotateLogs({ ...log, reason: outcome.reason })
           )
+          return outcome.permanent
+            ? untilStorageAnswers(statements.deadLetter(claim, outcome.reason)).pipe(Effect.zipRight(logged))
+            : orUncounted(statements.deadLetter(claim, outcome.reason), logged)
+        }
         case "Retry":
-          return Effect.logWarning("Delivery failed; will redeliver").pipe(
-            Effect.annotateLogs({ ...log, reason: outcome.reason }),
-            Effect.zipRight(
-              statements.retryAfter(claim, settings.redeliveryDelay(claim.attempts), outcome.reason).pipe(
-                Effect.catchTag("StorageUnavailable", () => untilStorageAnswers(statements.release(claim)))
-              )
-            )
+          return orUncounted(
+            statements.retryAfter(claim, settings.redeliveryDelay(claim.attempts), outcome.reason),
+            Effect.logWarning("Delivery failed; will redeliver").pipe(Effect.annotateLogs({ ...log, reason: outcome.reason }))
           )
       }
     }
