@@ -26,12 +26,15 @@ export type GraphError = typeof GraphError.Type
 export const GraphErrorBody = Schema.Struct({ error: GraphError })
 export type GraphErrorBody = typeof GraphErrorBody.Type
 
+/** Meta's error codes have at most six digits; one beyond a 32-bit integer is no code of theirs. */
+const WebhookErrorCode = Schema.Int.pipe(Schema.between(-(2 ** 31), 2 ** 31 - 1))
+
 /**
  * An error as it appears inside webhooks: in statuses, unsupported messages and value-level errors.
  * Meta's schema makes every field optional, `code` included.
  */
 export const WebhookErrorDetail = Schema.Struct({
-  code: Schema.optional(Schema.Int),
+  code: Schema.optional(WebhookErrorCode),
   title: Schema.optional(Text),
   message: Schema.optional(Text),
   error_data: Schema.optional(Schema.Struct({ details: Schema.optional(Text) })),

@@ -145,7 +145,7 @@ describe.runIf(reachable || inCi)("bad input on real Postgres: never a 500, neve
         expect(withBadId).toHaveLength(0)
       }))
 
-    it.effect("a failed status whose error has no code is taken (Meta's schema makes it optional)", () =>
+    it.effect("a failed status whose error has no code is taken (Meta's schema makes it optional), one with a code beyond any is left out", () =>
       Effect.gen(function* () {
         const good = wamid()
         const answer = yield* postWebhook(
@@ -158,6 +158,13 @@ describe.runIf(reachable || inCi)("bad input on real Postgres: never a 500, neve
                 timestamp: recentSeconds(),
                 recipient_id: waId,
                 errors: [{ title: "Message failed to send" }]
+              },
+              {
+                id: wamid(),
+                status: "failed",
+                timestamp: recentSeconds(),
+                recipient_id: waId,
+                errors: [{ code: 2 ** 40, title: "A code no 32-bit column holds" }]
               }
             ]
           })

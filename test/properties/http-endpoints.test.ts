@@ -186,7 +186,7 @@ const hostileStatus = fc.record({
   status: fc.constantFrom("sent", "delivered", "read", "failed", "deleted"),
   timestamp,
   recipient_id: hostileString,
-  errors: fc.array(fc.record({ code: fc.oneof(fc.integer(), fc.constant(1e308)), title: hostileString }, { requiredKeys: ["title"] }), { maxLength: 2 })
+  errors: fc.array(fc.record({ code: fc.oneof(fc.integer(), fc.constantFrom(1e308, 2 ** 40)), title: hostileString }, { requiredKeys: ["title"] }), { maxLength: 2 })
 })
 
 const webhookOf = (elements: {
