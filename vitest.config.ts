@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config"
+import { silence } from "./test/setup/silence.js"
 
 export default defineConfig({
   test: {
@@ -8,6 +9,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    silent: silence,
     reporters: ["default"]
   }
 })

@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config"
+import { silence } from "./test/setup/silence.js"
 
 /** The slow fault suite (`npm run test:faults`): crashes, kills and outages, one file at a time. */
 export default defineConfig({
@@ -10,6 +11,7 @@ export default defineConfig({
     poolOptions: { forks: { singleFork: true } },
     fileParallelism: false,
     sequence: { concurrent: false },
+    silent: silence,
     reporters: ["default"]
   }
 })
