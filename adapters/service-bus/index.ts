@@ -7,3 +7,4 @@ export {
   type ServiceBusTopology,
   type ServiceBusTuning
 } from "./ServiceBusEventBroker.js"
+export { serviceBusEntities, subscriptionRules, type SubscriptionRule } from "./ServiceBusEntities.js"

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Deferred, Effect, Layer, Redacted, Ref, Schedule } from "effect"
+import { ConfigProvider, Deferred, Duration, Effect, Layer, Redacted, Ref, Schedule } from "effect"
 import { afterAll, beforeAll } from "vitest"
-import { ServiceBusEventBroker, type ServiceBusTuning } from "../../adapters/service-bus/ServiceBusEventBroker.js"
+import { ServiceBusConfig, ServiceBusEventBroker, type ServiceBusTuning } from "../../adapters/service-bus/ServiceBusEventBroker.js"
 import { BrokerUnavailable, EventBroker, PermanentFailure, type BrokerMessage } from "../../application/ports/EventBroker.js"
 import { eventBrokerSuite, type BrokerTopology } from "../../testing/port-suites/EventBrokerSuite.js"
 import { startFakeServiceBus, type FakeServiceBus } from "./FakeServiceBus.js"
@@ -199,6 +199,16 @@ describe("Service Bus adapter settings and outages", () => {
       expect(invalid).toBeInstanceOf(BrokerUnavailable)
       expect(String(invalid)).not.toContain("do-not-log-me")
     }).pipe(Effect.scoped))
+
+  it.effect("reads SERVICEBUS_SHUTDOWN_GRACE, 20 seconds unless set", () =>
+    Effect.gen(function* () {
+      const read = (settings: ReadonlyArray<readonly [string, string]>) =>
+        Effect.withConfigProvider(ServiceBusConfig, ConfigProvider.fromMap(new Map([["SERVICEBUS_CONNECTION_STRING", "x"], ...settings])))
+      expect((yield* read([])).shutdownGrace).toEqual(Duration.seconds(20))
+      expect((yield* read([["SERVICEBUS_SHUTDOWN_GRACE", "45 seconds"]])).shutdownGrace).toEqual(Duration.seconds(45))
+      const malformed = yield* Effect.flip(read([["SERVICEBUS_SHUTDOWN_GRACE", "soon"]]))
+      expect(String(malformed)).toContain("SERVICEBUS_SHUTDOWN_GRACE")
+    }))
 
   it.live("publishing to a namespace that cannot be reached fails with BrokerUnavailable", () =>
     Effect.gen(function* () {
