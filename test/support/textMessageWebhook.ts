@@ -11,7 +11,7 @@ export const textMessageWebhook = (messageId: string, text: string, waId = "1650
             messaging_product: "whatsapp",
             metadata: { display_phone_number: "15550783881", phone_number_id: "106540352242922" },
             contacts: [{ profile: { name: "Zoë" }, wa_id: waId }],
-            messages: [{ from: waId, id: messageId, timestamp: "1749416383", type: "text", text: { body: text } }]
+            messages: [{ from: waId, id: messageId, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: text } }]
           }
         }
       ]
