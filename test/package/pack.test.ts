@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process"
 import { promisify } from "node:util"
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
-import { describe, expect, it } from "vitest"
+import { describe, expect, it, onTestFinished } from "vitest"
 
 const root = resolve(import.meta.dirname, "../..")
 // Asynchronous, so the test worker keeps answering vitest during minutes of packing and installing.
@@ -19,6 +19,8 @@ describe("the published package", () => {
     "packs, installs into a fresh project with one copy of effect, imports every subpath and type-checks a consumer",
     async () => {
       const scratch = mkdtempSync(join(tmpdir(), "wab-consumer-"))
+      // The tarball and the consumer's node_modules are about 240 MB: gone whatever the outcome.
+      onTestFinished(() => rmSync(scratch, { recursive: true, force: true }))
       const packed = (await run("npm", ["pack", "--silent", "--pack-destination", scratch], root)).trim().split("\n").at(-1)!
       const tarball = join(scratch, packed)
       const own = JSON.parse(await run("npm", ["pkg", "get", "devDependencies"], root)) as Record<string, string>
