@@ -177,6 +177,8 @@ export const maintenanceSuite = <E>(
         expect({ ...first, ranAt: undefined }).toEqual({
           ranAt: undefined,
           inboundMessagesDeleted: 2,
+          // The three messages' ids, seen 13 to 20 days ago: past Meta's redeliveries.
+          seenMessageIdsForgotten: 3,
           trainedUsersPhotosDeleted: { users: 1, photos: 2 },
           unpaidPhotosDeleted: 2,
           publishedOutboxDeleted: 2,
@@ -204,6 +206,7 @@ export const maintenanceSuite = <E>(
         expect({ ...second, ranAt: undefined }).toEqual({
           ranAt: undefined,
           inboundMessagesDeleted: 0,
+          seenMessageIdsForgotten: 0,
           trainedUsersPhotosDeleted: { users: 0, photos: 0 },
           unpaidPhotosDeleted: 0,
           publishedOutboxDeleted: 0,
