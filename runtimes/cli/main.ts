@@ -13,6 +13,13 @@ const Environment = CliLogger.pipe(
   Layer.provideMerge(NodeContext.layer)
 )
 
+// A reader that stops early (`... | head -1`) closes the pipe: the command has said enough, and
+// ends as it would have, quietly and with 0, instead of dying on the next write.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error
+  process.exit(0)
+})
+
 makeCli(ProductionEnvironment)(process.argv).pipe(
   Effect.provide(Environment),
   reportFailure,
