@@ -37,8 +37,15 @@ module.exports = {
       name: "testing-stays-out-of-production",
       comment: "Fakes, the driver, the simulator and the port suites are test support; only the development composition mounts them.",
       severity: "error",
-      from: { path: "^(domain|application|adapters|contracts|runtimes)/", pathNot: "^runtimes/http-server/StandaloneParts\\.ts$" },
+      from: { path: "^(domain|application|adapters|contracts|runtimes)/", pathNot: "^runtimes/composition/DevelopmentParts\\.ts$" },
       to: { path: "^testing/" }
+    },
+    {
+      name: "composition-is-below-the-runtimes",
+      comment: "Each runtime folder composes runtimes/composition; composition imports no runtime folder, and runtimes do not import each other.",
+      severity: "error",
+      from: { path: "^runtimes/(composition|http-server|azure-functions|cli)/" },
+      to: { path: "^runtimes/(composition|http-server|azure-functions|cli)/", pathNot: ["^runtimes/composition/", "^runtimes/$1/"] }
     },
     {
       name: "no-circular",

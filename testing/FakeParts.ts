@@ -48,6 +48,8 @@ const paymentWebhooksToBot = Layer.effectDiscard(
 export const whatsAppOverFake = (options: {
   readonly graph?: FakeGraphApiOptions
   readonly adapter?: Partial<WhatsAppCloudSettings>
+  /** The handshake's token; by default a fixed one of the fake's. */
+  readonly verifyToken?: string
 } = {}) =>
   Layer.unwrapEffect(
     Effect.map(FakeGraph, (graph) =>
@@ -56,7 +58,7 @@ export const whatsAppOverFake = (options: {
           Layer.provide(FetchHttpClient.layer)
         ),
         Layer.succeed(WhatsAppWebhookSettings, {
-          verifyToken: Redacted.make(fakeVerifyToken),
+          verifyToken: Redacted.make(options.verifyToken ?? fakeVerifyToken),
           appSecret: Redacted.make(graph.appSecret)
         })
       )

@@ -1,5 +1,5 @@
 import type { Redacted } from "effect"
-import { Config, Duration, Option } from "effect"
+import { Config, Duration } from "effect"
 
 /** Settings of the HTTP adapter. Delays are settings so tests can run the real retry logic fast. */
 export interface AstriaHttpConfig {
@@ -18,11 +18,8 @@ export interface AstriaHttpConfig {
   readonly lookupPages: number
 }
 
-const testMode = Config.option(Config.boolean("ASTRIA_TEST_MODE")).pipe(
-  Config.zipWith(Config.string("ENVIRONMENT").pipe(Config.withDefault("development")), (explicit, environment) =>
-    Option.getOrElse(explicit, () => environment.trim().toLowerCase() !== "production")
-  )
-)
+/** Astria's free branch only when asked for by name: a missing setting never gives a customer mock images. */
+const testMode = Config.boolean("ASTRIA_TEST_MODE").pipe(Config.withDefault(false))
 
 export const AstriaHttpConfig: Config.Config<AstriaHttpConfig> = Config.all({
   apiUrl: Config.string("ASTRIA_API_URL").pipe(Config.withDefault("https://api.astria.ai")),

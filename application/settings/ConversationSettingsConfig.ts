@@ -20,7 +20,8 @@ const tier = (name: "LITE" | "STANDARD" | "PREMIUM", images: number, price: stri
     price: minorUnits(`TIER_${name}_PRICE`, price)
   })
 
-const pricingConfig = Config.all({
+/** Currency, tiers and the returning discount, validated as the domain's `PricingSettings`. */
+export const PricingConfig = Config.all({
   currency: Config.string("CURRENCY").pipe(Config.withDefault("USD")),
   tiers: Config.all({
     Lite: tier("LITE", 12, "9.90"),
@@ -50,7 +51,7 @@ export class ConversationSettingsTag extends Context.Tag("whatsapp-astria-bot/Co
   static readonly fromConfig = (examplePhotos: ReadonlyArray<ExamplePhoto>) =>
     Layer.effect(
       this,
-      Effect.map(Config.all({ photoThreshold: photoThresholdConfig, pricing: pricingConfig }), (settings) => ({
+      Effect.map(Config.all({ photoThreshold: photoThresholdConfig, pricing: PricingConfig }), (settings) => ({
         ...settings,
         examplePhotos
       }))

@@ -14,5 +14,6 @@ export class EnabledServices extends Context.Tag("whatsapp-astria-bot/EnabledSer
   EnabledServices,
   ReadonlyArray<ServiceName>
 >() {
-  static readonly fromConfig = Layer.effect(this, Effect.map(servicesConfig, (services) => [...new Set(services)]))
+  static readonly config: Config.Config<ReadonlyArray<ServiceName>> = servicesConfig.pipe(Config.map((services) => [...new Set(services)]))
+  static readonly fromConfig = Layer.effect(this, Effect.map(this.config, (services) => services))
 }

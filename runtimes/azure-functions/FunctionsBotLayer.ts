@@ -1,4 +1,4 @@
-import { HttpApiBuilder, HttpApiSwagger, HttpApp, HttpServer } from "@effect/platform"
+import { HttpApiBuilder, HttpApp, HttpServer } from "@effect/platform"
 import type { HttpRouter } from "@effect/platform"
 import { Context, Effect, Layer } from "effect"
 import { CatalogueSettings } from "../../application/catalogue/CatalogueSettings.js"
@@ -7,7 +7,7 @@ import { ReconcilerSettings } from "../../application/training/reconcileOverdueO
 import { AstriaCallbackUrls } from "../../adapters/http-api/AstriaCallbackUrls.js"
 import { requestLogger } from "../../adapters/http-api/requestLogger.js"
 import { botServices, type RuntimeParts } from "../composition/BotServices.js"
-import { BotHttpApiLive } from "../http-server/BotHttpApi.js"
+import { BotHttpApiLive } from "../../adapters/http-api/BotHttpApi.js"
 
 /**
  * The parts of the bot in Functions. Unlike the standalone `BotParts`, none may need an
@@ -35,12 +35,7 @@ const webHandlerLive = Layer.effect(
     return (request: Request) => handler(request)
   })
 ).pipe(
-  Layer.provide(
-    Layer.mergeAll(
-      HttpApiSwagger.layer({ path: "/docs" }),
-      HttpApiBuilder.middlewareOpenApi({ path: "/docs/openapi.json" })
-    ).pipe(Layer.provideMerge(BotHttpApiLive))
-  ),
+  Layer.provide(BotHttpApiLive),
   Layer.provide(Layer.mergeAll(HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer, HttpServer.layerContext))
 )
 

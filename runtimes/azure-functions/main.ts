@@ -1,6 +1,6 @@
 import { Effect, Layer } from "effect"
-import { LoggingLineByLine } from "../http-server/LoggingLive.js"
-import { TracingLive } from "../http-server/TracingLive.js"
+import { LoggingLineByLine } from "../composition/LoggingLive.js"
+import { TracingLive } from "../composition/TracingLive.js"
 import { makeFunctionHandlers } from "./FunctionHandlers.js"
 import { FunctionsBotFromConfig } from "./FunctionsParts.js"
 import { makeProcessRuntime } from "./ProcessRuntime.js"

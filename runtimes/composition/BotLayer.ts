@@ -6,7 +6,7 @@ import { ReconcilerSchedule, ReconcilerSettings } from "../../application/traini
 import { botWorkers } from "../../application/workers/BotWorkers.js"
 import { AstriaCallbackUrls } from "../../adapters/http-api/AstriaCallbackUrls.js"
 import { DirectWhatsAppWebhookLive } from "../../adapters/whatsapp-webhook/DirectWhatsAppWebhook.js"
-import { BotHttpServerLive } from "../http-server/BotHttpApi.js"
+import { BotHttpServerLive } from "../../adapters/http-api/BotHttpApi.js"
 import { botServices, type RuntimeParts } from "./BotServices.js"
 import { PackCatalogueSyncAtStart } from "./PackCatalogueSync.js"
 

@@ -1,16 +1,20 @@
-import { Config } from "effect"
+import { Config, Option } from "effect"
+import { setting } from "../../application/settings/presentSetting.js"
 
 export interface HttpServerSettings {
   readonly port: number
-  /** Where the bot is reachable from outside, for Astria's and the payment provider's callbacks. */
-  readonly publicBaseUrl: string | undefined
+  /**
+   * The address to listen on. In development, loopback unless `HOST` says otherwise: the
+   * simulator and the fakes' pages are for this machine. In production, every interface.
+   */
+  readonly host: string
 }
 
 export const HttpServerSettingsConfig: Config.Config<HttpServerSettings> = Config.all({
   port: Config.port("PORT").pipe(Config.withDefault(7070)),
-  publicBaseUrl: Config.url("PUBLIC_BASE_URL").pipe(
-    Config.map((url) => url.toString().replace(/\/$/, "")),
-    Config.option,
-    Config.map((value) => (value._tag === "Some" ? value.value : undefined))
+  host: Config.all([setting("HOST"), setting("ENVIRONMENT")]).pipe(
+    Config.map(([host, environment]) =>
+      Option.getOrElse(host, () => (Option.exists(environment, (value) => value.toLowerCase() === "production") ? "0.0.0.0" : "127.0.0.1"))
+    )
   )
 })

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net"
 import { HttpMiddleware, HttpServerRequest } from "@effect/platform"
 import { ConfigProvider, Effect, FiberRef, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
 import { describe, expect, it } from "vitest"
-import { TracingLive } from "../../runtimes/http-server/TracingLive.js"
+import { TracingLive } from "../../runtimes/composition/TracingLive.js"
 
 /** A collector that keeps every OTLP request body it is sent. */
 const collector = async () => {

@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url"
 import type { Console } from "effect"
 import { ConfigProvider, Effect, Exit, Layer, Logger, Scope } from "effect"
 import { describe, expect, it } from "vitest"
-import { batchedConsoleLogger } from "../../runtimes/http-server/batchedConsoleLogger.js"
-import { LoggingLive } from "../../runtimes/http-server/LoggingLive.js"
+import { batchedConsoleLogger } from "../../runtimes/composition/batchedConsoleLogger.js"
+import { LoggingLive } from "../../runtimes/composition/LoggingLive.js"
 
 /** A Console whose `log` calls are recorded: each call is one write of the real console. */
 const recordingConsole = (writes: Array<string>): Console.Console => {

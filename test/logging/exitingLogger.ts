@@ -1,5 +1,5 @@
 import { Effect, ManagedRuntime } from "effect"
-import { LoggingLive } from "../../runtimes/http-server/LoggingLive.js"
+import { LoggingLive } from "../../runtimes/composition/LoggingLive.js"
 
 /**
  * Logs `count` lines through `LoggingLive`, then ends the process in the same turn of the event

@@ -1,0 +1,39 @@
+import { Effect, Layer, Schema } from "effect"
+import { PaymentLinkUnavailable, PaymentProvider, type PaymentLinkRequest } from "../../application/ports/PaymentProvider.js"
+import { quote } from "../../domain/pricing/Quote.js"
+import { TierName, type PricingSettings } from "../../domain/pricing/Tier.js"
+import type { FixedPriceLinks } from "./PaymentSettings.js"
+
+const isTier = Schema.is(TierName)
+
+/**
+ * A link per price, as the original bot had one page per tier: a fixed-price page (a Stripe Payment
+ * Link, a SUMIT page) charges its own price whatever the URL says, so an order is only ever sent the
+ * link whose price is its quote, and refused a link when none has that price. The order id goes along
+ * as `client_reference_id`, which Stripe Payment Links copy into the Checkout Session the webhook
+ * carries.
+ */
+export const linkFor = (links: FixedPriceLinks, pricing: PricingSettings, request: PaymentLinkRequest): Effect.Effect<string, PaymentLinkUnavailable> => {
+  if (!isTier(request.tier)) return Effect.fail(new PaymentLinkUnavailable({ reason: `unknown tier ${request.tier}` }))
+  const full = quote(pricing, request.tier, false)
+  const returning = quote(pricing, request.tier, true)
+  const page =
+    request.amountMinor === full.amount && request.currency === full.currency
+      ? links.full[request.tier]
+      : request.amountMinor === returning.amount && request.currency === returning.currency
+        ? links.returning?.[request.tier]
+        : undefined
+  if (page === undefined) {
+    return Effect.fail(
+      new PaymentLinkUnavailable({ reason: `no fixed-price link charges ${request.amountMinor} ${request.currency} for ${request.tier}` })
+    )
+  }
+  const url = new URL(page)
+  url.searchParams.set("client_reference_id", request.orderId)
+  return Effect.succeed(url.toString())
+}
+
+export const FixedPriceLinksProvider = {
+  layer: (links: FixedPriceLinks, pricing: PricingSettings): Layer.Layer<PaymentProvider> =>
+    Layer.succeed(PaymentProvider, { paymentLink: (request) => linkFor(links, pricing, request) })
+}

@@ -1,0 +1,103 @@
+import { Config, ConfigError, Effect, Option, Redacted, Schema } from "effect"
+import type { TierName} from "../../domain/pricing/Tier.js";
+import { tierNames } from "../../domain/pricing/Tier.js"
+import { secret, setting } from "../../application/settings/presentSetting.js"
+
+/**
+ * Every payment setting of every provider, named once: the start's refusals, `doctor` and the
+ * providers read them from here.
+ * - `stripe`: a Checkout Session per order through Stripe's API (`STRIPE_SECRET_KEY`), its webhooks
+ *   signed with `STRIPE_WEBHOOK_SECRET`.
+ * - `sumit`: a SUMIT payment page per order through its API (`SUMIT_COMPANY_ID`, `SUMIT_API_KEY`).
+ * - `links`: fixed-price links, one per tier and one per returning price (`PAYMENT_LINK_<TIER>`,
+ *   `PAYMENT_LINK_<TIER>_RETURNING`), as the original bot had, with webhooks signed with
+ *   `PAYMENT_WEBHOOK_SECRET` (our scheme or Stripe's). Outside production a URL template that
+ *   carries the amount (`PAYMENT_LINK_TEMPLATE`) may stand in for the links.
+ */
+export const PaymentProviderName = Schema.Literal("stripe", "sumit", "links")
+export type PaymentProviderName = typeof PaymentProviderName.Type
+
+/** The settings that say a real payment provider is meant (the credentials of the mode rule). */
+export const paymentCredentialNames = [
+  "PAYMENT_PROVIDER",
+  "PAYMENT_WEBHOOK_SECRET",
+  "STRIPE_SECRET_KEY",
+  "STRIPE_WEBHOOK_SECRET",
+  "SUMIT_API_KEY"
+] as const
+
+export const PaymentProviderConfig: Config.Config<PaymentProviderName> = Config.literal(...PaymentProviderName.literals)(
+  "PAYMENT_PROVIDER"
+)
+
+const linkName = (tier: TierName, returning: boolean) => `PAYMENT_LINK_${tier.toUpperCase()}${returning ? "_RETURNING" : ""}`
+
+const httpsUrl = (name: string) =>
+  Config.url(name).pipe(
+    Config.validate({ message: "Expected an https URL", validation: (url) => url.protocol === "https:" }),
+    Config.map((url) => url.toString())
+  )
+
+/** A fixed-price link for each tier, and for each returning price when there is a discount. */
+export interface FixedPriceLinks {
+  readonly full: Readonly<Record<TierName, string>>
+  readonly returning: Readonly<Record<TierName, string>> | undefined
+}
+
+export const fixedPriceLinksConfig = (withReturningPrices: boolean): Config.Config<FixedPriceLinks> =>
+  Config.all({
+    full: Config.all({ Lite: httpsUrl(linkName("Lite", false)), Standard: httpsUrl(linkName("Standard", false)), Premium: httpsUrl(linkName("Premium", false)) }),
+    returning: withReturningPrices
+      ? Config.all({ Lite: httpsUrl(linkName("Lite", true)), Standard: httpsUrl(linkName("Standard", true)), Premium: httpsUrl(linkName("Premium", true)) })
+      : Config.succeed(undefined)
+  })
+
+/** The names of every fixed-price link the bot may need. */
+export const fixedPriceLinkNames = (withReturningPrices: boolean): ReadonlyArray<string> =>
+  tierNames.flatMap((tier) => (withReturningPrices ? [linkName(tier, false), linkName(tier, true)] : [linkName(tier, false)]))
+
+export interface StripeSettings {
+  readonly secretKey: Redacted.Redacted<string>
+  readonly webhookSecret: Redacted.Redacted<string>
+  /** From the key's prefix: `sk_live_`/`rk_live_` take real money. */
+  readonly liveMode: boolean
+}
+
+export const StripeSettingsConfig: Config.Config<StripeSettings> = Config.all({
+  secretKey: secret("STRIPE_SECRET_KEY").pipe(
+    Config.validate({
+      message: "Expected a Stripe secret or restricted key (sk_live_..., sk_test_..., rk_live_..., rk_test_...)",
+      validation: (key) => /^(sk|rk)_(live|test)_/.test(Redacted.value(key))
+    })
+  ),
+  webhookSecret: secret("STRIPE_WEBHOOK_SECRET").pipe(
+    Config.validate({ message: "Expected a webhook signing secret (whsec_...)", validation: (key) => Redacted.value(key).startsWith("whsec_") })
+  )
+}).pipe(Config.map((settings) => ({ ...settings, liveMode: /^(sk|rk)_live_/.test(Redacted.value(settings.secretKey)) })))
+
+export interface SumitSettings {
+  readonly companyId: number
+  readonly apiKey: Redacted.Redacted<string>
+}
+
+export const SumitSettingsConfig: Config.Config<SumitSettings> = Config.all({
+  companyId: Config.integer("SUMIT_COMPANY_ID").pipe(
+    Config.validate({ message: "Expected SUMIT's numeric company id", validation: (id) => id > 0 })
+  ),
+  apiKey: secret("SUMIT_API_KEY")
+})
+
+/** The secret that signs `links` payment webhooks. */
+export const PaymentWebhookSecretConfig = secret("PAYMENT_WEBHOOK_SECRET")
+
+/** `PAYMENT_LINK_TEMPLATE`, only outside production, when no fixed link is set. */
+export const hasFixedPriceLinks: Config.Config<boolean> = setting(linkName("Lite", false)).pipe(Config.map(Option.isSome))
+
+/** For a refusal: a provider named that this build cannot take payments with yet. */
+export const unavailableProvider = (provider: PaymentProviderName): Effect.Effect<never, ConfigError.ConfigError> =>
+  Effect.fail(
+    ConfigError.InvalidData(
+      ["PAYMENT_PROVIDER"],
+      `${provider} is not available in this version; use PAYMENT_PROVIDER=links (a fixed-price link per tier and per returning price)`
+    )
+  )
