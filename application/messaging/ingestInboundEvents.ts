@@ -42,9 +42,19 @@ const encodeInbound = Schema.encodeSync(InboundEvent)
 const handedOverLeaseMillis = Duration.toMillis(handedOverLease)
 const redeliveryWindowMillis = Duration.toMillis(redeliveryWindow)
 
-const recordOf = (message: InboundMessageEvent, sender: SenderIdentity, payload: unknown): InboundMessageRecord =>
+/**
+ * The stored message. Received when Meta stamped it, but never later than now: a stamp from a
+ * clock far ahead would keep the message past the history's retention.
+ */
+const recordOf = (message: InboundMessageEvent, sender: SenderIdentity, payload: unknown, now: number): InboundMessageRecord =>
   new InboundMessageRecord(
-    { id: WhatsAppMessageId.make(message.messageId), sender, kind: message._tag, payload, receivedAt: DateTime.toDate(message.timestamp) },
+    {
+      id: WhatsAppMessageId.make(message.messageId),
+      sender,
+      kind: message._tag,
+      payload,
+      receivedAt: new Date(Math.min(DateTime.toEpochMillis(message.timestamp), now))
+    },
     true
   )
 
@@ -56,7 +66,7 @@ const recordOf = (message: InboundMessageEvent, sender: SenderIdentity, payload:
 const arrivalOf = (message: InboundMessageEvent, sender: SenderIdentity, key: string, eventId: string, now: number): Arrival => {
   // Encoded once: the stored message and its event carry the same JSON.
   const payload = encodeInbound(message)
-  const record = recordOf(message, sender, payload)
+  const record = recordOf(message, sender, payload, now)
   const event = encodedEventRecordAt(BotEvents.UserMessageReceived, key, { message: payload }, "message", eventId, now)
   // Handed to this process's relay once stored (below); other relays wait for the lease.
   return { message: record, event: { ...event, availableAt: new Date(now + handedOverLeaseMillis) } }
@@ -89,7 +99,7 @@ export const ingestInboundEvents = (events: ReadonlyArray<InboundEvent>) =>
           continue
         }
         if (DateTime.toEpochMillis(event.timestamp) < oldestActedOn) {
-          stale.push(recordOf(event, sender, encodeInbound(event)))
+          stale.push(recordOf(event, sender, encodeInbound(event), now))
         } else {
           arrivals.push(arrivalOf(event, sender, key.value, yield* ids.uuid, now))
         }

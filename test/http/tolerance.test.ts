@@ -145,6 +145,17 @@ describe.runIf(reachable || inCi)("bad input on real Postgres: never a 500, neve
         expect(withBadId).toHaveLength(0)
       }))
 
+    it.effect("a message stamped far ahead is kept in the history as received now, so retention still deletes it", () =>
+      Effect.gen(function* () {
+        const id = wamid()
+        const answer = yield* postWebhook(envelope({ messages: [textFrom(id, "from the future", { timestamp: "253402300799" })] }))
+        expect(answer.status, answer.text).toBe(200)
+        const rows = yield* Effect.flatMap(SqlClient, (sql) =>
+          sql<{ readonly now: boolean }>`SELECT received_at <= now() AS now FROM inbound_messages WHERE wamid = ${id}`
+        ).pipe(Effect.orDie)
+        expect(rows).toEqual([{ now: true }])
+      }))
+
     it.effect("a failed status whose error has no code is taken (Meta's schema makes it optional), one with a code beyond any is left out", () =>
       Effect.gen(function* () {
         const good = wamid()
