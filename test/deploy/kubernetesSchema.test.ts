@@ -1,22 +1,32 @@
 import { readdirSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { validate as deployment } from "kubernetes-models/_schemas/IoK8sApiAppsV1Deployment"
-import { validate as cronJob } from "kubernetes-models/_schemas/IoK8sApiBatchV1CronJob"
-import { validate as configMap } from "kubernetes-models/_schemas/IoK8sApiCoreV1ConfigMap"
-import { validate as secret } from "kubernetes-models/_schemas/IoK8sApiCoreV1Secret"
-import { validate as service } from "kubernetes-models/_schemas/IoK8sApiCoreV1Service"
+import { Deployment } from "kubernetes-models/apps/v1/Deployment"
+import { CronJob } from "kubernetes-models/batch/v1/CronJob"
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap"
+import { Secret } from "kubernetes-models/v1/Secret"
+import { Service } from "kubernetes-models/v1/Service"
 import { describe, expect, it } from "vitest"
 import { parseAllDocuments } from "yaml"
 
 const directory = fileURLToPath(new URL("../../deploy/k8s/", import.meta.url))
 
+/** A kind's model validates itself against the schema, throwing when the manifest breaks it. */
+const validatorOf = (Kind: new () => { validate(): void }) => (manifest: unknown): boolean => {
+  try {
+    Object.assign(new Kind(), manifest).validate()
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Each kind we ship, checked with the Kubernetes API's own JSON schema (kubernetes-models). */
 const validators: Record<string, (manifest: unknown) => boolean> = {
-  "apps/v1/Deployment": deployment,
-  "batch/v1/CronJob": cronJob,
-  "v1/ConfigMap": configMap,
-  "v1/Secret": secret,
-  "v1/Service": service
+  "apps/v1/Deployment": validatorOf(Deployment),
+  "batch/v1/CronJob": validatorOf(CronJob),
+  "v1/ConfigMap": validatorOf(ConfigMap),
+  "v1/Secret": validatorOf(Secret),
+  "v1/Service": validatorOf(Service)
 }
 
 const manifests = readdirSync(directory)
