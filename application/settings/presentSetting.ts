@@ -22,3 +22,6 @@ export const secret = (name: string): Config.Config<Redacted.Redacted<string>> =
 /** An optional secret: empty is the same as unset. */
 export const optionalSecret = (name: string): Config.Config<Option.Option<Redacted.Redacted<string>>> =>
   setting(name).pipe(Config.map(Option.map(Redacted.make)))
+
+/** A required setting: missing or blank stops the start, naming it. */
+export const required = (name: string): Config.Config<string> => secret(name).pipe(Config.map(Redacted.value))

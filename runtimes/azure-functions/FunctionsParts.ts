@@ -20,7 +20,7 @@ export const FunctionsBotFromConfig = Layer.unwrapEffect(
     }
     return functionsBotLayer<unknown>({
       storage: RealParts.storage(plan.databaseUrl),
-      broker: RealParts.sharedBroker,
+      broker: RealParts.broker(plan),
       whatsapp: RealParts.whatsapp(whatsapp.settings),
       astria: RealParts.astria(astria.settings),
       payments: RealParts.payments(payments.settings),

@@ -2,37 +2,31 @@ import { FetchHttpClient } from "@effect/platform"
 import type { MigrationError } from "@effect/sql/Migrator"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { ConfigError } from "effect"
-import { Config, Effect, Layer } from "effect"
+import { Config, Effect, Layer, Option } from "effect"
 import { AstriaHttpConfig } from "../../adapters/astria/AstriaConfig.js"
 import { HttpImageFetcherLive } from "../../adapters/http-fetch/HttpImageFetcher.js"
 import { SharpPreviewRendererLive } from "../../adapters/sharp/SharpPreviewRenderer.js"
 import { WhatsAppCloudConfig, layerWithSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
-import type { BrokerUnavailable, EventBroker } from "../../application/ports/EventBroker.js"
+import type { BrokerUnavailable } from "../../application/ports/EventBroker.js"
 import { optionalSecret, secret, setting } from "../../application/settings/presentSetting.js"
 import { RealParts } from "../composition/RealParts.js"
 import type { CliEnvironment } from "./CliEnvironment.js"
-import { NoSharedBroker } from "./CliErrors.js"
 import { SchemaMigrations } from "./SchemaMigrations.js"
 
 /** The same database as the bot's: `DATABASE_URL` when set (and not empty), else the embedded PGlite. */
 const onDatabase = <A, E, R>(build: (url: Parameters<typeof RealParts.database>[0]) => Layer.Layer<A, E, R>) =>
   Layer.unwrapEffect(Effect.map(optionalSecret("DATABASE_URL"), build))
 
-/**
- * Service Bus when `SERVICEBUS_CONNECTION_STRING` is set. Otherwise the in-memory broker lives
- * inside the bot: the dead-letter commands say so instead of showing an empty, misleading list.
- */
-const broker: Layer.Layer<EventBroker, NoSharedBroker | BrokerUnavailable | ConfigError.ConfigError> = Layer.unwrapEffect(
-  Effect.map(
-    setting("SERVICEBUS_CONNECTION_STRING"),
-    (connection): Layer.Layer<EventBroker, NoSharedBroker | BrokerUnavailable | ConfigError.ConfigError> =>
-      connection._tag === "Some" ? RealParts.sharedBroker : Layer.fail(new NoSharedBroker())
+/** Where the bot's events are: Service Bus when configured, else the Postgres broker in the same database. */
+const broker = Layer.unwrapEffect(
+  Effect.map(Config.all([setting("SERVICEBUS_CONNECTION_STRING"), optionalSecret("DATABASE_URL")]), ([connection, databaseUrl]) =>
+    RealParts.broker({ serviceBus: Option.isSome(connection), databaseUrl })
   )
 )
 
 /** The real parts the bot runs on, through the same wiring (RealParts), each built only by the commands that use it. */
 export const ProductionEnvironment: CliEnvironment<
-  ConfigError.ConfigError | SqlError | MigrationError | NoSharedBroker | BrokerUnavailable
+  ConfigError.ConfigError | SqlError | MigrationError | BrokerUnavailable
 > = {
   storage: onDatabase(RealParts.storage),
   migrations: SchemaMigrations.sql.pipe(Layer.provide(onDatabase(RealParts.database))),

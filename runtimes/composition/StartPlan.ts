@@ -3,7 +3,7 @@ import { Config, ConfigError, Data, Effect, Either, Option, Schema } from "effec
 import { CatalogueSettings } from "../../application/catalogue/CatalogueSettings.js"
 import { PricingConfig } from "../../application/settings/ConversationSettingsConfig.js"
 import { EnabledServices, type ServiceName } from "../../application/settings/EnabledServices.js"
-import { optionalSecret, secret, setting } from "../../application/settings/presentSetting.js"
+import { optionalSecret, required, secret, setting } from "../../application/settings/presentSetting.js"
 import { AstriaHttpConfig } from "../../adapters/astria/AstriaConfig.js"
 import {
   fixedPriceLinksConfig,
@@ -144,7 +144,17 @@ const PublicBaseUrlConfig = (required: boolean, mode: Mode): Config.Config<Optio
 
 const RealWhatsAppConfig = (mode: Mode): Config.Config<RealWhatsApp> =>
   Config.all({
-    cloud: Config.all([WhatsAppCloudConfig, secret("WHATSAPP_API_KEY")]).pipe(Config.map(([cloud, apiKey]) => ({ ...cloud, apiKey }))),
+    cloud: Config.all([
+      WhatsAppCloudConfig,
+      secret("WHATSAPP_API_KEY"),
+      required("WHATSAPP_NUMBER_ID").pipe(
+        Config.mapOrFail((id) =>
+          /^\d+$/.test(id)
+            ? Either.right(id)
+            : Either.left(ConfigError.InvalidData(["WHATSAPP_NUMBER_ID"], "Expected the phone number id Meta shows (digits)"))
+        )
+      )
+    ]).pipe(Config.map(([cloud, apiKey, numberId]) => ({ ...cloud, apiKey, numberId }))),
     appSecret: secret("WHATSAPP_APP_SECRET"),
     verifyToken: secret("WHATSAPP_VERIFY_TOKEN"),
     // Meta's `hello_world` sample is no message for a customer: production names its own template.

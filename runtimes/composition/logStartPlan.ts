@@ -40,7 +40,7 @@ export const describeStartPlan = (plan: StartPlan, port?: number): ReadonlyArray
     {
       part: "broker",
       real: true,
-      text: plan.serviceBus ? "Azure Service Bus" : "in this process's memory"
+      text: plan.serviceBus ? "Azure Service Bus" : "the Postgres broker, in the same database"
     }
   ]
 }

@@ -259,24 +259,23 @@ describe("configuration", () => {
   const read = (env: Record<string, string>) =>
     Effect.withConfigProvider(AstriaHttpConfig, ConfigProvider.fromMap(new Map(Object.entries(env))))
 
-  it.effect("defaults the URL and delays, redacts the key, and uses test mode outside production", () =>
+  it.effect("defaults the URL and delays, redacts the key, and trains on the paid branch", () =>
     Effect.gen(function* () {
       const config = yield* read({ ASTRIA_API_KEY: "sd_secret" })
       expect(config.apiUrl).toBe("https://api.astria.ai")
       expect(Redacted.value(config.apiKey)).toBe("sd_secret")
       expect(String(config.apiKey)).not.toContain("sd_secret")
-      expect(config.testMode).toBe(true)
+      expect(config.testMode).toBe(false)
       expect(Duration.toSeconds(config.retryBaseDelay)).toBe(30)
       expect(Duration.toSeconds(config.timeoutWait)).toBe(60)
     })
   )
 
-  it.effect("production turns test mode off unless ASTRIA_TEST_MODE says otherwise", () =>
+  it.effect("uses the test branch only when ASTRIA_TEST_MODE=true is set, whatever ENVIRONMENT says", () =>
     Effect.gen(function* () {
-      expect((yield* read({ ASTRIA_API_KEY: "k", ENVIRONMENT: "production" })).testMode).toBe(false)
-      expect((yield* read({ ASTRIA_API_KEY: "k", ENVIRONMENT: "production", ASTRIA_TEST_MODE: "true" })).testMode).toBe(
-        true
-      )
+      expect((yield* read({ ASTRIA_API_KEY: "k" })).testMode).toBe(false)
+      expect((yield* read({ ASTRIA_API_KEY: "k", ENVIRONMENT: "development" })).testMode).toBe(false)
+      expect((yield* read({ ASTRIA_API_KEY: "k", ASTRIA_TEST_MODE: "true" })).testMode).toBe(true)
       expect((yield* read({ ASTRIA_API_KEY: "k", ASTRIA_TEST_MODE: "false" })).testMode).toBe(false)
     })
   )

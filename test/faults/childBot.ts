@@ -36,7 +36,9 @@ export const graphEnvironment = (graph: FakeGraphApi): Readonly<Record<string, s
   WHATSAPP_RECIPIENT_BURST: "50",
   WHATSAPP_RECIPIENT_INTERVAL: "20 millis",
   WHATSAPP_RETRY_BASE: "20 millis",
-  WHATSAPP_PAIR_BACKOFF_BASE: "50 millis"
+  WHATSAPP_PAIR_BACKOFF_BASE: "50 millis",
+  // A real WhatsApp adapter beside in-process Astria and checkout: development names them.
+  FAKES: "astria,payments"
 })
 
 export interface ChildBot {
