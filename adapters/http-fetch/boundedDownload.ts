@@ -1,4 +1,6 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
+import type { HttpClientResponse } from "@effect/platform"
+import type { ResponseError } from "@effect/platform/HttpClientError"
 import { Chunk, Duration, Effect, Option, Schema, Stream } from "effect"
 
 /** Worth trying again: network errors, timeouts, a broken-off body, 5xx, 408, 425, 429. */
@@ -23,6 +25,13 @@ export interface BoundedDownloadOptions {
 /** Statuses that may pass: the host is busy or slow, not refusing this link. */
 const isTransientStatus = (status: number) => status >= 500 || status === 408 || status === 425 || status === 429
 
+/** A body longer than allowed: refused while reading (or at once, when its declared length says so). */
+export class BodyTooLarge extends Schema.TaggedError<BodyTooLarge>()("BodyTooLarge", {
+  maxBytes: Schema.Number,
+  /** The length the response declared, when it declared one. */
+  declaredBytes: Schema.optional(Schema.Number)
+}) {}
+
 const concat = (chunks: Chunk.Chunk<Uint8Array>, size: number): Uint8Array => {
   const bytes = new Uint8Array(size)
   let at = 0
@@ -31,6 +40,31 @@ const concat = (chunks: Chunk.Chunk<Uint8Array>, size: number): Uint8Array => {
     at += chunk.length
   }
   return bytes
+}
+
+/**
+ * A response's body, read as it streams and refused past `maxBytes`, whatever Content-Length
+ * says: at most `maxBytes` are ever held, however large the file. A declared length only spares
+ * reading a body that could never fit.
+ */
+export const readBoundedBody = (
+  response: HttpClientResponse.HttpClientResponse,
+  maxBytes: number
+): Effect.Effect<Uint8Array, BodyTooLarge | ResponseError> => {
+  const declared = Option.fromNullable(response.headers["content-length"]).pipe(
+    Option.filter((length) => /^\d+$/.test(length)),
+    Option.map(Number),
+    Option.filter((length) => length > maxBytes)
+  )
+  if (Option.isSome(declared)) return Effect.fail(new BodyTooLarge({ maxBytes, declaredBytes: declared.value }))
+  return response.stream.pipe(
+    Stream.mapAccumEffect(0, (received, chunk) => {
+      const total = received + chunk.length
+      return total > maxBytes ? Effect.fail(new BodyTooLarge({ maxBytes })) : Effect.succeed([total, chunk] as const)
+    }),
+    Stream.runCollect,
+    Effect.map((chunks) => concat(chunks, Chunk.reduce(chunks, 0, (total, chunk) => total + chunk.length)))
+  )
 }
 
 /**
@@ -63,23 +97,14 @@ export const boundedDownload = (
       const message = `${host} answered HTTP ${response.status}`
       return yield* isTransientStatus(response.status) ? new DownloadUnavailable({ message }) : new DownloadRefused({ message })
     }
-    const declared = Option.fromNullable(response.headers["content-length"]).pipe(
-      Option.filter((length) => /^\d+$/.test(length)),
-      Option.map(Number)
+    const bytes = yield* readBoundedBody(response, options.maxBytes).pipe(
+      Effect.catchTags({
+        BodyTooLarge: () => Effect.fail(tooLarge),
+        ResponseError: () => Effect.fail(new DownloadUnavailable({ message: `the download from ${host} broke off` }))
+      })
     )
-    // A declared length only spares reading a body that could never fit; the count below is what holds.
-    if (Option.exists(declared, (length) => length > options.maxBytes)) return yield* tooLarge
-    const chunks = yield* response.stream.pipe(
-      Stream.mapError(() => new DownloadUnavailable({ message: `the download from ${host} broke off` })),
-      Stream.mapAccumEffect(0, (received, chunk) => {
-        const total = received + chunk.length
-        return total > options.maxBytes ? Effect.fail(tooLarge) : Effect.succeed([total, chunk] as const)
-      }),
-      Stream.runCollect
-    )
-    const size = Chunk.reduce(chunks, 0, (total, chunk) => total + chunk.length)
-    if (size === 0) return yield* new DownloadRefused({ message: `${host} answered an empty body` })
-    return concat(chunks, size)
+    if (bytes.length === 0) return yield* new DownloadRefused({ message: `${host} answered an empty body` })
+    return bytes
   }).pipe(
     Effect.timeoutFail({
       duration: options.timeout,

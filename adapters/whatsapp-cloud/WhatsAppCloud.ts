@@ -4,7 +4,7 @@ import { createHash } from "node:crypto"
 import type { ConfigError } from "effect"
 import { Config, Context, Duration, Effect, Layer, Option, RateLimiter, Redacted, Schedule, Schema } from "effect"
 import type { DownloadError, DownloadOptions, MediaSourceService } from "../../application/ports/MediaSource.js"
-import { MediaExpired, MediaIntegrityFailed, MediaNotFound, MediaSource, sha256Matches } from "../../application/ports/MediaSource.js"
+import { MediaExpired, MediaIntegrityFailed, MediaNotFound, MediaSource, MediaTooLarge, sha256Matches } from "../../application/ports/MediaSource.js"
 import type { MessengerService, SendError } from "../../application/ports/Messenger.js"
 import {
   AuthenticationFailed,
@@ -22,6 +22,7 @@ import { GraphErrorBody, GraphErrorCode } from "../../contracts/whatsapp/GraphEr
 import type { GraphError } from "../../contracts/whatsapp/GraphError.js"
 import { MarkReadBody, MediaLookupResponse, MediaUploadResponse, SendMessageResponse, SuccessResponse } from "../../contracts/whatsapp/Send.js"
 import { WhatsAppMessageId } from "../../domain/ids.js"
+import { readBoundedBody } from "../http-fetch/boundedDownload.js"
 import { makeRecipientPacer } from "./RecipientPacer.js"
 import { toSendBody } from "./sendBody.js"
 
@@ -45,7 +46,16 @@ export interface WhatsAppCloudSettings {
   readonly pairBackoffBase: Duration.Duration
   readonly pairRetryAttempts: number
   readonly requestTimeout: Duration.Duration
+  /** The largest media a person sent that is downloaded; by default `defaultMediaMaxBytes`. */
+  readonly mediaMaxBytes?: number
 }
+
+/**
+ * 25 MiB: a full-resolution camera photo sent as a document (a 48-megapixel JPEG or HEIC) is
+ * 5 to 20 MB, and WhatsApp's own image limit is 5 MB; its document limit, 100 MB, is no size for a
+ * selfie, and ten of those at once would need a gigabyte. Anything larger is refused unread.
+ */
+export const defaultMediaMaxBytes = 25 * 1024 * 1024
 
 export const WhatsAppCloudConfig: Config.Config<WhatsAppCloudSettings> = Config.all({
   apiUrl: Config.string("WHATSAPP_API_URL").pipe(Config.withDefault("https://graph.facebook.com/v23.0")),
@@ -58,7 +68,11 @@ export const WhatsAppCloudConfig: Config.Config<WhatsAppCloudSettings> = Config.
   retryAttempts: Config.integer("WHATSAPP_RETRY_ATTEMPTS").pipe(Config.withDefault(6)),
   pairBackoffBase: Config.duration("WHATSAPP_PAIR_BACKOFF_BASE").pipe(Config.withDefault(Duration.seconds(2))),
   pairRetryAttempts: Config.integer("WHATSAPP_PAIR_RETRY_ATTEMPTS").pipe(Config.withDefault(5)),
-  requestTimeout: Config.duration("WHATSAPP_REQUEST_TIMEOUT").pipe(Config.withDefault(Duration.seconds(15)))
+  requestTimeout: Config.duration("WHATSAPP_REQUEST_TIMEOUT").pipe(Config.withDefault(Duration.seconds(15))),
+  mediaMaxBytes: Config.integer("MEDIA_MAX_DOWNLOAD_BYTES").pipe(
+    Config.withDefault(defaultMediaMaxBytes),
+    Config.validate({ message: "MEDIA_MAX_DOWNLOAD_BYTES must be a positive integer", validation: (n) => n > 0 })
+  )
 })
 
 /** Media hosts refuse requests without one. */
@@ -277,12 +291,31 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
         })
       )
 
-    /** The URL's bytes; `None` when the URL has expired (Meta answers 404 or 403 then). */
-    const fetchUrl = (url: string): Effect.Effect<Option.Option<Uint8Array>, DownloadError> =>
+    const mediaMaxBytes = settings.mediaMaxBytes ?? defaultMediaMaxBytes
+
+    /**
+     * The URL's bytes, streamed and cut off past the limit, so that a file larger than declared
+     * cannot hold more memory either; `None` when the URL has expired (Meta answers 404 or 403 then).
+     */
+    const fetchUrl = (mediaId: string, url: string): Effect.Effect<Option.Option<Uint8Array>, DownloadError> =>
       withRetries(
         Effect.gen(function* () {
           const response = yield* media.execute(HttpClientRequest.get(url))
-          if (response.status === 200) return Option.some(new Uint8Array(yield* response.arrayBuffer))
+          if (response.status === 200) {
+            return Option.some(
+              yield* readBoundedBody(response, mediaMaxBytes).pipe(
+                Effect.catchTag("BodyTooLarge", (tooLarge) =>
+                  Effect.fail(
+                    new MediaTooLarge({
+                      mediaId,
+                      maxBytes: tooLarge.maxBytes,
+                      ...(tooLarge.declaredBytes === undefined ? {} : { declaredBytes: tooLarge.declaredBytes })
+                    })
+                  )
+                )
+              )
+            )
+          }
           if (response.status === 401) {
             return yield* Effect.fail(new AuthenticationFailed({ message: "the media host refused the token" }))
           }
@@ -305,7 +338,11 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
         // expired in between (a slow first attempt).
         for (let attempt = 0; attempt < 2; attempt++) {
           const found = yield* lookup(mediaId)
-          const bytes = yield* fetchUrl(found.url)
+          // Meta declares the size: a file that cannot be kept is not fetched at all.
+          if (found.file_size > mediaMaxBytes) {
+            return yield* Effect.fail(new MediaTooLarge({ mediaId, maxBytes: mediaMaxBytes, declaredBytes: found.file_size }))
+          }
+          const bytes = yield* fetchUrl(mediaId, found.url)
           if (Option.isNone(bytes)) continue
           const sha256 = hexSha256(bytes.value)
           for (const announced of [found.sha256, options?.expectedSha256]) {

@@ -1,9 +1,9 @@
-import { Clock, Effect, Option, Schema } from "effect"
+import { Clock, Effect, Either, Option, Schema } from "effect"
 import { BotEvents } from "../../contracts/events/BotEvents.js"
 import type { ImageProcessedEvent } from "../../contracts/events/BotEvents.js"
 import { PhotoId, UserId } from "../../domain/ids.js"
 import type { PhotoInspection } from "../../domain/photos/Inspection.js"
-import { firstRejection } from "../../domain/photos/PhotoRejection.js"
+import { firstRejection, type PhotoRejectionReason } from "../../domain/photos/PhotoRejection.js"
 import { decodeEvent } from "../events/decodeEvent.js"
 import { eventRecord } from "../events/eventRecord.js"
 import { OutboxWakeup } from "../events/Wakeup.js"
@@ -11,7 +11,7 @@ import { Astria } from "../ports/Astria.js"
 import { RetryableFailure, type BrokerMessage, type Subscription } from "../ports/EventBroker.js"
 import { Ids } from "../ports/Ids.js"
 import { Inbox } from "../ports/Inbox.js"
-import { MediaSource } from "../ports/MediaSource.js"
+import { MediaSource, type DownloadedMedia } from "../ports/MediaSource.js"
 import { Outbox } from "../ports/Outbox.js"
 import { PerceptualHash, PhotoChecker } from "../ports/PhotoChecker.js"
 import { Photos, StoredPhoto } from "../ports/Photos.js"
@@ -66,18 +66,24 @@ export const handlePhotoReceived = (message: BrokerMessage) =>
     const checker = yield* PhotoChecker
     const ids = yield* Ids
 
+    // What could not be downloaded is refused with the reason the person can act on.
     const downloaded = yield* Effect.flatMap(MediaSource, (media) => media.download(data.mediaId)).pipe(
-      Effect.map(Option.some),
+      Effect.map((media): Either.Either<DownloadedMedia, PhotoRejectionReason> => Either.right(media)),
       Effect.catchTags({
-        MediaNotFound: () => Effect.succeed(Option.none()),
-        MediaExpired: () => Effect.succeed(Option.none()),
-        MediaIntegrityFailed: () => Effect.succeed(Option.none())
+        MediaNotFound: () => Effect.succeed(Either.left("unreadable" as const)),
+        MediaExpired: () => Effect.succeed(Either.left("unreadable" as const)),
+        MediaIntegrityFailed: () => Effect.succeed(Either.left("unreadable" as const)),
+        MediaTooLarge: (tooLarge) =>
+          Effect.logInfo("A photo larger than the download limit was refused unread").pipe(
+            Effect.annotateLogs({ maxBytes: tooLarge.maxBytes, declaredBytes: tooLarge.declaredBytes ?? "not declared" }),
+            Effect.as(Either.left("too_large" as const))
+          )
       })
     )
     const earlierHashes = (yield* photos.hashesForUser(userId)).filter(isPerceptualHash)
-    const checked: Checked = yield* Option.match(downloaded, {
-      onNone: () => Effect.succeed(rejected("unreadable")),
-      onSome: (media) =>
+    const checked: Checked = yield* Either.match(downloaded, {
+      onLeft: (reason) => Effect.succeed(rejected(reason)),
+      onRight: (media) =>
         Effect.gen(function* () {
           const outcome = yield* checker.check({
             bytes: media.bytes,

@@ -5,7 +5,7 @@ import type { AuthenticationFailed, MessengerUnavailable, RateLimited } from "./
 /**
  * Where the photos people send come from. WhatsApp's media URLs live 5 minutes and its media ids
  * 7 days, so a photo is downloaded as soon as it is announced, and checked against the SHA-256
- * Meta gave for it.
+ * Meta gave for it. A download is bounded: a document may be 100 MB, which a selfie never is.
  */
 
 export interface DownloadedMedia {
@@ -40,8 +40,20 @@ export class MediaIntegrityFailed extends Schema.TaggedError<MediaIntegrityFaile
   actual: Schema.String
 }) {}
 
+/**
+ * The media is larger than this bot downloads (a setting): refused from the size Meta declared,
+ * before any byte is fetched, or while reading when the body runs past the limit.
+ */
+export class MediaTooLarge extends Schema.TaggedError<MediaTooLarge>()("MediaTooLarge", {
+  mediaId: Schema.String,
+  maxBytes: Schema.Number,
+  /** The size Meta declared, when the refusal came from it. */
+  declaredBytes: Schema.optional(Schema.Number)
+}) {}
+
 export type DownloadError =
   | MediaNotFound
+  | MediaTooLarge
   | MediaExpired
   | MediaIntegrityFailed
   | AuthenticationFailed

@@ -11,7 +11,8 @@ const rejections = {
   hat: "Please send one without a hat.",
   too_dark: "That photo is too dark. Try one in better light.",
   washed_out: "That photo is too bright or washed out. Try softer light.",
-  duplicate: "You already sent this photo (or one very like it). Please send a different one."
+  duplicate: "You already sent this photo (or one very like it). Please send a different one.",
+  too_large: "That file is too large for me to open. Please send the photo as a regular photo, not as a document."
 } as const
 
 const classNames = { man: "Man", woman: "Woman", boy: "Boy", girl: "Girl" } as const

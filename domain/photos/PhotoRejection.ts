@@ -2,7 +2,7 @@ import { Schema } from "effect"
 
 /**
  * Why a photo is refused, in the order the bot reports them: only the first that applies is told
- * to the person (DESIGN.md, "The conversation", step 3).
+ * to the person.
  */
 export const PhotoRejectionReason = Schema.Literal(
   "unreadable",
@@ -15,7 +15,9 @@ export const PhotoRejectionReason = Schema.Literal(
   "hat",
   "too_dark",
   "washed_out",
-  "duplicate"
+  "duplicate",
+  // Refused before download, so never found together with another: its place is immaterial.
+  "too_large"
 )
 export type PhotoRejectionReason = typeof PhotoRejectionReason.Type
 

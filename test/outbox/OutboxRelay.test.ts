@@ -44,7 +44,7 @@ const world = (refusals = 0) => {
         })
       })
     )
-  ).pipe(Layer.provide(InMemoryStorage))
+  ).pipe(Layer.provideMerge(InMemoryStorage))
   return { published: broker.published, claims, layer: Layer.mergeAll(countingClaims, broker.layer, OutboxWakeup.layer) }
 }
 
