@@ -6,6 +6,7 @@ import { Effect, Option, Stream } from "effect"
 import type { StatusValue, WebhookEnvelopeEncoded } from "../../../contracts/whatsapp/Webhook.js"
 import { base64Sha256, dayMs } from "./ids.js"
 import { makeMedia } from "./media.js"
+import { bytesContent, specContent } from "./mediaContent.js"
 import type {
   BatchLayout,
   Delivery,
@@ -14,6 +15,7 @@ import type {
   Fault,
   InboundDraft,
   MediaDownload,
+  MediaSpec,
   PostOptions,
   ReadReceipt,
   ReceivedMessage,
@@ -28,19 +30,21 @@ import { graphSettings } from "./settings.js"
 import { makeGraphState, now } from "./state.js"
 import { makeWebhooks } from "./webhooks.js"
 
-export type { BatchLayout, Delivery, FakeGraphApiOptions, FakeUser, Fault, InboundDraft, MediaDownload, PostOptions, ReadReceipt, ReceivedMessage, SendAttempt, UserRef } from "./model.js"
+export type { BatchLayout, Delivery, FakeGraphApiOptions, FakeUser, Fault, InboundDraft, MediaDownload, MediaSpec, PostOptions, ReadReceipt, ReceivedMessage, SendAttempt, UserRef } from "./model.js"
 export { WebhookPostError } from "./model.js"
 
 /**
  * A fake of the WhatsApp Cloud (Graph) API on a loopback port, faithful where the bot's
- * correctness depends on it: Meta's send validation (error 100), response shapes and wamids,
- * throughput (130429), pair rate (131056) and the 24 h window (131047, at once or as a later
- * `failed` status), bearer tokens (190), media URLs that expire after 5 minutes, multipart
- * uploads, and webhooks signed over Meta's exact escaping. Time comes from effect's Clock, so a
- * test under TestClock moves the fake's time too.
+ * correctness depends on it: Meta's send validation (one short sentence; 100, 131008, 131009,
+ * and 131051 for the message types the bot never sends), response shapes and wamids, `to` read
+ * as a number whatever its formatting, throughput (130429), pair rate (131056) and the 24 h
+ * window (131047, at once or as a later `failed` status), tokens (190 with its subcode, 104),
+ * multipart uploads, media URLs that expire after 5 minutes, deletes, and webhooks signed over
+ * Meta's exact escaping. Time comes from effect's Clock, so a test under TestClock moves the
+ * fake's time too.
  *
  * Its parts: `router.ts` (routes), `state.ts` (what it remembers), and the behaviours
- * `sending.ts`, `pacing.ts`, `media.ts`, `webhooks.ts` and `errors.ts`.
+ * `sending.ts` (with `validation.ts`), `pacing.ts`, `media.ts`, `webhooks.ts` and `errors.ts`.
  */
 export interface FakeGraphApi {
   /** Graph API base with its version: the adapter's WHATSAPP_API_URL. */
@@ -63,6 +67,11 @@ export interface FakeGraphApi {
 
   /** Media as if a person had sent it (ids live 7 days); answers the media id. */
   readonly putMedia: (bytes: Uint8Array, mimeType: string) => Effect.Effect<string>
+  /**
+   * Media with a body and a declared size of the test's choosing (ids live 7 days), e.g. a
+   * `file_size` of 1000 over a 40 MB body, to check that a download stops at its bound.
+   */
+  readonly registerMedia: (spec: MediaSpec) => Effect.Effect<string>
   /** Bytes of any media the fake holds (uploaded by the bot or put by a test). */
   readonly media: (mediaId: string) => Effect.Effect<Option.Option<{ readonly bytes: Uint8Array; readonly mimeType: string }>>
 
@@ -131,8 +140,9 @@ export const makeFakeGraphApi = (options: FakeGraphApiOptions = {}): Effect.Effe
       attempts: Effect.sync(() => [...state.attempts]),
       readReceipts: Effect.sync(() => [...state.reads]),
       downloads: Effect.sync(() => [...state.downloads]),
-      putMedia: (bytes, mimeType) => state.storeMedia(bytes, mimeType, 7 * dayMs),
-      media: (mediaId) => Effect.sync(() => Option.map(Option.fromNullable(state.media.get(mediaId)), (item) => ({ bytes: item.bytes, mimeType: item.mimeType }))),
+      putMedia: (bytes, mimeType) => state.storeMedia(bytesContent(bytes, mimeType), 7 * dayMs),
+      registerMedia: (spec) => state.storeMedia(specContent(spec), 7 * dayMs),
+      media: (mediaId) => Effect.sync(() => Option.map(Option.fromNullable(state.media.get(mediaId)), (item) => ({ bytes: item.bytes(), mimeType: item.mimeType }))),
       fail: (fault) => Effect.sync(() => void state.faults.push({ ...fault, remaining: fault.times ?? 1 })),
       failHttp: (status, times = 1) => Effect.sync(() => void state.httpFaults.push({ status, remaining: times })),
       clearFaults: Effect.sync(() => {

@@ -101,6 +101,18 @@ export interface FakeGraphApiOptions {
   readonly autoStatuses?: boolean
 }
 
+/** Media registered by a test, e.g. to check that a download stops at a bound. */
+export interface MediaSpec {
+  readonly mimeType: string
+  /** The body, as given; without it, `size` bytes of a fixed pattern. */
+  readonly bytes?: Uint8Array
+  readonly size?: number
+  /** What the look-up's `file_size` says (default: the body's true size). */
+  readonly declaredSize?: number
+  /** `false` serves the body without a Content-Length header (default: with one). */
+  readonly contentLength?: boolean
+}
+
 /** One accepted message, as it reaches a person's phone. */
 export interface Delivery {
   readonly user: FakeUser

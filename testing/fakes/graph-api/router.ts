@@ -1,6 +1,6 @@
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Either } from "effect"
-import { graphError, json, refuse } from "./errors.js"
+import { refuse, refuseAs, refuseToken } from "./errors.js"
 import type { Media } from "./media.js"
 import type { Sending } from "./sending.js"
 import type { GraphSettings } from "./settings.js"
@@ -20,15 +20,15 @@ export const makeRouter = (settings: GraphSettings, state: GraphState, sending: 
       return yield* media.handleDownload(url, request)
     }
     if (version !== settings.version) return refuse(100, 400, `Unknown path components: ${url.pathname}`)
-    if (request.headers["authorization"] !== `Bearer ${settings.accessToken}`) {
-      return json(graphError(190, "Invalid OAuth access token - Cannot parse access token"), 401)
-    }
+    const authorization = request.headers["authorization"] ?? ""
+    if (authorization !== `Bearer ${settings.accessToken}`) return refuseToken(/^Bearer \S/.test(authorization))
     const onNumber = segments.length === 3 && node === settings.phoneNumberId && request.method === "POST"
     if (onNumber && edge === "messages") {
       const payload = yield* Effect.either(request.json)
-      return Either.isLeft(payload) ? refuse(100, 400, "The request body is not JSON") : yield* sending.handleMessages(payload.right)
+      return Either.isLeft(payload) ? refuseAs({ code: 100, details: "Invalid JSON in request body" }) : yield* sending.handleMessages(payload.right)
     }
     if (onNumber && edge === "media") return yield* media.handleUpload(request)
-    if (segments.length === 2 && request.method === "GET" && node !== undefined) return yield* media.handleLookup(node, origin)
+    if (segments.length === 2 && node !== undefined && request.method === "GET") return yield* media.handleLookup(node, url, origin)
+    if (segments.length === 2 && node !== undefined && request.method === "DELETE") return yield* media.handleDelete(node, url)
     return refuse(100, 400, `Unsupported ${request.method} request`)
   })

@@ -1,13 +1,13 @@
-import { Effect, Either, FiberSet, ParseResult, PubSub, Schema } from "effect"
+import { Effect, Either, FiberSet, PubSub } from "effect"
 import { GraphErrorCode } from "../../../contracts/whatsapp/GraphError.js"
 import type { SendMessageBody } from "../../../contracts/whatsapp/Send.js"
-import { MarkReadBody, SendMessageBody as SendMessageBodySchema } from "../../../contracts/whatsapp/Send.js"
-import { detailsOf, json, refuse, titles } from "./errors.js"
+import { detailsOf, json, refuse, refuseAs, titles } from "./errors.js"
 import { wamid } from "./ids.js"
 import type { Delivery, FakeUser } from "./model.js"
 import type { Pacing } from "./pacing.js"
 import type { GraphSettings } from "./settings.js"
-import { now, type GraphState } from "./state.js"
+import { normalizedWaId, now, type GraphState } from "./state.js"
+import { judgeReadReceipt, judgeSend } from "./validation.js"
 import type { Webhooks } from "./webhooks.js"
 
 /** `POST /{phone-number-id}/messages`: read receipts, and sends checked as Meta checks them. */
@@ -53,8 +53,8 @@ export const makeSending = (settings: GraphSettings, state: GraphState, pacing: 
       )
 
     const markRead = (payload: unknown) =>
-      Either.match(Schema.decodeUnknownEither(MarkReadBody)(payload), {
-        onLeft: (error) => refuse(100, 400, ParseResult.TreeFormatter.formatErrorSync(error)),
+      Either.match(judgeReadReceipt(payload), {
+        onLeft: refuseAs,
         onRight: (body) => {
           state.reads.push({ messageId: body.message_id, typingIndicator: body.typing_indicator !== undefined })
           return json({ success: true })
@@ -64,16 +64,17 @@ export const makeSending = (settings: GraphSettings, state: GraphState, pacing: 
     const send = (payload: unknown) =>
       Effect.gen(function* () {
         const at = yield* now
-        const decoded = Schema.decodeUnknownEither(SendMessageBodySchema, { errors: "all" })(payload)
-        if (Either.isLeft(decoded)) {
+        const judged = judgeSend(payload)
+        if (Either.isLeft(judged)) {
           const address = typeof payload === "object" && payload !== null && "to" in payload ? String(payload.to) : ""
-          state.logAttempt({ at, address, code: 100 })
-          return refuse(100, 400, ParseResult.TreeFormatter.formatErrorSync(decoded.left))
+          state.logAttempt({ at, address, code: judged.left.code })
+          return refuseAs(judged.left)
         }
-        const body = decoded.right
-        // Meta uses `to` when both are present.
+        const body = judged.right
+        // Meta uses `to` when both are present, read as a number whatever its formatting.
         const address = body.to ?? body.recipient ?? ""
-        const user = yield* state.userOrCreate(body.to !== undefined ? { waId: body.to } : { userId: address })
+        const waId = body.to === undefined ? undefined : normalizedWaId(body.to)
+        const user = yield* state.userOrCreate(waId !== undefined ? { waId } : { userId: address })
         const record = (code?: number) => state.logAttempt({ at, address, ...(code === undefined ? {} : { code }) })
         const refused = (code: number, httpStatus?: number, details?: string) => {
           record(code)
@@ -101,7 +102,7 @@ export const makeSending = (settings: GraphSettings, state: GraphState, pacing: 
         }
         return json({
           messaging_product: "whatsapp",
-          contacts: [body.to !== undefined ? { input: body.to, wa_id: user.waId ?? body.to, user_id: user.userId } : { input: address, user_id: user.userId }],
+          contacts: [waId !== undefined ? { input: address, wa_id: waId, user_id: user.userId } : { input: address, user_id: user.userId }],
           messages: [{ id, ...(body.type === "template" ? { message_status: "accepted" } : {}) }]
         })
       })

@@ -1,14 +1,13 @@
 import { Clock, Effect } from "effect"
 import { mediaIdOf, userIdOf } from "./ids.js"
+import type { MediaContent } from "./mediaContent.js"
 import type { Fault, FakeUser, MediaDownload, ReadReceipt, ReceivedMessage, SendAttempt, UserRef } from "./model.js"
 
 /** What the fake Graph API remembers: people, what they received, media, faults and records. */
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
-export interface MediaItem {
-  readonly bytes: Uint8Array
-  readonly mimeType: string
+export interface MediaItem extends MediaContent {
   readonly createdAt: number
   readonly lifetimeMs: number
 }
@@ -18,6 +17,12 @@ export interface StoredFault extends Fault {
 }
 
 export const now = Clock.currentTimeMillis
+
+/** A phone number as Meta reads it: `+1 (650) 555-1234` is 16505551234. */
+export const normalizedWaId = (address: string): string => {
+  const digits = address.replace(/[\s()+.-]/g, "")
+  return /^\d+$/.test(digits) ? digits : address
+}
 
 export const makeGraphState = (webhookUrl: string | undefined) => {
   const users = new Map<string, Mutable<FakeUser>>()
@@ -33,10 +38,12 @@ export const makeGraphState = (webhookUrl: string | undefined) => {
   /** The pair limit's theoretical arrival time per person (GCRA). */
   const pairCells = new Map<string, number>()
 
+  const byWaId = (waId: string) => [...users.values()].find((user) => user.waId !== undefined && normalizedWaId(user.waId) === normalizedWaId(waId))
+
   const findUser = (who: UserRef): Mutable<FakeUser> | undefined => {
-    if (typeof who === "string") return users.get(who) ?? [...users.values()].find((user) => user.waId === who)
+    if (typeof who === "string") return users.get(who) ?? byWaId(who)
     if (who.userId !== undefined && users.has(who.userId)) return users.get(who.userId)
-    return who.waId === undefined ? undefined : [...users.values()].find((user) => user.waId === who.waId)
+    return who.waId === undefined ? undefined : byWaId(who.waId)
   }
 
   const addUser = (spec: { readonly waId?: string; readonly userId?: string; readonly name?: string; readonly username?: string }) =>
@@ -91,10 +98,10 @@ export const makeGraphState = (webhookUrl: string | undefined) => {
     return fault.status
   }
 
-  const storeMedia = (bytes: Uint8Array, mimeType: string, lifetimeMs: number) =>
+  const storeMedia = (content: MediaContent, lifetimeMs: number) =>
     Effect.map(now, (createdAt) => {
       const id = mediaIdOf()
-      media.set(id, { bytes: Uint8Array.from(bytes), mimeType, createdAt, lifetimeMs })
+      media.set(id, { ...content, createdAt, lifetimeMs })
       return id
     })
 
