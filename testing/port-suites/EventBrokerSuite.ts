@@ -177,6 +177,26 @@ export const eventBrokerSuite = <E>(name: string, makeLayer: (topology: BrokerTo
         })
       ))
 
+    it.live("holds a key's later messages back while its earlier one waits for a redelivery", () =>
+      run(
+        Effect.gen(function* () {
+          const broker = yield* EventBroker
+          const seen = yield* Ref.make<ReadonlyArray<string>>([])
+          const first = message("held-user")
+          const second = message("held-user")
+          yield* broker.consume("conversation", (m) =>
+            Ref.modify(seen, (ids) => [ids.length, [...ids, m.id]]).pipe(
+              Effect.flatMap((before) =>
+                before === 0 ? Effect.fail(new RetryableFailure({ reason: "first try fails" })) : Effect.void
+              )
+            )
+          )
+          yield* broker.publish([first, second])
+          yield* waitUntil(seen, (ids) => ids.length === 3)
+          expect(yield* Ref.get(seen)).toEqual([first.id, first.id, second.id])
+        })
+      ))
+
     it.live("does not let a dead letter hold its key back; a replayed one is delivered after", () =>
       run(
         Effect.gen(function* () {
