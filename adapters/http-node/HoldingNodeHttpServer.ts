@@ -3,17 +3,20 @@ import type { ListenOptions } from "node:net"
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Context, Effect, Layer } from "effect"
+import { answerWhileStarting } from "./answerWhileStarting.js"
 import { DirectRoutes, type DirectRoute } from "./DirectRoutes.js"
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void
 
 /**
- * `NodeHttpServer.layer` over `createServer`, with two differences, both in the one "request"
+ * `NodeHttpServer.layer` over `createServer`, with three differences, all in the one "request"
  * listener this server has:
  * - Requests arriving between `listen` (when this layer is built) and `HttpServer.serve` (once the
  *   rest of the composition is built: database, migrations, workers) wait for the handler and are
  *   then served, in order. Node would drop them silently: nothing listens, so their connections
  *   hang until the client gives up. If serving never starts, they are answered 503 at shutdown.
+ * - Meanwhile `GET /health` and `GET /ready` are answered at once (`answerWhileStarting`): alive,
+ *   and not ready because still starting, however long the database takes.
  * - `DirectRoutes` added by the composition are tried first.
  * The platform's `NodeHttpServer.make` still listens, closes and reports the address. WebSocket
  * upgrades are not served: the bot has no such route.
@@ -28,8 +31,8 @@ export const holdingNodeHttpServerLayer = (options: ListenOptions) =>
         let serving: Handler | undefined
         server.on("request", (request: IncomingMessage, response: ServerResponse) => {
           for (const route of routes) if (route(request, response)) return
-          if (serving === undefined) held.push([request, response])
-          else serving(request, response)
+          if (serving !== undefined) serving(request, response)
+          else if (!answerWhileStarting(request, response)) held.push([request, response])
         })
         const listening = yield* NodeHttpServer.make(() => server, options)
         // Added after `make`'s own finalizer, so it runs first: `server.close` waits for every open

@@ -1,21 +1,31 @@
 import { get as httpGet } from "node:http"
 import { HttpServer, HttpServerResponse } from "@effect/platform"
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Context, Deferred, Effect, Exit, Fiber, Layer } from "effect"
+import { Context, Deferred, Effect, Exit, Fiber, Layer, Schema } from "effect"
+import { TemporarilyUnavailable } from "../../contracts/http/HttpErrors.js"
 import { holdingNodeHttpServerLayer } from "../../adapters/http-node/HoldingNodeHttpServer.js"
 
-/** A GET over a real socket: its status once answered, or never if the server never answers. */
-const getStatus = (url: string) =>
-  Effect.async<number, Error>((resume) => {
-    const request = httpGet(url, (response) => {
-      response.resume()
-      response.on("end", () => resume(Effect.succeed(response.statusCode ?? 0)))
-    })
-    request.on("error", (error) => resume(Effect.fail(error)))
-    return Effect.sync(() => request.destroy())
-  })
+/** A GET over a real socket: its status and body once answered, or never if the server never answers. */
+const get = (url: string) =>
+  Effect.async<{ readonly status: number; readonly contentType: string | undefined; readonly body: string }, Error>(
+    (resume) => {
+      const request = httpGet(url, (response) => {
+        let body = ""
+        response.setEncoding("utf8")
+        response.on("data", (chunk: string) => (body += chunk))
+        response.on("end", () =>
+          resume(Effect.succeed({ status: response.statusCode ?? 0, contentType: response.headers["content-type"], body }))
+        )
+      })
+      request.on("error", (error) => resume(Effect.fail(error)))
+      return Effect.sync(() => request.destroy())
+    }
+  )
 
-const readyUrl = HttpServer.addressFormattedWith((address) => Effect.succeed(`${address}/ready`))
+const getStatus = (url: string) => Effect.map(get(url), (answer) => answer.status)
+
+/** A path only the composition's handler serves: the holding server answers only /health and /ready itself. */
+const webhookUrl = HttpServer.addressFormattedWith((address) => Effect.succeed(`${address}/SmsReceived`))
 
 /** Long enough for a loopback request to reach the server; it stands for the database, migrations, workers. */
 const restOfStartup = Effect.sleep("50 millis")
@@ -28,13 +38,13 @@ class EarlyRequest extends Context.Tag("test/EarlyRequest")<EarlyRequest, Fiber.
 const sentBeforeServing = Layer.scoped(
   EarlyRequest,
   Effect.gen(function* () {
-    const request = yield* Effect.forkScoped(getStatus(yield* readyUrl))
+    const request = yield* Effect.forkScoped(getStatus(yield* webhookUrl))
     yield* restOfStartup
     return request
   })
 )
 
-const servingLate = HttpServer.serve(HttpServerResponse.text("ready")).pipe(
+const servingLate = HttpServer.serve(HttpServerResponse.text("served")).pipe(
   Layer.provideMerge(sentBeforeServing),
   Layer.provide(server)
 )
@@ -59,7 +69,7 @@ describe("the Node HTTP server before it serves", () => {
         const answer = yield* Deferred.make<number, Error>()
         const failingStartup = Layer.scopedDiscard(
           Effect.gen(function* () {
-            yield* Effect.forkDaemon(Deferred.complete(answer, getStatus(yield* readyUrl)))
+            yield* Effect.forkDaemon(Deferred.complete(answer, getStatus(yield* webhookUrl)))
             yield* restOfStartup
             return yield* Effect.fail("the database is unreachable")
           })
@@ -70,4 +80,29 @@ describe("the Node HTTP server before it serves", () => {
       }),
     1_000
   )
+
+  layer(server, { excludeTestServices: true })("a composition still starting (serve not called)", (it) => {
+    it.effect(
+      "answers /health at once with the API's body: the process is alive",
+      () =>
+        Effect.gen(function* () {
+          const health = yield* get(yield* HttpServer.addressFormattedWith((address) => Effect.succeed(`${address}/health`)))
+          expect(health).toMatchObject({ status: 200, contentType: "application/json" })
+          expect(JSON.parse(health.body)).toEqual({ status: "ok" })
+        }),
+      1_000
+    )
+
+    it.effect(
+      "answers /ready at once with 503 in the API's TemporarilyUnavailable shape, saying it is starting",
+      () =>
+        Effect.gen(function* () {
+          const ready = yield* get(yield* HttpServer.addressFormattedWith((address) => Effect.succeed(`${address}/ready`)))
+          expect(ready).toMatchObject({ status: 503, contentType: "application/json" })
+          const body = Schema.decodeUnknownSync(Schema.parseJson(TemporarilyUnavailable))(ready.body)
+          expect(body.message).toMatch(/starting/)
+        }),
+      1_000
+    )
+  })
 })
