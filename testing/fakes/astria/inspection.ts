@@ -6,7 +6,6 @@ import type { ParsedBody } from "./body.js"
 import { imageFacts } from "./images.js"
 import type { InspectionInput } from "./model.js"
 import { InspectBody } from "./params.js"
-import type { AstriaState } from "./state.js"
 
 /** `POST /images/inspect`: what Astria sees in a photo, deterministic unless a test sets the answer. */
 
@@ -35,7 +34,8 @@ export const defaultInspection = (input: InspectionInput): InspectionResultEncod
   }
 }
 
-export const inspect = async (state: AstriaState, body: ParsedBody): Promise<Answer> => {
+/** Answers with `answer`: the default, or what a test set. */
+export const inspect = async (answer: (input: InspectionInput) => InspectionResultEncoded, body: ParsedBody): Promise<Answer> => {
   const decoded = Schema.decodeUnknownEither(InspectBody)(body.params)
   if (Either.isLeft(decoded)) return json(422, { error: decoded.left.message })
   const { file, name } = decoded.right
@@ -44,5 +44,5 @@ export const inspect = async (state: AstriaState, body: ParsedBody): Promise<Ans
   const bytes = new Uint8Array(await file.arrayBuffer())
   const facts = await imageFacts(bytes)
   if (facts === undefined) return json(422, { error: "Could not read the image" })
-  return json(200, state.inspection({ name, bytes, ...facts }))
+  return json(200, answer({ name, bytes, ...facts }))
 }

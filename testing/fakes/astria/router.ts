@@ -58,7 +58,7 @@ export const makeRouter = (state: AstriaState, tunes: Tunes) => {
       state.likes.push(id(1))
       return empty(201)
     }
-    if (path === "/images/inspect" && method === "POST") return inspect(state, body)
+    if (path === "/images/inspect" && method === "POST") return inspect(state.inspection, body)
     return notFound
   }
 

@@ -2,9 +2,17 @@ import { HttpServerResponse } from "@effect/platform"
 import type { GraphErrorBody } from "../../../contracts/whatsapp/GraphError.js"
 import { GraphErrorCode } from "../../../contracts/whatsapp/GraphError.js"
 import { fbtraceId } from "./ids.js"
-import type { Refusal } from "./validation.js"
 
 /** Meta's error bodies: the code, its title, the details and the subcode Meta gives for it. */
+
+/** What a refusal says: its code, and the sentence about the fault. */
+export interface Refusal {
+  readonly code: number
+  /** `error_data.details`; absent when the message says it all. */
+  readonly details?: string
+  /** The message after `(#code)`, when it is not the code's title. */
+  readonly message?: string
+}
 
 const MissingAccessToken = 104
 /** Codes of Meta's table the bot does not branch on, so not in the contract's list. */

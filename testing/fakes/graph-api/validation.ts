@@ -1,6 +1,6 @@
 import { Array as Arr, Either, Option, ParseResult, Schema, SchemaAST } from "effect"
 import { GraphErrorCode } from "../../../contracts/whatsapp/GraphError.js"
-import { ParameterValueInvalid, RequiredParameterMissing } from "./errors.js"
+import { ParameterValueInvalid, RequiredParameterMissing, type Refusal } from "./errors.js"
 import {
   AudioBody,
   DocumentBody,
@@ -21,14 +21,6 @@ import {
  * wrong form or out of its bounds, 131008 for a missing one, 131009 for a value WhatsApp's rules
  * refuse, 131051 for a message type the fake does not model (the bot never sends it).
  */
-
-export interface Refusal {
-  readonly code: number
-  /** `error_data.details`; absent when the message says it all. */
-  readonly details?: string
-  /** The message after `(#code)`, when it is not the code's title. */
-  readonly message?: string
-}
 
 const first = { errors: "first" } as const
 /** The contract's body of each message type the bot sends. */
