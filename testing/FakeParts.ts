@@ -59,7 +59,8 @@ export const whatsAppOverFake = (options: {
         ),
         Layer.succeed(WhatsAppWebhookSettings, {
           verifyToken: Redacted.make(options.verifyToken ?? fakeVerifyToken),
-          appSecret: Redacted.make(graph.appSecret)
+          appSecret: Redacted.make(graph.appSecret),
+          numberId: graph.phoneNumberId
         })
       )
     )

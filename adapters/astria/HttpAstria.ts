@@ -284,6 +284,6 @@ export const layer = (config: AstriaHttpConfig): Layer.Layer<Astria, never, Http
   Layer.effect(Astria, make(config))
 
 /** The adapter configured from the environment (see `AstriaHttpConfig` for the keys). */
-export const layerConfig: Layer.Layer<Astria, ConfigError.ConfigError, HttpClient.HttpClient> = Layer.unwrapEffect(
+export const fromConfig: Layer.Layer<Astria, ConfigError.ConfigError, HttpClient.HttpClient> = Layer.unwrapEffect(
   Effect.map(AstriaHttpConfig, layer)
 )

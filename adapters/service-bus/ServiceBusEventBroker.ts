@@ -620,7 +620,7 @@ export const ServiceBusEventBroker = {
   /** The broker with explicit settings (tests, or settings read elsewhere). */
   layer: (options: ServiceBusEventBrokerOptions) => Layer.scoped(EventBroker, makeServiceBusEventBroker(options)),
   /** The broker with its connection from `SERVICEBUS_CONNECTION_STRING` and `SERVICEBUS_TOPIC`. */
-  layerConfig: (topology: ServiceBusTopology, tuning: ServiceBusTuning = {}) =>
+  fromConfig: (topology: ServiceBusTopology, tuning: ServiceBusTuning = {}) =>
     Layer.scoped(
       EventBroker,
       Effect.flatMap(ServiceBusConfig, (settings) => makeServiceBusEventBroker({ ...topology, ...tuning, ...settings }))

@@ -1,4 +1,4 @@
-import { Config, Context, Effect, Layer } from "effect"
+import { Context } from "effect"
 import type { Redacted } from "effect"
 
 export interface WhatsAppWebhookSettingsShape {
@@ -6,15 +6,15 @@ export interface WhatsAppWebhookSettingsShape {
   readonly verifyToken: Redacted.Redacted<string>
   /** The app secret that signs every webhook (X-Hub-Signature-256). */
   readonly appSecret: Redacted.Redacted<string>
+  /**
+   * Our phone number id: webhooks for the account's other numbers are acknowledged and ignored.
+   * Unset only where a test posts webhooks of any number.
+   */
+  readonly numberId?: string
 }
 
 export class WhatsAppWebhookSettings extends Context.Tag("whatsapp-astria-bot/WhatsAppWebhookSettings")<
   WhatsAppWebhookSettings,
   WhatsAppWebhookSettingsShape
 >() {
-  static readonly config: Config.Config<WhatsAppWebhookSettingsShape> = Config.all({
-    verifyToken: Config.redacted("WHATSAPP_VERIFY_TOKEN"),
-    appSecret: Config.redacted("WHATSAPP_APP_SECRET")
-  })
-  static readonly fromConfig = Layer.effect(this, Effect.map(this.config, (settings) => settings))
 }

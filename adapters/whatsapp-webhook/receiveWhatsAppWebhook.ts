@@ -3,6 +3,7 @@ import { ingestInboundEvents } from "../../application/messaging/ingestInboundEv
 import { MalformedRequest, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
 import { readWebhook } from "../../contracts/whatsapp/readWebhook.js"
 import { verifySignature } from "../whatsapp-cloud/verifySignature.js"
+import { keepOurNumber } from "./otherNumbers.js"
 import { WhatsAppWebhookSettings } from "./WhatsAppWebhookSettings.js"
 
 const textDecoder = new TextDecoder("utf-8", { fatal: true })
@@ -31,7 +32,8 @@ export const receiveWhatsAppWebhook = (body: Uint8Array, signatureHeader: string
     if (webhook.unreadable.length > 0) {
       yield* Effect.logWarning("Webhook elements left out, unreadable", { unreadable: webhook.unreadable })
     }
-    const summary = yield* ingestInboundEvents(webhook.events).pipe(
+    const events = yield* keepOurNumber(webhook.events, settings.numberId)
+    const summary = yield* ingestInboundEvents(events).pipe(
       Effect.catchTag("StorageUnavailable", (error) =>
         Effect.logError("Webhook not stored; Meta will retry", { reason: error.reason }).pipe(
           Effect.zipRight(Effect.fail(new TemporarilyUnavailable({ message: "Storage is unavailable; retry later." })))

@@ -7,7 +7,7 @@ import { AstriaHttpConfig } from "../../adapters/astria/AstriaConfig.js"
 import { HttpImageFetcherLive } from "../../adapters/http-fetch/HttpImageFetcher.js"
 import { SharpPreviewRendererLive } from "../../adapters/sharp/SharpPreviewRenderer.js"
 import { WhatsAppCloudConfig, layerWithSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
-import type { BrokerUnavailable } from "../../application/ports/EventBroker.js"
+import type { BrokerUnavailable, EventBroker } from "../../application/ports/EventBroker.js"
 import { optionalSecret, secret, setting } from "../../application/settings/presentSetting.js"
 import { RealParts } from "../composition/RealParts.js"
 import type { CliEnvironment } from "./CliEnvironment.js"
@@ -18,9 +18,11 @@ const onDatabase = <A, E, R>(build: (url: Parameters<typeof RealParts.database>[
   Layer.unwrapEffect(Effect.map(optionalSecret("DATABASE_URL"), build))
 
 /** Where the bot's events are: Service Bus when configured, else the Postgres broker in the same database. */
-const broker = Layer.unwrapEffect(
-  Effect.map(Config.all([setting("SERVICEBUS_CONNECTION_STRING"), optionalSecret("DATABASE_URL")]), ([connection, databaseUrl]) =>
-    RealParts.broker({ serviceBus: Option.isSome(connection), databaseUrl })
+const broker: Layer.Layer<EventBroker, BrokerUnavailable | ConfigError.ConfigError | SqlError | MigrationError> = Layer.unwrapEffect(
+  Effect.map(
+    Config.all([setting("SERVICEBUS_CONNECTION_STRING"), optionalSecret("DATABASE_URL")]),
+    ([connection, databaseUrl]): Layer.Layer<EventBroker, BrokerUnavailable | ConfigError.ConfigError | SqlError | MigrationError> =>
+      RealParts.broker({ serviceBus: Option.isSome(connection), databaseUrl })
   )
 )
 

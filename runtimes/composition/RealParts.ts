@@ -39,7 +39,7 @@ export const RealParts = {
    */
   broker: (options: { readonly serviceBus: boolean; readonly databaseUrl: DatabaseUrl }) =>
     options.serviceBus
-      ? ServiceBusEventBroker.layerConfig({ subscriptions: botSubscriptions, maxDeliveries: serviceBusEntities.maxDeliveryCount })
+      ? ServiceBusEventBroker.fromConfig({ subscriptions: botSubscriptions, maxDeliveries: serviceBusEntities.maxDeliveryCount })
       : // The storage layer's own value: a build makes it once, so one pool (or one PGlite) serves both.
         PgEventBroker.layer({ subscriptions: botSubscriptions }).pipe(Layer.provide(storage(options.databaseUrl))),
 
@@ -47,7 +47,11 @@ export const RealParts = {
   whatsapp: (settings: RealWhatsApp) =>
     Layer.merge(
       layerWithSettings(settings.cloud).pipe(Layer.provide(FetchHttpClient.layer)),
-      Layer.succeed(WhatsAppWebhookSettings, { verifyToken: settings.verifyToken, appSecret: settings.appSecret })
+      Layer.succeed(WhatsAppWebhookSettings, {
+        verifyToken: settings.verifyToken,
+        appSecret: settings.appSecret,
+        numberId: settings.cloud.numberId
+      })
     ),
 
   astria: (settings: AstriaHttpConfig) => HttpAstria.layer(settings).pipe(Layer.provide(FetchHttpClient.layer)),

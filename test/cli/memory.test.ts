@@ -195,7 +195,7 @@ describe("the command line on in-memory storage", () => {
   })
 
   it("names a missing Astria key when syncing packs on the real adapter", async () => {
-    const real: CliEnvironment<unknown> = { ...environment, astria: HttpAstria.layerConfig.pipe(Layer.provide(FetchHttpClient.layer)) }
+    const real: CliEnvironment<unknown> = { ...environment, astria: HttpAstria.fromConfig.pipe(Layer.provide(FetchHttpClient.layer)) }
     const run = await runCli(real, ["packs", "sync"])
     expect(run).toMatchObject({ exitCode: 1, stdout: "" })
     expect(run.stderr).toContain("Setting ASTRIA_API_KEY is missing")

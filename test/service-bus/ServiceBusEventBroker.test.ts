@@ -185,9 +185,9 @@ describe("Service Bus adapter settings and outages", () => {
         yield* broker.publish([message("config-1")])
         expect(yield* Deferred.await(handled)).toBe("config-1")
       }).pipe(
-        Effect.provide(ServiceBusEventBroker.layerConfig(topology, fastTuning).pipe(Layer.provide(Layer.setConfigProvider(settings))))
+        Effect.provide(ServiceBusEventBroker.fromConfig(topology, fastTuning).pipe(Layer.provide(Layer.setConfigProvider(settings))))
       )
-      const missing = yield* Layer.build(ServiceBusEventBroker.layerConfig(topology)).pipe(
+      const missing = yield* Layer.build(ServiceBusEventBroker.fromConfig(topology)).pipe(
         Effect.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map()))),
         Effect.flip
       )
