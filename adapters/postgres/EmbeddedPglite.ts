@@ -1,4 +1,6 @@
-import { mkdir } from "node:fs/promises"
+import { mkdir, mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { PGlite } from "@electric-sql/pglite"
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
 import { PgClient } from "@effect/sql-pg"
@@ -23,9 +25,25 @@ const poolSize = 1
 
 const startFailed = (message: string) => (cause: unknown) => new SqlError({ cause, message })
 
+/** Postgres's name for its socket file in a socket directory: how node-postgres finds it from `host` and `port`. */
+const socketPort = 5432
+
 /**
- * PGlite (Postgres compiled to WASM) served on a loopback port by pglite-socket, so the same
- * @effect/sql-pg client and the same SQL serve the embedded default.
+ * A directory only this user can enter (mkdtemp creates it 0700), removed with what is in it when
+ * the scope ends. PGlite has no authentication: a loopback port would let anyone on the machine in.
+ */
+const privateSocketDir = Effect.acquireRelease(
+  Effect.tryPromise({
+    try: () => mkdtemp(join(tmpdir(), "pglite-socket-")),
+    catch: startFailed("PGlite: cannot create a private socket directory")
+  }),
+  (dir) => Effect.promise(() => rm(dir, { recursive: true, force: true }))
+)
+
+/**
+ * PGlite (Postgres compiled to WASM) served by pglite-socket on a unix socket in a private
+ * directory, so the same @effect/sql-pg client and the same SQL serve the embedded default, and
+ * no other user of the machine can reach it.
  */
 const serve = (options: EmbeddedPgliteOptions) =>
   Effect.gen(function* () {
@@ -38,18 +56,20 @@ const serve = (options: EmbeddedPgliteOptions) =>
       Effect.tryPromise({ try: () => PGlite.create(options.dataDir), catch: startFailed("PGlite: failed to open") }),
       (db) => Effect.promise(() => db.close())
     )
-    const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: poolSize + 2 })
+    const socketDir = yield* privateSocketDir
+    const server = new PGLiteSocketServer({
+      db,
+      path: join(socketDir, `.s.PGSQL.${socketPort}`),
+      maxConnections: poolSize + 2
+    })
     yield* Effect.acquireRelease(
       Effect.tryPromise({ try: () => server.start(), catch: startFailed("PGlite: socket server failed to start") }),
       () => Effect.promise(() => server.stop())
     )
-    const port = Number(server.getServerConn().split(":").at(-1))
-    if (!Number.isInteger(port) || port <= 0) {
-      return yield* Effect.dieMessage(`PGlite: unexpected server address ${server.getServerConn()}`)
-    }
     return PgClient.layer({
-      host: "127.0.0.1",
-      port,
+      // A directory as host: node-postgres connects to `${host}/.s.PGSQL.${port}`.
+      host: socketDir,
+      port: socketPort,
       username: "postgres",
       database: "postgres",
       maxConnections: poolSize,
