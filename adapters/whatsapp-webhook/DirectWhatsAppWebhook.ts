@@ -64,6 +64,15 @@ const logDefect = (exit: Exit.Exit<void, RouteError>) =>
     ? Effect.logError("Webhook failed", exit.cause)
     : Effect.void
 
+/** What the platform logs for a request whose client went away before its answer (nginx's "client closed request"). */
+const clientClosedRequest = 499
+
+/** A POST whose client went away mid-body: nothing to answer, nothing to store, a line logged as the platform logs it. */
+const logClientGone = (request: IncomingMessage, started: number) =>
+  logSentResponse("POST", request.url ?? whatsAppWebhookPath, clientClosedRequest, started).pipe(
+    Effect.annotateLogs("requestId", requestIdOf(headerOf(request, "x-request-id")))
+  )
+
 /** The server's span of a webhook, as the platform makes one for its routes. */
 const serverSpan = Effect.withSpan("http.server POST", {
   kind: "server",
@@ -116,9 +125,15 @@ export const DirectWhatsAppWebhookLive = Layer.scopedDiscard(
           onExit: (exit) => write(response, Exit.isSuccess(exit) ? exit.value : { status: 503 })
         })
       }
+      const gone = () => {
+        if (answered) return
+        answered = true
+        run(logClientGone(request, started))
+      }
       request.on("data", (chunk: Buffer) => chunks.push(chunk))
       request.on("end", () => answer(Effect.succeed(Buffer.concat(chunks))))
-      request.on("error", () => answer(Effect.fail(unreadable())))
+      // A closed socket is the client gone (it aborted mid-body), not bytes it sent wrong.
+      request.on("error", () => (request.socket.destroyed ? gone() : answer(Effect.fail(unreadable()))))
       return true
     })
   })

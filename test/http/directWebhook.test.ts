@@ -10,8 +10,6 @@ import { InMemoryWhatsAppLive } from "../../adapters/memory/InMemoryMessenger.js
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { signBody } from "../../adapters/whatsapp-cloud/verifySignature.js"
 import { ApplicationServicesLive } from "../../runtimes/composition/ApplicationServices.js"
-import { FakeGraph } from "../../testing/fakes/graph-api/layers.js"
-import { HarnessBot, harnessBot } from "../../testing/HarnessBot.js"
 import { textMessageWebhook } from "../support/textMessageWebhook.js"
 
 interface Answer {
@@ -22,7 +20,7 @@ interface Answer {
 
 /**
  * A POST over a real socket. With `declareLength` the body goes with a Content-Length, as Meta
- * sends it (the direct route takes it); without, chunked (left to the HttpApi route).
+ * sends it (the direct route takes it); without, chunked (left to the platform's route).
  */
 const post = (url: string, headers: Record<string, string>, body: Uint8Array | string, declareLength: boolean) =>
   Effect.async<Answer, Error>((resume) => {
@@ -47,32 +45,7 @@ const post = (url: string, headers: Record<string, string>, body: Uint8Array | s
 const webhook = (messageId: string) => JSON.stringify(textMessageWebhook(messageId, "hi", "16505550123"))
 
 describe("the WhatsApp webhook served straight from Node", () => {
-  layer(harnessBot({ storage: InMemoryStorage }), { timeout: 60_000, excludeTestServices: true })("beside the HttpApi route", (it) => {
-    it.effect("answers every kind of POST exactly as the HttpApi route answers it", () =>
-      Effect.gen(function* () {
-        const { baseUrl } = yield* HarnessBot
-        const { appSecret } = yield* FakeGraph
-        const signed = (body: Uint8Array | string) => ({ "content-type": "application/json", "x-hub-signature-256": signBody(appSecret, body) })
-        const notUtf8 = new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])
-        const cases: ReadonlyArray<readonly [string, (id: string) => readonly [Record<string, string>, Uint8Array | string], number]> = [
-          ["a new message", (id) => [signed(webhook(id)), webhook(id)], 200],
-          ["no signature", (id) => [{ "content-type": "application/json" }, webhook(id)], 401],
-          ["a wrong signature", (id) => [signed(webhook(`${id}.other`)), webhook(id)], 401],
-          ["a body that is not UTF-8", () => [signed(notUtf8), notUtf8], 400],
-          ["a body that is not JSON", () => [signed("{not json"), "{not json"], 400],
-          ["JSON that is not a webhook", () => [signed(`{"object":"page"}`), `{"object":"page"}`], 400]
-        ]
-        for (const [name, make, status] of cases) {
-          const [directHeaders, directBody] = make(`wamid.direct.${globalThis.crypto.randomUUID()}`)
-          const [routeHeaders, routeBody] = make(`wamid.route.${globalThis.crypto.randomUUID()}`)
-          const direct = yield* post(`${baseUrl}/SmsReceived`, directHeaders, directBody, true)
-          const route = yield* post(`${baseUrl}/SmsReceived`, routeHeaders, routeBody, false)
-          expect({ name, ...direct }).toEqual({ name, ...route })
-          expect({ name, status: direct.status }).toEqual({ name, status })
-        }
-      }))
-  })
-
+  // Its equivalence with the HttpApi route, case by case: webhookEquivalence.test.ts.
   const settings = Layer.succeed(WhatsAppWebhookSettings, {
     verifyToken: Redacted.make("verify"),
     appSecret: Redacted.make("direct-secret")
