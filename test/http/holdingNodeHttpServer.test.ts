@@ -3,6 +3,7 @@ import { HttpServer, HttpServerResponse } from "@effect/platform"
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Context, Deferred, Effect, Exit, Fiber, Layer, Schema } from "effect"
 import { TemporarilyUnavailable } from "../../contracts/http/HttpErrors.js"
+import { DirectRoutes } from "../../adapters/http-node/DirectRoutes.js"
 import { holdingNodeHttpServerLayer } from "../../adapters/http-node/HoldingNodeHttpServer.js"
 
 /** A GET over a real socket: its status and body once answered, or never if the server never answers. */
@@ -27,8 +28,19 @@ const getStatus = (url: string) => Effect.map(get(url), (answer) => answer.statu
 /** A path only the composition's handler serves: the holding server answers only /health and /ready itself. */
 const webhookUrl = HttpServer.addressFormattedWith((address) => Effect.succeed(`${address}/SmsReceived`))
 
-/** Long enough for a loopback request to reach the server; it stands for the database, migrations, workers. */
-const restOfStartup = Effect.sleep("50 millis")
+/**
+ * Resolves once a request has reached the server: a direct route that only watches, leaving every
+ * request to the server. The rest of the startup (database, migrations, workers) waits for it.
+ */
+const arrival = Effect.gen(function* () {
+  const arrived = yield* Deferred.make<void>()
+  const routes = yield* DirectRoutes
+  yield* routes.add(() => {
+    Deferred.unsafeDone(arrived, Exit.void)
+    return false
+  })
+  return Deferred.await(arrived)
+})
 
 const server = holdingNodeHttpServerLayer({ port: 0, host: "127.0.0.1" })
 
@@ -38,8 +50,9 @@ class EarlyRequest extends Context.Tag("test/EarlyRequest")<EarlyRequest, Fiber.
 const sentBeforeServing = Layer.scoped(
   EarlyRequest,
   Effect.gen(function* () {
+    const arrived = yield* arrival
     const request = yield* Effect.forkScoped(getStatus(yield* webhookUrl))
-    yield* restOfStartup
+    yield* arrived
     return request
   })
 )
@@ -69,8 +82,9 @@ describe("the Node HTTP server before it serves", () => {
         const answer = yield* Deferred.make<number, Error>()
         const failingStartup = Layer.scopedDiscard(
           Effect.gen(function* () {
+            const arrived = yield* arrival
             yield* Effect.forkDaemon(Deferred.complete(answer, getStatus(yield* webhookUrl)))
-            yield* restOfStartup
+            yield* arrived
             return yield* Effect.fail("the database is unreachable")
           })
         ).pipe(Layer.provide(server))
@@ -101,6 +115,22 @@ describe("the Node HTTP server before it serves", () => {
           expect(ready).toMatchObject({ status: 503, contentType: "application/json" })
           const body = Schema.decodeUnknownSync(Schema.parseJson(TemporarilyUnavailable))(ready.body)
           expect(body.message).toMatch(/starting/)
+        }),
+      1_000
+    )
+  })
+
+  layer(server, { excludeTestServices: true })("a composition shutting down (serving ended)", (it) => {
+    it.effect(
+      "answers /ready 503 saying it is stopping, and /health 200 while the process lives",
+      () =>
+        Effect.gen(function* () {
+          yield* Effect.scoped(HttpServer.serveEffect(HttpServerResponse.text("served")))
+          const ready = yield* get(yield* HttpServer.addressFormattedWith((address) => Effect.succeed(`${address}/ready`)))
+          expect(ready.status).toBe(503)
+          expect(Schema.decodeUnknownSync(Schema.parseJson(TemporarilyUnavailable))(ready.body).message).toMatch(/stopping/)
+          const health = yield* get(yield* HttpServer.addressFormattedWith((address) => Effect.succeed(`${address}/health`)))
+          expect(health.status).toBe(200)
         }),
       1_000
     )
