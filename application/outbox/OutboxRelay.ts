@@ -1,7 +1,7 @@
 import { Array as Arr, Cause, Clock, Duration, Effect, Schedule } from "effect"
 import { retryDelay } from "../events/retryDelay.js"
 import { OutboxWakeup } from "../events/Wakeup.js"
-import { EventBroker } from "../ports/EventBroker.js"
+import { EventBroker, type MessagesRefused } from "../ports/EventBroker.js"
 import { FailedEvent, FailedEvents } from "../ports/FailedEvents.js"
 import { Outbox, type NewOutboxEvent } from "../ports/Outbox.js"
 import { stopReason } from "../workers/superviseWorker.js"
@@ -27,8 +27,36 @@ export const defaultOutboxRelayOptions: OutboxRelayOptions = {
 }
 
 /**
- * Publishes events and marks them published; if the broker refuses, they stay in the outbox for
- * a later attempt. `attempts`: how often they were tried, this time included.
+ * Events the broker refuses for good (too large for it): kept as failed events for an operator,
+ * and out of the outbox, so that retrying them forever does not hold up anyone else's.
+ */
+const setAsideRefused = (events: ReadonlyArray<NewOutboxEvent>, refused: MessagesRefused["refused"], now: Date) =>
+  Effect.gen(function* () {
+    const failed = yield* FailedEvents
+    const byId = new Map(events.map((event) => [event.id, event]))
+    yield* Effect.forEach(
+      refused,
+      ({ id, reason }) => {
+        const event = byId.get(id)
+        return event === undefined
+          ? Effect.void
+          : Effect.logError("The broker refused an event for good; it is kept as a failed event").pipe(
+              Effect.annotateLogs({ event: id, eventType: event.eventType, reason }),
+              Effect.zipRight(
+                failed.record(
+                  new FailedEvent({ consumer: "outbox-relay", messageId: id, eventType: event.eventType, key: event.key, reason, body: event.body, failedAt: now })
+                )
+              )
+            )
+      },
+      { discard: true }
+    )
+  })
+
+/**
+ * Publishes events and marks them published; if the broker is unavailable, they stay in the
+ * outbox for a later attempt (`attempts`: how often they were tried, this time included). What it
+ * refuses for good is set aside, and the rest of the batch counts as published.
  */
 const publishAndMark = (events: ReadonlyArray<NewOutboxEvent>, attempts: number, now: Date) =>
   Effect.gen(function* () {
@@ -39,6 +67,9 @@ const publishAndMark = (events: ReadonlyArray<NewOutboxEvent>, attempts: number,
       events.map((event) => ({ id: event.id, key: event.key, eventType: event.eventType, body: event.body }))
     ).pipe(
       Effect.zipRight(outbox.markPublished(ids, now)),
+      Effect.catchTag("MessagesRefused", (error) =>
+        setAsideRefused(events, error.refused, now).pipe(Effect.zipRight(outbox.markPublished(ids, now)))
+      ),
       Effect.catchTag("BrokerUnavailable", (error) => {
         const at = new Date(now.getTime() + Duration.toMillis(retryDelay(attempts + 1)))
         return Effect.logWarning("The broker refused events; they stay in the outbox").pipe(

@@ -43,7 +43,9 @@ export const botLayer = <E>(parts: BotParts<E>) => {
   const reconciler = enabled.has("image")
     ? ReconcilerSchedule.pipe(Layer.provide(ReconcilerSettings.fromConfig))
     : Layer.empty
-  return Layer.mergeAll(BotHttpServerLive, DirectWhatsAppWebhookLive, workers, catalogue, maintenance, reconciler).pipe(
+  // The workers report to WorkerHealth, which /ready reads: provided under the endpoints.
+  return Layer.mergeAll(BotHttpServerLive, DirectWhatsAppWebhookLive, catalogue, maintenance, reconciler).pipe(
+    Layer.provideMerge(workers),
     Layer.provideMerge(botServices(parts, callbackUrls))
   )
 }

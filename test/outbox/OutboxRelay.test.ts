@@ -3,7 +3,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Layer, TestClock } from "effect"
 import { handedOverLease, OutboxWakeup } from "../../application/events/Wakeup.js"
 import { relayOutboxBatch, runOutboxRelay } from "../../application/outbox/OutboxRelay.js"
-import { BrokerUnavailable, EventBroker, type BrokerMessage } from "../../application/ports/EventBroker.js"
+import { BrokerUnavailable, EventBroker, MessagesRefused, type BrokerMessage } from "../../application/ports/EventBroker.js"
+import { FailedEvents } from "../../application/ports/FailedEvents.js"
 import { Outbox, type NewOutboxEvent } from "../../application/ports/Outbox.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 
@@ -101,6 +102,37 @@ describe("outbox relay", () => {
       expect(published.map((message) => message.id)).toEqual(events.map((event) => event.id))
       expect(yield* Effect.flatMap(Outbox, (outbox) => outbox.stats)).toMatchObject({ pending: 0 })
     }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("sets aside an event the broker refuses for good (too large), and publishes the rest of its batch once", () => {
+    const events = written(3, new Date(0))
+    const tooLarge = events[1]!
+    const published: Array<BrokerMessage> = []
+    const refusingOne = Layer.succeed(
+      EventBroker,
+      EventBroker.of({
+        publish: (messages) =>
+          Effect.suspend(() => {
+            published.push(...messages.filter((message) => message.id !== tooLarge.id))
+            return messages.some((message) => message.id === tooLarge.id)
+              ? Effect.fail(new MessagesRefused({ refused: [{ id: tooLarge.id, reason: "message size exceeded" }] }))
+              : Effect.void
+          }),
+        consume: () => Effect.void,
+        deadLetters: () => Effect.succeed([]),
+        replayDeadLetter: () => Effect.succeed(false)
+      })
+    )
+    return Effect.gen(function* () {
+      yield* writeAndHandOver(events)
+      yield* relayOutboxBatch(10, "30 seconds")
+      yield* TestClock.adjust("1 hour")
+      expect(yield* relayOutboxBatch(10, "30 seconds")).toBe(0)
+      expect(published.map((message) => message.id)).toEqual([events[0]!.id, events[2]!.id])
+      expect(yield* Effect.flatMap(Outbox, (outbox) => outbox.stats)).toMatchObject({ pending: 0, published: 3 })
+      const failed = yield* Effect.flatMap(FailedEvents, (failedEvents) => failedEvents.list)
+      expect(failed.map((event) => [event.consumer, event.messageId, event.reason])).toEqual([["outbox-relay", tooLarge.id, "message size exceeded"]])
+    }).pipe(Effect.provide(Layer.mergeAll(refusingOne, OutboxWakeup.layer).pipe(Layer.provideMerge(InMemoryStorage))))
   })
 
   it.effect("claims events whose writer died before handing them over, once their lease has run out", () => {
