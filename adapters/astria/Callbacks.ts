@@ -4,7 +4,7 @@ import type { AstriaUpdate } from "../../application/ports/Astria.js"
 import type { OrderId } from "../../domain/ids.js"
 import { toPrompt, toTune } from "./Mapping.js"
 
-/** The path Astria calls back on (DESIGN.md, "HTTP surface"). */
+/** The path Astria calls back on (the README's "HTTP endpoints"). */
 export const callbackPath = "/pack-tune-received"
 
 /**

@@ -2,7 +2,7 @@ import { Schema } from "effect"
 import { InboundEvent } from "../whatsapp/InboundEvent.js"
 
 /**
- * The payloads of the bot's events (DESIGN.md, "Events and processing"). Ids are plain strings on
+ * The payloads of the bot's events (docs/ARCHITECTURE.md, "Events"). Ids are plain strings on
  * the wire; consumers brand them as they decode.
  */
 

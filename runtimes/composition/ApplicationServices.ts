@@ -4,7 +4,7 @@ import { Ids } from "../../application/ports/Ids.js"
 import { MessagingSettings } from "../../application/settings/MessagingSettings.js"
 import { PhotoInspectionSettings } from "../../application/settings/PhotoInspectionSettings.js"
 import { SupportSettings } from "../../application/settings/SupportSettings.js"
-import { ConversationSettingsLive } from "./ExamplePhotos.js"
+import { ConversationSettingsLive } from "./ConversationSettingsLive.js"
 
 /** What every runtime gives the use cases besides the adapters: ids, wake-ups and settings. */
 export const ApplicationServicesLive = Layer.mergeAll(

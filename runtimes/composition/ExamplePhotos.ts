@@ -1,8 +1,7 @@
 import { readFile } from "node:fs/promises"
 import { join } from "node:path"
-import { Effect, Layer, Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { Messenger } from "../../application/ports/Messenger.js"
-import { ConversationSettingsTag } from "../../application/settings/ConversationSettingsConfig.js"
 import type { ExamplePhoto } from "../../domain/conversation/DecisionContext.js"
 import { MediaRef } from "../../domain/messages/OutgoingMessage.js"
 import { packageRoot } from "./packageRoot.js"
@@ -43,9 +42,4 @@ export const uploadExamplePhotos: Effect.Effect<ReadonlyArray<ExamplePhoto>, nev
       Effect.as([])
     )
   )
-)
-
-/** The decider's settings from configuration, with the examples uploaded through the configured messenger. */
-export const ConversationSettingsLive = Layer.unwrapEffect(
-  Effect.map(uploadExamplePhotos, (examples) => ConversationSettingsTag.fromConfig(examples))
 )

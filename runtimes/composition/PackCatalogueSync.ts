@@ -11,13 +11,14 @@ const syncOnce = syncPacks.pipe(
 )
 
 /**
- * Syncs the pack catalogue at start (so the first customer sees packs), then every six hours in
- * the background, each time asking for the previews of new packs. A failed sync keeps the packs
- * already stored.
+ * Syncs the pack catalogue at start (so the first customer sees packs), then every
+ * `CATALOGUE_SYNC_INTERVAL` (6 hours) in the background, each time asking for the previews of new
+ * packs. A failed sync keeps the packs already stored.
  */
 export const PackCatalogueSyncAtStart = Layer.scopedDiscard(
   Effect.gen(function* () {
+    const { syncInterval } = yield* CatalogueSettings
     yield* syncOnce.pipe(Effect.timeout("30 seconds"), Effect.ignore)
-    yield* Effect.forkScoped(Effect.repeat(Effect.delay(syncOnce, "6 hours"), Schedule.forever))
+    yield* Effect.forkScoped(Effect.repeat(Effect.delay(syncOnce, syncInterval), Schedule.forever))
   })
 ).pipe(Layer.provide(CatalogueSettings.fromConfig))

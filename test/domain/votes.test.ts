@@ -35,7 +35,7 @@ describe("the class vote", () => {
 })
 
 describe("rejection reasons", () => {
-  it("report the first that applies, in the order of DESIGN.md", () => {
+  it("report the first that applies, in the order the person is told them (domain/photos/PhotoRejection.ts)", () => {
     expect(photoRejectionOrder.slice(0, 3)).toEqual(["unreadable", "too_small", "no_person"])
     expect(firstRejection(["duplicate", "blurry", "hat"])).toBe("blurry")
     expect(firstRejection([])).toBeUndefined()
