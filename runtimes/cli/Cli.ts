@@ -2,6 +2,7 @@ import { Command } from "@effect/cli"
 import type { CliEnvironment } from "./CliEnvironment.js"
 import { cliName } from "./cliName.js"
 import { deadLetters } from "./commands/deadLetters.js"
+import { doctor } from "./commands/doctor.js"
 import { feedback } from "./commands/feedback.js"
 import { maintenance } from "./commands/maintenance.js"
 import { migrate } from "./commands/migrate.js"
@@ -26,7 +27,8 @@ const commands = [
   "reconcile",
   "maintenance",
   "feedback",
-  "payments"
+  "payments",
+  "doctor"
 ] as const
 
 /** The operator's command tree, each command given only the parts of the environment it uses. */
@@ -49,7 +51,8 @@ export const makeCommand = <E>(environment: CliEnvironment<E>) =>
       reconcile.pipe(Command.provide(environment.astria), Command.provide(environment.storage)),
       maintenance.pipe(Command.provide(environment.storage)),
       feedback.pipe(Command.provide(environment.storage)),
-      payments.pipe(Command.provide(environment.storage))
+      payments.pipe(Command.provide(environment.storage)),
+      doctor
     ])
   )
 

@@ -4,6 +4,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import type { Scope } from "effect"
 import { Effect, Option, Stream } from "effect"
 import type { StatusValue, WebhookEnvelopeEncoded } from "../../../contracts/whatsapp/Webhook.js"
+import { makeAccount, type FakeTemplate } from "./account.js"
 import { base64Sha256, dayMs } from "./ids.js"
 import { makeMedia } from "./media.js"
 import { bytesContent, specContent } from "./mediaContent.js"
@@ -72,6 +73,8 @@ export interface FakeGraphApi {
    * `file_size` of 1000 over a 40 MB body, to check that a download stops at its bound.
    */
   readonly registerMedia: (spec: MediaSpec) => Effect.Effect<string>
+  /** A message template of the business account, as Meta's review left it; answers its id. */
+  readonly registerTemplate: (template: FakeTemplate) => Effect.Effect<string>
   /** Bytes of any media the fake holds (uploaded by the bot or put by a test). */
   readonly media: (mediaId: string) => Effect.Effect<Option.Option<{ readonly bytes: Uint8Array; readonly mimeType: string }>>
 
@@ -119,7 +122,8 @@ export const makeFakeGraphApi = (options: FakeGraphApiOptions = {}): Effect.Effe
     const webhooks = yield* makeWebhooks(settings, state)
     const sending = yield* makeSending(settings, state, makePacing(settings, state), webhooks)
     const server = yield* NodeHttpServer.make(() => createServer(), { port: 0, host: "127.0.0.1" })
-    yield* server.serve(makeRouter(settings, state, sending, makeMedia(settings, state)))
+    const account = makeAccount(settings)
+    yield* server.serve(makeRouter(settings, state, sending, makeMedia(settings, state), account))
     const origin = server.address._tag === "TcpAddress" ? `http://127.0.0.1:${server.address.port}` : "http://127.0.0.1"
     const userIdOf = (who: UserRef) => Effect.map(state.userOrCreate(who), (user) => user.userId)
 
@@ -142,6 +146,7 @@ export const makeFakeGraphApi = (options: FakeGraphApiOptions = {}): Effect.Effe
       downloads: Effect.sync(() => [...state.downloads]),
       putMedia: (bytes, mimeType) => state.storeMedia(bytesContent(bytes, mimeType), 7 * dayMs),
       registerMedia: (spec) => state.storeMedia(specContent(spec), 7 * dayMs),
+      registerTemplate: account.registerTemplate,
       media: (mediaId) => Effect.sync(() => Option.map(Option.fromNullable(state.media.get(mediaId)), (item) => ({ bytes: item.bytes(), mimeType: item.mimeType }))),
       fail: (fault) => Effect.sync(() => void state.faults.push({ ...fault, remaining: fault.times ?? 1 })),
       failHttp: (status, times = 1) => Effect.sync(() => void state.httpFaults.push({ status, remaining: times })),

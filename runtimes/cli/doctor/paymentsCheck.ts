@@ -1,0 +1,24 @@
+import type { PaymentSetup } from "../../composition/StartPlan.js"
+import type { CheckLine } from "./Verdict.js"
+
+const part = "Payments"
+
+/**
+ * The `links` provider has no key to try and no live/test mode of its own: the links are
+ * checkout pages of a third party. Their settings are already checked (https, one per tier) by
+ * the start plan; the pages themselves are not fetched, as no test can stand in for them and a
+ * provider may answer a robot's HEAD differently from a person's browser.
+ */
+export const paymentsLines = (setup: PaymentSetup): ReadonlyArray<CheckLine> => {
+  if (setup._tag === "LinkTemplate") {
+    return [
+      { part, check: "provider and mode", verdict: "ok", detail: `links provider, one link per order from PAYMENT_LINK_TEMPLATE (${setup.template})` },
+      { part, check: "checkout pages", verdict: "skipped", detail: "third-party pages are not fetched; open one by hand" }
+    ]
+  }
+  const links = [...Object.values(setup.links.full), ...Object.values(setup.links.returning ?? {})]
+  return [
+    { part, check: "provider and mode", verdict: "ok", detail: `links provider, ${links.length} fixed-price https link(s)${setup.links.returning === undefined ? "" : " (returning prices included)"}` },
+    { part, check: "checkout pages", verdict: "skipped", detail: "third-party pages are not fetched; open each PAYMENT_LINK_* by hand" }
+  ]
+}
