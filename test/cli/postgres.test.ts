@@ -39,7 +39,7 @@ if (reachable) {
     afterAll(() => database.close())
 
     it("migrates a fresh schema once, then finds it up to date", async () => {
-      expect(await runCli(environment, ["migrate"])).toMatchObject({ exitCode: 0, stdout: "Applied 3 migration(s): 0001_init, 0002_failed_events, 0003_unattributed_messages" })
+      expect(await runCli(environment, ["migrate"])).toMatchObject({ exitCode: 0, stdout: "Applied 5 migration(s): 0001_init, 0002_failed_events, 0003_unattributed_messages, 0004_event_queue, 0005_seen_inbound_messages" })
       expect(await runCli(environment, ["migrate", "--json"])).toMatchObject({ exitCode: 0, stdout: expect.stringContaining('"applied": []') })
     })
 

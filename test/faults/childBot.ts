@@ -54,7 +54,7 @@ const exited = (child: ChildProcess) =>
 
 /**
  * The standalone bot (`npm start`'s entry under tsx) as a child process on `port`, its output in
- * `logFile`; answers once /health does. Killed when the scope closes if still running.
+ * `logFile`; answers once /ready does. Killed when the scope closes if still running.
  */
 export const childBot = (options: { readonly port: number; readonly env: Readonly<Record<string, string>>; readonly logFile: string }) =>
   Effect.gen(function* () {
@@ -80,8 +80,9 @@ export const childBot = (options: { readonly port: number; readonly env: Readonl
     const gone = () => child.exitCode !== null || child.signalCode !== null
     yield* Effect.tryPromise(async () => {
       if (gone()) return
-      const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2000) })
-      if (response.status !== 200) throw new Error(`health ${response.status}`)
+      // /health answers from the first second; /ready once the database, migrations and workers are up.
+      const response = await fetch(`${baseUrl}/ready`, { signal: AbortSignal.timeout(2000) })
+      if (response.status !== 200) throw new Error(`ready ${response.status}`)
     }).pipe(Effect.retry(Schedule.spaced("200 millis").pipe(Schedule.upTo("60 seconds"))), Effect.orDie)
     if (gone()) return yield* Effect.dieMessage(`the bot exited with ${child.exitCode}; see ${options.logFile}`)
     const bot: ChildBot = {
