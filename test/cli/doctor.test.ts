@@ -185,7 +185,7 @@ describe("doctor", () => {
     { name: "a bad Astria key (401)", overrides: { ASTRIA_API_KEY: "wrong-key" }, part: "Astria", check: "API key", reason: "ASTRIA_API_KEY: Astria refused the API key (401)", alsoFailing: ["Astria: tier packs"] },
     { name: "an unresolvable pack slug", overrides: { TIER_PREMIUM_PACKS: "fantasy-portraits,no-such-pack" }, part: "Astria", check: "tier packs", reason: "no-such-pack (TIER_PREMIUM_PACKS)" },
     { name: "an unreachable database", overrides: { DATABASE_URL: "postgres://postgres@127.0.0.1:1/test" }, part: "Database", check: "reachable and migrated", reason: "DATABASE_URL" },
-    { name: "a topic that does not exist", overrides: { SERVICEBUS_TOPIC: "no-such-topic" }, part: "Service Bus", check: "topic no-such-topic", reason: "topic no-such-topic", alsoFailing: botSubscriptions.map((subscription) => `Service Bus: subscription ${subscription.name}`) }
+    { name: "a topic that does not exist", overrides: { SERVICEBUS_TOPIC: "no-such-topic" }, part: "Service Bus", check: "topic no-such-topic", reason: "topic no-such-topic: ServiceCommunicationProblem: No entity no-such-topic", alsoFailing: botSubscriptions.map((subscription) => `Service Bus: subscription ${subscription.name}`) }
   ]
   for (const failure of failures) {
     it(`catches ${failure.name}`, async () => {
@@ -199,6 +199,38 @@ describe("doctor", () => {
       expect(failing.sort()).toEqual([`${failure.part}: ${failure.check}`, ...(failure.alsoFailing ?? [])].sort())
     }, 30_000)
   }
+
+  it("catches a subscription missing from the namespace", async () => {
+    const [kept, ...missing] = botSubscriptions
+    const partial = await startFakeServiceBus({ topic: "bot-events", subscriptions: kept === undefined ? [] : [kept], maxDeliveryCount: 3 })
+    try {
+      const run = await doctor({ SERVICEBUS_CONNECTION_STRING: partial.connectionString })
+      expect(run.exitCode).toBe(1)
+      const failing = run.report.checks.filter((line) => line.verdict === "FAIL").map((line) => line.check)
+      expect(failing.sort()).toEqual(missing.map((subscription) => `subscription ${subscription.name}`).sort())
+      expect(run.line("Service Bus", `subscription ${kept?.name}`)?.verdict).toBe("ok")
+    } finally {
+      await partial.close()
+    }
+  }, 30_000)
+
+  it("gives each check its own time: a PUBLIC_BASE_URL that never answers fails alone, after --timeout", async () => {
+    const silent = createServer(() => undefined)
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve))
+    const address = silent.address()
+    try {
+      const merged = { ...settings, PUBLIC_BASE_URL: `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}` }
+      const run = await runCli(environment, ["doctor", "--json", "--timeout", "1"], merged)
+      const report = Schema.decodeUnknownSync(JsonReport)(run.stdout)
+      expect(run.exitCode).toBe(1)
+      expect(report.checks.filter((line) => line.verdict === "FAIL")).toEqual([
+        { part: "Public URL", check: "served by this bot", verdict: "FAIL", detail: "no answer within 1s" }
+      ])
+    } finally {
+      silent.closeAllConnections()
+      await new Promise((resolve) => silent.close(resolve))
+    }
+  }, 30_000)
 
   it("catches a database that is not migrated", async () => {
     const schema = `t_doctor_empty_${Date.now().toString(36)}`

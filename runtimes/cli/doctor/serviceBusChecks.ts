@@ -7,10 +7,14 @@ import { CheckFailed, failed, skipped, type CheckLine } from "./Verdict.js"
 
 const part = "Service Bus"
 
-/** The SDK's message may quote the connection string, a secret: only its code and the entity are said. */
-const reasonOf = (entity: string) => (error: unknown) => {
+/** The SDK's code and message, with the connection string and its key (secrets) taken out of it. */
+const reasonOf = (settings: ServiceBusSettings, entity: string) => (error: unknown) => {
+  const connectionString = Redacted.value(settings.connectionString)
+  const key = /SharedAccessKey=([^;]+)/.exec(connectionString)?.[1]
   const code = error instanceof Error && "code" in error && typeof error.code === "string" ? error.code : "unreachable"
-  return new CheckFailed({ reason: `${entity}: ${code} (SERVICEBUS_CONNECTION_STRING, SERVICEBUS_TOPIC)` })
+  const said = error instanceof Error ? error.message.split(connectionString).join("(connection string)") : ""
+  const message = key === undefined ? said : said.split(key).join("(key)")
+  return new CheckFailed({ reason: `${entity}: ${code}${message === "" ? "" : `: ${message}`} (SERVICEBUS_CONNECTION_STRING, SERVICEBUS_TOPIC)` })
 }
 
 /** One connection for one check, closed after it; no retries, the doctor's timeout bounds it. */
@@ -20,7 +24,7 @@ const withClient = <A>(settings: ServiceBusSettings, entity: string, use: (clien
       try: () => new ServiceBusClient(Redacted.value(settings.connectionString), { retryOptions: { maxRetries: 0, timeoutInMs: 5_000 } }),
       catch: () => new CheckFailed({ reason: "SERVICEBUS_CONNECTION_STRING is not a valid Service Bus connection string" })
     }),
-    (client) => Effect.tryPromise({ try: () => use(client), catch: reasonOf(entity) }),
+    (client) => Effect.tryPromise({ try: () => use(client), catch: reasonOf(settings, entity) }),
     (client) => Effect.promise(() => client.close().catch(() => undefined))
   )
 
