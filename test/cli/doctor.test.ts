@@ -129,7 +129,10 @@ const doctor = async (overrides: Record<string, string | undefined> = {}) => {
 
 describe("doctor", () => {
   it("checks every configured real part live against the fakes, each ok, and exits 0", async () => {
+    const packListings = () => astria.run(Effect.map(fakeAstria().control.requests, (requests) => requests.filter((request) => request.path === "/packs").length))
+    const listingsBefore = await packListings()
     const run = await doctor()
+    expect(await packListings()).toBe(listingsBefore + 1)
     expect(run.report.checks.filter((line) => line.verdict === "FAIL")).toEqual([])
     expect(run.exitCode).toBe(0)
     expect(run.report.ok).toBe(true)

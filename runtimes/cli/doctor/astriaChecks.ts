@@ -18,29 +18,30 @@ const listPacks = (settings: AstriaHttpConfig) =>
     Effect.mapError((error) => new CheckFailed({ reason: reasonOf(error) }))
   )
 
-/** The key (Astria lists the account's packs to it) and every pack slug the tiers sell. */
-export const astriaChecks = (settings: AstriaHttpConfig): ReadonlyArray<LiveCheck<never>> => [
-  {
-    part,
-    check: "API key",
-    run: Effect.map(listPacks(settings), (packs) => `accepted (${packs.length} pack(s) listed${settings.testMode ? ", test branch" : ""})`)
-  },
-  {
-    part,
-    check: "tier packs",
-    run: Effect.gen(function* () {
-      const tiers = yield* Effect.mapError(
-        CatalogueSettings.config,
-        (error) => new CheckFailed({ reason: `TIER_*_PACKS: ${error.message}` })
-      )
-      const listed = new Set((yield* listPacks(settings)).map((pack) => pack.slug))
-      const missing = Object.entries(tiers).flatMap(([tier, slugs]) =>
-        slugs.filter((slug) => !listed.has(slug)).map((slug) => `${slug} (TIER_${tier.toUpperCase()}_PACKS)`)
-      )
-      if (missing.length > 0) return yield* new CheckFailed({ reason: `not among the account's packs: ${missing.join(", ")}` })
-      return Object.entries(tiers)
-        .map(([tier, slugs]) => `${tier}: ${slugs.join(", ")}`)
-        .join("; ")
-    })
-  }
-]
+/** The key (Astria lists the account's packs to it) and every pack slug the tiers sell, from one listing. */
+export const astriaChecks = (settings: AstriaHttpConfig): Effect.Effect<ReadonlyArray<LiveCheck<never>>> =>
+  Effect.map(Effect.cached(listPacks(settings)), (packs) => [
+    {
+      part,
+      check: "API key",
+      run: Effect.map(packs, (listed) => `accepted (${listed.length} pack(s) listed${settings.testMode ? ", test branch" : ""})`)
+    },
+    {
+      part,
+      check: "tier packs",
+      run: Effect.gen(function* () {
+        const tiers = yield* Effect.mapError(
+          CatalogueSettings.config,
+          (error) => new CheckFailed({ reason: `TIER_*_PACKS: ${error.message}` })
+        )
+        const listed = new Set((yield* packs).map((pack) => pack.slug))
+        const missing = Object.entries(tiers).flatMap(([tier, slugs]) =>
+          slugs.filter((slug) => !listed.has(slug)).map((slug) => `${slug} (TIER_${tier.toUpperCase()}_PACKS)`)
+        )
+        if (missing.length > 0) return yield* new CheckFailed({ reason: `not among the account's packs: ${missing.join(", ")}` })
+        return Object.entries(tiers)
+          .map(([tier, slugs]) => `${tier}: ${slugs.join(", ")}`)
+          .join("; ")
+      })
+    }
+  ])

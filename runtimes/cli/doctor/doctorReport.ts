@@ -31,7 +31,7 @@ export const doctorReport = (timeout: Duration.DurationInput) =>
     const items: Array<Item> = [{ part: "Settings", check: "start plan", verdict: "ok", detail: `${plan.mode}, services: ${plan.services.join(", ")}` }]
     if (plan.whatsapp._tag === "Real") items.push(...(yield* whatsappChecks(plan.whatsapp.settings)))
     else items.push(fakeLine("WhatsApp", plan.whatsapp.named))
-    if (plan.astria._tag === "Real") items.push(...astriaChecks(plan.astria.settings))
+    if (plan.astria._tag === "Real") items.push(...(yield* astriaChecks(plan.astria.settings)))
     else items.push(fakeLine("Astria", plan.astria.named))
     if (plan.payments._tag === "Real") items.push(...paymentsLines(plan.payments.settings))
     else items.push(fakeLine("Payments", plan.payments.named))

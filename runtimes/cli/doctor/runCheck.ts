@@ -23,6 +23,5 @@ export const runCheck =
         onSuccess: (line): CheckLine => line,
         onTimeout: () => failed(live.part, live.check, `no answer within ${Duration.format(timeout)}`)
       }),
-      Effect.catchAllCause((cause) => Effect.succeed(failed(live.part, live.check, Cause.pretty(cause).split("\n")[0] ?? "failed"))),
-      Effect.scoped
+      Effect.catchAllCause((cause) => Effect.succeed(failed(live.part, live.check, Cause.pretty(cause).split("\n")[0] ?? "failed")))
     )

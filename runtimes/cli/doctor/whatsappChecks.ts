@@ -33,7 +33,7 @@ const graphRefusal = (answer: JsonAnswer, subject: string): CheckFailed => {
         error.code === 190 || error.code === 104
           ? " (WHATSAPP_API_KEY: the token is invalid or expired)"
           : error.code === 100 && error.error_subcode === 33
-            ? ` (${subject} does not exist or this token may not see it)`
+            ? " (check the id, and that this token's app was given access to it)"
             : ""
       return new CheckFailed({ reason: `${subject}: Graph error ${error.code}: ${error.message}${hint}` })
     }
