@@ -30,7 +30,7 @@ export const handlePaymentWebhook = (request: HttpServerRequest.HttpServerReques
       yield* Effect.logWarning("Payment webhook refused").pipe(Effect.annotateLogs({ signature: signature._tag }))
       return yield* new Unauthenticated({ message: `payment signature ${signature._tag}` })
     }
-    const decoded = yield* decodePaymentBody(body).pipe(
+    const decoded = yield* decodePaymentBody(body, settings.liveMode === undefined ? {} : { liveMode: settings.liveMode }).pipe(
       Effect.mapError((error) => new MalformedRequest({ message: error.reason }))
     )
     if (decoded._tag === "Ignored") {

@@ -1,17 +1,15 @@
-import { Config, Context, Effect, Layer } from "effect"
+import { Context } from "effect"
 import type { Redacted } from "effect"
 
 export interface PaymentWebhookSettingsShape {
   /** Signs every payment webhook, both our own event and Stripe's (Stripe's `whsec_...`). */
   readonly secret: Redacted.Redacted<string>
+  /** The mode payments must be in: live in production; unset, any (development and tests). */
+  readonly liveMode?: boolean
 }
 
+/** Built by the start plan's wiring (runtimes/composition/RealParts.ts), or by a test. */
 export class PaymentWebhookSettings extends Context.Tag("whatsapp-astria-bot/PaymentWebhookSettings")<
   PaymentWebhookSettings,
   PaymentWebhookSettingsShape
->() {
-  static readonly config: Config.Config<PaymentWebhookSettingsShape> = Config.all({
-    secret: Config.redacted("PAYMENT_WEBHOOK_SECRET")
-  })
-  static readonly fromConfig = Layer.effect(this, Effect.map(this.config, (settings) => settings))
-}
+>() {}

@@ -37,8 +37,17 @@ const fromOwn = (event: PaymentEvent) =>
     provider: "signed-event"
   })
 
-const fromStripe = (event: StripeCheckoutEvent) => {
+const modeName = (live: boolean) => (live ? "live" : "test")
+
+const fromStripe = (event: StripeCheckoutEvent, expected: DecodeOptions) => {
   const session = event.data.object
+  // A test-mode payment (a test card) is no money: it must not train on a live bot, nor the reverse.
+  const live = event.livemode ?? false
+  if (expected.liveMode !== undefined && live !== expected.liveMode) {
+    return Effect.succeed(
+      PaymentBody.Ignored({ reason: `a ${modeName(live)}-mode Stripe event, and this bot takes ${modeName(expected.liveMode)}-mode payments` })
+    )
+  }
   if (session.amount_total === null || session.currency === null) {
     return Effect.succeed(PaymentBody.Ignored({ reason: `${event.type} without an amount` }))
   }
@@ -61,8 +70,13 @@ const fromStripe = (event: StripeCheckoutEvent) => {
 
 const unrecognized = (reason: string) => new UnrecognizedPaymentBody({ reason: reason.slice(0, 500) })
 
+export interface DecodeOptions {
+  /** The mode payments must be in (Stripe's `livemode`): live in production; any when unset. */
+  readonly liveMode?: boolean
+}
+
 /** Decodes a verified webhook body of either kind into one payment. */
-export const decodePaymentBody = (body: Uint8Array): Effect.Effect<PaymentBody, UnrecognizedPaymentBody> =>
+export const decodePaymentBody = (body: Uint8Array, options: DecodeOptions = {}): Effect.Effect<PaymentBody, UnrecognizedPaymentBody> =>
   Effect.gen(function* () {
     const text = yield* Effect.try({ try: () => textDecoder.decode(body), catch: () => unrecognized("The body is not UTF-8.") })
     const json = decodeJson(text)
@@ -70,7 +84,7 @@ export const decodePaymentBody = (body: Uint8Array): Effect.Effect<PaymentBody, 
     const own = decodeOwn(json.right)
     if (Either.isRight(own)) return PaymentBody.Payment({ payment: yield* fromOwn(own.right) })
     const stripe = decodeStripe(json.right)
-    if (Either.isRight(stripe)) return yield* fromStripe(stripe.right)
+    if (Either.isRight(stripe)) return yield* fromStripe(stripe.right, options)
     if (isStripeEvent(json.right) && !isHandledStripeType(json.right.type)) {
       return PaymentBody.Ignored({ reason: `Stripe event ${json.right.type}` })
     }

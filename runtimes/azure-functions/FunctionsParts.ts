@@ -23,7 +23,7 @@ export const FunctionsBotFromConfig = Layer.unwrapEffect(
       broker: RealParts.broker(plan),
       whatsapp: RealParts.whatsapp(whatsapp.settings),
       astria: RealParts.astria(astria.settings),
-      payments: RealParts.payments(payments.settings),
+      payments: RealParts.payments(payments.settings, plan.mode),
       publicBaseUrl: publicBaseUrl.value,
       services: plan.services
     })

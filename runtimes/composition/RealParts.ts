@@ -14,7 +14,7 @@ import { ServiceBusEventBroker } from "../../adapters/service-bus/ServiceBusEven
 import { layerWithSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { WhatsAppWebhookSettings } from "../../adapters/whatsapp-webhook/WhatsAppWebhookSettings.js"
 import { botSubscriptions } from "../../application/workers/Consumers.js"
-import type { PaymentSetup, RealWhatsApp } from "./StartPlan.js"
+import type { Mode, PaymentSetup, RealWhatsApp } from "./StartPlan.js"
 
 type DatabaseUrl = Option.Option<Redacted.Redacted<string>>
 
@@ -56,11 +56,12 @@ export const RealParts = {
 
   astria: (settings: AstriaHttpConfig) => HttpAstria.layer(settings).pipe(Layer.provide(FetchHttpClient.layer)),
 
-  payments: (setup: PaymentSetup) =>
+  /** Production takes live-mode payments only: a test card's event is acknowledged and ignored. */
+  payments: (setup: PaymentSetup, mode: Mode) =>
     Layer.merge(
       setup._tag === "FixedPriceLinks"
         ? FixedPriceLinksProvider.layer(setup.links, setup.pricing)
         : TemplatePaymentProvider.layer(setup.template),
-      Layer.succeed(PaymentWebhookSettings, { secret: setup.webhookSecret })
+      Layer.succeed(PaymentWebhookSettings, { secret: setup.webhookSecret, ...(mode === "production" ? { liveMode: true } : {}) })
     )
 }

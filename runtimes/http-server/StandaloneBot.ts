@@ -17,7 +17,7 @@ export const standaloneBot = (plan: StartPlan) =>
     broker: RealParts.broker(plan),
     whatsapp: plan.whatsapp._tag === "Real" ? RealParts.whatsapp(plan.whatsapp.settings) : DevelopmentParts.whatsapp(plan.whatsapp.settings),
     astria: plan.astria._tag === "Real" ? RealParts.astria(plan.astria.settings) : DevelopmentParts.astria,
-    payments: plan.payments._tag === "Real" ? RealParts.payments(plan.payments.settings) : DevelopmentParts.payments,
+    payments: plan.payments._tag === "Real" ? RealParts.payments(plan.payments.settings, plan.mode) : DevelopmentParts.payments,
     ...Option.match(plan.publicBaseUrl, { onNone: () => ({}), onSome: (publicBaseUrl) => ({ publicBaseUrl }) }),
     services: plan.services
   })

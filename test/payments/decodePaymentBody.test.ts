@@ -23,6 +23,18 @@ describe("decodePaymentBody", () => {
     })
   )
 
+  it.effect("ignores a Stripe event whose live or test mode is not the configured one, and takes one that matches", () =>
+    Effect.gen(function* () {
+      const testModeEvent = bytes(stripeEventBody({ id: "evt_test", orderId: "o-3", amount: 1290, currency: "usd" }))
+      const inProduction = yield* decodePaymentBody(testModeEvent, { liveMode: true })
+      expect(inProduction).toMatchObject({ _tag: "Ignored", reason: expect.stringContaining("test-mode") })
+      const liveEvent = bytes({ ...stripeEventBody({ id: "evt_live", orderId: "o-3", amount: 1290, currency: "usd" }), livemode: true })
+      expect((yield* decodePaymentBody(liveEvent, { liveMode: true }))._tag).toBe("Payment")
+      expect((yield* decodePaymentBody(liveEvent, { liveMode: false }))._tag).toBe("Ignored")
+      expect((yield* decodePaymentBody(testModeEvent))._tag).toBe("Payment")
+    })
+  )
+
   it.effect("normalizes Stripe's checkout.session.completed", () =>
     Effect.gen(function* () {
       const decoded = yield* decodePaymentBody(bytes(stripeEventBody({ id: "evt_1", orderId: "o-2", amount: 1290, currency: "ils" })))
