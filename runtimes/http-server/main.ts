@@ -8,6 +8,7 @@ import { HttpServerSettingsConfig } from "./HttpServerSettings.js"
 import { LoggingLive } from "../composition/LoggingLive.js"
 import { standaloneBot } from "./StandaloneBot.js"
 import { TracingLive } from "../composition/TracingLive.js"
+import { reportStartupFailure } from "./reportStartupFailure.js"
 
 /**
  * `npm start`: the standalone bot on `PORT` (7070), settings from the environment and `.env`.
@@ -25,6 +26,7 @@ const main = Effect.gen(function* () {
   const server = holdingNodeHttpServerLayer({ port: settings.port, host: settings.host })
   yield* Layer.launch(standaloneBot(planned.right).pipe(Layer.provide(server)))
 }).pipe(
+  reportStartupFailure,
   Effect.provide(Layer.merge(LoggingLive, TracingLive)),
   Effect.provide(PlatformConfigProvider.layerDotEnvAdd(".env")),
   Effect.provide(NodeContext.layer)
