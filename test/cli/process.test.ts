@@ -35,10 +35,12 @@ describe("the command line as a process", { timeout: 60_000 }, () => {
     expect(run.stderr).toContain("Setting LOG_LEVEL is malformed")
   })
 
-  it("says that the in-memory broker's dead letters live in the running bot", async () => {
-    const run = await spawnCli(["dead-letters", "replay", "conversation", "some-id"])
+  it("reads dead letters from the database without Service Bus, and names one it does not hold", async () => {
+    const run = await spawnCli(["dead-letters", "replay", "conversation", "some-id"], {
+      DATABASE_URL: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test"
+    })
     expect(run.exitCode).toBe(1)
-    expect(run.stderr).toContain("live in the running bot process")
+    expect(run.stderr).toContain("No dead letter some-id in subscription conversation")
     expect(run.stderr).not.toMatch(stackLine)
   })
 
