@@ -49,9 +49,11 @@ const fromMessage = (message: InboundMessageEvent): Option.Option<Input> => {
     case "Location":
     case "Unsupported":
       return Option.some(Input.UnsupportedReceived({ messageId }))
-    // A reaction to one of our messages, or a number change, needs no answer.
+    // A reaction to one of our messages, a number change or a notice (a deletion, a changed
+    // security code...) needs no answer.
     case "Reaction":
     case "NumberChanged":
+    case "Notice":
       return Option.none()
   }
 }

@@ -29,7 +29,12 @@ const inbound = {
   replyTo: Schema.optional(Schema.String)
 }
 
-export const TextReceived = Schema.TaggedStruct("Text", { ...inbound, body: Schema.String })
+export const TextReceived = Schema.TaggedStruct("Text", {
+  ...inbound,
+  body: Schema.String,
+  /** For an edited text: the wamid of the message whose body this replaces. */
+  edits: Schema.optional(Schema.String)
+})
 
 /** An image, or a document whose mime type is an image (HEIC, full-quality JPEG). */
 export const PhotoReceived = Schema.TaggedStruct("Photo", {
@@ -78,7 +83,7 @@ export const LocationReceived = Schema.TaggedStruct("Location", {
   address: Schema.optional(Schema.String)
 })
 
-/** Anything the bot cannot use (audio, video, stickers, contacts, polls...): answered politely. */
+/** Anything the person sent that the bot cannot use (audio, video, stickers, contacts, polls...): answered politely. */
 export const UnsupportedReceived = Schema.TaggedStruct("Unsupported", {
   ...inbound,
   /** Meta's `type` ("audio", "sticker", "unsupported", ...). */
@@ -92,6 +97,20 @@ export const NumberChanged = Schema.TaggedStruct("NumberChanged", {
   ...inbound,
   newWaId: Schema.optional(Schema.String),
   newUserId: Schema.optional(Schema.String)
+})
+
+/**
+ * What Meta posts among messages although the person wrote nothing to answer: a deleted message
+ * (`revoke`), an edit of something other than a text, a changed security code, Meta's notice of
+ * an error, an answer to a call permission request. Acknowledged without a reply.
+ */
+export const NoticeReceived = Schema.TaggedStruct("Notice", {
+  ...inbound,
+  kind: Schema.Literal("revoke", "edit", "identity_changed", "errors", "call_permission_reply"),
+  /** The wamid of the message it is about (the deleted or edited one), if Meta names it. */
+  about: Schema.optional(Schema.String),
+  /** Meta's error code, for `errors`. */
+  errorCode: Schema.optional(Schema.Number)
 })
 
 /** Meta's schema makes `code` optional: a failure without one is still a failure. */
@@ -134,6 +153,7 @@ export const InboundEvent = Schema.Union(
   LocationReceived,
   UnsupportedReceived,
   NumberChanged,
+  NoticeReceived,
   DeliveryStatus,
   WebhookProblem
 )
@@ -200,6 +220,11 @@ export const messageEvent = (
       definedOnly({ ...common, messageType: message.type, errorCode: message.errors?.[0]?.code }),
       fromDecodedWebhook
     )
+  const notice = (kind: typeof NoticeReceived.Type["kind"], about?: string): InboundEvent =>
+    NoticeReceived.make(
+      definedOnly({ ...common, kind, about, errorCode: message.errors?.[0]?.code }),
+      fromDecodedWebhook
+    )
   // Narrowing by `type` alone is not enough: OtherMessage's `type` is any string, so each case
   // also checks that the payload is there.
   if (message.type === "text" && "text" in message) {
@@ -256,6 +281,8 @@ export const messageEvent = (
         )
       case "nfm_reply":
         return UnsupportedReceived.make({ ...common, messageType: "nfm_reply" }, fromDecodedWebhook)
+      case "call_permission_reply":
+        return notice("call_permission_reply")
     }
   }
   if (message.type === "button" && "button" in message) {
@@ -296,6 +323,22 @@ export const messageEvent = (
       }),
       fromDecodedWebhook
     )
+  }
+  if (message.type === "system" && "system" in message && message.system.type === "customer_identity_changed") {
+    return notice("identity_changed")
+  }
+  if (message.type === "revoke" && "revoke" in message) {
+    return notice("revoke", message.revoke.original_message_id)
+  }
+  if (message.type === "edit" && "edit" in message) {
+    const { message: edited, original_message_id: original } = message.edit
+    // A text's new body is read as that text; a new caption changes nothing the bot uses.
+    return edited.type === "text" && edited.text !== undefined
+      ? TextReceived.make(definedOnly({ ...common, body: edited.text.body, edits: original }), fromDecodedWebhook)
+      : notice("edit", original)
+  }
+  if (message.type === "errors") {
+    return notice("errors")
   }
   return unsupported()
 }

@@ -100,6 +100,16 @@ export const ListReply = Schema.Struct({
   type: Schema.Literal("list_reply"),
   list_reply: Schema.Struct({ id: Text, title: Text, description: Schema.optional(Text) })
 })
+/** The person's answer to our request for permission to call them ("accept" or "reject"). */
+export const CallPermissionReply = Schema.Struct({
+  type: Schema.Literal("call_permission_reply"),
+  call_permission_reply: Schema.Struct({
+    response: Text,
+    is_permanent: Schema.optional(Schema.Boolean),
+    expiration_timestamp: Schema.optional(Schema.Finite),
+    response_source: Schema.optional(Text)
+  })
+})
 /** A completed WhatsApp Flow. */
 export const FlowReply = Schema.Struct({
   type: Schema.Literal("nfm_reply"),
@@ -112,7 +122,7 @@ export const FlowReply = Schema.Struct({
 export const InteractiveMessage = Schema.Struct({
   ...messageFields,
   type: Schema.Literal("interactive"),
-  interactive: Schema.Union(ButtonReply, ListReply, FlowReply)
+  interactive: Schema.Union(ButtonReply, ListReply, FlowReply, CallPermissionReply)
 })
 
 /** A tap on a template's quick-reply button. */
@@ -187,8 +197,45 @@ export const SystemMessage = Schema.Struct({
     wa_id: Schema.optional(WireId),
     user_id: Schema.optional(WireId),
     customer: Schema.optional(Text)
+  }),
+  /** With `customer_identity_changed`: the person's new security code, as a hash. */
+  identity: Schema.optional(
+    Schema.Struct({
+      acknowledged: Schema.optional(Schema.Boolean),
+      created_timestamp: Schema.optional(Text),
+      hash: Schema.optional(Text)
+    })
+  )
+})
+
+/** The person deleted a message they had sent (`original_message_id`). */
+export const RevokeMessage = Schema.Struct({
+  ...messageFields,
+  type: Schema.Literal("revoke"),
+  revoke: Schema.Struct({ original_message_id: Schema.optional(WireId) })
+})
+
+/**
+ * The person edited a message they had sent: `message` is its new content (a text's new body, a
+ * media message's new caption).
+ */
+export const EditMessage = Schema.Struct({
+  ...messageFields,
+  type: Schema.Literal("edit"),
+  edit: Schema.Struct({
+    original_message_id: Schema.optional(WireId),
+    message: Schema.Struct({
+      type: Text,
+      text: Schema.optional(Schema.Struct({ body: Text })),
+      image: Schema.optional(Schema.Struct({ caption: Schema.optional(Text) })),
+      video: Schema.optional(Schema.Struct({ caption: Schema.optional(Text) })),
+      document: Schema.optional(Schema.Struct({ caption: Schema.optional(Text) }))
+    })
   })
 })
+
+/** Meta's notice that something about a message went wrong on its side (`errors` says what). */
+export const ErrorsMessage = Schema.Struct({ ...messageFields, type: Schema.Literal("errors") })
 
 /** Meta could not render it for us (code 131051), e.g. a poll or a view-once message. */
 export const UnsupportedMessage = Schema.Struct({ ...messageFields, type: Schema.Literal("unsupported") })
@@ -213,6 +260,9 @@ export const InboundMessage = Schema.Union(
   ContactsMessage,
   OrderMessage,
   SystemMessage,
+  RevokeMessage,
+  EditMessage,
+  ErrorsMessage,
   UnsupportedMessage,
   OtherMessage
 )
