@@ -4,7 +4,8 @@ import * as HttpAstria from "../adapters/astria/HttpAstria.js"
 import { WhatsAppWebhookSettings } from "../adapters/whatsapp-webhook/WhatsAppWebhookSettings.js"
 import { PaymentWebhookSettings } from "../adapters/payments/PaymentWebhookSettings.js"
 import { TemplatePaymentProvider } from "../adapters/payments/TemplatePaymentProvider.js"
-import { layerWithSettings, type WhatsAppCloudSettings } from "../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import * as WhatsAppCloud from "../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import type { WhatsAppCloudSettings } from "../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { ownBaseUrl } from "../runtimes/composition/BotLayer.js"
 import { FakeAstria, type FakeAstriaOptions } from "./fakes/astria/FakeAstria.js"
 import { fakeAstriaAdapterConfig } from "./fakes/astria/wiring.js"
@@ -54,7 +55,7 @@ export const whatsAppOverFake = (options: {
   Layer.unwrapEffect(
     Effect.map(FakeGraph, (graph) =>
       Layer.merge(
-        layerWithSettings(settingsForFake(graph, { ...briskPace, ...options.adapter })).pipe(
+        WhatsAppCloud.layer(settingsForFake(graph, { ...briskPace, ...options.adapter })).pipe(
           Layer.provide(FetchHttpClient.layer)
         ),
         Layer.succeed(WhatsAppWebhookSettings, {

@@ -81,7 +81,7 @@ export const EmbeddedPglite = {
   /** The embedded database in `dataDir`; closed, with its data kept, when the scope ends. */
   layer: (options: EmbeddedPgliteOptions) => Layer.unwrapScoped(serve(options)),
   /** The embedded database in `PGLITE_DATA_DIR` (default `.data/pglite`). */
-  layerConfig: Layer.unwrapScoped(
+  fromConfig: Layer.unwrapScoped(
     Effect.flatMap(Config.string("PGLITE_DATA_DIR").pipe(Config.withDefault(".data/pglite")), (dataDir) =>
       serve({ dataDir })
     )

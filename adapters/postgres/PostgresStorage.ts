@@ -1,6 +1,6 @@
 import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { EmbeddedPglite } from "./EmbeddedPglite.js"
-import { PgClientFromUrl } from "./PgClientFromUrl.js"
+import { PgClientLive } from "./PgClientLive.js"
 import { PgStorage } from "./PgStorage.js"
 
 /**
@@ -9,9 +9,9 @@ import { PgStorage } from "./PgStorage.js"
  */
 export const PostgresStorage = {
   /** On `DATABASE_URL`. */
-  fromUrl: Layer.provideMerge(PgStorage, PgClientFromUrl),
+  fromUrl: Layer.provideMerge(PgStorage, PgClientLive),
   /** On PGlite in `PGLITE_DATA_DIR`. */
-  embedded: Layer.provideMerge(PgStorage, EmbeddedPglite.layerConfig),
+  embedded: Layer.provideMerge(PgStorage, EmbeddedPglite.fromConfig),
   /**
    * On `DATABASE_URL` when it is set (and not blank, as in a `.env` line left empty), else on the
    * embedded PGlite: the zero-configuration default.
@@ -19,8 +19,8 @@ export const PostgresStorage = {
   fromConfig: Layer.unwrapEffect(
     Effect.map(Config.option(Config.redacted("DATABASE_URL")), (url) =>
       Option.exists(url, (value) => Redacted.value(value).trim() !== "")
-        ? Layer.provideMerge(PgStorage, PgClientFromUrl)
-        : Layer.provideMerge(PgStorage, EmbeddedPglite.layerConfig)
+        ? Layer.provideMerge(PgStorage, PgClientLive)
+        : Layer.provideMerge(PgStorage, EmbeddedPglite.fromConfig)
     )
   )
 }

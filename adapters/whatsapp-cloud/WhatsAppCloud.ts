@@ -358,8 +358,11 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
     return { messenger: { send, markRead, uploadMedia } satisfies MessengerService, mediaSource: { download } satisfies MediaSourceService }
   })
 
-/** The real adapter over given settings: the Messenger and MediaSource ports over the Graph API. */
-export const layerWithSettings = (
+/**
+ * The real adapter over given settings: the Messenger and MediaSource ports over the Graph API.
+ * Read through the module namespace, as `WhatsAppCloud.layer(settings)`.
+ */
+export const layer = (
   settings: WhatsAppCloudSettings
 ): Layer.Layer<Messenger | MediaSource, never, HttpClient.HttpClient> =>
   Layer.scopedContext(
@@ -368,6 +371,6 @@ export const layerWithSettings = (
     )
   )
 
-/** The real adapter, configured from the environment (`WhatsAppCloudConfig`). */
-export const WhatsAppCloudLive: Layer.Layer<Messenger | MediaSource, ConfigError.ConfigError, HttpClient.HttpClient> =
-  Layer.unwrapEffect(Effect.map(WhatsAppCloudConfig, layerWithSettings))
+/** The real adapter, configured from the environment (`WhatsAppCloudConfig`): `WhatsAppCloud.fromConfig`. */
+export const fromConfig: Layer.Layer<Messenger | MediaSource, ConfigError.ConfigError, HttpClient.HttpClient> =
+  Layer.unwrapEffect(Effect.map(WhatsAppCloudConfig, layer))

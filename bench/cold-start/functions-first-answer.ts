@@ -18,7 +18,7 @@ const { allServices } = await import("../../application/settings/EnabledServices
 const { WhatsAppWebhookSettings } = await import("../../adapters/whatsapp-webhook/WhatsAppWebhookSettings.js")
 const { PaymentWebhookSettings } = await import("../../adapters/payments/PaymentWebhookSettings.js")
 const { TemplatePaymentProvider } = await import("../../adapters/payments/TemplatePaymentProvider.js")
-const { layerWithSettings } = await import("../../adapters/whatsapp-cloud/WhatsAppCloud.js")
+const WhatsAppCloud = await import("../../adapters/whatsapp-cloud/WhatsAppCloud.js")
 const { astriaOverFake } = await import("../../testing/FakeParts.js")
 const { makeFakeGraphApi } = await import("../../testing/fakes/graph-api/FakeGraphApi.js")
 const { settingsForFake } = await import("../../testing/fakes/graph-api/layers.js")
@@ -38,7 +38,7 @@ const bot = functionsBotLayer<unknown>({
     })
   ),
   whatsapp: Layer.merge(
-    layerWithSettings(settingsForFake(graph)).pipe(Layer.provide(FetchHttpClient.layer)),
+    WhatsAppCloud.layer(settingsForFake(graph)).pipe(Layer.provide(FetchHttpClient.layer)),
     Layer.succeed(WhatsAppWebhookSettings, { verifyToken: Redacted.make("verify"), appSecret: Redacted.make(graph.appSecret) })
   ),
   astria: astriaOverFake(),

@@ -6,7 +6,8 @@ import { Config, Effect, Layer, Option } from "effect"
 import { AstriaHttpConfig } from "../../adapters/astria/AstriaConfig.js"
 import { HttpImageFetcherLive } from "../../adapters/http-fetch/HttpImageFetcher.js"
 import { SharpPreviewRendererLive } from "../../adapters/sharp/SharpPreviewRenderer.js"
-import { WhatsAppCloudConfig, layerWithSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import { WhatsAppCloudConfig } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import type { BrokerUnavailable, EventBroker } from "../../application/ports/EventBroker.js"
 import { optionalSecret, secret, setting } from "../../application/settings/presentSetting.js"
 import { RealParts } from "../composition/RealParts.js"
@@ -37,7 +38,7 @@ export const ProductionEnvironment: CliEnvironment<
   ),
   previews: Layer.mergeAll(
     Layer.unwrapEffect(
-      Effect.map(Config.all([WhatsAppCloudConfig, secret("WHATSAPP_API_KEY")]), ([settings, apiKey]) => layerWithSettings({ ...settings, apiKey }))
+      Effect.map(Config.all([WhatsAppCloudConfig, secret("WHATSAPP_API_KEY")]), ([settings, apiKey]) => WhatsAppCloud.layer({ ...settings, apiKey }))
     ),
     HttpImageFetcherLive,
     SharpPreviewRendererLive

@@ -6,12 +6,12 @@ import { FixedPriceLinksProvider } from "../../adapters/payments/FixedPriceLinks
 import { PaymentWebhookSettings } from "../../adapters/payments/PaymentWebhookSettings.js"
 import { TemplatePaymentProvider } from "../../adapters/payments/TemplatePaymentProvider.js"
 import { EmbeddedPglite } from "../../adapters/postgres/EmbeddedPglite.js"
-import { PgClientFromUrl } from "../../adapters/postgres/PgClientFromUrl.js"
+import { PgClientLive } from "../../adapters/postgres/PgClientLive.js"
 import { PgEventBroker } from "../../adapters/postgres/PgEventBroker.js"
 import { PostgresStorage } from "../../adapters/postgres/PostgresStorage.js"
 import { serviceBusEntities } from "../../adapters/service-bus/ServiceBusEntities.js"
 import { ServiceBusEventBroker } from "../../adapters/service-bus/ServiceBusEventBroker.js"
-import { layerWithSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { WhatsAppWebhookSettings } from "../../adapters/whatsapp-webhook/WhatsAppWebhookSettings.js"
 import { botSubscriptions } from "../../application/workers/Consumers.js"
 import type { Mode, PaymentSetup, RealWhatsApp } from "./StartPlan.js"
@@ -27,7 +27,7 @@ const storage = (databaseUrl: DatabaseUrl) => (Option.isSome(databaseUrl) ? Post
  */
 export const RealParts = {
   /** The SQL client: Postgres on `DATABASE_URL`, or the embedded PGlite (development only) when there is none. */
-  database: (databaseUrl: DatabaseUrl) => (Option.isSome(databaseUrl) ? PgClientFromUrl : EmbeddedPglite.layerConfig),
+  database: (databaseUrl: DatabaseUrl) => (Option.isSome(databaseUrl) ? PgClientLive : EmbeddedPglite.fromConfig),
 
   storage,
 
@@ -46,7 +46,7 @@ export const RealParts = {
   /** The WhatsApp Cloud API, and what Meta's webhooks are checked with. */
   whatsapp: (settings: RealWhatsApp) =>
     Layer.merge(
-      layerWithSettings(settings.cloud).pipe(Layer.provide(FetchHttpClient.layer)),
+      WhatsAppCloud.layer(settings.cloud).pipe(Layer.provide(FetchHttpClient.layer)),
       Layer.succeed(WhatsAppWebhookSettings, {
         verifyToken: settings.verifyToken,
         appSecret: settings.appSecret,

@@ -7,7 +7,7 @@ import { allServices } from "../../application/settings/EnabledServices.js"
 import { WhatsAppWebhookSettings } from "../../adapters/whatsapp-webhook/WhatsAppWebhookSettings.js"
 import { PaymentWebhookSettings } from "../../adapters/payments/PaymentWebhookSettings.js"
 import { TemplatePaymentProvider } from "../../adapters/payments/TemplatePaymentProvider.js"
-import { layerWithSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { functionsBotLayer } from "../../runtimes/azure-functions/FunctionsBotLayer.js"
 import { astriaOverFake } from "../../testing/FakeParts.js"
 import type { FakeGraphApi } from "../../testing/fakes/graph-api/FakeGraphApi.js"
@@ -38,7 +38,7 @@ export const testBot = (options: {
     storage: options.storage,
     broker: recordingBroker(options.published),
     whatsapp: Layer.merge(
-      layerWithSettings(settingsForFake(options.graph)).pipe(Layer.provide(FetchHttpClient.layer)),
+      WhatsAppCloud.layer(settingsForFake(options.graph)).pipe(Layer.provide(FetchHttpClient.layer)),
       Layer.succeed(WhatsAppWebhookSettings, {
         verifyToken: Redacted.make(verifyToken),
         appSecret: Redacted.make(options.graph.appSecret)

@@ -5,7 +5,7 @@ import { ConfigProvider, Duration, Effect, Layer, Redacted } from "effect"
 import { allServices } from "../../application/settings/EnabledServices.js"
 import { WhatsAppWebhookSettings } from "../../adapters/whatsapp-webhook/WhatsAppWebhookSettings.js"
 import { InMemoryEventBroker } from "../../adapters/memory/InMemoryEventBroker.js"
-import { layerWithSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import type { EventBroker } from "../../application/ports/EventBroker.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { botSubscriptions } from "../../application/workers/Consumers.js"
@@ -29,7 +29,7 @@ export const botOnSharedGraph = <S>(options: {
   readonly settings?: Readonly<Record<string, string>>
 }) => {
   const whatsapp = Layer.merge(
-    layerWithSettings(
+    WhatsAppCloud.layer(
       settingsForFake(options.graph, { recipientBurst: 50, recipientInterval: Duration.millis(20) })
     ).pipe(Layer.provide(FetchHttpClient.layer)),
     Layer.succeed(WhatsAppWebhookSettings, {

@@ -4,9 +4,9 @@ import type { AddressInfo } from "node:net"
 import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Context, Duration, Effect, Layer, Redacted } from "effect"
+import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import {
   defaultMediaMaxBytes,
-  layerWithSettings,
   WhatsAppCloudConfig,
   type WhatsAppCloudSettings
 } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
@@ -86,7 +86,7 @@ const mediaSourceOn = (url: string, mediaMaxBytes: number) => {
     requestTimeout: Duration.seconds(10),
     mediaMaxBytes
   }
-  return Effect.map(Layer.build(layerWithSettings(settings).pipe(Layer.provide(FetchHttpClient.layer))), (context) =>
+  return Effect.map(Layer.build(WhatsAppCloud.layer(settings).pipe(Layer.provide(FetchHttpClient.layer))), (context) =>
     Context.get(context, MediaSource)
   )
 }

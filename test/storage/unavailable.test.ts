@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Context, Effect, Fiber, Layer, Option, Redacted } from "effect"
 import { PgClient } from "@effect/sql-pg"
-import { PgClientFromUrl } from "../../adapters/postgres/PgClientFromUrl.js"
+import { PgClientLive } from "../../adapters/postgres/PgClientLive.js"
 import { PgStorage } from "../../adapters/postgres/PgStorage.js"
 import { InboundMessages } from "../../application/ports/InboundMessages.js"
 import { NotReady, Readiness } from "../../application/ports/Readiness.js"
@@ -64,7 +64,7 @@ describe.skipIf(!reachable && !inCi)("Postgres going away", () => {
       const proxy = yield* tcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
       yield* proxy.cut
       const config = ConfigProvider.fromMap(new Map([["DATABASE_URL", through(proxy.port, testDatabaseUrl)]]))
-      const starting = yield* Layer.build(PgClientFromUrl.pipe(Layer.provide(Layer.setConfigProvider(config)))).pipe(Effect.fork)
+      const starting = yield* Layer.build(PgClientLive.pipe(Layer.provide(Layer.setConfigProvider(config)))).pipe(Effect.fork)
       yield* Effect.sleep("1 second")
       yield* proxy.restore
       const sql = Context.get(yield* Fiber.join(starting), PgClient.PgClient)
@@ -74,7 +74,7 @@ describe.skipIf(!reachable && !inCi)("Postgres going away", () => {
   it.live("fails at once, with the setting's name, when DATABASE_URL is missing", () =>
     Effect.gen(function* () {
       const failure = yield* Layer.build(
-        PgClientFromUrl.pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map()))))
+        PgClientLive.pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map()))))
       ).pipe(Effect.scoped, Effect.flip)
       expect(String(failure)).toContain("DATABASE_URL")
     }))

@@ -1,7 +1,8 @@
 import { FetchHttpClient, HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Context, Effect, Layer, Redacted, Schema, Stream } from "effect"
-import { layerWithSettings, type WhatsAppCloudSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import type { WhatsAppCloudSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { MediaSource } from "../../application/ports/MediaSource.js"
 import { Messenger } from "../../application/ports/Messenger.js"
 import { GraphErrorBody } from "../../contracts/whatsapp/GraphError.js"
@@ -14,7 +15,7 @@ import { settingsForFake } from "../../testing/fakes/graph-api/layers.js"
 const setup = (fakeOptions: FakeGraphApiOptions = {}, overrides: Partial<WhatsAppCloudSettings> = {}) =>
   Effect.gen(function* () {
     const fake = yield* makeFakeGraphApi(fakeOptions)
-    const context = yield* Layer.build(layerWithSettings(settingsForFake(fake, overrides)).pipe(Layer.provide(FetchHttpClient.layer)))
+    const context = yield* Layer.build(WhatsAppCloud.layer(settingsForFake(fake, overrides)).pipe(Layer.provide(FetchHttpClient.layer)))
     return { fake, messenger: Context.get(context, Messenger), media: Context.get(context, MediaSource) }
   })
 

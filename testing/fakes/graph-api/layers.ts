@@ -3,7 +3,8 @@ import type { HttpServerError } from "@effect/platform"
 import { Context, Duration, Effect, Layer, Redacted } from "effect"
 import type { MediaSource } from "../../../application/ports/MediaSource.js"
 import type { Messenger } from "../../../application/ports/Messenger.js"
-import { layerWithSettings, type WhatsAppCloudSettings } from "../../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import * as WhatsAppCloud from "../../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import type { WhatsAppCloudSettings } from "../../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import type { SendMessageBody } from "../../../contracts/whatsapp/Send.js"
 import { MediaProbe, MessengerProbe, type ReceivedByPerson } from "../../port-suites/Probes.js"
 import { makeFakeGraphApi, type FakeGraphApi, type FakeGraphApiOptions } from "./FakeGraphApi.js"
@@ -80,5 +81,5 @@ export const WhatsAppCloudOverFake = (
   overrides?: Partial<WhatsAppCloudSettings>
 ): Layer.Layer<Messenger | MediaSource | FakeGraph, HttpServerError.ServeError> =>
   Layer.unwrapEffect(
-    Effect.map(FakeGraph, (fake) => layerWithSettings(settingsForFake(fake, overrides)).pipe(Layer.provide(FetchHttpClient.layer)))
+    Effect.map(FakeGraph, (fake) => WhatsAppCloud.layer(settingsForFake(fake, overrides)).pipe(Layer.provide(FetchHttpClient.layer)))
   ).pipe(Layer.provideMerge(FakeGraphLive(options)))

@@ -28,4 +28,4 @@ const reachable = Schedule.exponential("250 millis").pipe(
  * The pool to `DATABASE_URL` (pool size `DATABASE_POOL_SIZE`, default 10). A failed build is
  * retried, so that a runtime which caches its layers is not poisoned by one failed cold start.
  */
-export const PgClientFromUrl = PgClient.layerConfig(pgClientConfig).pipe(Layer.retry(reachable))
+export const PgClientLive = PgClient.layerConfig(pgClientConfig).pipe(Layer.retry(reachable))
