@@ -46,6 +46,7 @@ export type OutgoingMessage = Data.TaggedEnum<{
   Image: { readonly media: MediaRef; readonly caption?: string }
   Video: { readonly media: MediaRef; readonly caption?: string }
   Document: { readonly media: MediaRef; readonly filename: string; readonly caption?: string }
+  /** An empty `emoji` removes the reaction set on that message. */
   Reaction: { readonly toMessageId: string; readonly emoji: string }
   Template: {
     readonly name: string

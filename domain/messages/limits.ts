@@ -120,11 +120,9 @@ export const outgoingMessageViolations = (message: OutgoingMessage): ReadonlyArr
         ...nonEmpty("filename", message.filename),
         ...optional("caption", message.caption, limits.caption)
       ]
+    // An empty emoji is Meta's way to remove the reaction set before.
     case "Reaction":
-      return [
-        ...nonEmpty("toMessageId", message.toMessageId),
-        ...nonEmpty("emoji", message.emoji)
-      ]
+      return nonEmpty("toMessageId", message.toMessageId)
     case "Template":
       return nonEmpty("name", message.name)
   }
