@@ -136,6 +136,15 @@ export const makeInMemoryEventBroker = (options: InMemoryEventBrokerOptions) =>
           const [letter] = state.deadLetters.splice(index, 1)
           enqueue(state, letter!.message)
           return true
+        }),
+      forgetKey: (key) =>
+        Effect.sync(() => {
+          for (const state of states.values()) {
+            // A head being delivered stays until it is settled; the rest of the key's queue goes.
+            state.queues.get(key)?.splice(state.busyKeys.has(key) ? 1 : 0)
+            const kept = state.deadLetters.filter((letter) => letter.message.key !== key)
+            state.deadLetters.splice(0, state.deadLetters.length, ...kept)
+          }
         })
     })
   })

@@ -106,7 +106,9 @@ export const makePgEventBroker = (options: PgEventBrokerOptions) =>
         known(name).pipe(
           Effect.zipRight(Effect.mapError(statements.replay(name, messageId), unavailable)),
           Effect.tap((replayed) => (replayed ? wake([name]) : Effect.void))
-        )
+        ),
+      // Inside the caller's transaction when there is one (the erase's), as every statement here.
+      forgetKey: (key) => Effect.mapError(statements.forgetKey(key), unavailable)
     })
   })
 

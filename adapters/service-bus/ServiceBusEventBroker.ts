@@ -613,7 +613,46 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
         })
       )
 
-    return EventBroker.of({ publish, consume, deadLetters, replayDeadLetter })
+    const ofKey = (key: string) => (message: ServiceBusReceivedMessage) =>
+      Either.match(decodeReceived(message), { onLeft: () => false, onRight: (received) => received.sessionId === key })
+
+    /**
+     * Service Bus cannot delete queued messages, by session or otherwise: a key's queued messages
+     * are still delivered (their consumers find the person gone), and settled ones are gone already.
+     * What would stay are its dead letters, which keep their bodies until someone acts: those are
+     * received and completed; the others are handed back when the scope closes.
+     */
+    const forgetKey = (key: string) =>
+      Effect.forEach(
+        subscriptionNames,
+        (name) =>
+          Effect.scoped(
+            Effect.gen(function* () {
+              const receiver = yield* openDeadLetterQueue(name)
+              if (!(yield* peekAll(receiver)).some(ofKey(key))) return
+              const passed: Array<ServiceBusReceivedMessage> = []
+              yield* Effect.addFinalizer(() =>
+                Effect.forEach(passed, (message) => Effect.ignore(settle("abandon", () => receiver.abandonMessage(message))), {
+                  discard: true
+                })
+              )
+              for (;;) {
+                const batch = yield* Effect.tryPromise({
+                  try: (abortSignal) => receiver.receiveMessages(pageSize, { maxWaitTimeInMs: idleMs, abortSignal }),
+                  catch: unavailable(`reading the dead letters of ${name} failed`)
+                })
+                if (batch.length === 0) return
+                for (const message of batch) {
+                  if (ofKey(key)(message)) yield* settle("complete", () => receiver.completeMessage(message))
+                  else passed.push(message)
+                }
+              }
+            })
+          ),
+        { discard: true }
+      )
+
+    return EventBroker.of({ publish, consume, deadLetters, replayDeadLetter, forgetKey })
   })
 
 export const ServiceBusEventBroker = {

@@ -68,5 +68,11 @@ export class EventBroker extends Context.Tag("whatsapp-astria-bot/EventBroker")<
     readonly deadLetters: (subscription: string) => Effect.Effect<ReadonlyArray<DeadLetter>, BrokerUnavailable>
     /** Sends a dead letter back to its subscription; false when no dead letter has that id. */
     readonly replayDeadLetter: (subscription: string, messageId: string) => Effect.Effect<boolean, BrokerUnavailable>
+    /**
+     * Forgets one key's messages in every subscription: queued, settled and dead-lettered, so
+     * erasing a person leaves no event of theirs behind. A delivery already under way may finish.
+     * Brokers that cannot remove queued messages say so (see each adapter).
+     */
+    readonly forgetKey: (key: string) => Effect.Effect<void, BrokerUnavailable>
   }
 >() {}

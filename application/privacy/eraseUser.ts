@@ -4,6 +4,7 @@ import type { UserId } from "../../domain/ids.js"
 import { eventRecord } from "../events/eventRecord.js"
 import { senderKeysOf } from "../messaging/senderKey.js"
 import { Deliveries } from "../ports/Deliveries.js"
+import { EventBroker } from "../ports/EventBroker.js"
 import { FailedEvents } from "../ports/FailedEvents.js"
 import { Feedback } from "../ports/Feedback.js"
 import { InboundMessages } from "../ports/InboundMessages.js"
@@ -12,9 +13,24 @@ import { OutboundMessages } from "../ports/OutboundMessages.js"
 import { Outbox } from "../ports/Outbox.js"
 import { PaymentRecords } from "../ports/PaymentRecords.js"
 import { Photos } from "../ports/Photos.js"
+import { StorageUnavailable } from "../ports/StorageUnavailable.js"
 import { Tunes } from "../ports/Tunes.js"
 import { Users } from "../ports/Users.js"
 import { pseudonym } from "./pseudonym.js"
+
+/**
+ * The broker's copies of the key's events (bodies hold their words). Where no broker is wired (a
+ * command run beside the bot), the queue is left to the bot's own erase; a broker that cannot
+ * answer fails the erase, to be retried, as storage does.
+ */
+const forgetQueued = (key: string) =>
+  Effect.flatMap(Effect.serviceOption(EventBroker), (broker) =>
+    Option.match(broker, {
+      onNone: () => Effect.void,
+      onSome: (found) =>
+        Effect.mapError(found.forgetKey(key), (error) => new StorageUnavailable({ reason: error.reason }))
+    })
+  )
 
 export interface ErasureReport {
   readonly photos: number
@@ -25,7 +41,8 @@ export interface ErasureReport {
 
 /**
  * Erases everything about a person, inside the caller's transaction: photos, history, orders,
- * ratings and feedback, models, the user row and its conversation. Payments stay for accounting,
+ * ratings and feedback, models, the user row and its conversation, and their events in the outbox,
+ * the failed events and the broker's queue. Payments stay for accounting,
  * under a one-way hash. Their tunes on Astria are deleted by the `UserErasedEvent` consumer, which
  * carries only that hash. Erasing twice finds nothing the second time.
  */
@@ -46,7 +63,15 @@ export const eraseUser = (userId: UserId) =>
     const keys = [userId, ...Option.match(user, { onNone: () => [], onSome: (found) => senderKeysOf(found) })]
     yield* Effect.forEach(
       keys,
-      (key) => Effect.zipRight(Effect.flatMap(Outbox, (port) => port.deleteForKey(key)), Effect.flatMap(FailedEvents, (port) => port.deleteForKey(key))),
+      (key) =>
+        Effect.all(
+          [
+            Effect.flatMap(Outbox, (port) => port.deleteForKey(key)),
+            Effect.flatMap(FailedEvents, (port) => port.deleteForKey(key)),
+            forgetQueued(key)
+          ],
+          { discard: true }
+        ),
       { discard: true }
     )
     yield* Effect.flatMap(Users, (port) => port.erase(userId))

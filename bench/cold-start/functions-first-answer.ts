@@ -34,7 +34,8 @@ const bot = functionsBotLayer<unknown>({
       publish: () => Effect.void,
       consume: () => Effect.dieMessage("Functions never consumes: the host's triggers do"),
       deadLetters: () => Effect.succeed([]),
-      replayDeadLetter: () => Effect.succeed(false)
+      replayDeadLetter: () => Effect.succeed(false),
+      forgetKey: () => Effect.void
     })
   ),
   whatsapp: Layer.merge(

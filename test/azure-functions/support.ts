@@ -24,7 +24,8 @@ export const recordingBroker = (published: Array<BrokerMessage>) =>
       publish: (messages) => Effect.sync(() => void published.push(...messages)),
       consume: () => Effect.dieMessage("Functions never consumes: the host's triggers do"),
       deadLetters: () => Effect.succeed([]),
-      replayDeadLetter: () => Effect.succeed(false)
+      replayDeadLetter: () => Effect.succeed(false),
+      forgetKey: () => Effect.void
     })
   )
 

@@ -24,7 +24,8 @@ const recordingBroker = (refusals: number) => {
           : Effect.sync(() => void published.push(...messages)),
       consume: () => Effect.void,
       deadLetters: () => Effect.succeed([]),
-      replayDeadLetter: () => Effect.succeed(false)
+      replayDeadLetter: () => Effect.succeed(false),
+      forgetKey: () => Effect.void
     })
   )
   return { published, layer }
@@ -120,7 +121,8 @@ describe("outbox relay", () => {
           }),
         consume: () => Effect.void,
         deadLetters: () => Effect.succeed([]),
-        replayDeadLetter: () => Effect.succeed(false)
+        replayDeadLetter: () => Effect.succeed(false),
+        forgetKey: () => Effect.void
       })
     )
     return Effect.gen(function* () {

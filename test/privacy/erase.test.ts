@@ -1,6 +1,8 @@
 import { describe, expect, it, layer } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
-import { Effect, Layer, Option } from "effect"
+import { Duration, Effect, Layer, Option, Schedule } from "effect"
+import { EventBroker, PermanentFailure } from "../../application/ports/EventBroker.js"
+import { Ids } from "../../application/ports/Ids.js"
 import { Orders } from "../../application/ports/Orders.js"
 import { Photos } from "../../application/ports/Photos.js"
 import { UnitOfWork } from "../../application/ports/UnitOfWork.js"
@@ -8,7 +10,9 @@ import { Users } from "../../application/ports/Users.js"
 import { eraseUser } from "../../application/privacy/eraseUser.js"
 import { InMemoryDatabase } from "../../adapters/memory/InMemoryDatabase.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
+import { PgEventBroker } from "../../adapters/postgres/PgEventBroker.js"
 import { PgStorage } from "../../adapters/postgres/PgStorage.js"
+import { senderKeysOf } from "../../application/messaging/senderKey.js"
 import { UserId, type UserId as UserIdType } from "../../domain/ids.js"
 import { BotDriver } from "../../testing/BotDriver.js"
 import { FakeAstria } from "../../testing/fakes/astria/FakeAstria.js"
@@ -111,6 +115,46 @@ if (reachable) {
     })("on Postgres", (it) => {
       it.effect("leaves no trace of the person in any table but the hashed payment", () =>
         erasesEverything("972508100002", postgresDump), 60_000)
+    })
+  })
+
+  /**
+   * The Postgres event queue keeps event bodies (a person's words) until settled, and dead letters
+   * for good: erasing the person takes their queued, settled and dead-lettered events with them.
+   */
+  describe("erase on request with the Postgres event queue", () => {
+    const storage = PgStorage.pipe(Layer.provideMerge(freshSchema("erase_queue")))
+    const subscriptions = [{ name: "conversation", eventTypes: ["UserMessageReceivedEvent"] }]
+    const broker = PgEventBroker.layer({ subscriptions, maxDeliveries: 1, redeliveryDelay: () => Duration.millis(5), pollInterval: "20 millis" })
+    layer(Layer.merge(broker.pipe(Layer.provideMerge(storage)), Ids.random), { timeout: 30_000, excludeTestServices: true })("on Postgres", (it) => {
+      it.scoped("leaves none of their events in the queue, dead letters included; others' stay", () =>
+        Effect.gen(function* () {
+          const queue = yield* EventBroker
+          const sql = yield* SqlClient.SqlClient
+          const person = (yield* findUser("972508100003")).user
+          const other = (yield* findUser("972508100004")).user
+          const [senderKey] = senderKeysOf(person)
+          const event = (key: string, words: string) => ({
+            id: globalThis.crypto.randomUUID(),
+            key,
+            eventType: "UserMessageReceivedEvent",
+            body: JSON.stringify({ text: words })
+          })
+          // One of theirs is dead-lettered (its consumer refuses it), one settled, two still queued.
+          yield* queue.publish([event(person.id, "dead secret"), event(person.id, "done secret"), event(other.id, "someone else")])
+          let handled = 0
+          yield* queue.consume("conversation", (message) =>
+            /dead/.test(message.body) ? Effect.fail(new PermanentFailure({ reason: "refused" })) : Effect.sync(() => void handled++))
+          yield* Effect.sync(() => handled).pipe(Effect.repeat({ until: (n) => n >= 2, schedule: Schedule.spaced("10 millis") }))
+          yield* queue.publish([event(person.id, "queued secret"), event(senderKey ?? person.id, "first secret")])
+
+          yield* Effect.flatMap(UnitOfWork, (unitOfWork) => unitOfWork.transaction(eraseUser(person.id)))
+
+          const left = yield* sql<{ readonly key: string; readonly body: string }>`SELECT key, body FROM event_deliveries`
+          expect(left.filter((row) => /secret/.test(row.body) || row.key === person.id || row.key === senderKey)).toEqual([])
+          expect(left.map((row) => row.body)).toContain(JSON.stringify({ text: "someone else" }))
+          expect(yield* queue.deadLetters("conversation")).toEqual([])
+        }))
     })
   })
 } else if (inCi) {

@@ -21,7 +21,8 @@ const chokingBroker = (published: Array<BrokerMessage>) =>
           : Effect.sync(() => void published.push(...messages)),
       consume: () => Effect.void,
       deadLetters: () => Effect.succeed([]),
-      replayDeadLetter: () => Effect.succeed(false)
+      replayDeadLetter: () => Effect.succeed(false),
+      forgetKey: () => Effect.void
     })
   )
 

@@ -227,6 +227,28 @@ export const eventBrokerSuite = <E>(name: string, makeLayer: (topology: BrokerTo
         })
       ))
 
+    it.live("forgets a key's dead letters in every subscription, and keeps other keys'", () =>
+      run(
+        Effect.gen(function* () {
+          const broker = yield* EventBroker
+          const erased = [message("erased-user"), message("erased-user", "PhotoReceivedEvent")]
+          const kept = message("kept-user")
+          const refuse = () => new PermanentFailure({ reason: "refused" })
+          yield* broker.consume("conversation", () => Effect.fail(refuse()))
+          yield* broker.consume("images", () => Effect.fail(refuse()))
+          yield* broker.publish([...erased, kept])
+          yield* pollUntil(broker.deadLetters("conversation"), (l) => l.length === 2)
+          yield* pollUntil(broker.deadLetters("images"), (l) => l.length === 1)
+
+          yield* broker.forgetKey("erased-user")
+          expect((yield* broker.deadLetters("conversation")).map((l) => l.message.id)).toEqual([kept.id])
+          expect(yield* broker.deadLetters("images")).toEqual([])
+          // Forgetting a key with nothing left is harmless.
+          yield* broker.forgetKey("erased-user")
+          expect((yield* broker.deadLetters("conversation")).map((l) => l.message.id)).toEqual([kept.id])
+        })
+      ))
+
     it.live("does not deliver again a message id published after it was handled", () =>
       run(
         Effect.gen(function* () {

@@ -143,6 +143,9 @@ export const deliveryStatements = (sql: SqlClient) => {
         (n) => n > 0
       ),
 
+    /** Deletes every row of the key, whatever its state; a claim under way then settles nothing. */
+    forgetKey: (key: string) => execute(sql`DELETE FROM event_deliveries WHERE key = ${key}`),
+
     /** Forgets the subscription's rows settled more than `window` ago, and with them their duplicate detection. */
     purgeDone: (subscription: string, window: Duration.DurationInput) =>
       execute(sql`
