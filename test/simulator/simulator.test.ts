@@ -54,7 +54,6 @@ describe("the simulator's API", () => {
       ["someone never added", post("/simulator/api/text", JSON.stringify({ phone: "15559999999", text: "hi" }))],
       ["an empty text", post("/simulator/api/text", JSON.stringify({ phone: "15550001111", text: "" }))],
       ["a button the bot never sent", post("/simulator/api/reply", JSON.stringify({ phone: "15550001111", messageId: "wamid.nope", choiceId: "x" }))],
-      ["a photo that is HTML", post("/simulator/api/photo?phone=15550001111", "<script>alert(1)</script>", "text/html")],
       ["an empty photo", post("/simulator/api/photo?phone=15550001111", new Blob([]), "image/jpeg")],
       ["a photo without a phone", post("/simulator/api/photo", new Blob([new Uint8Array([1, 2, 3])]), "image/jpeg")],
       ["a chat without a phone", fetch(`${baseUrl}/simulator/api/chat`)],
@@ -66,6 +65,68 @@ describe("the simulator's API", () => {
     expect((await fetch(`${baseUrl}/simulator/api/media/1234567890`)).status).toBe(404)
     const tooLarge = await post("/simulator/api/photo?phone=15550001111", new Blob([new Uint8Array(17 * 1024 * 1024)]), "image/jpeg")
     expect(tooLarge.status).toBe(413)
+  })
+
+  it("refuses a file it cannot send with a sentence, never a schema dump", async () => {
+    await post("/simulator/api/people", JSON.stringify({ phone: "15550004444", name: "Finn" }))
+    for (const path of ["/simulator/api/photo", "/simulator/api/file"]) {
+      const refused = await post(`${path}?phone=15550004444&filename=page.html`, "<script>alert(1)</script>", "text/html")
+      expect(refused.status).toBe(415)
+      const { error } = await refused.json()
+      expect(error).toMatch(/^the simulator cannot send a file of type "text\/html": send a photo/)
+    }
+    const notAPhoto = await post("/simulator/api/photo?phone=15550004444", new Blob([new Uint8Array([1])]), "application/pdf")
+    expect((await notAPhoto.json()).error).toMatch(/cannot send a file of type "application\/pdf"/)
+  })
+
+  it("sends what else a person can: location, sticker, voice note, video, document, reaction, edit and delete", { timeout: 30_000 }, async () => {
+    const phone = "15550005555"
+    const send = (path: string, body: object) => post(path, JSON.stringify({ phone, ...body }))
+    const chat = async () => (await (await fetch(`${baseUrl}/simulator/api/chat?phone=${phone}`)).json()) as {
+      items: ReadonlyArray<{ id: string; from: string; kind: string; text: string; reactions: ReadonlyArray<string>; edited?: boolean; deleted?: boolean; filename?: string }>
+    }
+    const until = async (what: string, done: (view: Awaited<ReturnType<typeof chat>>) => boolean) => {
+      const deadline = Date.now() + 15_000
+      for (;;) {
+        const view = await chat()
+        if (done(view)) return view
+        if (Date.now() > deadline) throw new Error(`${what} never came: ${JSON.stringify(view.items.map((item) => [item.from, item.kind, item.text.slice(0, 40)]))}`)
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    }
+    expect((await post("/simulator/api/people", JSON.stringify({ phone, name: "Gil" }))).status).toBe(201)
+    expect((await send("/simulator/api/text", { text: "hello" })).status).toBe(204)
+    const welcomed = await until("the welcome", (view) => view.items.some((item) => item.from === "bot" && item.kind === "list"))
+    const hello = welcomed.items.find((item) => item.from === "person")!
+    const welcome = welcomed.items.find((item) => item.kind === "list")!
+    const botCount = (view: Awaited<ReturnType<typeof chat>>) => view.items.filter((item) => item.from === "bot").length
+    const before = botCount(welcomed)
+
+    expect((await send("/simulator/api/reaction", { messageId: welcome.id, emoji: "👍" })).status).toBe(204)
+    expect((await send("/simulator/api/edit", { messageId: hello.id, text: "hello there" })).status).toBe(204)
+    const edited = await until("the edit", (view) => view.items.some((item) => item.id === hello.id && item.edited === true))
+    expect(edited.items.find((item) => item.id === hello.id)?.text).toBe("hello there")
+    expect(edited.items.find((item) => item.id === welcome.id)?.reactions).toEqual(["👍"])
+    expect((await send("/simulator/api/delete", { messageId: hello.id })).status).toBe(204)
+    const deleted = await until("the deletion", (view) => view.items.some((item) => item.id === hello.id && item.deleted === true))
+    // Neither the reaction nor the deletion earns an apology.
+    expect(deleted.items.filter((item) => item.from === "bot").map((item) => item.text)).not.toContain("Sorry, I can only read text, photos and button taps. 🙂")
+    expect((await send("/simulator/api/edit", { messageId: hello.id, text: "again" })).status).toBe(400)
+    expect((await send("/simulator/api/reaction", { messageId: "wamid.nope", emoji: "👍" })).status).toBe(400)
+
+    expect((await send("/simulator/api/location", { latitude: 32.08, longitude: 34.78, name: "Tel Aviv" })).status).toBe(204)
+    expect((await send("/simulator/api/location", { latitude: 91, longitude: 0 })).status).toBe(400)
+    const file = (query: string, bytes: Uint8Array, type: string) => post(`/simulator/api/file?phone=${phone}&${query}`, new Blob([bytes]), type)
+    expect((await file("as=sticker", new Uint8Array([82, 73, 70, 70]), "image/webp")).status).toBe(204)
+    expect((await file("as=sticker", new Uint8Array([1]), "image/png")).status).toBe(400)
+    expect((await file("filename=note.ogg", new Uint8Array([79, 103, 103, 83]), "audio/ogg")).status).toBe(204)
+    expect((await file("filename=clip.mp4", new Uint8Array([0, 0, 0, 24]), "video/mp4")).status).toBe(204)
+    expect((await file("filename=cv.pdf", new Uint8Array([37, 80, 68, 70]), "application/pdf")).status).toBe(204)
+    const all = await until("the five attachments", (view) => ["location", "sticker", "audio", "video", "document"].every((kind) => view.items.some((item) => item.from === "person" && item.kind === kind)))
+    expect(all.items.find((item) => item.kind === "location")?.text).toBe("Tel Aviv · 32.08, 34.78")
+    expect(all.items.find((item) => item.kind === "document")?.filename).toBe("cv.pdf")
+    // Each of the five is something the bot cannot use, and it says so politely to each.
+    await until("five apologies", (view) => botCount(view) >= before + 5)
   })
 })
 

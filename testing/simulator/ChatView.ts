@@ -25,11 +25,13 @@ export type Person = typeof Person.Type
 export interface SentByPerson {
   readonly id: string
   readonly at: number
-  readonly kind: "text" | "image" | "document" | "reply"
+  /** A reaction, an edit or a deletion is folded onto the message it is about (`target`). */
+  readonly kind: "text" | "image" | "document" | "reply" | "location" | "sticker" | "audio" | "video" | "reaction" | "edit" | "delete"
   readonly text: string
   readonly mediaId?: string
   readonly mimeType?: string
   readonly filename?: string
+  readonly target?: string
 }
 
 const Choice = Schema.Struct({ id: Schema.String, title: Schema.String, description: Schema.optional(Schema.String) })
@@ -38,7 +40,7 @@ export const ChatItem = Schema.Struct({
   id: Schema.String,
   from: Schema.Literal("person", "bot"),
   at: Schema.Number,
-  kind: Schema.Literal("text", "image", "video", "document", "buttons", "list", "link", "template", "reply", "other"),
+  kind: Schema.Literal("text", "image", "video", "document", "buttons", "list", "link", "template", "reply", "location", "sticker", "audio", "other"),
   text: Schema.String,
   header: Schema.optional(Schema.String),
   footer: Schema.optional(Schema.String),
@@ -53,7 +55,10 @@ export const ChatItem = Schema.Struct({
   filename: Schema.optional(Schema.String),
   reactions: Schema.Array(Schema.String),
   /** For the person's messages: the bot has read it (blue ticks). */
-  read: Schema.optional(Schema.Boolean)
+  read: Schema.optional(Schema.Boolean),
+  /** The person edited it (`text` is the newest version) or deleted it. */
+  edited: Schema.optional(Schema.Boolean),
+  deleted: Schema.optional(Schema.Boolean)
 })
 export type ChatItem = typeof ChatItem.Type
 
@@ -117,7 +122,9 @@ const botItem = (message: ReceivedMessage): ChatItem | undefined => {
   }
 }
 
-const personItem = (sent: SentByPerson): ChatItem => ({
+type ShownKind = Exclude<SentByPerson["kind"], "reaction" | "edit" | "delete">
+
+const personItem = (sent: SentByPerson & { readonly kind: ShownKind }): ChatItem => ({
   id: sent.id,
   from: "person",
   at: sent.at,
@@ -140,9 +147,28 @@ export const chatView = (input: {
   readonly now: number
 }): ChatView => {
   // A later reaction to the same message replaces the earlier one; an empty emoji removes it.
+  // The bot reacts to the person's messages and the person to the bot's: the ids never collide.
   const reactions = new Map<string, string>()
   for (const message of input.received) {
     if (message.body.type === "reaction") reactions.set(message.body.reaction.message_id, message.body.reaction.emoji)
+  }
+  const edits = new Map<string, string>()
+  const deleted = new Set<string>()
+  const shown: Array<SentByPerson & { readonly kind: ShownKind }> = []
+  for (const sent of input.sent) {
+    if (sent.kind === "reaction" && sent.target !== undefined) reactions.set(sent.target, sent.text)
+    else if (sent.kind === "edit" && sent.target !== undefined) edits.set(sent.target, sent.text)
+    else if (sent.kind === "delete" && sent.target !== undefined) deleted.add(sent.target)
+    else if (sent.kind !== "reaction" && sent.kind !== "edit" && sent.kind !== "delete") shown.push({ ...sent, kind: sent.kind })
+  }
+  const personView = (sent: SentByPerson & { readonly kind: ShownKind }): ChatItem => {
+    const item = personItem(sent)
+    if (deleted.has(sent.id)) {
+      const { filename: _filename, mediaSrc: _mediaSrc, ...rest } = item
+      return { ...rest, kind: "text", text: "You deleted this message", deleted: true }
+    }
+    const edited = edits.get(sent.id)
+    return edited === undefined ? item : { ...item, text: edited, edited: true }
   }
   const read = new Set(input.receipts.map((receipt) => receipt.messageId))
   const typingFor = new Set(input.receipts.filter((receipt) => receipt.typingIndicator).map((receipt) => receipt.messageId))
@@ -160,7 +186,7 @@ export const chatView = (input: {
     return item === undefined ? [] : [item]
   })
   // Stable: on the same millisecond the person's message comes first, since the bot answers it.
-  const items = [...input.sent.map(personItem), ...bot]
+  const items = [...shown.map(personView), ...bot]
     .map((item, index) => ({ item, index }))
     .sort((a, b) => a.item.at - b.item.at || (a.item.from === b.item.from ? a.index - b.index : a.item.from === "person" ? -1 : 1))
     .map(({ item }) => withFolds(item))

@@ -6,9 +6,9 @@ import { whatsAppOverFake } from "../FakeParts.js"
 import { ChatView, Person, PersonName, Phone } from "./ChatView.js"
 import { clientScript } from "./client.js"
 import { pageHtml, stylesheet } from "./page.js"
-import { makeSimulator, PhotoMimeType, type SendError } from "./Simulator.js"
+import { FileMimeType, makeSimulator, PhotoMimeType, type SendError, unsendableFile } from "./Simulator.js"
 
-/** The largest photo the page uploads (WhatsApp's document limit is larger; a selfie is not). */
+/** The largest file the page uploads (WhatsApp's document limit is larger; a selfie is not). */
 const maxPhotoBytes = 16 * 1024 * 1024
 
 const securityHeaders = {
@@ -60,10 +60,16 @@ const PhotoQuery = Schema.Struct({
   phone: Phone,
   filename: Schema.optional(Schema.String.pipe(Schema.maxLength(240), Schema.pattern(/^[^\p{Cc}/\\]+$/u)))
 })
-const PhotoHeaders = Schema.Struct({
-  "content-type": PhotoMimeType,
+const FileQuery = Schema.Struct({
+  ...PhotoQuery.fields,
+  as: Schema.optional(Schema.Literal("sticker"))
+})
+const UploadHeaders = Schema.Struct({
+  "content-type": Schema.optional(Schema.String),
   "content-length": Schema.optional(Schema.NumberFromString)
 })
+const isPhotoMime = Schema.is(PhotoMimeType)
+const isFileMime = Schema.is(FileMimeType)
 const NewPerson = Schema.Struct({ phone: Phone, name: PersonName })
 const TextRequest = Schema.Struct({ phone: Phone, text: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(4096)) })
 const ReplyRequest = Schema.Struct({
@@ -71,6 +77,18 @@ const ReplyRequest = Schema.Struct({
   messageId: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200)),
   choiceId: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(256))
 })
+const MessageId = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200))
+const LocationRequest = Schema.Struct({
+  phone: Phone,
+  latitude: Schema.Number.pipe(Schema.between(-90, 90)),
+  longitude: Schema.Number.pipe(Schema.between(-180, 180)),
+  name: Schema.optional(Schema.String.pipe(Schema.maxLength(200))),
+  address: Schema.optional(Schema.String.pipe(Schema.maxLength(400)))
+})
+/** An empty emoji removes the person's reaction. */
+const ReactionRequest = Schema.Struct({ phone: Phone, messageId: MessageId, emoji: Schema.String.pipe(Schema.maxLength(16)) })
+const EditRequest = Schema.Struct({ phone: Phone, messageId: MessageId, text: TextRequest.fields.text })
+const DeleteRequest = Schema.Struct({ phone: Phone, messageId: MessageId })
 const MediaParams = Schema.Struct({ mediaId: Schema.String.pipe(Schema.pattern(/^[0-9]{1,20}$/)) })
 
 /** Pictures shown inline; anything else the fake holds is offered as a download, never rendered. */
@@ -140,19 +158,70 @@ export const SimulatorRoutes: Layer.Layer<never, never, FakeGraph> = HttpApiBuil
         })
       )
     )
-    // The photo's bytes are the body, its type the Content-Type, as the page's fetch sends a File.
-    yield* router.post(
-      "/simulator/api/photo",
+    /** The file's bytes are the body, its type the Content-Type, as the page's fetch sends a File. */
+    const upload = <A extends string>(accepts: (mimeType: string) => mimeType is A, send: (bytes: Uint8Array, mimeType: A) => Effect.Effect<void, SendError>) =>
       answering(
         Effect.gen(function* () {
-          const { filename, phone } = yield* HttpServerRequest.schemaSearchParams(PhotoQuery)
-          const headers = yield* HttpServerRequest.schemaHeaders(PhotoHeaders)
+          const headers = yield* HttpServerRequest.schemaHeaders(UploadHeaders)
           // Refused before reading, so the page gets an answer rather than a reset connection.
-          if ((headers["content-length"] ?? 0) > maxPhotoBytes) return failure(413, "a photo is at most 16 MB")
+          if ((headers["content-length"] ?? 0) > maxPhotoBytes) return failure(413, "a file is at most 16 MB")
+          const mimeType = (headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? ""
+          if (!accepts(mimeType)) return failure(415, unsendableFile(mimeType))
           const request = yield* HttpServerRequest.HttpServerRequest
           const body = yield* request.arrayBuffer.pipe(HttpIncomingMessage.withMaxBodySize(Option.some(maxPhotoBytes)))
-          if (body.byteLength === 0) return failure(400, "the photo is empty")
-          yield* simulator.sendPhoto(phone, { bytes: new Uint8Array(body), mimeType: headers["content-type"], filename })
+          if (body.byteLength === 0) return failure(400, "the file is empty")
+          yield* send(new Uint8Array(body), mimeType)
+          return ok
+        })
+      )
+    yield* router.post(
+      "/simulator/api/photo",
+      Effect.flatMap(HttpServerRequest.schemaSearchParams(PhotoQuery), ({ filename, phone }) =>
+        upload(isPhotoMime, (bytes, mimeType) => simulator.sendPhoto(phone, { bytes, mimeType, filename }))
+      ).pipe(answering)
+    )
+    yield* router.post(
+      "/simulator/api/file",
+      Effect.flatMap(HttpServerRequest.schemaSearchParams(FileQuery), ({ as, filename, phone }) =>
+        upload(isFileMime, (bytes, mimeType) => simulator.sendFile(phone, { bytes, mimeType, filename, asSticker: as === "sticker" }))
+      ).pipe(answering)
+    )
+    yield* router.post(
+      "/simulator/api/location",
+      answering(
+        Effect.gen(function* () {
+          const { phone, ...place } = yield* HttpServerRequest.schemaBodyJson(LocationRequest)
+          yield* simulator.sendLocation(phone, place)
+          return ok
+        })
+      )
+    )
+    yield* router.post(
+      "/simulator/api/reaction",
+      answering(
+        Effect.gen(function* () {
+          const { emoji, messageId, phone } = yield* HttpServerRequest.schemaBodyJson(ReactionRequest)
+          yield* simulator.react(phone, messageId, emoji)
+          return ok
+        })
+      )
+    )
+    yield* router.post(
+      "/simulator/api/edit",
+      answering(
+        Effect.gen(function* () {
+          const { messageId, phone, text } = yield* HttpServerRequest.schemaBodyJson(EditRequest)
+          yield* simulator.edit(phone, messageId, text)
+          return ok
+        })
+      )
+    )
+    yield* router.post(
+      "/simulator/api/delete",
+      answering(
+        Effect.gen(function* () {
+          const { messageId, phone } = yield* HttpServerRequest.schemaBodyJson(DeleteRequest)
+          yield* simulator.remove(phone, messageId)
           return ok
         })
       )
