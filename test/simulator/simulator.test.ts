@@ -4,6 +4,7 @@ import { Effect, ManagedRuntime } from "effect"
 import { chromium, type Browser, type Locator, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
+import { BotDriver } from "../../testing/BotDriver.js"
 import { FakeAstria } from "../../testing/fakes/astria/FakeAstria.js"
 import { HarnessBot, harnessBot } from "../../testing/HarnessBot.js"
 
@@ -29,6 +30,8 @@ afterAll(async () => {
 })
 
 const astriaCompletesAll = Effect.flatMap(FakeAstria, (astria) => astria.control.completeAll)
+/** The bot has nothing left to do: what the page shows after this is all it will show. */
+const quiescent = Effect.flatMap(BotDriver, (driver) => driver.quiescent()).pipe(Effect.provide(BotDriver.layer))
 
 const post = (path: string, body: string | Blob, contentType = "application/json") =>
   fetch(`${baseUrl}${path}`, { method: "POST", headers: { "content-type": contentType }, body })
@@ -284,6 +287,63 @@ browserSuite(`the simulator in headless Chromium (${chromiumPath})`, () => {
     await waitFor(botMessage(page, "Want another style?"))
 
     await page.screenshot({ path: `${resultsDir}simulator.png` })
+    expect(pageErrors).toEqual([])
+    await context.close()
+  })
+
+  it("a person sends a location, a sticker, a voice note and a document, reacts, edits and deletes, by clicking", { timeout: 60_000 }, async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const pageErrors: Array<string> = []
+    page.on("pageerror", (error) => pageErrors.push(error.message))
+    const answers: Array<string> = []
+    page.on("dialog", (dialog) => void dialog.accept(answers.shift() ?? ""))
+    await page.goto(`${baseUrl}/simulator`)
+    await page.fill("#person-name", "Hila")
+    await page.fill("#person-phone", "972502222222")
+    await page.click("#new-person button[type=submit]")
+    await waitFor(page.locator("#people button[aria-current=true]", { hasText: "Hila" }))
+
+    await page.fill("#text-input", "helo")
+    await page.press("#text-input", "Enter")
+    // Pinned by id: the edited text is read again and may bring another welcome.
+    const welcomeId = await (await waitFor(botMessage(page, "turn your selfies"))).getAttribute("data-id")
+    const welcome = page.locator(`.msg.bot[data-id="${welcomeId}"]`)
+    const mine = page.locator(".msg.person", { hasText: "helo" })
+    answers.push("hello")
+    await mine.hover()
+    await mine.locator("[data-tool=edit]").click()
+    await waitFor(page.locator(".msg.person[data-edited=true]", { hasText: "hello" }))
+    answers.push("❤️")
+    await welcome.hover()
+    await welcome.locator("[data-tool=react]").click()
+    await waitFor(welcome.locator("[data-reaction='❤️']"))
+    const edited = page.locator(".msg.person[data-edited=true]")
+    await edited.hover()
+    await edited.locator("[data-tool=delete]").click()
+    await waitFor(page.locator(".msg.person[data-deleted=true]", { hasText: "You deleted this message" }))
+
+    answers.push("32.0853, 34.7818, Tel Aviv")
+    await page.click("#location-button")
+    await waitFor(page.locator(".msg.person[data-kind=location]", { hasText: "Tel Aviv" }))
+    await page.setInputFiles("#sticker-input", { name: "wave.webp", mimeType: "image/webp", buffer: Buffer.from("RIFF\u0000\u0000\u0000\u0000WEBP") })
+    await waitFor(page.locator(".msg.person[data-kind=sticker] img.sticker"))
+    await page.setInputFiles("#photo-input", [
+      { name: "note.ogg", mimeType: "audio/ogg", buffer: Buffer.from("OggS") },
+      { name: "cv.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4") }
+    ])
+    await waitFor(page.locator(".msg.person[data-kind=audio] audio"))
+    await waitFor(page.locator(".msg.person[data-kind=document]", { hasText: "cv.pdf" }))
+
+    await page.setInputFiles("#photo-input", { name: "page.html", mimeType: "text/html", buffer: Buffer.from("<p>hi</p>") })
+    await page.locator("#send-error", { hasText: 'cannot send a file of type "text/html": send a photo' }).waitFor({ timeout: 10_000 })
+
+    // The edit, the reaction and the deletion earn no apology; the four attachments each earn one.
+    const apologies = page.locator(".msg.bot").filter({ hasText: "I can only read text" })
+    await waitForCount(apologies, 4)
+    await runtime.runPromise(quiescent)
+    const view = (await (await fetch(`${baseUrl}/simulator/api/chat?phone=972502222222`)).json()) as { items: ReadonlyArray<{ from: string; text: string }> }
+    expect(view.items.filter((item) => item.from === "bot" && item.text.includes("I can only read text")).length).toBe(4)
     expect(pageErrors).toEqual([])
     await context.close()
   })

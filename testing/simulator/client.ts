@@ -172,6 +172,18 @@ export const clientScript = String.raw`"use strict";
 
   function mediaNode(item) {
     if (!item.mediaSrc || !isWebUrl(item.mediaSrc)) return null;
+    if (item.kind === "sticker") {
+      var sticker = el("img", "media sticker");
+      sticker.src = item.mediaSrc;
+      sticker.alt = "Sticker";
+      return sticker;
+    }
+    if (item.kind === "audio") {
+      var audio = el("audio");
+      audio.src = item.mediaSrc;
+      audio.controls = true;
+      return audio;
+    }
     if (item.kind === "image") {
       var img = el("img", "media");
       img.src = item.mediaSrc;
@@ -206,9 +218,15 @@ export const clientScript = String.raw`"use strict";
     var media = mediaNode(item);
     if (media) bubble.appendChild(media);
     if (item.kind === "template") bubble.appendChild(el("div", "text", "Template: " + item.text));
+    else if (item.kind === "location") bubble.appendChild(el("div", "text", "📍 " + item.text));
     else if (item.text) bubble.appendChild(formatted(item.text));
+    if (item.deleted) node.dataset.deleted = "true";
     if (item.footer) bubble.appendChild(el("div", "footer", item.footer));
     var meta = el("span", "meta", clock(item.at));
+    if (item.edited) {
+      node.dataset.edited = "true";
+      meta.insertBefore(el("span", "edited", "edited"), meta.firstChild);
+    }
     if (item.from === "person") {
       var ticks = el("span", item.read ? "ticks read" : "ticks", "✓✓");
       ticks.setAttribute("aria-label", item.read ? "read" : "delivered");
@@ -247,7 +265,38 @@ export const clientScript = String.raw`"use strict";
       actions.appendChild(link);
     }
     if (actions.childElementCount > 0) node.appendChild(actions);
+    if (!item.deleted) node.appendChild(toolsOf(item));
     return node;
+  }
+
+  // What a person can do to a message: react to any, edit their own text, delete their own.
+  function tool(label, name, handler) {
+    var button = el("button", "", label);
+    button.type = "button";
+    button.dataset.tool = name;
+    button.addEventListener("click", handler);
+    return button;
+  }
+  function toolsOf(item) {
+    var tools = el("div", "tools");
+    tools.appendChild(tool("React", "react", function () {
+      var emoji = prompt("React with an emoji (leave empty to remove your reaction)", "👍");
+      if (emoji === null) return;
+      act(api("POST", "/simulator/api/reaction", { phone: state.phone, messageId: item.id, emoji: emoji.trim() }));
+    }));
+    if (item.from === "person" && item.kind === "text") {
+      tools.appendChild(tool("Edit", "edit", function () {
+        var text = prompt("Edit your message", item.text);
+        if (text === null || !text.trim()) return;
+        act(api("POST", "/simulator/api/edit", { phone: state.phone, messageId: item.id, text: text.trim() }));
+      }));
+    }
+    if (item.from === "person") {
+      tools.appendChild(tool("Delete", "delete", function () {
+        act(api("POST", "/simulator/api/delete", { phone: state.phone, messageId: item.id }));
+      }));
+    }
+    return tools;
   }
 
   function nearBottom() {
@@ -313,25 +362,45 @@ export const clientScript = String.raw`"use strict";
     act(api("POST", "/simulator/api/text", { phone: state.phone, text: text }));
   });
 
-  var byExtension = { heic: "image/heic", heif: "image/heif", jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", webp: "image/webp" };
-  function photoType(file) {
+  // Browsers leave the type empty for some files (HEIC on most systems): the extension tells it.
+  var byExtension = {
+    heic: "image/heic", heif: "image/heif", jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", webp: "image/webp",
+    ogg: "audio/ogg", opus: "audio/ogg", mp3: "audio/mpeg", m4a: "audio/mp4", aac: "audio/aac", amr: "audio/amr",
+    mp4: "video/mp4", "3gp": "video/3gpp", pdf: "application/pdf", txt: "text/plain"
+  };
+  function fileType(file) {
     if (file.type) return file.type;
     var extension = (file.name.split(".").pop() || "").toLowerCase();
     return byExtension[extension] || "application/octet-stream";
   }
 
-  $("photo-input").addEventListener("change", function (event) {
-    var input = event.target;
+  function sendFiles(input, query) {
     var files = Array.prototype.slice.call(input.files || []);
     input.value = "";
     if (!state.phone) return setError("send-error", "Choose a person first.");
-    // One after another, as a person sends them.
+    // One after another, as a person sends them; the server says why a file cannot go.
     files.reduce(function (previous, file) {
       return previous.then(function () {
-        var path = "/simulator/api/photo?phone=" + encodeURIComponent(state.phone) + "&filename=" + encodeURIComponent(file.name);
-        return act(api("POST", path, file, photoType(file)));
+        var path = "/simulator/api/file?phone=" + encodeURIComponent(state.phone) + "&filename=" + encodeURIComponent(file.name) + query;
+        return act(api("POST", path, file, fileType(file)));
       });
     }, Promise.resolve());
+  }
+  $("photo-input").addEventListener("change", function (event) { sendFiles(event.target, ""); });
+  $("sticker-input").addEventListener("change", function (event) { sendFiles(event.target, "&as=sticker"); });
+
+  $("location-button").addEventListener("click", function () {
+    if (!state.phone) return setError("send-error", "Choose a person first.");
+    var answer = prompt("Latitude, longitude (and a name, if you like)", "32.0853, 34.7818, Tel Aviv");
+    if (answer === null) return;
+    var parts = answer.split(",").map(function (part) { return part.trim(); });
+    var latitude = Number(parts[0]);
+    var longitude = Number(parts[1]);
+    if (!parts[0] || !parts[1] || !isFinite(latitude) || !isFinite(longitude)) return setError("send-error", "A location is a latitude and a longitude, e.g. 32.0853, 34.7818.");
+    var place = { phone: state.phone, latitude: latitude, longitude: longitude };
+    var name = parts.slice(2).join(", ");
+    if (name) place.name = name;
+    act(api("POST", "/simulator/api/location", place));
   });
 
   loadPeople().then(function (people) {

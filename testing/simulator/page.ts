@@ -41,10 +41,12 @@ export const pageHtml = `<!doctype html>
     </section>
     <p id="send-error" class="error send-error" role="alert"></p>
     <form id="composer" class="composer">
-      <label class="attach" title="Send photos">
+      <label class="attach" title="Attach photos, a voice note, a video or a document">
         <svg aria-hidden="true" viewBox="0 0 24 24" width="24" height="24"><path fill="none" stroke="#54656f" stroke-width="2" stroke-linecap="round" d="M20 11.5 12.3 19.2a5 5 0 0 1-7.1-7.1l8-8a3.3 3.3 0 0 1 4.7 4.7l-8 8a1.7 1.7 0 0 1-2.4-2.4l7.3-7.3"/></svg>
-        <input id="photo-input" type="file" accept="image/jpeg,image/png,image/heic,image/heif,image/webp,.heic,.heif" multiple aria-label="Send photos">
+        <input id="photo-input" type="file" multiple aria-label="Attach photos or files">
       </label>
+      <label class="attach" title="Send a sticker (a WebP image)">🙂<input id="sticker-input" type="file" accept="image/webp,.webp" aria-label="Send a sticker"></label>
+      <button type="button" id="location-button" class="attach-button" title="Send a location" aria-label="Send a location">📍</button>
       <input id="text-input" placeholder="Type a message" maxlength="4096" autocomplete="off" aria-label="Message" disabled>
       <button type="submit" id="send-button" aria-label="Send" disabled>➤</button>
     </form>
@@ -119,6 +121,15 @@ body { font: 14.2px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica
 .attach { position: relative; display: grid; place-items: center; width: 36px; height: 36px; font-size: 22px; cursor: pointer; overflow: hidden; }
 .attach input { position: absolute; inset: 0; opacity: 0; cursor: pointer; }
 .send-error { padding: 0 16px 4px; background: #f0f2f5; }
+.composer .attach-button { width: 36px; height: 36px; background: none; font-size: 20px; }
+.bubble .sticker { width: 140px; height: 140px; object-fit: contain; background: none; }
+.bubble audio { display: block; width: 260px; margin-bottom: 4px; }
+.msg[data-deleted=true] .text { font-style: italic; color: #667781; }
+.edited { margin-right: 4px; font-style: italic; }
+/* Hidden, not removed, until hovered: showing them must not move what is under the pointer. */
+.tools { display: flex; visibility: hidden; gap: 4px; margin-top: 2px; }
+.msg:hover .tools, .msg:focus-within .tools { visibility: visible; }
+.tools button { padding: 1px 8px; border: 0; border-radius: 10px; background: rgba(255,255,255,.8); color: #54656f; font: inherit; font-size: 12px; cursor: pointer; }
 .sheet { position: fixed; inset: 0; display: flex; align-items: flex-end; justify-content: center; background: rgba(11,20,26,.35); }
 .sheet[hidden] { display: none; }
 .sheet-panel { width: min(440px, 100%); max-height: 80%; overflow-y: auto; background: #fff; border-radius: 12px 12px 0 0; }
