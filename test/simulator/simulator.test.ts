@@ -82,7 +82,7 @@ describe("the simulator's API", () => {
     expect((await notAPhoto.json()).error).toMatch(/cannot send a file of type "application\/pdf"/)
   })
 
-  it("sends what else a person can: location, sticker, voice note, video, document, reaction, edit and delete", { timeout: 30_000 }, async () => {
+  it("sends what else a person can: location, contact card, sticker, voice note, video, document, reaction, edit and delete", { timeout: 30_000 }, async () => {
     const phone = "15550005555"
     const send = (path: string, body: object) => post(path, JSON.stringify({ phone, ...body }))
     const chat = async () => (await (await fetch(`${baseUrl}/simulator/api/chat?phone=${phone}`)).json()) as {
@@ -119,17 +119,20 @@ describe("the simulator's API", () => {
 
     expect((await send("/simulator/api/location", { latitude: 32.08, longitude: 34.78, name: "Tel Aviv" })).status).toBe(204)
     expect((await send("/simulator/api/location", { latitude: 91, longitude: 0 })).status).toBe(400)
+    expect((await send("/simulator/api/contact", { name: "Noa", contactPhone: "972501234567" })).status).toBe(204)
+    expect((await send("/simulator/api/contact", { name: "Noa", contactPhone: "12ab" })).status).toBe(400)
     const file = (query: string, bytes: ReadonlyArray<number>, type: string) => post(`/simulator/api/file?phone=${phone}&${query}`, new Blob([new Uint8Array(bytes)]), type)
     expect((await file("as=sticker", [82, 73, 70, 70], "image/webp")).status).toBe(204)
     expect((await file("as=sticker", [1], "image/png")).status).toBe(400)
     expect((await file("filename=note.ogg", [79, 103, 103, 83], "audio/ogg")).status).toBe(204)
     expect((await file("filename=clip.mp4", [0, 0, 0, 24], "video/mp4")).status).toBe(204)
     expect((await file("filename=cv.pdf", [37, 80, 68, 70], "application/pdf")).status).toBe(204)
-    const all = await until("the five attachments", (view) => ["location", "sticker", "audio", "video", "document"].every((kind) => view.items.some((item) => item.from === "person" && item.kind === kind)))
+    const all = await until("the six attachments", (view) => ["location", "contact", "sticker", "audio", "video", "document"].every((kind) => view.items.some((item) => item.from === "person" && item.kind === kind)))
     expect(all.items.find((item) => item.kind === "location")?.text).toBe("Tel Aviv · 32.08, 34.78")
     expect(all.items.find((item) => item.kind === "document")?.filename).toBe("cv.pdf")
-    // Each of the five is something the bot cannot use, and it says so politely to each.
-    await until("five apologies", (view) => botCount(view) >= before + 5)
+    expect(all.items.find((item) => item.kind === "contact")?.text).toBe("Noa +972501234567")
+    // Each of the six is something the bot cannot use, and it says so politely to each.
+    await until("six apologies", (view) => botCount(view) >= before + 6)
   })
 })
 
@@ -291,7 +294,7 @@ browserSuite(`the simulator in headless Chromium (${chromiumPath})`, () => {
     await context.close()
   })
 
-  it("a person sends a location, a sticker, a voice note and a document, reacts, edits and deletes, by clicking", { timeout: 60_000 }, async () => {
+  it("a person sends a location, a contact, a sticker, a voice note and a document, reacts, edits and deletes, by clicking", { timeout: 60_000 }, async () => {
     const context = await browser.newContext()
     const page = await context.newPage()
     const pageErrors: Array<string> = []
@@ -326,6 +329,9 @@ browserSuite(`the simulator in headless Chromium (${chromiumPath})`, () => {
     answers.push("32.0853, 34.7818, Tel Aviv")
     await page.click("#location-button")
     await waitFor(page.locator(".msg.person[data-kind=location]", { hasText: "Tel Aviv" }))
+    answers.push("Noa, 972501234567")
+    await page.click("#contact-button")
+    await waitFor(page.locator(".msg.person[data-kind=contact]", { hasText: "Noa +972501234567" }))
     await page.setInputFiles("#sticker-input", { name: "wave.webp", mimeType: "image/webp", buffer: Buffer.from("RIFF\u0000\u0000\u0000\u0000WEBP") })
     await waitFor(page.locator(".msg.person[data-kind=sticker] img.sticker"))
     await page.setInputFiles("#photo-input", [
@@ -338,12 +344,12 @@ browserSuite(`the simulator in headless Chromium (${chromiumPath})`, () => {
     await page.setInputFiles("#photo-input", { name: "page.html", mimeType: "text/html", buffer: Buffer.from("<p>hi</p>") })
     await page.locator("#send-error", { hasText: 'cannot send a file of type "text/html": send a photo' }).waitFor({ timeout: 10_000 })
 
-    // The edit, the reaction and the deletion earn no apology; the four attachments each earn one.
+    // The edit, the reaction and the deletion earn no apology; the five attachments each earn one.
     const apologies = page.locator(".msg.bot").filter({ hasText: "I can only read text" })
-    await waitForCount(apologies, 4)
+    await waitForCount(apologies, 5)
     await runtime.runPromise(quiescent)
     const view = (await (await fetch(`${baseUrl}/simulator/api/chat?phone=972502222222`)).json()) as { items: ReadonlyArray<{ from: string; text: string }> }
-    expect(view.items.filter((item) => item.from === "bot" && item.text.includes("I can only read text")).length).toBe(4)
+    expect(view.items.filter((item) => item.from === "bot" && item.text.includes("I can only read text")).length).toBe(5)
     expect(pageErrors).toEqual([])
     await context.close()
   })

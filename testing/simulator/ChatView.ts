@@ -26,7 +26,7 @@ export interface SentByPerson {
   readonly id: string
   readonly at: number
   /** A reaction, an edit or a deletion is folded onto the message it is about (`target`). */
-  readonly kind: "text" | "image" | "document" | "reply" | "location" | "sticker" | "audio" | "video" | "reaction" | "edit" | "delete"
+  readonly kind: "text" | "image" | "document" | "reply" | "location" | "sticker" | "audio" | "video" | "contact" | "reaction" | "edit" | "delete"
   readonly text: string
   readonly mediaId?: string
   readonly mimeType?: string
@@ -40,7 +40,7 @@ export const ChatItem = Schema.Struct({
   id: Schema.String,
   from: Schema.Literal("person", "bot"),
   at: Schema.Number,
-  kind: Schema.Literal("text", "image", "video", "document", "buttons", "list", "link", "template", "reply", "location", "sticker", "audio", "other"),
+  kind: Schema.Literal("text", "image", "video", "document", "buttons", "list", "link", "template", "reply", "location", "sticker", "audio", "contact", "other"),
   text: Schema.String,
   header: Schema.optional(Schema.String),
   footer: Schema.optional(Schema.String),

@@ -68,6 +68,8 @@ export interface Simulator {
     phone: Phone,
     place: { readonly latitude: number; readonly longitude: number; readonly name?: string | undefined; readonly address?: string | undefined }
   ) => Effect.Effect<void, SendError>
+  /** Shares a contact card. */
+  readonly sendContact: (phone: Phone, card: { readonly name: string; readonly phone: string }) => Effect.Effect<void, SendError>
   /** Reacts to a message of this chat; an empty emoji removes the reaction. */
   readonly react: (phone: Phone, messageId: string, emoji: string) => Effect.Effect<void, SendError>
   /** Edits a text the person sent. */
@@ -193,6 +195,12 @@ export const makeSimulator = (graph: FakeGraphApi): Effect.Effect<Simulator> =>
           { kind: "location", text: [...described, `${place.latitude}, ${place.longitude}`].join(" · ") }
         )
       },
+      sendContact: (phone, card) =>
+        send(
+          phone,
+          { type: "contacts", contacts: [{ name: { formatted_name: card.name }, phones: [{ phone: `+${card.phone}`, wa_id: card.phone }] }] },
+          { kind: "contact", text: `${card.name} +${card.phone}` }
+        ),
       react: (phone, messageId, emoji) =>
         Effect.gen(function* () {
           const chat = yield* chatOf(phone)

@@ -85,6 +85,7 @@ const LocationRequest = Schema.Struct({
   name: Schema.optional(Schema.String.pipe(Schema.maxLength(200))),
   address: Schema.optional(Schema.String.pipe(Schema.maxLength(400)))
 })
+const ContactRequest = Schema.Struct({ phone: Phone, name: PersonName, contactPhone: Phone })
 /** An empty emoji removes the person's reaction. */
 const ReactionRequest = Schema.Struct({ phone: Phone, messageId: MessageId, emoji: Schema.String.pipe(Schema.maxLength(16)) })
 const EditRequest = Schema.Struct({ phone: Phone, messageId: MessageId, text: TextRequest.fields.text })
@@ -192,6 +193,16 @@ export const SimulatorRoutes: Layer.Layer<never, never, FakeGraph> = HttpApiBuil
         Effect.gen(function* () {
           const { phone, ...place } = yield* HttpServerRequest.schemaBodyJson(LocationRequest)
           yield* simulator.sendLocation(phone, place)
+          return ok
+        })
+      )
+    )
+    yield* router.post(
+      "/simulator/api/contact",
+      answering(
+        Effect.gen(function* () {
+          const { contactPhone, name, phone } = yield* HttpServerRequest.schemaBodyJson(ContactRequest)
+          yield* simulator.sendContact(phone, { name, phone: contactPhone })
           return ok
         })
       )

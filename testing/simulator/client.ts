@@ -219,6 +219,7 @@ export const clientScript = String.raw`"use strict";
     if (media) bubble.appendChild(media);
     if (item.kind === "template") bubble.appendChild(el("div", "text", "Template: " + item.text));
     else if (item.kind === "location") bubble.appendChild(el("div", "text", "📍 " + item.text));
+    else if (item.kind === "contact") bubble.appendChild(el("div", "text", "👤 " + item.text));
     else if (item.text) bubble.appendChild(formatted(item.text));
     if (item.deleted) node.dataset.deleted = "true";
     if (item.footer) bubble.appendChild(el("div", "footer", item.footer));
@@ -388,6 +389,17 @@ export const clientScript = String.raw`"use strict";
   }
   $("photo-input").addEventListener("change", function (event) { sendFiles(event.target, ""); });
   $("sticker-input").addEventListener("change", function (event) { sendFiles(event.target, "&as=sticker"); });
+
+  $("contact-button").addEventListener("click", function () {
+    if (!state.phone) return setError("send-error", "Choose a person first.");
+    var answer = prompt("Contact's name, phone", "Noa, 972501234567");
+    if (answer === null) return;
+    var comma = answer.lastIndexOf(",");
+    var name = answer.slice(0, comma).trim();
+    var phone = answer.slice(comma + 1).replace(/[\s+()-]/g, "");
+    if (comma < 0 || !name || !/^[1-9][0-9]{7,14}$/.test(phone)) return setError("send-error", "A contact is a name and a phone number with its country code, e.g. Noa, 972501234567.");
+    act(api("POST", "/simulator/api/contact", { phone: state.phone, name: name, contactPhone: phone }));
+  });
 
   $("location-button").addEventListener("click", function () {
     if (!state.phone) return setError("send-error", "Choose a person first.");

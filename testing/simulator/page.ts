@@ -46,6 +46,7 @@ export const pageHtml = `<!doctype html>
         <input id="photo-input" type="file" multiple aria-label="Attach photos or files">
       </label>
       <label class="attach" title="Send a sticker (a WebP image)">🙂<input id="sticker-input" type="file" accept="image/webp,.webp" aria-label="Send a sticker"></label>
+      <button type="button" id="contact-button" class="attach-button" title="Share a contact" aria-label="Share a contact">👤</button>
       <button type="button" id="location-button" class="attach-button" title="Send a location" aria-label="Send a location">📍</button>
       <input id="text-input" placeholder="Type a message" maxlength="4096" autocomplete="off" aria-label="Message" disabled>
       <button type="submit" id="send-button" aria-label="Send" disabled>➤</button>
