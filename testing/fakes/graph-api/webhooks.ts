@@ -1,5 +1,5 @@
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
-import { Effect } from "effect"
+import { Effect, Schedule } from "effect"
 import type { StatusValue, WebhookEnvelopeEncoded } from "../../../contracts/whatsapp/Webhook.js"
 import { wamid } from "./ids.js"
 import { metaJson, metaSignature } from "./metaJson.js"
@@ -37,7 +37,16 @@ export const makeWebhooks = (settings: GraphSettings, state: GraphState) =>
         )
         const statuses: Array<number> = []
         for (let i = 0; i < (options?.times ?? 1); i++) {
-          const response = yield* client.execute(request).pipe(Effect.mapError((error) => new WebhookPostError({ reason: error.message })))
+          const response = yield* client.execute(request).pipe(
+            // Meta retries a delivery that did not reach the server; a keep-alive connection the
+            // server closed just as this one was sent on it is such a delivery, not the bot's answer.
+            Effect.retry({
+              times: 2,
+              schedule: Schedule.spaced("50 millis"),
+              while: (error) => error._tag === "RequestError" && error.reason === "Transport"
+            }),
+            Effect.mapError((error) => new WebhookPostError({ reason: error.message }))
+          )
           statuses.push(response.status)
         }
         return statuses
