@@ -16,7 +16,11 @@ export class ConfirmationRequired extends Schema.TaggedError<ConfirmationRequire
   }
 }
 
-/** Dead letters can only be reached through a broker shared between processes. */
+/**
+ * An environment without a broker the command line can reach (an embedding over the in-memory
+ * broker): its dead letters live inside the process that runs it. The bot's own wiring always has
+ * one (the Postgres broker, or Service Bus).
+ */
 export class NoSharedBroker extends Schema.TaggedError<NoSharedBroker>()("NoSharedBroker", {}) {
   override get message(): string {
     return (
