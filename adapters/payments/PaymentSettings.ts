@@ -1,7 +1,6 @@
-import { Config, ConfigError, Effect, Option, Redacted, Schema } from "effect"
-import type { TierName} from "../../domain/pricing/Tier.js";
-import { tierNames } from "../../domain/pricing/Tier.js"
-import { secret, setting } from "../../application/settings/presentSetting.js"
+import { Config, ConfigError, Effect, Redacted, Schema } from "effect"
+import type { TierName } from "../../domain/pricing/Tier.js"
+import { secret } from "../../application/settings/presentSetting.js"
 
 /**
  * Every payment setting of every provider, named once: the start's refusals, `doctor` and the
@@ -52,10 +51,6 @@ export const fixedPriceLinksConfig = (withReturningPrices: boolean): Config.Conf
       : Config.succeed(undefined)
   })
 
-/** The names of every fixed-price link the bot may need. */
-export const fixedPriceLinkNames = (withReturningPrices: boolean): ReadonlyArray<string> =>
-  tierNames.flatMap((tier) => (withReturningPrices ? [linkName(tier, false), linkName(tier, true)] : [linkName(tier, false)]))
-
 export interface StripeSettings {
   readonly secretKey: Redacted.Redacted<string>
   readonly webhookSecret: Redacted.Redacted<string>
@@ -89,9 +84,6 @@ export const SumitSettingsConfig: Config.Config<SumitSettings> = Config.all({
 
 /** The secret that signs `links` payment webhooks. */
 export const PaymentWebhookSecretConfig = secret("PAYMENT_WEBHOOK_SECRET")
-
-/** `PAYMENT_LINK_TEMPLATE`, only outside production, when no fixed link is set. */
-export const hasFixedPriceLinks: Config.Config<boolean> = setting(linkName("Lite", false)).pipe(Config.map(Option.isSome))
 
 /** For a refusal: a provider named that this build cannot take payments with yet. */
 export const unavailableProvider = (provider: PaymentProviderName): Effect.Effect<never, ConfigError.ConfigError> =>
