@@ -1,5 +1,4 @@
 import { execFileSync } from "node:child_process"
-import { createHmac } from "node:crypto"
 import { PgClient } from "@effect/sql-pg"
 import { describe, expect, it } from "@effect/vitest"
 import { Context, Duration, Effect, Fiber, Layer, Redacted, Schedule } from "effect"
@@ -7,14 +6,14 @@ import { PgEventBroker } from "../../adapters/postgres/PgEventBroker.js"
 import { PgStorage } from "../../adapters/postgres/PgStorage.js"
 import { EventBroker } from "../../application/ports/EventBroker.js"
 import { botSubscriptions } from "../../application/workers/Consumers.js"
-import { BotDriver, type DriverUser } from "../../testing/BotDriver.js"
+import { BotDriver } from "../../testing/BotDriver.js"
 import { FakeGraph } from "../../testing/fakes/graph-api/layers.js"
 import { HarnessBot } from "../../testing/HarnessBot.js"
 import { english } from "../reliability/helpers.js"
 import { privateCluster } from "../support/PrivateCluster.js"
 import { inCi } from "../support/TestDatabase.js"
 import { botOnSharedGraph } from "./inProcessBot.js"
-import { peopleOnFakeGraph } from "./support.js"
+import { firstHello, peopleOnFakeGraph, postRawSigned, type SentHello } from "./support.js"
 
 const hasInitdb = (() => {
   try {
@@ -27,13 +26,6 @@ const hasInitdb = (() => {
 
 const welcomes = (seen: ReadonlyArray<{ readonly kind: string; readonly rows: ReadonlyArray<{ readonly title: string }> }>) =>
   seen.filter((m) => m.kind === "List" && m.rows.some((r) => r.title === english.begin)).length
-
-interface Sent {
-  readonly user: DriverUser
-  /** The exact bytes, so a retry is the same delivery, as Meta's retries are. */
-  readonly raw: string
-  readonly statuses: Array<number>
-}
 
 /**
  * The retry budget, shortened: 3 deliveries 20 ms apart give up on a message within a tenth of a
@@ -74,27 +66,9 @@ describe.skipIf(!hasInitdb && !inCi)("A storage outage longer than the retry bud
       const client = Context.get(bot, PgClient.PgClient)
       const baseUrl = Context.get(bot, HarnessBot).baseUrl
 
-      const post = (raw: string) =>
-        Effect.promise(async () => {
-          const signature = `sha256=${createHmac("sha256", graph.appSecret).update(raw).digest("hex")}`
-          const response = await fetch(`${baseUrl}/SmsReceived`, {
-            method: "POST",
-            headers: { "content-type": "application/json", "x-hub-signature-256": signature },
-            body: raw
-          })
-          await response.arrayBuffer()
-          return response.status
-        })
-      const sent: Array<Sent> = []
-      const firstMessage = (i: number) =>
-        Effect.gen(function* () {
-          const user = yield* driver.user({ waId: `9725049${String(i).padStart(5, "0")}`, name: `Q${i}` })
-          yield* graph.openWindow(user.who)
-          const { envelope } = yield* graph.envelopeOf([{ who: user.who, message: { type: "text", text: { body: "hello" } } }], "messages")
-          const entry: Sent = { user, raw: JSON.stringify(envelope), statuses: [] }
-          sent.push(entry)
-          entry.statuses.push(yield* post(entry.raw))
-        })
+      const post = (raw: string) => postRawSigned(graph, baseUrl, raw)
+      const sent: Array<SentHello> = []
+      const firstMessage = firstHello({ driver, graph, baseUrl, sent, waIdPrefix: "9725049", namePrefix: "Q" })
 
       let stopped = false
       let i = 0

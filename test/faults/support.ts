@@ -1,9 +1,9 @@
-import { createHmac } from "node:crypto"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { PgClient } from "@effect/sql-pg"
 import { Context, Effect, Layer, Option, Redacted } from "effect"
-import { BotDriver } from "../../testing/BotDriver.js"
+import { signBody } from "../../adapters/whatsapp-cloud/verifySignature.js"
+import { BotDriver, type BotDriverService, type DriverUser } from "../../testing/BotDriver.js"
 import { FakeAstria } from "../../testing/fakes/astria/FakeAstria.js"
 import type { FakeGraphApi, InboundDraft, UserRef } from "../../testing/fakes/graph-api/FakeGraphApi.js"
 import { FakeGraph, FakeGraphLive } from "../../testing/fakes/graph-api/layers.js"
@@ -27,17 +27,50 @@ export const clientOf = (layer: Layer.Layer<PgClient.PgClient, unknown>) =>
 
 export const logFile = (label: string) => join(tmpdir(), `faults-${label}-${process.pid}.log`)
 
+/** Webhook bytes posted to the bot at `baseUrl`, signed as Meta signs them; answers the HTTP status. */
+export const postRawSigned = (graph: FakeGraphApi, baseUrl: string, raw: string) =>
+  Effect.promise(async () => {
+    const response = await fetch(`${baseUrl}/SmsReceived`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-hub-signature-256": signBody(graph.appSecret, raw) },
+      body: raw
+    })
+    await response.arrayBuffer()
+    return response.status
+  })
+
 /** A message from a person posted, signed as Meta signs, to the bot at `baseUrl`; answers the HTTP status. */
 export const postSigned = (graph: FakeGraphApi, baseUrl: string, who: UserRef, message: InboundDraft) =>
   Effect.gen(function* () {
     const { envelope, wamids } = yield* graph.envelopeOf([{ who, message }], "messages")
-    const raw = JSON.stringify(envelope)
-    const signature = `sha256=${createHmac("sha256", graph.appSecret).update(raw).digest("hex")}`
-    const response = yield* Effect.promise(() =>
-      fetch(`${baseUrl}/SmsReceived`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signature }, body: raw })
-    )
-    yield* Effect.promise(() => response.arrayBuffer())
-    return { status: response.status, wamid: wamids[0] ?? "" }
+    const status = yield* postRawSigned(graph, baseUrl, JSON.stringify(envelope))
+    return { status, wamid: wamids[0] ?? "" }
+  })
+
+/** A first message as posted, and every answer the bot gave it. */
+export interface SentHello {
+  readonly user: DriverUser
+  /** The exact bytes, so a retry is the same delivery, as Meta's retries are. */
+  readonly raw: string
+  readonly statuses: Array<number>
+}
+
+/** The `i`-th new person (waId `prefix` + i) writes "hello"; the delivery is recorded in `sent`. */
+export const firstHello = (options: {
+  readonly driver: BotDriverService
+  readonly graph: FakeGraphApi
+  readonly baseUrl: string
+  readonly sent: Array<SentHello>
+  readonly waIdPrefix: string
+  readonly namePrefix: string
+}) => (i: number) =>
+  Effect.gen(function* () {
+    const user = yield* options.driver.user({ waId: `${options.waIdPrefix}${String(i).padStart(5, "0")}`, name: `${options.namePrefix}${i}` })
+    yield* options.graph.openWindow(user.who)
+    const { envelope } = yield* options.graph.envelopeOf([{ who: user.who, message: { type: "text", text: { body: "hello" } } }], "messages")
+    const entry: SentHello = { user, raw: JSON.stringify(envelope), statuses: [] }
+    options.sent.push(entry)
+    entry.statuses.push(yield* postRawSigned(options.graph, options.baseUrl, entry.raw))
   })
 
 export { FakeGraph }
