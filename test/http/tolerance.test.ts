@@ -8,6 +8,7 @@ import { signBody } from "../../adapters/whatsapp-cloud/verifySignature.js"
 import { FakeGraph } from "../../testing/fakes/graph-api/layers.js"
 import { HarnessBot, harnessBot } from "../../testing/HarnessBot.js"
 import { freshSchema, inCi, isReachable } from "../support/TestDatabase.js"
+import { messagesWebhook } from "../support/textMessageWebhook.js"
 
 const reachable = await isReachable()
 
@@ -31,26 +32,13 @@ const textFrom = (id: string, body: string, overrides: Record<string, unknown> =
 })
 
 const envelope = (batch: Batch) =>
-  JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "WABA",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550783881", phone_number_id: "106540352242922" },
-              contacts: batch.contacts ?? [{ profile: { name: "Zoë" }, wa_id: waId }],
-              ...(batch.messages === undefined ? {} : { messages: batch.messages }),
-              ...(batch.statuses === undefined ? {} : { statuses: batch.statuses })
-            }
-          }
-        ]
-      }
-    ]
-  })
+  JSON.stringify(
+    messagesWebhook({
+      contacts: batch.contacts ?? [{ profile: { name: "Zoë" }, wa_id: waId }],
+      ...(batch.messages === undefined ? {} : { messages: batch.messages }),
+      ...(batch.statuses === undefined ? {} : { statuses: batch.statuses })
+    })
+  )
 
 const post = (path: string, body: string, headers: Record<string, string>) =>
   Effect.flatMap(HarnessBot, ({ baseUrl }) =>

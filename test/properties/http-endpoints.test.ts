@@ -10,6 +10,7 @@ import { PgStorage } from "../../adapters/postgres/PgStorage.js"
 import { FakeGraph } from "../../testing/fakes/graph-api/layers.js"
 import { HarnessBot, harnessBot } from "../../testing/HarnessBot.js"
 import { freshSchema, inCi, isReachable } from "../support/TestDatabase.js"
+import { messagesWebhook } from "../support/textMessageWebhook.js"
 
 const bot = harnessBot({ storage: InMemoryStorage })
 
@@ -194,26 +195,13 @@ const webhookOf = (elements: {
   readonly messages: ReadonlyArray<unknown>
   readonly statuses: ReadonlyArray<unknown>
 }) =>
-  JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "WABA",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550783881", phone_number_id: "106540352242922" },
-              contacts: [{ profile: { name: elements.name }, wa_id: "16505550300" }],
-              messages: elements.messages,
-              statuses: elements.statuses
-            }
-          }
-        ]
-      }
-    ]
-  })
+  JSON.stringify(
+    messagesWebhook({
+      contacts: [{ profile: { name: elements.name }, wa_id: "16505550300" }],
+      messages: elements.messages,
+      statuses: elements.statuses
+    })
+  )
 
 const signPayment = (secret: string, body: string) => {
   const t = Math.floor(Date.now() / 1000)
