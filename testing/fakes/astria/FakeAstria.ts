@@ -35,6 +35,11 @@ export interface FakeAstriaControl {
   readonly completeAll: Effect.Effect<void>
   readonly inject: (fault: FakeAstriaFault) => Effect.Effect<void>
   readonly clearFaults: Effect.Effect<void>
+  /**
+   * The account runs out of credits (true) or is topped up (false): while out, every create of a
+   * tune answers 402, as an injected fault does but for as long as it lasts.
+   */
+  readonly setOutOfCredits: (out: boolean) => Effect.Effect<void>
   readonly dropCallbacks: (drop: boolean) => Effect.Effect<void>
   /** Post every callback this many times (Astria does not, but our endpoint must not care). */
   readonly repeatCallbacks: (times: number) => Effect.Effect<void>
@@ -86,6 +91,7 @@ const start = async (options: FakeAstriaOptions): Promise<FakeAstriaHandle & { r
     }),
     inject: (fault) => run(() => void state.faults.push({ fault, remaining: fault.times ?? 1 })),
     clearFaults: run(() => void state.faults.splice(0)),
+    setOutOfCredits: (out) => run(() => void (state.outOfCredits = out)),
     dropCallbacks: (value) => run(() => void (state.dropCallbacks = value)),
     repeatCallbacks: (times) => run(() => void (state.repeatCallbacks = Math.max(1, times))),
     setInspection: (answer) => run(() => void (state.inspection = answer)),

@@ -12,3 +12,5 @@ export const json = (status: number, value: unknown): Answer => ({
 })
 export const empty = (status: number): Answer => ({ status, body: "", contentType: "text/plain" })
 export const notFound = json(404, { error: "Not found" })
+export const unauthorized = json(401, { error: "Unauthorized" })
+export const outOfCredits = json(402, { error: "Insufficient credits. Please top up your account balance." })

@@ -19,7 +19,12 @@ export interface FakeAstriaOptions {
   readonly idempotentTitles?: boolean
 }
 
-export type FakeAstriaFaultStatus = 422 | 429 | 500 | 504
+/**
+ * The answers Astria gives besides success: 400 and 422 (invalid request), 401 (API key), 402 (the
+ * account is out of credits), 404, 429 (rate limit), 500 and 504 (docs/api/0-overview.md,
+ * "Error Codes"; 400 in docs/api/0-tune/4-list.md; 402 is what astriaai/headshots-starter handles).
+ */
+export type FakeAstriaFaultStatus = 400 | 401 | 402 | 404 | 422 | 429 | 500 | 504
 
 export interface FakeAstriaFault {
   /** 504 is answered after the request has been processed (the tune IS created); the others before. */

@@ -1,5 +1,5 @@
 import type * as http from "node:http"
-import { empty, json, notFound, type Answer } from "./answers.js"
+import { empty, json, notFound, unauthorized, type Answer } from "./answers.js"
 import { parseBody, readBody, type ParsedBody } from "./body.js"
 import { packDetail, packListItem } from "./catalogue.js"
 import { faultAnswer, takeFault } from "./faults.js"
@@ -48,6 +48,8 @@ export const makeRouter = (state: AstriaState, tunes: Tunes) => {
       if (tune === undefined) return notFound
       if (parts.length === 3) {
         const offset = Number(url.searchParams.get("offset") ?? "0") || 0
+        // docs/api/1-prompt/4-list.md: offsets above 10,000 are refused, pointing to before_id.
+        if (offset > 10_000) return json(400, { error: "offset above 10000 is not supported; page with before_id" })
         return json(200, state.promptsOf(tune).slice(offset, offset + promptsPageSize))
       }
       const prompt = state.prompts.get(id(3))
@@ -69,7 +71,7 @@ export const makeRouter = (state: AstriaState, tunes: Tunes) => {
     const contentType = req.headers["content-type"] ?? ""
     const parsed = await parseBody(contentType, await readBody(req))
     const answer = await (async (): Promise<Answer> => {
-      if (req.headers.authorization !== `Bearer ${state.apiKey}`) return json(401, { error: "Unauthorized" })
+      if (req.headers.authorization !== `Bearer ${state.apiKey}`) return unauthorized
       if (parsed === "malformed") return json(400, { error: "Malformed body" })
       const fault = takeFault(state, method, url.pathname)
       if (fault !== undefined && fault.status !== 504) return faultAnswer(fault)

@@ -58,6 +58,8 @@ export const makeAstriaState = (options: FakeAstriaOptions) => {
     nextTuneId: 1_000,
     nextPromptId: 50_000,
     dropCallbacks: false,
+    /** The account's balance is used up: every create answers 402 until it is topped up. */
+    outOfCredits: false,
     repeatCallbacks: 1,
     inspection,
     liveTune,

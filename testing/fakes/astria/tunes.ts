@@ -1,5 +1,5 @@
 import { Either, Schema } from "effect"
-import { json, type Answer } from "./answers.js"
+import { json, outOfCredits, type Answer } from "./answers.js"
 import type { ParsedBody } from "./body.js"
 import { fileUrl } from "./files.js"
 import type { FakeAstriaOptions } from "./model.js"
@@ -28,6 +28,7 @@ const validationFailure = (state: AstriaState, params: TuneParams, pack: FakePac
 
 export const makeTunes = (options: FakeAstriaOptions, state: AstriaState, training: Training) => {
   const createTune = async (body: ParsedBody, pack: FakePackSpec | undefined): Promise<Answer> => {
+    if (state.outOfCredits) return outOfCredits
     const decoded = Schema.decodeUnknownEither(CreateTuneBody)(body.params)
     if (Either.isLeft(decoded)) return json(422, { error: `param is missing or invalid: tune (${decoded.left.message})` })
     const params = decoded.right.tune
@@ -83,8 +84,11 @@ export const makeTunes = (options: FakeAstriaOptions, state: AstriaState, traini
     return json(201, record.json)
   }
 
-  /** Newest first, paged by `before_id`, at most 120 a page. */
+  /** Newest first, paged by `before_id`, at most 120 a page; an offset above 200 is refused (docs/api/0-tune/4-list.md). */
   const listTunes = (url: URL): Answer => {
+    if ((Number(url.searchParams.get("offset") ?? "0") || 0) > 200) {
+      return json(400, { error: "offset above 200 is not supported; page with before_id" })
+    }
     const limit = Math.min(Number(url.searchParams.get("limit") ?? "20") || 20, 120)
     const before = Number(url.searchParams.get("before_id") ?? Number.POSITIVE_INFINITY)
     const page = Array.from(state.tunes.values())
