@@ -10,6 +10,7 @@ import {
   Tune as TuneJson,
   TuneList,
   ValidationErrorBodyFromJson,
+  validationFields,
   validationMessages
 } from "../../contracts/astria/index.js"
 import type { OrderId, PackId, TuneId } from "../../domain/ids.js"
@@ -17,6 +18,7 @@ import type { AstriaError, AstriaService, PackTuneRequest, PhotoUpload, PromptId
 import {
   Astria,
   AstriaNotFound,
+  AstriaOutOfCredits,
   AstriaProtocolError,
   AstriaRateLimited,
   AstriaTimeout,
@@ -37,21 +39,25 @@ interface Subject {
 const isTransient = (error: AstriaError): boolean =>
   error._tag === "AstriaRateLimited" || error._tag === "AstriaUnavailable" || error._tag === "AstriaTimeout"
 
+const validationError = (status: 400 | 422, raw: string): AstriaValidationError =>
+  Option.match(Schema.decodeUnknownOption(ValidationErrorBodyFromJson)(raw), {
+    onNone: () => new AstriaValidationError({ status, raw, messages: [raw] }),
+    onSome: (body) => new AstriaValidationError({ status, raw, messages: validationMessages(body), fields: validationFields(body) })
+  })
+
+/** Each status Astria documents as its own error (docs/api/0-overview.md, "Error Codes"). */
 const failureOf = (status: number, raw: string, subject: Subject): AstriaError => {
   switch (status) {
+    case 400:
+    case 422:
+      return validationError(status, raw)
     case 401:
     case 403:
       return new AstriaUnauthorized({ message: `Astria refused the API key (${status})` })
+    case 402:
+      return new AstriaOutOfCredits({ raw })
     case 404:
       return new AstriaNotFound(subject)
-    case 422:
-      return new AstriaValidationError({
-        raw,
-        messages: Option.match(Schema.decodeUnknownOption(ValidationErrorBodyFromJson)(raw), {
-          onNone: () => [raw],
-          onSome: validationMessages
-        })
-      })
     case 429:
       return new AstriaRateLimited({ message: "Astria rate limit (429)" })
     case 504:

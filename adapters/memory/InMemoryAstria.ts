@@ -172,7 +172,11 @@ const make = (options: InMemoryAstriaOptions) =>
     const withTune = (s: State, t: TuneState): State => ({ ...s, tunes: new Map(s.tunes).set(t.tune.id, t) })
 
     const invalid = (field: string, message: string) =>
-      new AstriaValidationError({ raw: JSON.stringify({ [field]: [message] }), messages: [`${field}: ${message}`] })
+      new AstriaValidationError({
+        raw: JSON.stringify({ [field]: [message] }),
+        messages: [`${field}: ${message}`],
+        fields: { [field]: [message] }
+      })
 
     const findByTitle = (title: OrderId) =>
       Effect.map(Ref.get(state), (s) =>

@@ -123,14 +123,36 @@ export interface PackTuneRequest {
   }
 }
 
-/** 422: Astria refused the request as invalid. Retrying cannot help. */
+/**
+ * 400 or 422: Astria refused the request as invalid (docs/api/0-overview.md: "Do not retry").
+ * Permanent for that request: only a changed request (or an operator) can help.
+ */
 export class AstriaValidationError extends Schema.TaggedError<AstriaValidationError>()("AstriaValidationError", {
+  status: Schema.optionalWith(Schema.Literal(400, 422), { default: () => 422 }),
   /** The body exactly as Astria sent it. */
   raw: Schema.String,
-  messages: Schema.Array(Schema.String)
+  /** One line per problem: `field: message`, or Astria's `error` as is. */
+  messages: Schema.Array(Schema.String),
+  /** The refused fields and their messages when Astria named them (`{"tune_ids": ["not found"]}`). */
+  fields: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) }), {
+    default: () => ({})
+  })
 }) {
   override get message(): string {
-    return `Astria refused the request (422): ${this.messages.join("; ")}`
+    return `Astria refused the request (${this.status}): ${this.messages.join("; ")}`
+  }
+}
+
+/**
+ * 402: the Astria account is out of credits. Permanent for the request until someone tops the
+ * account up, and urgent: every paid order stops until then.
+ */
+export class AstriaOutOfCredits extends Schema.TaggedError<AstriaOutOfCredits>()("AstriaOutOfCredits", {
+  /** The body exactly as Astria sent it. */
+  raw: Schema.String
+}) {
+  override get message(): string {
+    return "The Astria account is out of credits (402); top it up to go on"
   }
 }
 
@@ -171,6 +193,7 @@ export class AstriaProtocolError extends Schema.TaggedError<AstriaProtocolError>
 
 export type AstriaError =
   | AstriaValidationError
+  | AstriaOutOfCredits
   | AstriaRateLimited
   | AstriaUnavailable
   | AstriaTimeout

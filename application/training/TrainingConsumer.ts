@@ -161,6 +161,7 @@ export const handleTrainingEvent = (message: BrokerMessage) =>
     Effect.catchTags({
       StorageUnavailable: (error) => Effect.fail(new RetryableFailure({ reason: `storage: ${error.reason}` })),
       AstriaValidationError: (error) => Effect.fail(asDeliveryFailure(error)),
+      AstriaOutOfCredits: (error) => Effect.fail(new PermanentFailure({ reason: `Astria refused: ${error._tag}: ${error.message}` })),
       AstriaRateLimited: (error) => Effect.fail(asDeliveryFailure(error)),
       AstriaUnavailable: (error) => Effect.fail(asDeliveryFailure(error)),
       AstriaTimeout: (error) => Effect.fail(asDeliveryFailure(error)),

@@ -1,9 +1,9 @@
 import { Schema } from "effect"
 
-/** A 422 body of the form `{"error": "..."}`. */
+/** A 400 or 422 body of the form `{"error": "..."}`. */
 export const ValidationErrorMessage = Schema.Struct({ error: Schema.String })
 
-/** A 422 body of the Rails form `{"field": ["message", ...]}`. */
+/** A 400 or 422 body of the Rails form `{"field": ["message", ...]}`. */
 export const ValidationErrorFields = Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) })
 
 export const ValidationErrorBody = Schema.Union(ValidationErrorMessage, ValidationErrorFields)
@@ -18,3 +18,7 @@ export const validationMessages = (body: ValidationErrorBody): ReadonlyArray<str
   isMessage(body)
     ? [body.error]
     : Object.entries(body).flatMap(([field, messages]) => messages.map((message) => `${field}: ${message}`))
+
+/** The Rails form's fields and their messages; none for `{"error": "..."}`. */
+export const validationFields = (body: ValidationErrorBody): Readonly<Record<string, ReadonlyArray<string>>> =>
+  isMessage(body) ? {} : body
