@@ -188,7 +188,7 @@ describe("doctor", () => {
     { name: "a bad Astria key (401)", overrides: { ASTRIA_API_KEY: "wrong-key" }, part: "Astria", check: "API key", reason: "ASTRIA_API_KEY: Astria refused the API key (401)", alsoFailing: ["Astria: tier packs"] },
     { name: "an unresolvable pack slug", overrides: { TIER_PREMIUM_PACKS: "fantasy-portraits,no-such-pack" }, part: "Astria", check: "tier packs", reason: "no-such-pack (TIER_PREMIUM_PACKS)" },
     { name: "an unreachable database", overrides: { DATABASE_URL: "postgres://postgres@127.0.0.1:1/test" }, part: "Database", check: "reachable and migrated", reason: "DATABASE_URL" },
-    { name: "a topic that does not exist", overrides: { SERVICEBUS_TOPIC: "no-such-topic" }, part: "Service Bus", check: "topic no-such-topic", reason: "topic no-such-topic: ServiceCommunicationProblem: No entity no-such-topic", alsoFailing: botSubscriptions.map((subscription) => `Service Bus: subscription ${subscription.name}`) }
+    { name: "a topic that does not exist", overrides: { SERVICEBUS_TOPIC: "no-such-topic" }, part: "Service Bus", check: "topic no-such-topic", reason: "topic no-such-topic: MessagingEntityNotFound: The messaging entity 'sb://localhost:", alsoFailing: botSubscriptions.map((subscription) => `Service Bus: subscription ${subscription.name}`) }
   ]
   for (const failure of failures) {
     it(`catches ${failure.name}`, async () => {

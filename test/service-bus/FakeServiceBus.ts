@@ -27,7 +27,9 @@ import type { Connection, Delivery, EventContext, Sender } from "rhea"
  *   goes away releases what it held, counting it as a failed delivery;
  * - `$management`: peek-message and renew-session-lock;
  * - a transfer over the entity's size limit refused with `amqp:link:message-size-exceeded` (the
- *   SDK's `MessageSizeExceeded`), as the service does.
+ *   SDK's `MessageSizeExceeded`), as the service does;
+ * - a link to an entity that does not exist (or to its `$management`) refused with `amqp:not-found`
+ *   and Azure's "The messaging entity '...' could not be found" (the SDK's `MessagingEntityNotFound`).
  * Faults a test can ask for: accepts refused (server busy, a forced detach), a message sent on a
  * link that then closes (a drain the broker never answers: the SDK closes the link itself and
  * still returns the message), transfers settled late (to see sends overlap).
@@ -190,6 +192,16 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
   const seenIds = new Set<string>()
   let sequence = 0
   let accepted = 0
+  let listeningPort = 0
+
+  /**
+   * What Azure answers a link to an entity that does not exist: `amqp:not-found` with this
+   * description, which the SDK reports as `MessagingEntityNotFound`.
+   */
+  const entityNotFound = (path: string) => ({
+    condition: "amqp:not-found",
+    description: `The messaging entity 'sb://localhost:${listeningPort}/${path}' could not be found. To know more visit https://aka.ms/sbResourceMgrExceptions.`
+  })
 
   const makeQueue = (path: string, sessions: boolean, maxDeliveryCount: number, deadLetters?: Queue): Queue => ({
     path,
@@ -498,10 +510,15 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
 
   const container = rhea.create_container({ id: "fake-service-bus" })
 
+  /** The topic, a subscription or its dead-letter queue, or `$management` of one of them. */
+  const exists = (address: string) => {
+    const entity = (address.endsWith("/$management") ? address.slice(0, -"/$management".length) : address).toLowerCase()
+    return entity === options.topic.toLowerCase() || queues.has(entity)
+  }
+
   container.on("receiver_open", (context: EventContext) => {
     const address = asString(field(context.receiver?.target, "address")) ?? ""
-    const known = address === "$cbs" || address.endsWith("/$management") || address.toLowerCase() === options.topic.toLowerCase()
-    if (!known) context.receiver?.close({ condition: "amqp:not-found", description: `No entity ${address}` })
+    if (address !== "$cbs" && !exists(address)) context.receiver?.close(entityNotFound(address))
   })
 
   container.on("message", (context: EventContext) => {
@@ -522,6 +539,10 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
     if (!sender) return
     const source: unknown = sender.source
     const address = asString(field(source, "address")) ?? ""
+    if (address.endsWith("/$management") && !exists(address)) {
+      sender.close(entityNotFound(address))
+      return
+    }
     if (address === "$cbs" || address.endsWith("/$management")) {
       const set = responseLinks.get(context.connection) ?? new Set<Sender>()
       set.add(sender)
@@ -530,7 +551,7 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
     }
     const queue = queues.get(address.toLowerCase())
     if (!queue) {
-      sender.close({ condition: "amqp:not-found", description: `No entity ${address}` })
+      sender.close(entityNotFound(address))
       return
     }
     const outlet: Outlet = { sender, queue, sessionId: undefined, waitTimer: undefined, draining: false, unsettled: new Map(), sent: 0 }
@@ -627,6 +648,7 @@ export const startFakeServiceBus = async (options: FakeServiceBusOptions): Promi
   })
   const addressInfo = server.address()
   const port = typeof addressInfo === "object" && addressInfo !== null ? addressInfo.port : 0
+  listeningPort = port
 
   return {
     port,
