@@ -150,6 +150,19 @@ const reconnect = Schedule.exponential("100 millis").pipe(
   )
 )
 
+/**
+ * The topic or a subscription the adapter relies on is not in the namespace: a deployment to fix,
+ * not an outage to wait out (a missing subscription would silently drop its consumer's events).
+ */
+export class ServiceBusEntityMissing extends Data.TaggedError("ServiceBusEntityMissing")<{
+  /** Each as "topic bot-events (MessagingEntityNotFound)" or "subscription bot-events/Subscriptions/images (...)". */
+  readonly missing: ReadonlyArray<string>
+}> {
+  override get message(): string {
+    return `Service Bus has no ${this.missing.join(", no ")}; create the entities as deploy/service-bus.md says (deploy/service-bus/create-entities.sh), or correct SERVICEBUS_TOPIC`
+  }
+}
+
 /** The broker refused to hand out a session (busy, a forced detach): that accept alone is tried again. */
 class AcceptRefused extends Data.TaggedError("AcceptRefused")<{ readonly reason: string }> {}
 
@@ -158,6 +171,49 @@ class AcceptRefused extends Data.TaggedError("AcceptRefused")<{ readonly reason:
  * quick retries come first); refused longer than that, the connection is taken for broken.
  */
 const acceptAgain = Schedule.exponential("200 millis").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(6)))
+
+/**
+ * At start, whether the topic takes a sender and each subscription answers a peek (which locks and
+ * takes nothing). Only an entity Service Bus says does not exist stops the start; a namespace that
+ * cannot be reached now is left to the consumers' and the relay's retries.
+ */
+const checkEntities = (options: ServiceBusSettings & ServiceBusTopology & ServiceBusTuning) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const { topic } = options
+      const timeoutInMs = Math.min(Duration.toMillis(options.operationTimeout ?? "10 seconds"), 10_000)
+      const client = yield* Effect.acquireRelease(
+        Effect.sync(() => new ServiceBusClient(Redacted.value(options.connectionString), { retryOptions: { maxRetries: 0, timeoutInMs } })),
+        closeQuietly
+      )
+      const probe = (entity: string, attempt: (abortSignal: AbortSignal) => Promise<unknown>) =>
+        Effect.tryPromise({ try: attempt, catch: (error) => error }).pipe(
+          Effect.timeout(Duration.millis(timeoutInMs + 1000)),
+          Effect.match({
+            onSuccess: () => Either.right(entity),
+            onFailure: (error) =>
+              isServiceBusError(error) && error.code === "MessagingEntityNotFound" ? Either.left(`${entity} (${error.code})`) : Either.right(entity)
+          })
+        )
+      const results = yield* Effect.all(
+        [
+          probe(`topic ${topic}`, async (abortSignal) => {
+            const sender = client.createSender(topic)
+            await sender.createMessageBatch({ abortSignal }).finally(() => sender.close())
+          }),
+          ...options.subscriptions.map((subscription) =>
+            probe(`subscription ${topic}/Subscriptions/${subscription.name}`, async (abortSignal) => {
+              const receiver = client.createReceiver(topic, subscription.name, { skipParsingBodyAsJson: true })
+              await receiver.peekMessages(1, { abortSignal }).finally(() => receiver.close())
+            })
+          )
+        ],
+        { concurrency: "unbounded" }
+      )
+      const missing = Arr.getLefts(results)
+      if (missing.length > 0) return yield* new ServiceBusEntityMissing({ missing })
+    })
+  )
 
 /** What ends a consumer's connection: a shutdown, or the connection found broken. */
 interface Stopping {
@@ -234,6 +290,7 @@ export const makeServiceBusEventBroker = (options: ServiceBusEventBrokerOptions)
     )
     /** The sender on its own connection, replaced by a new one when a send fails or hangs (see `runConsumer`). */
     const senderRef = yield* ScopedRef.fromAcquire(openSender)
+    yield* checkEntities(options)
 
     interface Refusal {
       readonly id: string

@@ -1,5 +1,6 @@
 export {
   ServiceBusConfig,
+  ServiceBusEntityMissing,
   ServiceBusEventBroker,
   makeServiceBusEventBroker,
   type ServiceBusEventBrokerOptions,

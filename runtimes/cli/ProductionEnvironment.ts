@@ -5,6 +5,7 @@ import type { ConfigError } from "effect"
 import { Config, Effect, Layer, Option } from "effect"
 import { AstriaHttpConfig } from "../../adapters/astria/AstriaConfig.js"
 import { HttpImageFetcherLive } from "../../adapters/http-fetch/HttpImageFetcher.js"
+import type { ServiceBusEntityMissing } from "../../adapters/service-bus/ServiceBusEventBroker.js"
 import { SharpPreviewRendererLive } from "../../adapters/sharp/SharpPreviewRenderer.js"
 import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { WhatsAppCloudConfig } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
@@ -19,17 +20,17 @@ const onDatabase = <A, E, R>(build: (url: Parameters<typeof RealParts.database>[
   Layer.unwrapEffect(Effect.map(optionalSecret("DATABASE_URL"), build))
 
 /** Where the bot's events are: Service Bus when configured, else the Postgres broker in the same database. */
-const broker: Layer.Layer<EventBroker, BrokerUnavailable | ConfigError.ConfigError | SqlError | MigrationError> = Layer.unwrapEffect(
+const broker: Layer.Layer<EventBroker, BrokerUnavailable | ServiceBusEntityMissing | ConfigError.ConfigError | SqlError | MigrationError> = Layer.unwrapEffect(
   Effect.map(
     Config.all([setting("SERVICEBUS_CONNECTION_STRING"), optionalSecret("DATABASE_URL")]),
-    ([connection, databaseUrl]): Layer.Layer<EventBroker, BrokerUnavailable | ConfigError.ConfigError | SqlError | MigrationError> =>
+    ([connection, databaseUrl]): Layer.Layer<EventBroker, BrokerUnavailable | ServiceBusEntityMissing | ConfigError.ConfigError | SqlError | MigrationError> =>
       RealParts.broker({ serviceBus: Option.isSome(connection), databaseUrl })
   )
 )
 
 /** The real parts the bot runs on, through the same wiring (RealParts), each built only by the commands that use it. */
 export const ProductionEnvironment: CliEnvironment<
-  ConfigError.ConfigError | SqlError | MigrationError | BrokerUnavailable
+  ConfigError.ConfigError | SqlError | MigrationError | BrokerUnavailable | ServiceBusEntityMissing
 > = {
   storage: onDatabase(RealParts.storage),
   migrations: SchemaMigrations.sql.pipe(Layer.provide(onDatabase(RealParts.database))),
