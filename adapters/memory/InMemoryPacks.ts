@@ -13,17 +13,33 @@ export const InMemoryPacks = Layer.effect(
           const previous = new Map(t.packs)
           t.packs.clear()
           for (const pack of catalogue) {
-            const kept = previous.get(pack.id)?.previews ?? {}
-            t.packs.set(pack.id, new PackRecord({ ...pack, previews: { ...pack.previews, ...kept } }))
+            const kept = previous.get(pack.id)
+            t.packs.set(
+              pack.id,
+              new PackRecord({
+                ...pack,
+                previews: { ...pack.previews, ...kept?.previews },
+                previewUploadedAt: { ...pack.previewUploadedAt, ...kept?.previewUploadedAt }
+              })
+            )
           }
         }),
       list: db.run(all),
       listForTier: (tier) => db.run((t) => all(t).filter((p) => p.tier === tier)),
       get: (id) => db.run((t) => Option.fromNullable(t.packs.get(id))),
-      setPreview: (id, className, mediaId) =>
+      setPreview: (id, className, mediaId, uploadedAt) =>
         db.run((t) => {
           const pack = t.packs.get(id)
-          if (pack) t.packs.set(id, new PackRecord({ ...pack, previews: { ...pack.previews, [className]: mediaId } }))
+          if (pack) {
+            t.packs.set(
+              id,
+              new PackRecord({
+                ...pack,
+                previews: { ...pack.previews, [className]: mediaId },
+                previewUploadedAt: { ...pack.previewUploadedAt, [className]: uploadedAt }
+              })
+            )
+          }
         })
     })
   })

@@ -2,6 +2,7 @@ import * as Migrator from "@effect/sql/Migrator"
 import { SqlClient } from "@effect/sql/SqlClient"
 import { Effect, Layer, Schedule } from "effect"
 import { seenInboundMessages } from "./migrations/0005_seen_inbound_messages.js"
+import { previewUploadTimes } from "./migrations/0009_preview_upload_times.js"
 
 /**
  * The schema, shipped in code so the published package needs no migration files at run time.
@@ -238,11 +239,12 @@ export const migrations = {
   "0002_failed_events": failedEvents,
   "0003_unattributed_messages": unattributedMessages,
   "0004_event_queue": eventQueue,
-  "0005_seen_inbound_messages": seenInboundMessages
+  "0005_seen_inbound_messages": seenInboundMessages,
+  "0009_preview_upload_times": previewUploadTimes
 }
 
 /** The id of the newest migration, which readiness expects to find applied. */
-export const latestMigrationId = 5
+export const latestMigrationId = 9
 
 export const migrationsTable = "effect_sql_migrations"
 

@@ -3,7 +3,8 @@ import { Array as Arr, Effect, Layer, Option } from "effect"
 import { PackRecord, Packs } from "../../application/ports/Packs.js"
 import { decodeRows, execute, json, transactionally } from "./PgQuery.js"
 
-const columns = `id, slug, title, tier, cover_url AS "coverUrl", samples, previews, synced_at AS "syncedAt"`
+const columns = `id, slug, title, tier, cover_url AS "coverUrl", samples, previews,
+  preview_uploaded_at AS "previewUploadedAt", synced_at AS "syncedAt"`
 
 export const PgPacks = Layer.effect(
   Packs,
@@ -21,20 +22,25 @@ export const PgPacks = Layer.effect(
           )
           for (const pack of catalogue) {
             yield* execute(sql`
-              INSERT INTO packs (id, slug, title, tier, cover_url, samples, previews, synced_at)
+              INSERT INTO packs (id, slug, title, tier, cover_url, samples, previews, preview_uploaded_at, synced_at)
               VALUES (${pack.id}, ${pack.slug}, ${pack.title}, ${pack.tier}, ${Option.getOrNull(pack.coverUrl)},
-                      ${json(pack.samples)}::jsonb, ${json(pack.previews)}::jsonb, ${pack.syncedAt})
+                      ${json(pack.samples)}::jsonb, ${json(pack.previews)}::jsonb,
+                      ${json(pack.previewUploadedAt)}::jsonb, ${pack.syncedAt})
               ON CONFLICT (id) DO UPDATE SET
                 slug = EXCLUDED.slug, title = EXCLUDED.title, tier = EXCLUDED.tier, cover_url = EXCLUDED.cover_url,
                 samples = EXCLUDED.samples, previews = EXCLUDED.previews || packs.previews,
+                preview_uploaded_at = EXCLUDED.preview_uploaded_at || packs.preview_uploaded_at,
                 synced_at = EXCLUDED.synced_at`)
           }
         }).pipe(transactionally(sql)),
       list: packs(sql`SELECT ${select} FROM packs ORDER BY id`),
       listForTier: (tier) => packs(sql`SELECT ${select} FROM packs WHERE tier = ${tier} ORDER BY id`),
       get: (id) => packs(sql`SELECT ${select} FROM packs WHERE id = ${id}`).pipe(Effect.map(Arr.head)),
-      setPreview: (id, className, mediaId) =>
-        execute(sql`UPDATE packs SET previews = previews || jsonb_build_object(${className}::text, ${mediaId}::text) WHERE id = ${id}`)
+      setPreview: (id, className, mediaId, uploadedAt) =>
+        execute(sql`
+          UPDATE packs SET previews = previews || jsonb_build_object(${className}::text, ${mediaId}::text),
+            preview_uploaded_at = preview_uploaded_at || jsonb_build_object(${className}::text, ${uploadedAt.toISOString()}::text)
+          WHERE id = ${id}`)
     })
   })
 )

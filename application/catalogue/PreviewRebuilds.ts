@@ -1,4 +1,6 @@
-import { Chunk, Config, Context, Duration, Effect, Layer, Queue } from "effect"
+import { Chunk, Context, Effect, Layer, Queue } from "effect"
+import type { Duration } from "effect"
+import { previewRefreshInterval } from "./previewLifetime.js"
 import { rebuildPreviews } from "./rebuildPreviews.js"
 
 export interface PreviewRebuildsService {
@@ -9,23 +11,11 @@ export interface PreviewRebuildsService {
   readonly request: (options: { readonly force: boolean }) => Effect.Effect<void>
 }
 
-/**
- * WhatsApp forgets uploaded media after 30 days, so previews are uploaded again well before;
- * the clock starts with the process.
- */
-const refreshInterval = Config.duration("PREVIEW_REFRESH_INTERVAL").pipe(
-  Config.withDefault(Duration.days(7)),
-  Config.validate({
-    message: "PREVIEW_REFRESH_INTERVAL must be under 30 days (WhatsApp keeps uploaded media 30 days)",
-    validation: (interval) => Duration.lessThan(interval, Duration.days(30)) && Duration.greaterThan(interval, Duration.zero)
-  })
-)
-
 const make = (refreshEvery: Duration.Duration) =>
   Effect.gen(function* () {
     const asks = yield* Queue.unbounded<boolean>()
     const runOnce = (force: boolean) =>
-      rebuildPreviews({ force }).pipe(
+      rebuildPreviews({ force, renewOlderThan: refreshEvery }).pipe(
         Effect.tap((report) =>
           Effect.logInfo("Pack previews rebuilt", {
             forced: force,
@@ -46,15 +36,20 @@ const make = (refreshEvery: Duration.Duration) =>
         })
       )
     )
-    yield* Effect.forkScoped(Effect.forever(Effect.delay(Queue.offer(asks, true), refreshEvery)))
+    // Previews are uploaded again by their stored age, so a restart does not reset the clock.
+    yield* Effect.forkScoped(Effect.forever(Effect.delay(Queue.offer(asks, false), refreshEvery)))
     const service: PreviewRebuildsService = { request: ({ force }) => Effect.asVoid(Queue.offer(asks, force)) }
     return service
   })
 
-/** Pack previews rebuilt in the background, one run at a time, on request and every few days. */
+/**
+ * Pack previews rebuilt in the background, one run at a time, on request and every
+ * `PREVIEW_REFRESH_INTERVAL`; each run uploads again the previews that old (WhatsApp keeps
+ * uploaded media 30 days).
+ */
 export class PreviewRebuilds extends Context.Tag("whatsapp-astria-bot/PreviewRebuilds")<
   PreviewRebuilds,
   PreviewRebuildsService
 >() {
-  static readonly layer = Layer.scoped(this, Effect.flatMap(refreshInterval, make))
+  static readonly layer = Layer.scoped(this, Effect.flatMap(previewRefreshInterval, make))
 }

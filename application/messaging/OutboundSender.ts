@@ -1,5 +1,6 @@
 import { Cause, Clock, Duration, Effect, Option, Schedule } from "effect"
 import { BotEvents } from "../../contracts/events/BotEvents.js"
+import { PreviewRenewal } from "../catalogue/PreviewRenewal.js"
 import { eventRecord } from "../events/eventRecord.js"
 import { retryDelay } from "../events/retryDelay.js"
 import { OutboundWakeup, OutboxWakeup } from "../events/Wakeup.js"
@@ -51,6 +52,27 @@ const withUploadedMedia = (
         return OutgoingMessage.Document({ media: uploaded, filename: prepared.fileName, ...captioned })
     }
   })
+}
+
+/** The id of the uploaded media a message sends, if any. */
+const uploadedMediaId = (message: OutgoingMessage): Option.Option<string> =>
+  (message._tag === "Image" || message._tag === "Video" || message._tag === "Document") && message.media._tag === "Uploaded"
+    ? Option.some(message.media.mediaId)
+    : Option.none()
+
+/** The same message with its media under another id. */
+const withMediaId = (message: OutgoingMessage, mediaId: string): OutgoingMessage => {
+  const media = MediaRef.Uploaded({ mediaId })
+  switch (message._tag) {
+    case "Image":
+      return OutgoingMessage.Image({ ...message, media })
+    case "Video":
+      return OutgoingMessage.Video({ ...message, media })
+    case "Document":
+      return OutgoingMessage.Document({ ...message, media })
+    default:
+      return message
+  }
 }
 
 /** When a failed intent is tried again: twice as late after each try, at most 5 minutes. */
@@ -142,9 +164,21 @@ const sendIntent = (intent: OutboundIntent) =>
     if (Option.isNone(recipient)) {
       return yield* outbound.markFailed(intent.id, "no phone number or user id to send to")
     }
-    const result = yield* Effect.either(
-      Effect.flatMap(withUploadedMedia(intent.message), (message) => messenger.send(recipient.value, message))
-    )
+    const renewal = yield* PreviewRenewal
+    const send = (message: OutgoingMessage) =>
+      Effect.either(Effect.flatMap(withUploadedMedia(message), (ready) => messenger.send(recipient.value, ready)))
+    // A pack preview uploaded too long ago for WhatsApp to hold is uploaded again first.
+    const message = yield* Option.match(uploadedMediaId(intent.message), {
+      onNone: () => Effect.succeed(intent.message),
+      onSome: (mediaId) => Effect.map(renewal.usable(mediaId), (usable) => withMediaId(intent.message, usable))
+    })
+    const first = yield* send(message)
+    // WhatsApp refuses a media id it no longer holds (code 100, "is not a valid whatsapp business
+    // account media attachment ID"): a pack preview is uploaded again, once, and the message retried.
+    const refusedMedia =
+      first._tag === "Left" && first.left._tag === "InvalidParameter" ? uploadedMediaId(message) : Option.none()
+    const renewed = Option.isSome(refusedMedia) ? yield* renewal.renew(refusedMedia.value) : Option.none()
+    const result = Option.isSome(renewed) ? yield* send(withMediaId(message, renewed.value)) : first
     const now = new Date(yield* Clock.currentTimeMillis)
     if (result._tag === "Right") return yield* outbound.markSent(intent.id, result.right, now)
     yield* settleFailure(intent, result.left, now)

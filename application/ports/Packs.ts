@@ -14,6 +14,13 @@ export class PackRecord extends Schema.Class<PackRecord>("PackRecord")({
   samples: Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) }),
   /** WhatsApp media ids of the rendered previews per class, uploaded once. */
   previews: Schema.Record({ key: Schema.String, value: Schema.String }),
+  /**
+   * When each preview was uploaded, per class: WhatsApp forgets uploaded media after 30 days. A
+   * preview without one was uploaded before the times were kept.
+   */
+  previewUploadedAt: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Date }), {
+    default: () => ({})
+  }),
   syncedAt: Schema.DateFromSelf
 }) {}
 
@@ -25,6 +32,12 @@ export class Packs extends Context.Tag("whatsapp-astria-bot/Packs")<
     readonly list: Effect.Effect<ReadonlyArray<PackRecord>, StorageUnavailable>
     readonly listForTier: (tier: string) => Effect.Effect<ReadonlyArray<PackRecord>, StorageUnavailable>
     readonly get: (id: PackId) => Effect.Effect<Option.Option<PackRecord>, StorageUnavailable>
-    readonly setPreview: (id: PackId, className: string, mediaId: string) => Effect.Effect<void, StorageUnavailable>
+    /** Keeps a preview's media id and when it was uploaded. */
+    readonly setPreview: (
+      id: PackId,
+      className: string,
+      mediaId: string,
+      uploadedAt: Date
+    ) => Effect.Effect<void, StorageUnavailable>
   }
 >() {}

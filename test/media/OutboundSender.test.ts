@@ -14,8 +14,9 @@ import { InMemoryMessages, InMemoryWhatsAppLive } from "../../adapters/memory/In
 import { InMemoryMedia } from "../../adapters/memory/InMemoryMediaSource.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { ApplicationServicesLive } from "../../runtimes/composition/ApplicationServices.js"
+import { PreviewRenewalLive } from "../../runtimes/composition/PackPreviews.js"
 
-const world = ApplicationServicesLive.pipe(Layer.provideMerge(Layer.mergeAll(
+const world = Layer.merge(ApplicationServicesLive, PreviewRenewalLive).pipe(Layer.provideMerge(Layer.mergeAll(
   InMemoryStorage,
   InMemoryWhatsAppLive,
   InMemoryMediaPreparer.layer({

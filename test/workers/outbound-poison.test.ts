@@ -10,6 +10,7 @@ import { PgStorage } from "../../adapters/postgres/PgStorage.js"
 import { UserId, WhatsAppMessageId } from "../../domain/ids.js"
 import { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
 import { ApplicationServicesLive } from "../../runtimes/composition/ApplicationServices.js"
+import { PreviewRenewalLive } from "../../runtimes/composition/PackPreviews.js"
 import { freshSchema, inCi, isReachable } from "../support/TestDatabase.js"
 
 const reachable = await isReachable()
@@ -38,7 +39,7 @@ const MessengerGivingOneWamidTwice = Layer.effect(
   )
 ).pipe(Layer.provideMerge(Delivered.Default))
 
-const world = ApplicationServicesLive.pipe(
+const world = Layer.merge(ApplicationServicesLive, PreviewRenewalLive).pipe(
   Layer.provideMerge(
     Layer.mergeAll(
       PgStorage.pipe(Layer.provide(freshSchema("outbound_poison"))),

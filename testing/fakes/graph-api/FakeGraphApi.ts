@@ -75,6 +75,11 @@ export interface FakeGraphApi {
   readonly registerMedia: (spec: MediaSpec) => Effect.Effect<string>
   /** A message template of the business account, as Meta's review left it; answers its id. */
   readonly registerTemplate: (template: FakeTemplate) => Effect.Effect<string>
+  /**
+   * Forgets every media id, as Meta does 30 days after an upload and as a fake restarted without
+   * its data does: sends with those ids are refused from then on.
+   */
+  readonly forgetMedia: Effect.Effect<void>
   /** Bytes of any media the fake holds (uploaded by the bot or put by a test). */
   readonly media: (mediaId: string) => Effect.Effect<Option.Option<{ readonly bytes: Uint8Array; readonly mimeType: string }>>
 
@@ -147,6 +152,7 @@ export const makeFakeGraphApi = (options: FakeGraphApiOptions = {}): Effect.Effe
       putMedia: (bytes, mimeType) => state.storeMedia(bytesContent(bytes, mimeType), 7 * dayMs),
       registerMedia: (spec) => state.storeMedia(specContent(spec), 7 * dayMs),
       registerTemplate: account.registerTemplate,
+      forgetMedia: Effect.sync(() => state.media.clear()),
       media: (mediaId) => Effect.sync(() => Option.map(Option.fromNullable(state.media.get(mediaId)), (item) => ({ bytes: item.bytes(), mimeType: item.mimeType }))),
       fail: (fault) => Effect.sync(() => void state.faults.push({ ...fault, remaining: fault.times ?? 1 })),
       failHttp: (status, times = 1) => Effect.sync(() => void state.httpFaults.push({ status, remaining: times })),

@@ -89,7 +89,14 @@ export const makeSending = (settings: GraphSettings, state: GraphState, pacing: 
         const windowClosed = body.type !== "template" && windowMode !== "off" && !pacing.windowOpen(user.userId, at)
         if (windowClosed && windowMode === "sync") return refused(GraphErrorCode.OutsideCustomerServiceWindow)
         const mediaId = uploadedMediaIn(body)
-        if (mediaId !== undefined && !state.media.has(mediaId)) return refused(100, 400, `Invalid media id ${mediaId}`)
+        // Meta's answer for an id it does not hold: never uploaded, another number's, or past its 30 days.
+        if (mediaId !== undefined && state.liveMedia(mediaId, at) === undefined) {
+          record(GraphErrorCode.InvalidParameter)
+          return refuseAs({
+            code: GraphErrorCode.InvalidParameter,
+            message: `Param ${body.type}['id'] is not a valid whatsapp business account media attachment ID`
+          })
+        }
         record()
         const id = wamid()
         const laterCode = fault?.mode === "status" ? fault.code : windowClosed ? GraphErrorCode.OutsideCustomerServiceWindow : undefined

@@ -45,14 +45,20 @@ export const packsSuite = <E>(name: string, layer: Layer.Layer<Packs, E>) =>
           const packs = yield* Packs
           const stays = pack("standard")
           yield* packs.sync([stays])
-          yield* packs.setPreview(stays.id, "man", "media-1")
-          yield* packs.setPreview(stays.id, "woman", "media-2")
-          yield* packs.setPreview(stays.id, "man", "media-3")
+          yield* packs.setPreview(stays.id, "man", "media-1", at(2))
+          yield* packs.setPreview(stays.id, "woman", "media-2", at(3))
+          yield* packs.setPreview(stays.id, "man", "media-3", at(4))
           const renamed = new PackRecord({ ...stays, title: "Renamed", syncedAt: at(1) })
           yield* packs.sync([renamed])
           const back = yield* packs.get(stays.id)
           expect(back).toEqual(
-            Option.some(new PackRecord({ ...renamed, previews: { man: "media-3", woman: "media-2" } }))
+            Option.some(
+              new PackRecord({
+                ...renamed,
+                previews: { man: "media-3", woman: "media-2" },
+                previewUploadedAt: { man: at(4), woman: at(3) }
+              })
+            )
           )
         }))
     })
