@@ -37,6 +37,16 @@ export const handlePaymentWebhook = (request: HttpServerRequest.HttpServerReques
       yield* Effect.logInfo("Payment webhook ignored").pipe(Effect.annotateLogs({ reason: decoded.reason }))
       return yield* acknowledge("ignored")
     }
+    if (decoded._tag === "CheckoutExpired") {
+      yield* Effect.logInfo("Checkout expired").pipe(Effect.annotateLogs({ orderId: decoded.orderId, checkout: decoded.providerReference }))
+      return yield* acknowledge("checkout_expired")
+    }
+    if (decoded._tag === "Refunded" || decoded._tag === "Disputed") {
+      yield* Effect.logWarning(decoded._tag === "Refunded" ? "Payment refunded" : "Payment disputed").pipe(
+        Effect.annotateLogs({ eventId: decoded.eventId, providerPaymentId: decoded.providerPaymentId, amount: `${decoded.amountMinor} ${decoded.currency}` })
+      )
+      return yield* acknowledge(decoded._tag === "Refunded" ? "refunded" : "disputed")
+    }
     const outcome = yield* receivePayment(decoded.payment).pipe(
       Effect.catchTag("StorageUnavailable", (error) =>
         Effect.logError("Payment not stored; the provider will retry").pipe(

@@ -1,5 +1,5 @@
-import { Effect, Layer, Schema } from "effect"
-import { PaymentLinkUnavailable, PaymentProvider, type PaymentLinkRequest } from "../../application/ports/PaymentProvider.js"
+import { Effect, Layer, Option, Schema } from "effect"
+import { PaymentProvider, PaymentRequestRefused, RefundNotSupported, type CheckoutRequest, type Checkout } from "../../application/ports/PaymentProvider.js"
 import { quote } from "../../domain/pricing/Quote.js"
 import { TierName, type PricingSettings } from "../../domain/pricing/Tier.js"
 import type { FixedPriceLinks } from "./PaymentSettings.js"
@@ -13,8 +13,8 @@ const isTier = Schema.is(TierName)
  * as `client_reference_id`, which Stripe Payment Links copy into the Checkout Session the webhook
  * carries.
  */
-export const linkFor = (links: FixedPriceLinks, pricing: PricingSettings, request: PaymentLinkRequest): Effect.Effect<string, PaymentLinkUnavailable> => {
-  if (!isTier(request.tier)) return Effect.fail(new PaymentLinkUnavailable({ reason: `unknown tier ${request.tier}` }))
+export const linkFor = (links: FixedPriceLinks, pricing: PricingSettings, request: CheckoutRequest): Effect.Effect<Checkout, PaymentRequestRefused> => {
+  if (!isTier(request.tier)) return Effect.fail(new PaymentRequestRefused({ reason: `unknown tier ${request.tier}` }))
   const full = quote(pricing, request.tier, false)
   const returning = quote(pricing, request.tier, true)
   const page =
@@ -25,15 +25,22 @@ export const linkFor = (links: FixedPriceLinks, pricing: PricingSettings, reques
         : undefined
   if (page === undefined) {
     return Effect.fail(
-      new PaymentLinkUnavailable({ reason: `no fixed-price link charges ${request.amountMinor} ${request.currency} for ${request.tier}` })
+      new PaymentRequestRefused({ reason: `no fixed-price link charges ${request.amountMinor} ${request.currency} for ${request.tier}` })
     )
   }
   const url = new URL(page)
   url.searchParams.set("client_reference_id", request.orderId)
-  return Effect.succeed(url.toString())
+  return Effect.succeed({ url: url.toString(), providerReference: request.orderId, expiresAt: Option.none() })
 }
 
 export const FixedPriceLinksProvider = {
   layer: (links: FixedPriceLinks, pricing: PricingSettings): Layer.Layer<PaymentProvider> =>
-    Layer.succeed(PaymentProvider, { paymentLink: (request) => linkFor(links, pricing, request) })
+    Layer.succeed(PaymentProvider, {
+      name: "links",
+      createCheckout: (request) => linkFor(links, pricing, request),
+      // One page serves every order at its price: there is nothing of this order's to stop.
+      expireCheckout: () => Effect.void,
+      refund: () =>
+        Effect.fail(new RefundNotSupported({ provider: "links", reason: "a fixed-price link has no refund API here; refund in the provider's dashboard" }))
+    })
 }

@@ -1,7 +1,14 @@
 import { Data, DateTime, Effect, Either, ParseResult, Schema } from "effect"
 import { ReceivedPayment } from "../../application/payments/ReceivedPayment.js"
 import { PaymentEvent } from "../../contracts/payments/PaymentEvent.js"
-import { StripeCheckoutEvent, StripeCheckoutEventType, StripeEventHeader } from "../../contracts/payments/StripeCheckoutEvent.js"
+import {
+  StripeEvent,
+  stripeEventTypes,
+  StripeEventHeader,
+  type StripeChargeRefundedEvent,
+  type StripeCheckoutEvent,
+  type StripeDisputeCreatedEvent
+} from "../../contracts/payments/StripeCheckoutEvent.js"
 
 /** A body that is neither our payment event nor a Stripe event (answered 400). */
 export class UnrecognizedPaymentBody extends Schema.TaggedError<UnrecognizedPaymentBody>()("UnrecognizedPaymentBody", {
@@ -9,11 +16,31 @@ export class UnrecognizedPaymentBody extends Schema.TaggedError<UnrecognizedPaym
 }) {}
 
 /**
- * A verified body: a payment, or a well-formed Stripe event that carries none (another event
- * type, a session without an amount). Stripe is answered 2xx for those, or it retries for days.
+ * A verified body: a payment; a checkout that expired unpaid; money going back (a refund, a
+ * dispute); or a well-formed Stripe event that carries nothing for us (another event type, a
+ * session without an amount). Stripe is answered 2xx for those, or it retries for days.
  */
 export type PaymentBody = Data.TaggedEnum<{
   Payment: { readonly payment: ReceivedPayment }
+  CheckoutExpired: { readonly eventId: string; readonly orderId: string; readonly providerReference: string }
+  /** `amountRefundedMinor` is the total refunded so far on the charge, not this refund's part. */
+  Refunded: {
+    readonly eventId: string
+    readonly providerPaymentId: string
+    readonly amountMinor: number
+    readonly amountRefundedMinor: number
+    readonly currency: string
+    readonly at: Date
+  }
+  Disputed: {
+    readonly eventId: string
+    readonly providerPaymentId: string
+    readonly disputeId: string
+    readonly amountMinor: number
+    readonly currency: string
+    readonly reason: string
+    readonly at: Date
+  }
   Ignored: { readonly reason: string }
 }>
 export const PaymentBody = Data.taggedEnum<PaymentBody>()
@@ -21,9 +48,9 @@ export const PaymentBody = Data.taggedEnum<PaymentBody>()
 const textDecoder = new TextDecoder("utf-8", { fatal: true })
 const decodeJson = Schema.decodeUnknownEither(Schema.parseJson())
 const decodeOwn = Schema.decodeUnknownEither(PaymentEvent)
-const decodeStripe = Schema.decodeUnknownEither(StripeCheckoutEvent)
+const decodeStripe = Schema.decodeUnknownEither(StripeEvent)
 const isStripeEvent = Schema.is(StripeEventHeader)
-const isHandledStripeType = Schema.is(StripeCheckoutEventType)
+const isHandledStripeType = (type: string) => stripeEventTypes.includes(type)
 const decodePayment = Schema.decodeUnknown(ReceivedPayment)
 
 const fromOwn = (event: PaymentEvent) =>
@@ -39,13 +66,11 @@ const fromOwn = (event: PaymentEvent) =>
 
 const modeName = (live: boolean) => (live ? "live" : "test")
 
-const fromStripe = (event: StripeCheckoutEvent, expected: DecodeOptions) => {
+const fromCheckout = (event: StripeCheckoutEvent) => {
   const session = event.data.object
-  // A test-mode payment (a test card) is no money: it must not train on a live bot, nor the reverse.
-  const live = event.livemode ?? false
-  if (expected.liveMode !== undefined && live !== expected.liveMode) {
+  if (event.type === "checkout.session.expired") {
     return Effect.succeed(
-      PaymentBody.Ignored({ reason: `a ${modeName(live)}-mode Stripe event, and this bot takes ${modeName(expected.liveMode)}-mode payments` })
+      PaymentBody.CheckoutExpired({ eventId: event.id, orderId: session.client_reference_id ?? "", providerReference: session.id })
     )
   }
   if (session.amount_total === null || session.currency === null) {
@@ -64,8 +89,53 @@ const fromStripe = (event: StripeCheckoutEvent, expected: DecodeOptions) => {
     currency: session.currency.toUpperCase(),
     status,
     paidAt: new Date(event.created * 1000),
-    provider: "stripe"
+    provider: "stripe",
+    ...(session.payment_intent == null ? {} : { providerPaymentId: session.payment_intent })
   }).pipe(Effect.map((payment) => PaymentBody.Payment({ payment })))
+}
+
+/** A charge made outside a payment intent has only its own id, which Stripe's refunds take too. */
+const fromRefund = (event: StripeChargeRefundedEvent) => {
+  const charge = event.data.object
+  return PaymentBody.Refunded({
+    eventId: event.id,
+    providerPaymentId: charge.payment_intent ?? charge.id,
+    amountMinor: charge.amount,
+    amountRefundedMinor: charge.amount_refunded,
+    currency: charge.currency.toUpperCase(),
+    at: new Date(event.created * 1000)
+  })
+}
+
+const fromDispute = (event: StripeDisputeCreatedEvent) => {
+  const dispute = event.data.object
+  return PaymentBody.Disputed({
+    eventId: event.id,
+    providerPaymentId: dispute.payment_intent ?? dispute.charge,
+    disputeId: dispute.id,
+    amountMinor: dispute.amount,
+    currency: dispute.currency.toUpperCase(),
+    reason: dispute.reason,
+    at: new Date(event.created * 1000)
+  })
+}
+
+const fromStripe = (event: StripeEvent, expected: DecodeOptions) => {
+  // A test-mode payment (a test card) is no money: it must not train on a live bot, nor the reverse.
+  const live = event.livemode ?? false
+  if (expected.liveMode !== undefined && live !== expected.liveMode) {
+    return Effect.succeed(
+      PaymentBody.Ignored({ reason: `a ${modeName(live)}-mode Stripe event, and this bot takes ${modeName(expected.liveMode)}-mode payments` })
+    )
+  }
+  switch (event.type) {
+    case "charge.refunded":
+      return Effect.succeed(fromRefund(event))
+    case "charge.dispute.created":
+      return Effect.succeed(fromDispute(event))
+    default:
+      return fromCheckout(event)
+  }
 }
 
 const unrecognized = (reason: string) => new UnrecognizedPaymentBody({ reason: reason.slice(0, 500) })

@@ -68,12 +68,14 @@ export const executeCommands = (
     const createOrder = (command: Extract<Command, { _tag: "CreateOrder" }>) =>
       Effect.gen(function* () {
         const order = conversation.orders.find((candidate) => candidate.id === command.orderId)
-        const link = yield* Effect.flatMap(PaymentProvider, (payments) =>
-          payments.paymentLink({
+        const { url: link } = yield* Effect.flatMap(PaymentProvider, (payments) =>
+          payments.createCheckout({
             orderId: command.orderId,
             amountMinor: command.quote.amount,
             currency: command.quote.currency,
-            tier: command.quote.tier
+            tier: command.quote.tier,
+            description: `${command.packTitle} (${command.quote.tier})`,
+            idempotencyKey: `checkout:${command.orderId}`
           })
         )
         yield* Effect.flatMap(Orders, (orders) =>

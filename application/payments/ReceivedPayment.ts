@@ -5,8 +5,8 @@ import { CurrencyCode, MinorUnits } from "../../domain/pricing/Money.js"
 export const ReceivedPaymentStatus = Schema.Literal("paid", "unpaid", "failed")
 export type ReceivedPaymentStatus = typeof ReceivedPaymentStatus.Type
 
-/** Which webhook body it came in: our own signed event, or Stripe's Checkout event. */
-export const PaymentSource = Schema.Literal("signed-event", "stripe")
+/** Which webhook body it came in: our own signed event, Stripe's Checkout event, or a SUMIT payment confirmed by its API. */
+export const PaymentSource = Schema.Literal("signed-event", "stripe", "sumit")
 export type PaymentSource = typeof PaymentSource.Type
 
 /** One payment as the bot understands it, whichever provider reported it. */
@@ -20,5 +20,7 @@ export class ReceivedPayment extends Schema.Class<ReceivedPayment>("ReceivedPaym
   currency: CurrencyCode,
   status: ReceivedPaymentStatus,
   paidAt: Schema.DateFromSelf,
-  provider: PaymentSource
+  provider: PaymentSource,
+  /** The provider's id of the money (Stripe's payment intent, SUMIT's payment id): what a refund names. */
+  providerPaymentId: Schema.optional(Schema.NonEmptyTrimmedString)
 }) {}

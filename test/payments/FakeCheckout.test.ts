@@ -26,8 +26,8 @@ const withCheckout = <E>(test: (setup: Setup) => Effect.Effect<void, E, Scope.Sc
     const discounted = quote(pricing, "Standard", true)
     const user = yield* seedUser()
     const order = yield* seedOrder({ userId: user.id, amountMinor: discounted.amount, currency: discounted.currency })
-    const link = yield* Effect.flatMap(PaymentProvider, (provider) =>
-      provider.paymentLink({ orderId: order.id, amountMinor: order.amountMinor, currency: order.currency, tier: order.tier })
+    const { url: link } = yield* Effect.flatMap(PaymentProvider, (provider) =>
+      provider.createCheckout({ orderId: order.id, amountMinor: order.amountMinor, currency: order.currency, tier: order.tier, description: "Headshots" })
     ).pipe(Effect.provide(TemplatePaymentProvider.layer(fake.linkTemplate)), Effect.orDie)
     yield* test({ fake, order, link })
   }).pipe(Effect.scoped, Effect.provide(webhookServer), Logger.withMinimumLogLevel(LogLevel.None))

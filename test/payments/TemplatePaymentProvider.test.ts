@@ -18,11 +18,12 @@ describe("payment links from PAYMENT_LINK_TEMPLATE", () => {
       const discounted = quote(pricing, "Standard", true)
       expect(discounted.amount).toBe(1161) // 12.90 less 10%, rounded half up
       const provider = yield* PaymentProvider
-      const link = yield* provider.paymentLink({
+      const { url: link } = yield* provider.createCheckout({
         orderId: OrderId.make("3f6c a/b&c"),
         amountMinor: discounted.amount,
         currency: discounted.currency,
-        tier: discounted.tier
+        tier: discounted.tier,
+        description: "Headshots"
       })
       expect(link).toBe("https://pay.example.com/checkout?order=3f6c%20a%2Fb%26c&amount=11.61&currency=USD&tier=Standard")
       const params = new URL(link).searchParams
@@ -39,11 +40,11 @@ describe("payment links from PAYMENT_LINK_TEMPLATE", () => {
     expect(decimalAmount(1290, "not a code")).toBeUndefined()
   })
 
-  it.effect("fails with PaymentLinkUnavailable for a currency it cannot price", () =>
+  it.effect("refuses (PaymentRequestRefused) a currency it cannot price", () =>
     Effect.gen(function* () {
       const provider = yield* PaymentProvider
-      const exit = yield* Effect.exit(provider.paymentLink({ orderId: OrderId.make("o"), amountMinor: 1, currency: "$$", tier: "Lite" }))
-      expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" && exit.cause.error._tag).toBe("PaymentLinkUnavailable")
+      const exit = yield* Effect.exit(provider.createCheckout({ orderId: OrderId.make("o"), amountMinor: 1, currency: "$$", tier: "Lite", description: "x" }))
+      expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" && exit.cause.error._tag).toBe("PaymentRequestRefused")
     }).pipe(Effect.provide(TemplatePaymentProvider.layer(template)))
   )
 
