@@ -1,6 +1,6 @@
 import { Option } from "effect"
 import type * as Wire from "../../contracts/astria/index.js"
-import { characteristicKeys } from "../../contracts/astria/index.js"
+import { characteristicKeys, inspectionNone } from "../../contracts/astria/index.js"
 import { PackId, TuneId } from "../../domain/ids.js"
 import { PhotoInspection } from "../../domain/photos/Inspection.js"
 import type { TrainingStatus } from "../../application/ports/Astria.js"
@@ -54,20 +54,27 @@ export const toPackDetail = (pack: Wire.PackDetail): PackDetail =>
     )
   })
 
+/** A value Astria gave, or nothing for its "NONE" and for empty answers. */
+const present = (value: string | number | null | undefined): string | undefined => {
+  const text = value == null ? "" : String(value).trim()
+  return text === "" || text === inspectionNone ? undefined : text
+}
+
 export const toInspection = (result: Wire.InspectionResult): PhotoInspection => {
   const characteristics: Record<string, string> = {}
   for (const key of characteristicKeys) {
-    const value = result[key]
-    if (value != null && String(value).trim() !== "") characteristics[key] = String(value).trim()
+    const value = present(result[key])
+    if (value !== undefined) characteristics[key] = value
   }
   return new PhotoInspection({
-    className: result.name?.trim() ?? "",
+    className: present(result.name) ?? "",
     characteristics,
     funnyFace: result.funny_face ?? false,
     sunglasses: result.wearing_sunglasses ?? false,
     hat: result.wearing_hat ?? false,
     blurry: result.blurry ?? false,
     multiplePeople: result.includes_multiple_people ?? false,
-    lowResolution: result.low_resolution ?? false
+    lowResolution: result.low_resolution ?? false,
+    lowQuality: result.low_quality ?? false
   })
 }

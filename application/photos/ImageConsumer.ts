@@ -1,9 +1,11 @@
-import { Clock, Effect, Either, Option, Schema } from "effect"
+import { Array as Arr, Clock, Effect, Either, Option, Schema } from "effect"
 import { BotEvents } from "../../contracts/events/BotEvents.js"
 import type { ImageProcessedEvent } from "../../contracts/events/BotEvents.js"
 import { PhotoId, UserId } from "../../domain/ids.js"
-import type { PhotoInspection } from "../../domain/photos/Inspection.js"
+import { judgeInspections, type InspectionJudgement } from "../../domain/photos/judgeInspections.js"
+import { isTrainableClass, trainableClasses, type TrainableClass } from "../../domain/photos/PersonClass.js"
 import { firstRejection, type PhotoRejectionReason } from "../../domain/photos/PhotoRejection.js"
+import { majority, Tally } from "../../domain/photos/Votes.js"
 import { decodeEvent } from "../events/decodeEvent.js"
 import { eventRecord } from "../events/eventRecord.js"
 import { OutboxWakeup } from "../events/Wakeup.js"
@@ -16,8 +18,8 @@ import { Outbox } from "../ports/Outbox.js"
 import { PerceptualHash, PhotoChecker } from "../ports/PhotoChecker.js"
 import { Photos, StoredPhoto } from "../ports/Photos.js"
 import { UnitOfWork } from "../ports/UnitOfWork.js"
+import { Users } from "../ports/Users.js"
 import { PhotoInspectionSettings } from "../settings/PhotoInspectionSettings.js"
-import { inspectionRejections } from "./inspectionRejections.js"
 
 export const imagesSubscription: Subscription = {
   name: "images",
@@ -35,22 +37,54 @@ interface Checked {
 
 const rejected = (reason: string): Checked => ({ verdict: { _tag: "Rejected", reason }, photo: Option.none() })
 
-/** Astria's look at an accepted photo, where it is wanted; an Astria that fails does not hold the photo up. */
-const inspect = (jpeg: Uint8Array) =>
+/**
+ * The person's class as their conversation knows it: picked with the buttons, or voted from the
+ * photos inspected so far. Only those two fields are read, so the conversation keeps its shape.
+ */
+const KnownClass = Schema.Struct({
+  chosenClass: Schema.optional(Schema.String),
+  votes: Schema.optional(Schema.Struct({ classes: Tally }))
+})
+const decodeKnownClass = Schema.decodeUnknownOption(KnownClass)
+
+const knownClassOf = (userId: UserId) =>
+  Effect.map(Effect.flatMap(Users, (users) => users.loadConversation(userId)), (stored) =>
+    Option.flatMap(Option.flatMap(stored, decodeKnownClass), (known) =>
+      Option.filter(
+        Option.orElse(Option.fromNullable(known.chosenClass), () => majority(known.votes?.classes ?? {})),
+        isTrainableClass
+      )
+    )
+  )
+
+/**
+ * Astria's look at an accepted photo, where it is wanted: asked with the person's class, or with
+ * each trainable class while it is unknown (docs/api/4-images/1-inspect.md: `name` is the class
+ * the tune will be trained as). An Astria that fails does not hold the photo up.
+ */
+const inspect = (jpeg: Uint8Array, userId: UserId) =>
   Effect.gen(function* () {
     const settings = yield* PhotoInspectionSettings
     const astria = yield* Effect.serviceOption(Astria)
-    if (!settings.enabled || Option.isNone(astria)) return Option.none<PhotoInspection>()
-    return yield* astria.value
-      .inspectPhoto({ bytes: jpeg, contentType: "image/jpeg", fileName: "photo.jpg" }, "person")
-      .pipe(
-        Effect.map(Option.some),
-        Effect.catchAll((error) =>
-          Effect.logWarning("Astria inspection failed; the local checks decide", { error: error._tag }).pipe(
-            Effect.as(Option.none<PhotoInspection>())
-          )
+    if (!settings.enabled || Option.isNone(astria)) return Option.none<InspectionJudgement>()
+    const known = yield* knownClassOf(userId)
+    const asked = Option.match(known, {
+      onNone: (): Arr.NonEmptyReadonlyArray<TrainableClass> => trainableClasses,
+      onSome: (className): Arr.NonEmptyReadonlyArray<TrainableClass> => [className]
+    })
+    const photo = { bytes: jpeg, contentType: "image/jpeg", fileName: "photo.jpg" }
+    return yield* Effect.forEach(
+      asked,
+      (className) => Effect.map(astria.value.inspectPhoto(photo, className), (found) => ({ asked: className, found })),
+      { concurrency: "unbounded" }
+    ).pipe(
+      Effect.map((answers) => (Arr.isNonEmptyReadonlyArray(answers) ? Option.some(judgeInspections(answers, known)) : Option.none())),
+      Effect.catchAll((error) =>
+        Effect.logWarning("Astria inspection failed; the local checks decide", { error: error._tag }).pipe(
+          Effect.as(Option.none<InspectionJudgement>())
         )
       )
+    )
   })
 
 /**
@@ -91,9 +125,10 @@ export const handlePhotoReceived = (message: BrokerMessage) =>
             declaredMimeType: data.mimeType
           })
           if (outcome._tag === "Rejected") return rejected(outcome.reason)
-          const inspection = yield* inspect(outcome.jpeg)
-          const reason = Option.flatMap(inspection, (found) => Option.fromNullable(firstRejection(inspectionRejections(found))))
+          const judgement = yield* inspect(outcome.jpeg, userId)
+          const reason = Option.flatMap(judgement, (judged) => Option.fromNullable(firstRejection(judged.reasons)))
           if (Option.isSome(reason)) return rejected(reason.value)
+          const inspection = Option.map(judgement, (judged) => judged.inspection)
           const photo = new StoredPhoto({
             id: PhotoId.make(yield* ids.uuid),
             userId,

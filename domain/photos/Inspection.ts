@@ -5,7 +5,10 @@ import { Schema } from "effect"
  * class and characteristics are voted from these by majority.
  */
 export class PhotoInspection extends Schema.Class<PhotoInspection>("PhotoInspection")({
-  /** Detected class (man, woman, boy, girl, ...); empty when no person was found. */
+  /**
+   * The class Astria detected (man, woman, boy, girl, baby, cat, dog); empty when it found none
+   * (its "NONE") or, for a summary of several answers, when they did not agree.
+   */
   className: Schema.String,
   characteristics: Schema.Record({ key: Schema.String, value: Schema.String }),
   funnyFace: Schema.Boolean,
@@ -13,5 +16,7 @@ export class PhotoInspection extends Schema.Class<PhotoInspection>("PhotoInspect
   hat: Schema.Boolean,
   blurry: Schema.Boolean,
   multiplePeople: Schema.Boolean,
-  lowResolution: Schema.Boolean
+  lowResolution: Schema.Boolean,
+  /** Astria's `low_quality`; absent from inspections recorded before it was read. */
+  lowQuality: Schema.optionalWith(Schema.Boolean, { default: () => false })
 }) {}

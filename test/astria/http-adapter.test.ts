@@ -493,9 +493,12 @@ describe("Astria HTTP adapter against the fake", () => {
         const second = yield* astria.inspectPhoto(photo, "man")
         expect(second).toEqual(first)
         expect(first.className).toBe("man")
-        expect(Object.keys(first.characteristics)).toEqual(
-          expect.arrayContaining(["age", "ethnicity", "eye_color", "hair_color", "facial_hair", "glasses"])
-        )
+        // Only documented values, "NONE" (does not apply) left out (docs/api/4-images/1-inspect.md).
+        expect(Object.keys(first.characteristics)).toEqual(expect.arrayContaining(["age", "ethnicity", "eye_color", "hair_color"]))
+        expect(Object.values(first.characteristics)).not.toContain("NONE")
+        expect(first.characteristics["eye_color"]).toMatch(/ eyes$/)
+        // Asked about a class Astria does not know, it finds no one.
+        expect((yield* astria.inspectPhoto(photo, "person")).className).toBe("")
         const small = yield* Effect.promise(() => sharp({ create: { width: 200, height: 200, channels: 3, background: "#888" } }).jpeg().toBuffer())
         const tiny = yield* astria.inspectPhoto({ bytes: new Uint8Array(small), contentType: "image/jpeg", fileName: "s.jpg" }, "man")
         expect(tiny.lowResolution).toBe(true)

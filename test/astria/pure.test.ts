@@ -211,6 +211,22 @@ describe("contracts", () => {
       false
     ])
   })
+
+  it("map Astria's NONE (docs/api/4-images/1-inspect.md): no class found, attributes that do not apply left out", () => {
+    const inspection = toInspection(
+      Schema.decodeUnknownSync(InspectionResult)({
+        name: "NONE",
+        glasses: "NONE",
+        facial_hair: "NONE",
+        hair_style: "curly hair",
+        headcover: "with head cover",
+        low_quality: true
+      })
+    )
+    expect(inspection.className).toBe("")
+    expect(inspection.characteristics).toEqual({ hair_style: "curly hair", headcover: "with head cover" })
+    expect(inspection.lowQuality).toBe(true)
+  })
 })
 
 describe("matchPacksToTiers", () => {

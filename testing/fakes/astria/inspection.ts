@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto"
 import { Either, Schema } from "effect"
 import type { InspectionResultEncoded } from "../../../contracts/astria/index.js"
+import { inspectionClasses, inspectionNone } from "../../../contracts/astria/index.js"
 import { json, type Answer } from "./answers.js"
 import type { ParsedBody } from "./body.js"
 import { imageFacts } from "./images.js"
@@ -11,17 +12,32 @@ import { InspectBody } from "./params.js"
 
 const pick = <A>(items: ReadonlyArray<A>, seed: Uint8Array, at: number): A | undefined => items[(seed[at] ?? 0) % items.length]
 
-/** Deterministic: the same bytes always get the same answer. */
+const isInspectionClass = (name: string): boolean => inspectionClasses.some((known) => known === name)
+const isAdult = (name: string): boolean => name === "man" || name === "woman"
+
+/**
+ * Deterministic (the same bytes, the same answer) and only with values Astria documents
+ * (docs/api/4-images/1-inspect.md). It finds whoever it was asked about, so that a photo alone
+ * never tells the class (each class asked is confirmed); asked about anything else (a "person"),
+ * it finds "NONE". A test that wants a photo of someone in particular sets the answer.
+ */
 export const defaultInspection = (input: InspectionInput): InspectionResultEncoded => {
   const seed = createHash("sha256").update(input.bytes).digest()
+  if (!isInspectionClass(input.name)) return { name: inspectionNone }
+  const adult = isAdult(input.name)
   return {
     name: input.name,
-    age: pick(["20-29", "30-39", "40-49"], seed, 0) ?? null,
-    ethnicity: pick(["caucasian", "hispanic", "asian", "african", "middle eastern"], seed, 1) ?? null,
-    eye_color: pick(["brown", "blue", "green", "hazel"], seed, 2) ?? null,
-    hair_color: pick(["black", "brown", "blond", "red"], seed, 3) ?? null,
-    facial_hair: input.name === "man" ? (pick(["none", "stubble", "beard"], seed, 4) ?? null) : "",
-    glasses: "none",
+    body_type: pick(["slim body", "average body", "muscular body"], seed, 6) ?? null,
+    ethnicity: pick(["caucasian", "hispanic", "asian", "african", "arabic"], seed, 1) ?? null,
+    age: adult ? (pick(["20 yo", "30 yo", "40 yo"], seed, 0) ?? null) : null,
+    glasses: pick(["glasses", inspectionNone, inspectionNone], seed, 5) ?? null,
+    eye_color: pick(["brown eyes", "blue eyes", "green eyes", "gray eyes"], seed, 2) ?? null,
+    hair_color: pick(["black hair", "brown hair", "blonde hair", "red hair"], seed, 3) ?? null,
+    hair_length: pick(["short hair", "medium hair", "long hair"], seed, 7) ?? null,
+    hair_style: pick(["straight hair", "wavy hair", "curly hair"], seed, 8) ?? null,
+    facial_hair: input.name === "man" ? (pick(["beard", "mustache", inspectionNone], seed, 4) ?? null) : inspectionNone,
+    is_bald: inspectionNone,
+    headcover: inspectionNone,
     funny_face: false,
     wearing_sunglasses: false,
     wearing_hat: false,
