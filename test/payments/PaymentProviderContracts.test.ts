@@ -52,7 +52,8 @@ paymentProviderSuite(
       },
       pay: () => Effect.fail("a fixed-price page is paid on the provider's own site"),
       expires: false,
-      refunds: false
+      refunds: false,
+          idempotent: true
     })
   )
 )
@@ -81,7 +82,8 @@ paymentProviderSuite(
             ),
           pay: () => Effect.fail("unused: the development checkout neither expires nor refunds"),
           expires: false,
-          refunds: false
+          refunds: false,
+          idempotent: true
         })
       )
     )

@@ -31,6 +31,8 @@ export interface PaymentProbeService {
   /** Whether a checkout can be stopped (a fixed-price link cannot: it serves every order at its price). */
   readonly expires: boolean
   readonly refunds: boolean
+  /** Whether a repeated call with one idempotency key gives back the first checkout (SUMIT's API has no such key). */
+  readonly idempotent: boolean
 }
 
 export class PaymentProbe extends Context.Tag("whatsapp-astria-bot/port-suites/PaymentProbe")<PaymentProbe, PaymentProbeService>() {}
@@ -67,6 +69,7 @@ export const paymentProviderSuite = <E>(name: string, adapter: Layer.Layer<Payme
       Effect.gen(function* () {
         const provider = yield* PaymentProvider
         const probe = yield* PaymentProbe
+        if (!probe.idempotent) return
         const orderId = newOrder()
         const request = { ...probe.priceable(orderId), idempotencyKey: `suite-${orderId}` }
         const first = yield* provider.createCheckout(request)

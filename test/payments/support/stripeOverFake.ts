@@ -45,7 +45,8 @@ export const stripeOverFake = (overrides: Partial<StripeCheckoutSettings> = {}):
             ),
           pay: (checkout) => fake.pay(checkout.providerReference),
           expires: true,
-          refunds: true
+          refunds: true,
+          idempotent: true
         })
       )
     )
