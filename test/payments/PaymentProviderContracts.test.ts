@@ -10,7 +10,7 @@ import { PaymentProbe, paymentProviderSuite } from "../../testing/port-suites/Pa
 import { pricing } from "./support/fixtures.js"
 
 const standard = quote(pricing, "Standard", false)
-const request = (orderId: OrderId, amountMinor = standard.amount, currency: string = standard.currency) => ({
+const request = (orderId: OrderId, amountMinor: number = standard.amount, currency: string = standard.currency) => ({
   orderId,
   amountMinor,
   currency,

@@ -59,7 +59,7 @@ describe("Stripe's events, from Stripe's fixtures", () => {
     Effect.gen(function* () {
       const session = { ...fixture("checkout.session"), client_reference_id: "o-3", status: "expired" }
       const decoded = yield* decodePaymentBody(bytes(event("checkout.session.expired", session)))
-      expect(decoded).toMatchObject({ _tag: "CheckoutExpired", orderId: "o-3", providerReference: session.id })
+      expect(decoded).toMatchObject({ _tag: "CheckoutExpired", orderId: "o-3", providerReference: session["id"] })
     }))
 
   it.effect("charge.refunded is a refund of the charge (by its id when it has no payment intent)", () =>
