@@ -1,5 +1,6 @@
 import type { Option } from "effect"
 import { Context, Effect, Exit, FiberRef, Layer } from "effect"
+import type { AttentionItem } from "../../application/ports/AttentionItems.js"
 import type { FeedbackRecord, RatingRecord } from "../../application/ports/Feedback.js"
 import type { InboundMessageRecord } from "../../application/ports/InboundMessages.js"
 import type { OrderRecord } from "../../application/ports/Orders.js"
@@ -62,6 +63,8 @@ export interface Tables {
   payments: Map<string, PaymentRecord>
   ratings: Array<RatingRecord>
   feedback: Map<string, FeedbackRecord>
+  /** By number. */
+  attention: Map<number, AttentionItem>
   outbox: Map<string, OutboxRow>
   /** Handled events by consumer and event id, with when they were handled. */
   inbox: Map<string, Date>
@@ -83,6 +86,7 @@ const emptyTables = (): Tables => ({
   payments: new Map(),
   ratings: [],
   feedback: new Map(),
+  attention: new Map(),
   outbox: new Map(),
   inbox: new Map(),
   failedEvents: new Map(),
@@ -102,6 +106,7 @@ const snapshot = (t: Tables): Tables => ({
   payments: new Map(t.payments),
   ratings: [...t.ratings],
   feedback: new Map(t.feedback),
+  attention: new Map(t.attention),
   outbox: new Map(t.outbox),
   inbox: new Map(t.inbox),
   failedEvents: new Map(t.failedEvents),

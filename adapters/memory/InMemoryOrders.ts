@@ -1,6 +1,7 @@
 import { Effect, Layer, Option } from "effect"
 import { OrderRecord, Orders } from "../../application/ports/Orders.js"
-import type { OrderStatus } from "../../application/ports/Orders.js"
+import { orderStatusesBefore } from "../../domain/orders/OrderStatus.js"
+import type { OrderStatus } from "../../domain/orders/OrderStatus.js"
 import { byText, byTime, InMemoryDatabase, sorted } from "./InMemoryDatabase.js"
 import type { Tables } from "./InMemoryDatabase.js"
 
@@ -38,34 +39,35 @@ export const InMemoryOrders = Layer.effect(
             (a, b) => byTime(a.createdAt, b.createdAt) || byText(a.id, b.id)
           )
         ),
-      markPaid: (id, at) => db.run((t) => transition(t, id, ["awaiting_payment"], { status: "paid", paidAt: Option.some(at) })),
-      markPaymentMismatch: (id) =>
-        db.run((t) => void transition(t, id, ["awaiting_payment"], { status: "payment_mismatch" })),
+      markPaid: (id, at) => db.run((t) => transition(t, id, ["AwaitingPayment"], { status: "Paid", paidAt: Option.some(at) })),
+      moveTo: (id, to) => db.run((t) => transition(t, id, orderStatusesBefore(to), { status: to })),
       // Repeating it (a retried tune creation) only refreshes the tune's details.
       startTraining: (id, tuneId, eta, callbackTokenHash) =>
         db.run(
           (t) =>
-            void transition(t, id, ["paid", "training"], {
-              status: "training",
+            void transition(t, id, ["Paid", "Training"], {
+              status: "Training",
               tuneId: Option.some(tuneId),
               eta,
               callbackTokenHash: Option.some(callbackTokenHash)
             })
         ),
       markDelivered: (id, at) =>
-        db.run((t) => transition(t, id, ["paid", "training"], { status: "delivered", deliveredAt: Option.some(at) })),
+        db.run((t) => transition(t, id, orderStatusesBefore("Delivered"), { status: "Delivered", deliveredAt: Option.some(at) })),
       overdue: (now, graceMillis) =>
         db.run((t) =>
           sorted(
             [...t.orders.values()].filter(
-              (o) => o.status === "training" && expectedAt(o).getTime() + graceMillis < now.getTime()
+              (o) =>
+                (o.status === "Training" || o.status === "Delivering") &&
+                expectedAt(o).getTime() + graceMillis < now.getTime()
             ),
             (a, b) => byTime(expectedAt(a), expectedAt(b)) || byText(a.id, b.id)
           )
         ),
       paidWithoutTune: db.run((t) =>
         sorted(
-          [...t.orders.values()].filter((o) => o.status === "paid" && Option.isNone(o.tuneId)),
+          [...t.orders.values()].filter((o) => o.status === "Paid" && Option.isNone(o.tuneId)),
           (a, b) => byTime(Option.getOrElse(a.paidAt, () => a.createdAt), Option.getOrElse(b.paidAt, () => b.createdAt)) || byText(a.id, b.id)
         )
       ),

@@ -1,5 +1,6 @@
 import { Layer } from "effect"
 import { Readiness } from "../../application/ports/Readiness.js"
+import { InMemoryAttentionItems } from "./InMemoryAttentionItems.js"
 import { InMemoryDatabase } from "./InMemoryDatabase.js"
 import { InMemoryDeliveries } from "./InMemoryDeliveries.js"
 import { InMemoryFeedback } from "./InMemoryFeedback.js"
@@ -35,5 +36,6 @@ export const InMemoryStorage = Layer.mergeAll(
   InMemoryDeliveries,
   InMemoryPaymentRecords,
   InMemoryFeedback,
+  InMemoryAttentionItems,
   Layer.succeed(Readiness, Readiness.alwaysReady)
 ).pipe(Layer.provideMerge(InMemoryDatabase.layer))

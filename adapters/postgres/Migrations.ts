@@ -2,6 +2,7 @@ import * as Migrator from "@effect/sql/Migrator"
 import { SqlClient } from "@effect/sql/SqlClient"
 import { Effect, Layer, Schedule } from "effect"
 import { seenInboundMessages } from "./migrations/0005_seen_inbound_messages.js"
+import { orderStatusAndAttention } from "./migrations/0006_order_status_and_attention.js"
 import { previewUploadTimes } from "./migrations/0009_preview_upload_times.js"
 
 /**
@@ -240,11 +241,12 @@ export const migrations = {
   "0003_unattributed_messages": unattributedMessages,
   "0004_event_queue": eventQueue,
   "0005_seen_inbound_messages": seenInboundMessages,
+  "0006_order_status_and_attention": orderStatusAndAttention,
   "0009_preview_upload_times": previewUploadTimes
 }
 
 /** The id of the newest migration, which readiness expects to find applied. */
-export const latestMigrationId = 9
+export const latestMigrationId = Math.max(...Object.keys(migrations).map((key) => Number.parseInt(key, 10)))
 
 export const migrationsTable = "effect_sql_migrations"
 

@@ -2,6 +2,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Array as Arr, Effect, Layer, Option } from "effect"
 import { OrderRecord, Orders } from "../../application/ports/Orders.js"
+import { orderStatusesBefore } from "../../domain/orders/OrderStatus.js"
 import { affectedCount, decodeRows, execute, json } from "./PgQuery.js"
 
 const columns = `id, user_id AS "userId", pack_id AS "packId", tier, amount_minor AS "amountMinor", currency,
@@ -35,32 +36,38 @@ export const PgOrders = Layer.effect(
       markPaid: (id, at) =>
         changed(sql`
           WITH d AS (
-            UPDATE orders SET status = 'paid', paid_at = ${at}
-            WHERE id = ${id} AND status = 'awaiting_payment' RETURNING 1)
+            UPDATE orders SET status = 'Paid', paid_at = ${at}
+            WHERE id = ${id} AND status = 'AwaitingPayment' RETURNING 1)
           SELECT count(*)::int AS n FROM d`),
-      markPaymentMismatch: (id) =>
-        execute(sql`UPDATE orders SET status = 'payment_mismatch' WHERE id = ${id} AND status = 'awaiting_payment'`),
+      moveTo: (id, to) =>
+        orderStatusesBefore(to).length === 0
+          ? Effect.succeed(false)
+          : changed(sql`
+          WITH d AS (
+            UPDATE orders SET status = ${to}
+            WHERE id = ${id} AND status IN ${sql.in(orderStatusesBefore(to))} RETURNING 1)
+          SELECT count(*)::int AS n FROM d`),
       // Repeating it (a retried tune creation) only refreshes the tune's details.
       startTraining: (id, tuneId, eta, callbackTokenHash) =>
         execute(sql`
-          UPDATE orders SET status = 'training', tune_id = ${tuneId}, eta = ${Option.getOrNull(eta)},
+          UPDATE orders SET status = 'Training', tune_id = ${tuneId}, eta = ${Option.getOrNull(eta)},
                             callback_token_hash = ${callbackTokenHash}
-          WHERE id = ${id} AND status IN ('paid', 'training')`),
+          WHERE id = ${id} AND status IN ('Paid', 'Training')`),
       markDelivered: (id, at) =>
         changed(sql`
           WITH d AS (
-            UPDATE orders SET status = 'delivered', delivered_at = ${at}
-            WHERE id = ${id} AND status IN ('paid', 'training') RETURNING 1)
+            UPDATE orders SET status = 'Delivered', delivered_at = ${at}
+            WHERE id = ${id} AND status IN ${sql.in(orderStatusesBefore("Delivered"))} RETURNING 1)
           SELECT count(*)::int AS n FROM d`),
       // Without an ETA from Astria, the grace runs from the payment.
       overdue: (now, graceMillis) =>
         orders(sql`
           SELECT ${select} FROM orders
-          WHERE status = 'training'
+          WHERE status IN ('Training', 'Delivering')
             AND COALESCE(eta, paid_at, created_at) + make_interval(secs => ${graceMillis / 1000}) < ${now}
           ORDER BY COALESCE(eta, paid_at, created_at), id`),
       paidWithoutTune: orders(sql`
-        SELECT ${select} FROM orders WHERE status = 'paid' AND tune_id IS NULL ORDER BY paid_at, id`),
+        SELECT ${select} FROM orders WHERE status = 'Paid' AND tune_id IS NULL ORDER BY paid_at, id`),
       list: ({ limit, offset }) =>
         orders(sql`SELECT ${select} FROM orders ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${offset}`),
       deleteForUser: (userId) =>

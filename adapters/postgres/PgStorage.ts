@@ -5,6 +5,7 @@ import { Layer } from "effect"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { MigrationsLive } from "./Migrations.js"
 import { PgDeliveries } from "./PgDeliveries.js"
+import { PgAttentionItems } from "./PgAttentionItems.js"
 import { PgFeedback } from "./PgFeedback.js"
 import { PgInboundMessages } from "./PgInboundMessages.js"
 import { PgFailedEvents } from "./PgFailedEvents.js"
@@ -36,5 +37,6 @@ export const PgStorage: Layer.Layer<StoragePorts, MigrationError | SqlError, Sql
   PgDeliveries,
   PgPaymentRecords,
   PgFeedback,
+  PgAttentionItems,
   PgReadiness
 ).pipe(Layer.provide(MigrationsLive))

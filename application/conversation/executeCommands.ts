@@ -13,9 +13,8 @@ import { OutboundMessages, type Recipient } from "../ports/OutboundMessages.js"
 import { Outbox } from "../ports/Outbox.js"
 import { PaymentProvider } from "../ports/PaymentProvider.js"
 import { Photos } from "../ports/Photos.js"
-import { Users, type UserRecord } from "../ports/Users.js"
-import { UserId } from "../../domain/ids.js"
-import { SupportSettings } from "../settings/SupportSettings.js"
+import type { UserRecord } from "../ports/Users.js"
+import { raiseAttention } from "../attention/raiseAttention.js"
 import { eraseUser } from "../privacy/eraseUser.js"
 
 /** What happens after the transaction commits: read receipts are best effort and need no row. */
@@ -93,7 +92,7 @@ export const executeCommands = (
               reuseTuneId: Option.fromNullable(
                 order?.source._tag === "SavedTunes" ? order.source.tuneIds[0] : undefined
               ),
-              status: "awaiting_payment",
+              status: "AwaitingPayment",
               paymentLink: link,
               tuneId: Option.none(),
               callbackTokenHash: Option.none(),
@@ -107,37 +106,16 @@ export const executeCommands = (
         yield* enqueue(paymentLinkMessage(conversation.language, command.packTitle, command.quote, link))
       })
 
-    /**
-     * Support is a WhatsApp contact of its own, with its own queue: a support number outside its
-     * 24-hour window then holds only its own messages, never the customer's.
-     */
-    const notifySupport = (reason: string, detail: string) =>
+    const notifySupport = (command: Extract<Command, { _tag: "NotifySupport" }>) =>
       Effect.gen(function* () {
-        const support = yield* SupportSettings
-        yield* Effect.logWarning("Support needed; see the feedback and payments waiting for review").pipe(
-          Effect.annotateLogs({ reason })
-        )
-        if (Option.isNone(support.whatsAppNumber)) return
-        const contact = yield* Effect.flatMap(Users, (users) =>
-          Effect.flatMap(ids.uuid, (newId) =>
-            users.resolve(
-              { waId: support.whatsAppNumber, bsuid: Option.none(), profileName: Option.some("Support") },
-              UserId.make(newId),
-              now
-            )
-          )
-        )
-        yield* outbound.enqueue([
-          {
-            id: yield* ids.uuid,
-            userId: contact.user.id,
-            recipient: { waId: support.whatsAppNumber, bsuid: Option.none() },
-            // No phone number or user id here: support looks the person up with the operator's tools.
-            message: { _tag: "Text", body: `Support needed (${reason}): ${detail}`.slice(0, 4096) },
-            createdAt: now
-          }
-        ])
-        queuedMessages = true
+        const raised = yield* raiseAttention({
+          reason: command.reason,
+          detail: command.detail,
+          userId: user.id,
+          ...(command.orderId === undefined ? {} : { orderId: command.orderId }),
+          stage: conversation.stage
+        })
+        if (raised.supportMessageQueued) queuedMessages = true
       })
 
     for (const command of commands) {
@@ -194,7 +172,7 @@ export const executeCommands = (
           )
           break
         case "NotifySupport":
-          yield* notifySupport(command.reason, command.detail)
+          yield* notifySupport(command)
           break
         case "ResetPhotos":
           yield* Effect.flatMap(Photos, (photos) => photos.deleteForUser(user.id))

@@ -1,6 +1,7 @@
 import { Array as Arr, Effect, Option } from "effect"
 import type { UserId } from "../../domain/ids.js"
-import type { OrderRecord, OrderStatus } from "../ports/Orders.js"
+import type { OrderStatus } from "../../domain/orders/OrderStatus.js"
+import type { OrderRecord } from "../ports/Orders.js"
 import { Orders } from "../ports/Orders.js"
 import { Photos } from "../ports/Photos.js"
 import type { StorageUnavailable } from "../ports/StorageUnavailable.js"
@@ -13,9 +14,9 @@ export interface TrainedPhotosDeleted {
 const pageSize = 500
 
 /** Statuses whose tune was created from the photos then stored: they have served their purpose. */
-const trained: ReadonlyArray<OrderStatus> = ["training", "delivered"]
-/** Statuses whose tune may still need the photos (to be paid, paid, or a payment under review). */
-const pending: ReadonlyArray<OrderStatus> = ["awaiting_payment", "paid", "payment_mismatch"]
+const trained: ReadonlyArray<OrderStatus> = ["Training", "Delivering", "Delivered"]
+/** Statuses whose tune may still need the photos (to be paid, paid, or waiting for support to retry it). */
+const pending: ReadonlyArray<OrderStatus> = ["AwaitingPayment", "Paid", "NeedsAttention"]
 
 const allOrders: Effect.Effect<ReadonlyArray<OrderRecord>, StorageUnavailable, Orders> = Effect.gen(function* () {
   const orders = yield* Orders

@@ -1,7 +1,7 @@
 import { Data } from "effect"
 import type { OrderId, UserId } from "../../domain/ids.js"
 import type { MinorUnits } from "../../domain/pricing/Money.js"
-import type { OrderStatus } from "../ports/Orders.js"
+import type { OrderStatus } from "../../domain/orders/OrderStatus.js"
 
 /** What one received payment did. Every outcome but `Duplicate` was recorded for accounting. */
 export type PaymentOutcome = Data.TaggedEnum<{

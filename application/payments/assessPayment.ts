@@ -34,7 +34,7 @@ export const assessPayment = (payment: ReceivedPayment, order: Option.Option<Ord
   if (Option.isNone(order)) return PaymentOutcome.UnknownOrder({ orderId: payment.orderId })
   const { id, userId, status } = order.value
   const quote = quoteOf(order.value)
-  if (status !== "awaiting_payment") return PaymentOutcome.NotAwaitingPayment({ orderId: id, status })
+  if (status !== "AwaitingPayment") return PaymentOutcome.NotAwaitingPayment({ orderId: id, status })
   // Orders are written from domain quotes; one that no longer reads as a quote needs a person.
   if (Option.isNone(quote)) return PaymentOutcome.Unverifiable({ orderId: id, userId })
   const check = checkPayment(quote.value, { amount: payment.amountMinor, currency: payment.currency })

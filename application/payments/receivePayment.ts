@@ -94,7 +94,7 @@ export const receivePayment = (payment: ReceivedPayment) =>
             return { outcome, eventWritten: started, messageQueued: false }
           }
           case "Mismatch": {
-            yield* orders.markPaymentMismatch(assessed.orderId)
+            yield* orders.moveTo(assessed.orderId, "NeedsAttention")
             const messageQueued = yield* queueMismatchNotice(assessed.userId)
             return { outcome: assessed, eventWritten: false, messageQueued }
           }

@@ -1,15 +1,8 @@
 import { Context, Schema } from "effect"
 import type { Effect, Option } from "effect"
 import { OrderId, PackId, TuneId, UserId } from "../../domain/ids.js"
+import { OrderStatus } from "../../domain/orders/OrderStatus.js"
 import type { StorageUnavailable } from "./StorageUnavailable.js"
-
-/**
- * `awaiting_payment` until the payment webhook; `paid` until the Astria tune exists; `training`
- * until the images are delivered; `delivered` at the end. `payment_mismatch` holds an order whose
- * payment did not match its quote.
- */
-export const OrderStatus = Schema.Literal("awaiting_payment", "paid", "training", "delivered", "payment_mismatch")
-export type OrderStatus = typeof OrderStatus.Type
 
 export class OrderRecord extends Schema.Class<OrderRecord>("OrderRecord")({
   id: OrderId,
@@ -41,19 +34,23 @@ export class Orders extends Context.Tag("whatsapp-astria-bot/Orders")<
     readonly create: (order: OrderRecord) => Effect.Effect<void, StorageUnavailable>
     readonly get: (id: OrderId) => Effect.Effect<Option.Option<OrderRecord>, StorageUnavailable>
     readonly listForUser: (userId: UserId) => Effect.Effect<ReadonlyArray<OrderRecord>, StorageUnavailable>
-    /** Moves `awaiting_payment` to `paid`; false when the order was not awaiting payment (a repeat). */
+    /** Moves `AwaitingPayment` to `Paid`; false when the order was not awaiting payment (a repeat). */
     readonly markPaid: (id: OrderId, at: Date) => Effect.Effect<boolean, StorageUnavailable>
-    readonly markPaymentMismatch: (id: OrderId) => Effect.Effect<void, StorageUnavailable>
-    /** The Astria tune exists: `paid` to `training`, with its ETA and the callback secret's hash. */
+    /**
+     * Moves the order to `to` when the order-status model allows it from where the order is
+     * (`domain/orders/OrderStatus.ts`); false otherwise, and for an unknown order.
+     */
+    readonly moveTo: (id: OrderId, to: OrderStatus) => Effect.Effect<boolean, StorageUnavailable>
+    /** The Astria tune exists: `Paid` to `Training`, with its ETA and the callback secret's hash. */
     readonly startTraining: (
       id: OrderId,
       tuneId: TuneId,
       eta: Option.Option<Date>,
       callbackTokenHash: string
     ) => Effect.Effect<void, StorageUnavailable>
-    /** False when already delivered (a repeated callback, or the reconciler got there first). */
+    /** False when already delivered or no longer allowed to be (a repeated callback, or the reconciler got there first). */
     readonly markDelivered: (id: OrderId, at: Date) => Effect.Effect<boolean, StorageUnavailable>
-    /** Orders in training whose ETA plus `grace` has passed: their callback is overdue. */
+    /** Orders training or delivering whose ETA plus `grace` has passed: their callback is overdue. */
     readonly overdue: (now: Date, graceMillis: number) => Effect.Effect<ReadonlyArray<OrderRecord>, StorageUnavailable>
     /** Orders paid but with no tune yet (the tune creation failed or never ran). */
     readonly paidWithoutTune: Effect.Effect<ReadonlyArray<OrderRecord>, StorageUnavailable>

@@ -1,3 +1,4 @@
+import type { AttentionItems } from "./AttentionItems.js"
 import type { Deliveries } from "./Deliveries.js"
 import type { FailedEvents } from "./FailedEvents.js"
 import type { Feedback } from "./Feedback.js"
@@ -30,4 +31,5 @@ export type StoragePorts =
   | Deliveries
   | PaymentRecords
   | Feedback
+  | AttentionItems
   | Readiness

@@ -3,6 +3,7 @@ import { BotEvents } from "../../contracts/events/BotEvents.js"
 import type { UserId } from "../../domain/ids.js"
 import { eventRecord } from "../events/eventRecord.js"
 import { senderKeysOf } from "../messaging/senderKey.js"
+import { AttentionItems } from "../ports/AttentionItems.js"
 import { Deliveries } from "../ports/Deliveries.js"
 import { EventBroker } from "../ports/EventBroker.js"
 import { FailedEvents } from "../ports/FailedEvents.js"
@@ -41,7 +42,8 @@ export interface ErasureReport {
 
 /**
  * Erases everything about a person, inside the caller's transaction: photos, history, orders,
- * ratings and feedback, models, the user row and its conversation, and their events in the outbox,
+ * ratings and feedback, their help requests and other attention items, models, the user row and
+ * its conversation, and their events in the outbox,
  * the failed events and the broker's queue. Payments stay for accounting,
  * under a one-way hash. Their tunes on Astria are deleted by the `UserErasedEvent` consumer, which
  * carries only that hash. Erasing twice finds nothing the second time.
@@ -57,6 +59,7 @@ export const eraseUser = (userId: UserId) =>
     yield* Effect.flatMap(Deliveries, (port) => port.deleteForUser(userId))
     const orders = yield* Effect.flatMap(Orders, (port) => port.deleteForUser(userId))
     yield* Effect.flatMap(Feedback, (port) => port.deleteForUser(userId))
+    yield* Effect.flatMap(AttentionItems, (port) => port.deleteForUser(userId))
     yield* Effect.flatMap(Tunes, (port) => port.deleteForUser(userId))
     yield* Effect.flatMap(PaymentRecords, (port) => port.pseudonymizeUser(userId, reference))
     // Their first messages' events were keyed by their identity, before they were a user.

@@ -50,7 +50,7 @@ const createTune = (eventId: string, request: TrainingRequestedEvent) =>
     const orders = yield* Orders
     const astria = yield* Astria
     const order = yield* orders.get(orderId)
-    if (Option.isNone(order) || order.value.status !== "paid") {
+    if (Option.isNone(order) || order.value.status !== "Paid") {
       return yield* Effect.logInfo("Training already under way or not due", { order: orderId })
     }
     const callback = yield* Effect.flatMap(CallbackUrls, (urls) => urls.issue(orderId))

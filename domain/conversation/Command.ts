@@ -1,21 +1,9 @@
-import { Data, Schema } from "effect"
+import { Data } from "effect"
+import type { AttentionReason } from "../attention/AttentionReason.js"
 import type { OrderId, PackId, WhatsAppMessageId } from "../ids.js"
 import type { OutgoingMessage } from "../messages/OutgoingMessage.js"
 import type { Quote } from "../pricing/Quote.js"
 import type { TuneSource } from "./Conversation.js"
-
-/** Why support is told; the application words the note to the operator. */
-export const SupportReason = Schema.Literal(
-  "HelpRequested",
-  "LowRatingFeedback",
-  "PaymentMismatch",
-  "Overpaid",
-  "UnknownOrderPaid",
-  "CancelledOrderPaid",
-  "TrainingFailed",
-  "MediaUndeliverable"
-)
-export type SupportReason = typeof SupportReason.Type
 
 /** What the application does after a decision, in the order given. */
 export type Command = Data.TaggedEnum<{
@@ -45,7 +33,8 @@ export type Command = Data.TaggedEnum<{
   LikePrompts: { readonly orderId: OrderId }
   StoreRating: { readonly orderId: OrderId; readonly stars: number }
   StoreFeedback: { readonly orderId: OrderId; readonly text: string }
-  NotifySupport: { readonly reason: SupportReason; readonly detail: string }
+  /** Open an attention item for support (about `orderId` when there is one) and tell support of it. */
+  NotifySupport: { readonly reason: AttentionReason; readonly detail: string; readonly orderId?: OrderId }
   /** Delete the person's stored photos. */
   ResetPhotos: Record<never, never>
   /** Erase everything about the person. */

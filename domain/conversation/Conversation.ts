@@ -5,6 +5,7 @@ import { OrderId, PackId, TuneId } from "../ids.js"
 import { InspectionVotes, noVotes } from "../photos/Votes.js"
 import { Quote } from "../pricing/Quote.js"
 import { TierName } from "../pricing/Tier.js"
+import { OrderStatus } from "../orders/OrderStatus.js"
 
 /** Where a person is in the journey (names kept from the original bot). */
 export const Stage = Schema.Literal("New", "PicturesLoaded", "TuneReady", "WritingFeedback")
@@ -18,11 +19,17 @@ export const TuneSource = Schema.Union(
 export type TuneSource = typeof TuneSource.Type
 
 /**
- * AwaitingPayment -> Paid -> Training -> Delivered; Failed when Astria reported a failure;
- * Cancelled when the photos it would train from were discarded before it was paid.
+ * An order's status as stored in a conversation. Conversations stored before the one status model
+ * said `Failed` for a training Astria reported failed: that order needs attention now.
  */
-export const OrderStatus = Schema.Literal("AwaitingPayment", "Paid", "Training", "Failed", "Delivered", "Cancelled")
-export type OrderStatus = typeof OrderStatus.Type
+const StoredOrderStatus = Schema.Union(
+  OrderStatus,
+  Schema.transform(Schema.Literal("Failed"), Schema.Literal("NeedsAttention"), {
+    strict: true,
+    decode: () => "NeedsAttention" as const,
+    encode: () => "Failed" as const
+  })
+)
 
 /** An order, with everything its tune needs fixed when it was placed, so a payment alone starts it. */
 export const Order = Schema.Struct({
@@ -33,7 +40,7 @@ export const Order = Schema.Struct({
   personClass: Schema.String,
   characteristics: Schema.Record({ key: Schema.String, value: Schema.String }),
   source: TuneSource,
-  status: OrderStatus,
+  status: StoredOrderStatus,
   tuneId: Schema.optional(TuneId),
   rating: Schema.optional(Schema.Int.pipe(Schema.between(1, 5)))
 })

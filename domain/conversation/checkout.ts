@@ -1,7 +1,8 @@
 import { Array as Arr, DateTime, Option } from "effect"
 import type { TuneId } from "../ids.js"
 import { majority, majorityCharacteristics } from "../photos/Votes.js"
-import type { Conversation, OrderStatus, TuneSource } from "./Conversation.js"
+import { wasPaid } from "../orders/OrderStatus.js"
+import type { Conversation, TuneSource } from "./Conversation.js"
 import type { DecisionContext, SavedModel } from "./DecisionContext.js"
 
 /** Saved models that have not expired yet, in the order of the snapshot. */
@@ -11,11 +12,9 @@ export const usableModels = (context: DecisionContext): ReadonlyArray<SavedModel
 export const usableModel = (context: DecisionContext, tuneId: TuneId): Option.Option<SavedModel> =>
   Arr.findFirst(usableModels(context), (model) => model.tuneId === tuneId)
 
-const paidStatuses: ReadonlySet<OrderStatus> = new Set(["Paid", "Training", "Failed", "Delivered"])
-
 /** Someone who has paid before, or has a model of ours, gets the returning-customer price. */
 export const isReturningCustomer = (context: DecisionContext, conversation: Conversation): boolean =>
-  context.snapshot.savedModels.length > 0 || conversation.orders.some((order) => paidStatuses.has(order.status))
+  context.snapshot.savedModels.length > 0 || conversation.orders.some((order) => wasPaid(order.status))
 
 /** The class voted from the inspections, unless the person picked one. */
 export const personClassOf = (conversation: Conversation): Option.Option<string> =>

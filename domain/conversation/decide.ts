@@ -37,7 +37,7 @@ const text = (context: DecisionContext, conversation: Conversation, body: string
       onSome: (order) =>
         decision({ ...conversation, stage: "TuneReady" }, [
           Command.StoreFeedback({ orderId: order.id, text: body }),
-          Command.NotifySupport({ reason: "LowRatingFeedback", detail: `order ${order.id}: ${body}` }),
+          Command.NotifySupport({ reason: "LowRatingFeedback", detail: body, orderId: order.id }),
           ...send(textMessage(phrasesFor(conversation.language).feedbackThanks))
         ])
     })

@@ -7,7 +7,8 @@ import type { MediaRef } from "../messages/OutgoingMessage.js"
 import type { MinorUnits } from "../pricing/Money.js"
 import { checkPayment } from "../pricing/Quote.js"
 import { Command } from "./Command.js"
-import type { Conversation, Order, OrderStatus } from "./Conversation.js"
+import type { OrderStatus } from "../orders/OrderStatus.js"
+import type { Conversation, Order } from "./Conversation.js"
 import type { DecisionContext } from "./DecisionContext.js"
 import { decision, send } from "./Decision.js"
 import type { Decision } from "./Decision.js"
@@ -50,9 +51,9 @@ const settle = (conversation: Conversation, order: Order, paid: Payment): Decisi
   const check = checkPayment(order.quote, paid)
   const detail = `order ${order.id}: paid ${paid.amount} ${paid.currency}, quoted ${order.quote.amount} ${order.quote.currency} (minor units)`
   if (check._tag === "Underpaid" || check._tag === "WrongCurrency") {
-    return decision(conversation, [
+    return decision(updateOrder(conversation, { ...order, status: "NeedsAttention" }), [
       ...send(textMessage(p.paymentMismatch)),
-      Command.NotifySupport({ reason: "PaymentMismatch", detail })
+      Command.NotifySupport({ reason: "PaymentMismatch", detail, orderId: order.id })
     ])
   }
   return decision(updateOrder(conversation, { ...order, status: "Paid" }), [
@@ -64,7 +65,7 @@ const settle = (conversation: Conversation, order: Order, paid: Payment): Decisi
       characteristics: order.characteristics,
       source: order.source
     }),
-    ...(check._tag === "Overpaid" ? [Command.NotifySupport({ reason: "Overpaid", detail })] : [])
+    ...(check._tag === "Overpaid" ? [Command.NotifySupport({ reason: "Overpaid", detail, orderId: order.id })] : [])
   ])
 }
 
@@ -75,7 +76,8 @@ export const paymentConfirmed = (conversation: Conversation, orderId: OrderId, p
       decision(conversation, [
         Command.NotifySupport({
           reason: "UnknownOrderPaid",
-          detail: `order ${orderId}: paid ${paid.amount} ${paid.currency} (minor units)`
+          detail: `order ${orderId}: paid ${paid.amount} ${paid.currency} (minor units)`,
+          orderId
         })
       ]),
     onSome: (order) => {
@@ -83,11 +85,12 @@ export const paymentConfirmed = (conversation: Conversation, orderId: OrderId, p
         case "AwaitingPayment":
           return settle(conversation, order, paid)
         case "Cancelled":
-          return decision(conversation, [
+          return decision(updateOrder(conversation, { ...order, status: "NeedsAttention" }), [
             ...send(textMessage(phrasesFor(conversation.language).cancelledOrderPaid)),
             Command.NotifySupport({
               reason: "CancelledOrderPaid",
-              detail: `order ${orderId}: paid ${paid.amount} ${paid.currency} (minor units)`
+              detail: `order ${orderId}: paid ${paid.amount} ${paid.currency} (minor units)`,
+              orderId
             })
           ])
         default:
@@ -124,9 +127,9 @@ export const tuneCreated = (
 
 export const trainingFailed = (conversation: Conversation, orderId: OrderId): Decision =>
   forOrderIn(conversation, orderId, ["Paid", "Training"], (order) =>
-    decision(updateOrder(conversation, { ...order, status: "Failed" }), [
+    decision(updateOrder(conversation, { ...order, status: "NeedsAttention" }), [
       ...send(textMessage(phrasesFor(conversation.language).trainingFailed)),
-      Command.NotifySupport({ reason: "TrainingFailed", detail: `order ${orderId}` })
+      Command.NotifySupport({ reason: "TrainingFailed", detail: `order ${orderId}`, orderId })
     ])
   )
 
@@ -136,8 +139,8 @@ export const imagesReady = (
   images: ReadonlyArray<MediaRef>,
   video: MediaRef | undefined
 ): Decision =>
-  // Failed too: the reconciler may find the images after Astria reported a failure.
-  forOrderIn(conversation, orderId, ["Paid", "Training", "Failed"], (order) => {
+  // NeedsAttention too: the reconciler may find the images after Astria reported a failure.
+  forOrderIn(conversation, orderId, ["Paid", "Training", "NeedsAttention"], (order) => {
     const delivered = updateOrder(conversation, { ...order, status: "Delivered" })
     // The photos are deleted once no paid order trains from them any more; a new model needs new ones.
     const afterPhotos =

@@ -88,7 +88,7 @@ describe("the command line on in-memory storage", () => {
     expect(show.stdout).not.toContain(phone)
 
     const shown = await runCli(environment, ["users", "show", id, "--json"])
-    expect(JSON.parse(shown.stdout)).toMatchObject({ id, language: "he", storedPhotos: 3, orders: [{ id: orderId, status: "training" }] })
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id, language: "he", storedPhotos: 3, orders: [{ id: orderId, status: "Training" }] })
     expect(shown.stdout).not.toContain(phone)
   })
 
@@ -134,7 +134,7 @@ describe("the command line on in-memory storage", () => {
 
     const orders = await runCli(environment, ["orders", "list", "--user", id])
     expect(orders.exitCode).toBe(0)
-    expect(orders.stdout).toMatch(new RegExp(`${orderId}\\s+${id}\\s+training`))
+    expect(orders.stdout).toMatch(new RegExp(`${orderId}\\s+${id}\\s+Training`))
     const ordersJson = JSON.parse((await runCli(environment, ["orders", "list", "--json"])).stdout)
     expect(ordersJson).toContainEqual(expect.objectContaining({ id: orderId, amountMinor: 4900 }))
     for (const order of ordersJson) expect(order).not.toHaveProperty("callbackTokenHash")
@@ -170,7 +170,7 @@ describe("the command line on in-memory storage", () => {
     const { id } = await storage.run(seedCustomer(phoneNumber()))
     const hourAgo = new Date(Date.now() - 3_600_000)
     await storage.run(
-      Effect.flatMap(Orders, (orders) => orders.create(order(id, { status: "paid", createdAt: hourAgo, paidAt: Option.some(hourAgo) })))
+      Effect.flatMap(Orders, (orders) => orders.create(order(id, { status: "Paid", createdAt: hourAgo, paidAt: Option.some(hourAgo) })))
     )
     const run = await runCli(environment, ["reconcile", "--json"])
     expect(run.exitCode).toBe(0)

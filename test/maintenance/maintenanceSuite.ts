@@ -6,7 +6,7 @@ import { InboundMessages } from "../../application/ports/InboundMessages.js"
 import { arrival } from "../../testing/port-suites/storage/fixtures.js"
 import { Inbox } from "../../application/ports/Inbox.js"
 import { OrderRecord, Orders } from "../../application/ports/Orders.js"
-import type { OrderStatus } from "../../application/ports/Orders.js"
+import type { OrderStatus } from "../../domain/orders/OrderStatus.js"
 import { Outbox } from "../../application/ports/Outbox.js"
 import { Photos, StoredPhoto } from "../../application/ports/Photos.js"
 import { TuneRecord, Tunes } from "../../application/ports/Tunes.js"
@@ -114,29 +114,29 @@ export const maintenanceSuite = <E>(
 
         // Trained and done: the photos went to Astria and go now.
         const trained = user()
-        yield* order(trained, "delivered", ago(20))
+        yield* order(trained, "Delivered", ago(20))
         yield* photo(trained, ago(25))
         yield* photo(trained, ago(21))
         // Trained, but collecting photos for a new model since: kept.
         const collecting = user()
-        yield* order(collecting, "training", ago(3))
+        yield* order(collecting, "Training", ago(3))
         yield* photo(collecting, ago(5))
         yield* photo(collecting, ago(1))
         // Trained before, and a new order waiting for payment that will need the photos: kept.
         const reordering = user()
-        yield* order(reordering, "delivered", ago(20))
-        yield* order(reordering, "awaiting_payment", undefined)
+        yield* order(reordering, "Delivered", ago(20))
+        yield* order(reordering, "AwaitingPayment", undefined)
         yield* photo(reordering, ago(25))
         // Never paid, photos older than 30 days: deleted; a newer non-payer's: kept.
         const lapsed = user()
-        yield* order(lapsed, "awaiting_payment", undefined)
+        yield* order(lapsed, "AwaitingPayment", undefined)
         yield* photo(lapsed, ago(40))
         yield* photo(lapsed, ago(31))
         const recent = user()
         yield* photo(recent, ago(10))
         // Paid, waiting for the tune: kept however old.
         const paid = user()
-        yield* order(paid, "paid", ago(1))
+        yield* order(paid, "Paid", ago(1))
         yield* photo(paid, ago(40))
 
         // History: older than 14 days goes.

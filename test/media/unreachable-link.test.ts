@@ -5,6 +5,7 @@ import { Effect, Layer, Option, Schedule } from "effect"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { PgStorage } from "../../adapters/postgres/PgStorage.js"
 import { OutboundWakeup } from "../../application/events/Wakeup.js"
+import { AttentionItems } from "../../application/ports/AttentionItems.js"
 import { OutboundMessages } from "../../application/ports/OutboundMessages.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { Users } from "../../application/ports/Users.js"
@@ -87,9 +88,11 @@ const unreachableOn = (name: string, storage: Layer.Layer<StoragePorts, unknown>
             Effect.filterOrFail((received) => received.some((m) => JSON.stringify(m.body).includes(imageId)), () => "nothing yet"),
             Effect.retry(Schedule.spaced("50 millis").pipe(Schedule.upTo("5 seconds")))
           )
-          expect(JSON.stringify(toSupport.map((m) => m.body))).toContain(
-            `Support needed (MediaUndeliverable): image not delivered: message ${imageId}`
+          expect(JSON.stringify(toSupport.map((m) => m.body))).toMatch(
+            new RegExp(`Support needed #\\d+ \\(MediaUndeliverable\\), stage \\w+: image not delivered: message ${imageId}`)
           )
+          const items = yield* (yield* AttentionItems).list({ state: "open", limit: 100, offset: 0 })
+          expect(items.filter((item) => item.detail.includes(imageId)).map((item) => item.reason)).toEqual(["MediaUndeliverable"])
         }),
       30_000
     )

@@ -38,7 +38,7 @@ const untouched = (orderId: OrderId) =>
   Effect.gen(function* () {
     expect(yield* payments).toHaveLength(0)
     expect(yield* outboxEvents).toHaveLength(0)
-    expect(yield* orderStatus(orderId)).toBe("awaiting_payment")
+    expect(yield* orderStatus(orderId)).toBe("AwaitingPayment")
   })
 
 describe("POST /payment-received", () => {
@@ -51,7 +51,7 @@ describe("POST /payment-received", () => {
             const body = bodyFor(kind, order.id)
             const response = yield* post(body, { [headerOf[kind]]: sign(body, nowSeconds()) })
             expect(response).toEqual({ status: 200, text: JSON.stringify({ outcome: "accepted" }) })
-            expect(yield* orderStatus(order.id)).toBe("paid")
+            expect(yield* orderStatus(order.id)).toBe("Paid")
             expect(yield* outboxEvents).toHaveLength(1)
           })
         )
@@ -117,7 +117,7 @@ describe("POST /payment-received", () => {
             const body = bodyFor(kind, order.id, 1000)
             const response = yield* post(body, { [headerOf[kind]]: sign(body, nowSeconds()) })
             expect(response).toEqual({ status: 200, text: JSON.stringify({ outcome: "underpaid" }) })
-            expect(yield* orderStatus(order.id)).toBe("payment_mismatch")
+            expect(yield* orderStatus(order.id)).toBe("NeedsAttention")
             expect(yield* outboxEvents).toHaveLength(0)
             expect(yield* intents).toHaveLength(1)
           })

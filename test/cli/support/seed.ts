@@ -26,7 +26,7 @@ export const seedCustomer = (waId: string) =>
       id,
       t0
     )
-    const placed = order(id, { status: "training", tuneId: Option.some(tuneId()), amountMinor: 4900, currency: "ILS" })
+    const placed = order(id, { status: "Training", tuneId: Option.some(tuneId()), amountMinor: 4900, currency: "ILS" })
     const conversation = yield* Schema.decodeUnknown(Conversation)({
       ...newConversation("he"),
       stage: "PicturesLoaded",

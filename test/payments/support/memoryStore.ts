@@ -13,7 +13,7 @@ import { InMemoryUsers } from "../../../adapters/memory/InMemoryUsers.js"
 import { OutboundWakeup, OutboxWakeup } from "../../../application/events/Wakeup.js"
 import { Ids } from "../../../application/ports/Ids.js"
 import { Orders, OrderRecord } from "../../../application/ports/Orders.js"
-import type { OrderStatus } from "../../../application/ports/Orders.js"
+import type { OrderStatus } from "../../../domain/orders/OrderStatus.js"
 import { StorageUnavailable } from "../../../application/ports/StorageUnavailable.js"
 import { UnitOfWork } from "../../../application/ports/UnitOfWork.js"
 import { Users } from "../../../application/ports/Users.js"
@@ -95,7 +95,7 @@ export const seedOrder = (fields: {
       className: "woman",
       characteristics: {},
       reuseTuneId: Option.none(),
-      status: fields.status ?? "awaiting_payment",
+      status: fields.status ?? "AwaitingPayment",
       paymentLink: "https://pay.example/checkout",
       tuneId: Option.none(),
       callbackTokenHash: Option.none(),

@@ -3,6 +3,7 @@ import { Effect, Option } from "effect"
 import type { Layer } from "effect"
 import { Orders } from "../../../application/ports/Orders.js"
 import { TuneId } from "../../../domain/ids.js"
+import { canMoveOrder, OrderStatus } from "../../../domain/orders/OrderStatus.js"
 import { at, minutes, order, t0, tuneId, userId } from "./fixtures.js"
 
 /** The guarantees of every Orders adapter. */
@@ -20,7 +21,7 @@ export const ordersSuite = <E>(name: string, layer: Layer.Layer<Orders, E>) =>
           expect(yield* orders.get(order(owner).id)).toEqual(Option.none())
         }))
 
-      it.effect("marks an order paid only the first time, and never a mismatched one", () =>
+      it.effect("marks an order paid only the first time, and never one that needs attention", () =>
         Effect.gen(function* () {
           const orders = yield* Orders
           const o = order(userId())
@@ -31,16 +32,16 @@ export const ordersSuite = <E>(name: string, layer: Layer.Layer<Orders, E>) =>
           )
           expect(results.filter(Boolean)).toHaveLength(1)
           const paid = yield* orders.get(o.id)
-          expect(Option.map(paid, (x) => [x.status, x.paidAt])).toEqual(Option.some(["paid", Option.some(at(1))]))
+          expect(Option.map(paid, (x) => [x.status, x.paidAt])).toEqual(Option.some(["Paid", Option.some(at(1))]))
 
           const mismatched = order(userId())
           yield* orders.create(mismatched)
-          yield* orders.markPaymentMismatch(mismatched.id)
+          expect(yield* orders.moveTo(mismatched.id, "NeedsAttention")).toBe(true)
           expect(yield* orders.markPaid(mismatched.id, at(2))).toBe(false)
-          expect(Option.map(yield* orders.get(mismatched.id), (x) => x.status)).toEqual(Option.some("payment_mismatch"))
-          // A mismatch reported after the payment went through changes nothing.
-          yield* orders.markPaymentMismatch(o.id)
-          expect(Option.map(yield* orders.get(o.id), (x) => x.status)).toEqual(Option.some("paid"))
+          expect(Option.map(yield* orders.get(mismatched.id), (x) => x.status)).toEqual(Option.some("NeedsAttention"))
+          // Cancelling is only for an order not paid yet.
+          expect(yield* orders.moveTo(o.id, "Cancelled")).toBe(false)
+          expect(Option.map(yield* orders.get(o.id), (x) => x.status)).toEqual(Option.some("Paid"))
         }))
 
       it.effect("starts training, finds overdue orders and paid orders without a tune, delivers once", () =>
@@ -61,7 +62,7 @@ export const ordersSuite = <E>(name: string, layer: Layer.Layer<Orders, E>) =>
           yield* orders.startTraining(training.id, tune, Option.some(at(minutes(30))), "hash-of-secret")
           const started = yield* orders.get(training.id)
           expect(Option.map(started, (x) => [x.status, x.tuneId, x.eta, x.callbackTokenHash])).toEqual(
-            Option.some(["training", Option.some(tune), Option.some(at(minutes(30))), Option.some("hash-of-secret")])
+            Option.some(["Training", Option.some(tune), Option.some(at(minutes(30))), Option.some("hash-of-secret")])
           )
           expect(ids(yield* orders.paidWithoutTune)).not.toContain(training.id)
 
@@ -74,12 +75,31 @@ export const ordersSuite = <E>(name: string, layer: Layer.Layer<Orders, E>) =>
           )
           expect(delivered.filter(Boolean)).toHaveLength(1)
           expect(Option.map(yield* orders.get(training.id), (x) => [x.status, x.deliveredAt])).toEqual(
-            Option.some(["delivered", Option.some(at(minutes(50)))])
+            Option.some(["Delivered", Option.some(at(minutes(50)))])
           )
           expect(ids(yield* orders.overdue(at(minutes(100)), 0))).not.toContain(training.id)
           const unpaid = order(owner)
           yield* orders.create(unpaid)
           expect(yield* orders.markDelivered(unpaid.id, at(1))).toBe(false)
+        }))
+
+      it.effect("moves an order between statuses exactly as the order-status model allows", () =>
+        Effect.gen(function* () {
+          const orders = yield* Orders
+          const owner = userId()
+          for (const from of OrderStatus.literals) {
+            for (const to of OrderStatus.literals) {
+              const placed = order(owner, { status: from })
+              yield* orders.create(placed)
+              const moved = yield* orders.moveTo(placed.id, to)
+              expect({ from, to, moved }).toEqual({ from, to, moved: canMoveOrder(from, to) })
+              expect(Option.map(yield* orders.get(placed.id), (x) => x.status)).toEqual(
+                Option.some(moved ? to : from)
+              )
+            }
+          }
+          expect(yield* orders.moveTo(order(owner).id, "Paid")).toBe(false)
+          yield* orders.deleteForUser(owner)
         }))
 
       it.effect("lists orders page by page, newest first, and deletes a user's orders", () =>

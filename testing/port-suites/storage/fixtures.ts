@@ -62,7 +62,7 @@ export const order = (owner: UserId, overrides: Partial<ConstructorParameters<ty
     className: "woman",
     characteristics: { eye_color: "brown" },
     reuseTuneId: Option.none(),
-    status: "awaiting_payment",
+    status: "AwaitingPayment",
     paymentLink: "https://pay.example/checkout/abc",
     tuneId: Option.none(),
     callbackTokenHash: Option.none(),

@@ -1,4 +1,5 @@
 import type { Layer } from "effect"
+import { attentionItemsSuite } from "./AttentionItemsSuite.js"
 import { deliveriesSuite } from "./DeliveriesSuite.js"
 import { feedbackSuite } from "./FeedbackSuite.js"
 import { inboundMessagesSuite } from "./InboundMessagesSuite.js"
@@ -16,6 +17,7 @@ import { usersSuite } from "./UsersSuite.js"
 
 export type { StoragePorts } from "../../../application/ports/StoragePorts.js"
 export {
+  attentionItemsSuite,
   deliveriesSuite,
   feedbackSuite,
   inboundMessagesSuite,
@@ -46,4 +48,5 @@ export const storageSuites = <E>(name: string, layer: Layer.Layer<StoragePorts, 
   deliveriesSuite(name, layer)
   paymentRecordsSuite(name, layer)
   feedbackSuite(name, layer)
+  attentionItemsSuite(name, layer)
 }

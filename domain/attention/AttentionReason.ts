@@ -1,0 +1,30 @@
+import { Schema } from "effect"
+
+/**
+ * Why a person on our side must look: the reason of every attention item, whether a customer asked
+ * for help or an order cannot go on by itself. The application words the note to support.
+ */
+export const AttentionReason = Schema.Literal(
+  "HelpRequested",
+  "LowRatingFeedback",
+  "PaymentMismatch",
+  "Overpaid",
+  "UnknownOrderPaid",
+  "CancelledOrderPaid",
+  "TrainingFailed",
+  "MediaUndeliverable",
+  /** Astria answered 402: every paid order waits until the account has credits again. */
+  "AstriaOutOfCredits",
+  /** Astria refused this order's request as invalid (400/422): it will not go through as it is. */
+  "AstriaRefusedOrder",
+  /** The saved model an order was to reuse is gone, and no photos are left to train from. */
+  "SavedModelGone",
+  /** A second charge for an order already paid. */
+  "DoubleCharge",
+  "PaymentRefunded",
+  "PaymentDisputed"
+)
+export type AttentionReason = typeof AttentionReason.Type
+
+/** Reasons that stop every order, not one: support hears them at once, once per outage. */
+export const isUrgent = (reason: AttentionReason): boolean => reason === "AstriaOutOfCredits"
