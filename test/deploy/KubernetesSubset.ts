@@ -135,5 +135,39 @@ export const Kustomization = strict({
   resources: Schema.Array(Schema.String)
 })
 
-export const Manifest = Schema.Union(Deployment, Service, ConfigMap, Secret, CronJob, Kustomization)
+const ServiceBackend = strict({
+  service: strict({ name: dnsLabel, port: Schema.Union(strict({ name: dnsLabel }), strict({ number: Schema.Int })) })
+})
+
+export const Ingress = strict({
+  apiVersion: Schema.Literal("networking.k8s.io/v1"),
+  kind: Schema.Literal("Ingress"),
+  metadata: ObjectMeta,
+  spec: strict({
+    tls: Schema.Array(strict({ hosts: Schema.Array(Schema.String), secretName: dnsLabel })),
+    rules: Schema.Array(
+      strict({
+        host: Schema.String,
+        http: strict({
+          paths: Schema.Array(
+            strict({
+              path: Schema.String.pipe(Schema.startsWith("/")),
+              pathType: Schema.Literal("Exact", "Prefix", "ImplementationSpecific"),
+              backend: ServiceBackend
+            })
+          )
+        })
+      })
+    )
+  })
+})
+
+export const PodDisruptionBudget = strict({
+  apiVersion: Schema.Literal("policy/v1"),
+  kind: Schema.Literal("PodDisruptionBudget"),
+  metadata: ObjectMeta,
+  spec: strict({ minAvailable: Schema.Int, selector: strict({ matchLabels: labels }) })
+})
+
+export const Manifest = Schema.Union(Deployment, Service, ConfigMap, Secret, CronJob, Kustomization, Ingress, PodDisruptionBudget)
 export type Manifest = typeof Manifest.Type

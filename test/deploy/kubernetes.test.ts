@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs"
 import { join } from "node:path"
+import { OpenApi } from "@effect/platform"
 import { Either } from "effect"
+import { BotApi } from "../../contracts/http/BotApi.js"
 import { describe, expect, it } from "vitest"
 import { decodeManifest, type Container, type Manifest } from "./KubernetesSubset.js"
 import { envExampleSettings, k8sFiles, read, root, settingsReadByTheCode, yamlDocuments } from "./files.js"
@@ -95,6 +97,31 @@ describe("the Kubernetes manifests", () => {
       expect(secretKeys.has(credential)).toBe(true)
       expect(configMaps.some((configMap) => credential in configMap.data)).toBe(false)
     }
+  })
+
+  it("publish every route an outside service calls, over TLS, each to the service that handles it", () => {
+    const [ingress] = ofKind("Ingress")
+    const routes = ingress!.spec.rules.flatMap((rule) => rule.http.paths.map((path) => [path.path, path.backend.service.name] as const))
+    expect(Object.fromEntries(routes)).toEqual({
+      "/SmsReceived": "bot-message",
+      "/pack-tune-received": "bot-image",
+      "/payment-received": "bot-payment"
+    })
+    const serviceNames = new Set(ofKind("Service").map((service) => service.metadata.name))
+    for (const [, service] of routes) expect(serviceNames.has(service)).toBe(true)
+    // Every POST the API declares is either published or an operator's (admin token, port-forward).
+    const posts = Object.entries(OpenApi.fromApi(BotApi).paths).flatMap(([path, item]) => (item.post === undefined ? [] : [path]))
+    const operators = ["/update-images"]
+    expect(posts.filter((path) => !operators.includes(path)).sort()).toEqual(routes.map(([path]) => path).sort())
+    const hosts = ingress!.spec.rules.map((rule) => rule.host)
+    expect(ingress!.spec.tls.flatMap((tls) => tls.hosts).sort()).toEqual([...hosts].sort())
+  })
+
+  it("keep a webhook pod up through node drains", () => {
+    const [budget] = ofKind("PodDisruptionBudget")
+    const message = deployments.find((deployment) => deployment.metadata.name === "bot-message")!
+    expect(message.spec.template.metadata.labels).toMatchObject(budget!.spec.selector.matchLabels)
+    expect(budget!.spec.minAvailable).toBeLessThan(message.spec.replicas ?? 1)
   })
 
   it("list in the kustomization every manifest but the Secret template", () => {

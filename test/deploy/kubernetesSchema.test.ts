@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { Deployment } from "kubernetes-models/apps/v1/Deployment"
 import { CronJob } from "kubernetes-models/batch/v1/CronJob"
+import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress"
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget"
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap"
 import { Secret } from "kubernetes-models/v1/Secret"
 import { Service } from "kubernetes-models/v1/Service"
@@ -26,7 +28,9 @@ const validators: Record<string, (manifest: unknown) => boolean> = {
   "batch/v1/CronJob": validatorOf(CronJob),
   "v1/ConfigMap": validatorOf(ConfigMap),
   "v1/Secret": validatorOf(Secret),
-  "v1/Service": validatorOf(Service)
+  "v1/Service": validatorOf(Service),
+  "networking.k8s.io/v1/Ingress": validatorOf(Ingress),
+  "policy/v1/PodDisruptionBudget": validatorOf(PodDisruptionBudget)
 }
 
 const manifests = readdirSync(directory)
