@@ -60,6 +60,14 @@ export const InMemoryInboundMessages = Layer.effect(
           if (row !== undefined) t.inbound.set(id, { ...row, userId })
         }),
       countForUser: (userId) => db.run((t) => [...t.inbound.values()].filter((m) => m.userId === userId).length),
+      recentForUser: (userId, limit) =>
+        db.run((t) =>
+          [...t.inbound.values()]
+            .filter((m) => m.userId === userId)
+            .map(({ record }) => ({ id: record.id, kind: record.kind, payload: record.payload, receivedAt: record.receivedAt }))
+            .sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime())
+            .slice(0, limit)
+        ),
       deleteOlderThan: (cutoff) =>
         db.run((t) => {
           const old = [...t.inbound.values()].filter((m) => m.record.receivedAt < cutoff)

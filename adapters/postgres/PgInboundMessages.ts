@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import { Effect, Layer, Option, Schema } from "effect"
 import type { Arrival, InboundMessageRecord, RecordedArrival } from "../../application/ports/InboundMessages.js"
-import { InboundMessages } from "../../application/ports/InboundMessages.js"
+import { HistoryMessage, InboundMessages } from "../../application/ports/InboundMessages.js"
 import { groupCommit } from "./groupCommit.js"
 import { affectedCount, decodeRows, execute, json } from "./PgQuery.js"
 
@@ -88,6 +88,7 @@ export const PgInboundMessages = Layer.scoped(
   Effect.gen(function* () {
     const sql = yield* SqlClient
     const stored = decodeRows(StoredRow)
+    const history = decodeRows(HistoryMessage)
 
     /** One statement for the arrivals of several webhooks; for each webhook, its arrivals that were new. */
     const recordWebhooks = (webhooks: ReadonlyArray<ReadonlyArray<Arrival>>) => {
@@ -141,6 +142,10 @@ export const PgInboundMessages = Layer.scoped(
       attribute: (id, userId) =>
         execute(sql`UPDATE inbound_messages SET user_id = ${userId} WHERE wamid = ${id} AND user_id IS DISTINCT FROM ${userId}`),
       countForUser: (userId) => affectedCount(sql`SELECT count(*)::int AS n FROM inbound_messages WHERE user_id = ${userId}`),
+      recentForUser: (userId, limit) =>
+        history(sql`
+          SELECT wamid AS id, kind, payload, received_at AS "receivedAt" FROM inbound_messages
+          WHERE user_id = ${userId} ORDER BY received_at DESC, wamid LIMIT ${limit}`),
       deleteOlderThan: (cutoff) =>
         affectedCount(sql`
           WITH d AS (DELETE FROM inbound_messages WHERE received_at < ${cutoff} RETURNING 1)

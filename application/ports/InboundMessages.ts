@@ -22,6 +22,15 @@ export class InboundMessageRecord extends Schema.Class<InboundMessageRecord>("In
   receivedAt: Schema.DateFromSelf
 }) {}
 
+/** A message as the history keeps it, without who sent it (the user it belongs to is asked for). */
+export const HistoryMessage = Schema.Struct({
+  id: WhatsAppMessageId,
+  kind: Schema.String,
+  payload: Schema.Unknown,
+  receivedAt: Schema.DateFromSelf
+})
+export type HistoryMessage = typeof HistoryMessage.Type
+
 /**
  * A message just taken in, with the event that announces it. The event's key is the sender's user
  * id when the store knows them, else the given one (see `senderKey`).
@@ -72,6 +81,8 @@ export class InboundMessages extends Context.Tag("whatsapp-astria-bot/InboundMes
     /** Makes a message its sender's, once the conversation has resolved who that is. */
     readonly attribute: (id: WhatsAppMessageId, userId: UserId) => Effect.Effect<void, StorageUnavailable>
     readonly countForUser: (userId: UserId) => Effect.Effect<number, StorageUnavailable>
+    /** The user's latest `limit` messages still in the history, newest first (what support reads). */
+    readonly recentForUser: (userId: UserId, limit: number) => Effect.Effect<ReadonlyArray<HistoryMessage>, StorageUnavailable>
     /** Deletes the history of messages received before `cutoff`; their ids stay seen. */
     readonly deleteOlderThan: (cutoff: Date) => Effect.Effect<number, StorageUnavailable>
     readonly deleteForUser: (userId: UserId) => Effect.Effect<number, StorageUnavailable>

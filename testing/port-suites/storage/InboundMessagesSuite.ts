@@ -126,6 +126,19 @@ export const inboundMessagesSuite = <E>(name: string, layer: Layer.Layer<Inbound
           expect(yield* messages.countForUser(byBsuid.id)).toBe(1)
         }))
 
+      it.effect("gives a user's latest messages, newest first, with their payload, and nobody else's", () =>
+        Effect.gen(function* () {
+          const messages = yield* InboundMessages
+          const person = yield* newUser({ waId: unique("972") })
+          const waId = Option.getOrThrow(person.waId)
+          const sent = [arrival({ waId }, at(0)), arrival({ waId }, at(2)), arrival({ waId }, at(1))]
+          yield* messages.recordArrivals([...sent, arrival({ waId: unique("972") }, at(3))])
+          const recent = yield* messages.recentForUser(person.id, 2)
+          expect(recent.map((message) => message.id)).toEqual([sent[1]!.message.id, sent[2]!.message.id])
+          expect(recent[0]).toMatchObject({ kind: "Text", payload: sent[1]!.message.payload, receivedAt: at(2) })
+          expect(yield* messages.recentForUser(userId(), 5)).toEqual([])
+        }))
+
       it.effect("keeps the key an unknown sender's event came with, and makes a message theirs once attributed", () =>
         Effect.gen(function* () {
           const messages = yield* InboundMessages
