@@ -15,6 +15,7 @@ import { PaymentProvider } from "../ports/PaymentProvider.js"
 import { Photos } from "../ports/Photos.js"
 import type { UserRecord } from "../ports/Users.js"
 import { raiseAttention } from "../attention/raiseAttention.js"
+import { recentConversation } from "../support/recentConversation.js"
 import { eraseUser } from "../privacy/eraseUser.js"
 
 /** What happens after the transaction commits: read receipts are best effort and need no row. */
@@ -113,7 +114,8 @@ export const executeCommands = (
           detail: command.detail,
           userId: user.id,
           ...(command.orderId === undefined ? {} : { orderId: command.orderId }),
-          stage: conversation.stage
+          stage: conversation.stage,
+          context: yield* recentConversation(user.id)
         })
         if (raised.supportMessageQueued) queuedMessages = true
       })

@@ -200,11 +200,18 @@ export const handleAction = (context: DecisionContext, conversation: Conversatio
         send(textMessage(phrasesFor(action.language).languageChanged), ...stagePrompt(context, switched))
       )
     }
-    case "Support":
+    case "Support": {
+      // The order concerned is the latest: the one a person asking now is most likely asking about.
+      const latest = conversation.orders.at(-1)
       return decision(conversation, [
-        Command.NotifySupport({ reason: "HelpRequested", detail: `stage ${stage}` }),
+        Command.NotifySupport({
+          reason: "HelpRequested",
+          detail: "The person asked to talk to someone from the menu",
+          ...(latest === undefined ? {} : { orderId: latest.id })
+        }),
         ...send(textMessage(p.supportOnItsWay))
       ])
+    }
     case "DeleteData":
       return decision({ ...conversation, deletionRequested: true }, send(confirmDeleteMessage(language)))
     case "ConfirmDelete":

@@ -1,6 +1,7 @@
 import { Command } from "@effect/cli"
 import type { CliEnvironment } from "./CliEnvironment.js"
 import { cliName } from "./cliName.js"
+import { attention } from "./commands/attention.js"
 import { deadLetters } from "./commands/deadLetters.js"
 import { doctor } from "./commands/doctor.js"
 import { feedback } from "./commands/feedback.js"
@@ -27,6 +28,7 @@ const commands = [
   "reconcile",
   "maintenance",
   "feedback",
+  "attention",
   "payments",
   "doctor"
 ] as const
@@ -51,6 +53,7 @@ export const makeCommand = <E>(environment: CliEnvironment<E>) =>
       reconcile.pipe(Command.provide(environment.astria), Command.provide(environment.storage)),
       maintenance.pipe(Command.provide(environment.storage)),
       feedback.pipe(Command.provide(environment.storage)),
+      attention.pipe(Command.provide(environment.storage)),
       payments.pipe(Command.provide(environment.storage)),
       doctor
     ])
