@@ -46,9 +46,10 @@ const previewIntent = (mediaId: string) =>
     return { id, userId, waId }
   })
 
+/** The first pack with a preview for men. */
 const manPreview = Effect.map(
   Effect.flatMap(Packs, (packs) => packs.list),
-  (packs) => packs.find((pack) => pack.slug === "corporate-headshots")!
+  (packs) => packs.find((pack) => pack.previews["man"] !== undefined)!
 )
 
 describe("pack previews and WhatsApp's 30 days", () => {
