@@ -1,7 +1,9 @@
+import type { Scope } from "effect"
 import { Clock, Effect, Option, Ref, Schema } from "effect"
 import { announcedSha256, type FakeGraphApi, type InboundDraft, type WebhookPostError } from "../fakes/graph-api/FakeGraphApi.js"
 import { seenMessage } from "../SeenMessage.js"
 import { chatView, type ChatView, type Person, type Phone, type SentByPerson } from "./ChatView.js"
+import { persistSimulatorChats } from "./persistence.js"
 
 /** The request made sense, but not here: an unknown person, a button the bot never sent. */
 export class SimulatorInputError extends Schema.TaggedError<SimulatorInputError>()("SimulatorInputError", {
@@ -80,7 +82,7 @@ export interface Simulator {
   readonly reply: (phone: Phone, messageId: string, choiceId: string) => Effect.Effect<void, SendError>
 }
 
-interface Chat {
+export interface Chat {
   readonly person: Person
   readonly sent: ReadonlyArray<SentByPerson>
 }
@@ -88,11 +90,12 @@ interface Chat {
 /**
  * The simulator's people and what each sent, over the fake Graph API: everything a person does goes
  * to the bot as Meta's signed webhook, and everything they see is what the bot sent through the
- * Graph API.
+ * Graph API. With `dataDir`, the people and their messages outlive a restart.
  */
-export const makeSimulator = (graph: FakeGraphApi): Effect.Effect<Simulator> =>
+export const makeSimulator = (graph: FakeGraphApi, options: { readonly dataDir?: string } = {}): Effect.Effect<Simulator, never, Scope.Scope> =>
   Effect.gen(function* () {
     const chats = yield* Ref.make(new Map<Phone, Chat>())
+    if (options.dataDir !== undefined) yield* persistSimulatorChats(chats, options.dataDir)
 
     const chatOf = (phone: Phone) =>
       Effect.flatMap(Ref.get(chats), (all) =>

@@ -1,3 +1,4 @@
+import { join } from "node:path"
 import type { HttpServerError } from "@effect/platform"
 import { HttpApiBuilder, HttpIncomingMessage, HttpMiddleware, HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Layer, Option, ParseResult, Schema } from "effect"
@@ -101,12 +102,13 @@ const people = Schema.Array(Person)
  * The web simulator at `/simulator`: a WhatsApp-like chat page and its backend under
  * `/simulator/api`, which reaches the bot only through the fake Graph API (signed webhooks in,
  * Graph sends out). Routes join the API's router, so this layer must be built before the API
- * server: provide it with the WhatsApp part (see `whatsAppOverFakeWithSimulator`).
+ * server: provide it with the WhatsApp part (see `whatsAppOverFakeWithSimulator`). With
+ * `dataDir`, its people and their messages outlive a restart.
  */
-export const SimulatorRoutes: Layer.Layer<never, never, FakeGraph> = HttpApiBuilder.Router.use((router) =>
+export const simulatorRoutes = (options: { readonly dataDir?: string } = {}): Layer.Layer<never, never, FakeGraph> => HttpApiBuilder.Router.use((router) =>
   Effect.gen(function* () {
     const graph = yield* FakeGraph
-    const simulator = yield* makeSimulator(graph)
+    const simulator = yield* makeSimulator(graph, options)
 
     yield* router.get("/simulator", Effect.succeed(asset(pageHtml, "text/html; charset=utf-8")))
     yield* router.get("/simulator/app.css", HttpMiddleware.withLoggerDisabled(Effect.succeed(asset(stylesheet, "text/css; charset=utf-8"))))
@@ -263,10 +265,21 @@ export const SimulatorRoutes: Layer.Layer<never, never, FakeGraph> = HttpApiBuil
   })
 )
 
+/** The simulator's routes, keeping nothing across restarts. */
+export const SimulatorRoutes = simulatorRoutes()
+
 /**
  * The real WhatsApp adapter over the fake Graph API, with the simulator's routes: the embedded
  * default's WhatsApp part. The routes are registered while the part is built, that is before
- * the API server reads its router.
+ * the API server reads its router. With `dataDir`, the fake Graph API (in `graph-api/`) and the
+ * simulator (in `simulator/`) keep their state there across restarts.
  */
-export const whatsAppOverFakeWithSimulator = (options: Parameters<typeof whatsAppOverFake>[0] = {}) =>
-  SimulatorRoutes.pipe(Layer.provideMerge(whatsAppOverFake(options)))
+export const whatsAppOverFakeWithSimulator = (
+  options: Parameters<typeof whatsAppOverFake>[0] & { readonly dataDir?: string } = {}
+) => {
+  const { dataDir, ...rest } = options
+  if (dataDir === undefined) return SimulatorRoutes.pipe(Layer.provideMerge(whatsAppOverFake(rest)))
+  return simulatorRoutes({ dataDir: join(dataDir, "simulator") }).pipe(
+    Layer.provideMerge(whatsAppOverFake({ ...rest, graph: { ...rest.graph, dataDir: join(dataDir, "graph-api") } }))
+  )
+}

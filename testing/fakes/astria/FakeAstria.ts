@@ -4,6 +4,7 @@ import { Context, Effect, Layer } from "effect"
 import type { InspectionResultEncoded, PromptEncoded, TuneEncoded } from "../../../contracts/astria/index.js"
 import { json } from "./answers.js"
 import type { FakeAstriaFault, FakeAstriaOptions, InspectionInput, RecordedCallback, RecordedRequest } from "./model.js"
+import { persistAstriaState } from "./persistence.js"
 import { makeRouter } from "./router.js"
 import { makeAstriaState } from "./state.js"
 import { makeTraining } from "./training.js"
@@ -30,6 +31,8 @@ export interface FakeAstriaControl {
   readonly finishTraining: (tuneId: number) => Effect.Effect<void>
   /** Images appear behind every prompt; the pack's `prompts_callback` is posted with all of them. */
   readonly renderPrompts: (tuneId: number) => Effect.Effect<void>
+  /** Images appear behind the first `count` prompts only, with no callback (the pack's waits for all). */
+  readonly renderSomePrompts: (tuneId: number, count: number) => Effect.Effect<void>
   /** Whatever remains of training and rendering, callbacks included. */
   readonly complete: (tuneId: number) => Effect.Effect<void>
   readonly completeAll: Effect.Effect<void>
@@ -78,6 +81,7 @@ const start = async (options: FakeAstriaOptions): Promise<FakeAstriaHandle & { r
   const address = server.address()
   if (address === null || typeof address === "string") throw new Error("fake Astria is not listening on TCP")
   state.baseUrl = `http://127.0.0.1:${address.port}`
+  const persisted = options.dataDir === undefined ? undefined : await persistAstriaState(state, training, options.dataDir, options.clock)
 
   const run = (task: () => void | Promise<void>) => Effect.promise(async () => task())
   const liveTunes = () => Array.from(state.tunes.values()).filter((t) => !t.deleted)
@@ -85,6 +89,7 @@ const start = async (options: FakeAstriaOptions): Promise<FakeAstriaHandle & { r
     startTraining: (tuneId) => run(() => training.startTraining(tuneId)),
     finishTraining: (tuneId) => run(() => training.finishTraining(tuneId)),
     renderPrompts: (tuneId) => run(() => training.renderPrompts(tuneId)),
+    renderSomePrompts: (tuneId, count) => run(() => training.renderSomePrompts(tuneId, count)),
     complete: (tuneId) => run(() => training.complete(tuneId)),
     completeAll: run(async () => {
       for (const tune of Array.from(state.tunes.values())) if (!tune.deleted) await training.complete(tune.json.id)
@@ -105,13 +110,15 @@ const start = async (options: FakeAstriaOptions): Promise<FakeAstriaHandle & { r
     likes: Effect.sync(() => [...state.likes])
   }
 
-  const stop = () =>
-    new Promise<void>((resolve) => {
+  const stop = async () => {
+    await persisted?.stop()
+    await new Promise<void>((resolve) => {
       for (const timer of state.timers) clearTimeout(timer)
       state.timers.clear()
       server.closeAllConnections()
       server.close(() => resolve())
     })
+  }
 
   return { baseUrl: state.baseUrl, apiKey: state.apiKey, control, stop }
 }

@@ -17,6 +17,8 @@ export interface FakeAstriaOptions {
    * default, as on a fresh account, so that our own lookup-before-retry is what is tested.
    */
   readonly idempotentTitles?: boolean
+  /** Keep tunes, prompts and uploads in this directory across restarts (`persistence.ts`). */
+  readonly dataDir?: string
 }
 
 /**

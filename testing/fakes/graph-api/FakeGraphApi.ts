@@ -25,6 +25,7 @@ import type {
   WebhookPostError
 } from "./model.js"
 import { makePacing } from "./pacing.js"
+import { persistGraphState } from "./persistence.js"
 import { makeRouter } from "./router.js"
 import { makeSending } from "./sending.js"
 import { graphSettings } from "./settings.js"
@@ -124,6 +125,7 @@ export const makeFakeGraphApi = (options: FakeGraphApiOptions = {}): Effect.Effe
   Effect.gen(function* () {
     const settings = graphSettings(options)
     const state = makeGraphState(options.webhookUrl)
+    if (options.dataDir !== undefined) yield* persistGraphState(state, options.dataDir)
     const webhooks = yield* makeWebhooks(settings, state)
     const sending = yield* makeSending(settings, state, makePacing(settings, state), webhooks)
     const server = yield* NodeHttpServer.make(() => createServer(), { port: 0, host: "127.0.0.1" })

@@ -99,6 +99,11 @@ export interface FakeGraphApiOptions {
   readonly mediaUrlLifetime?: Duration.DurationInput
   /** After each accepted send, post its `sent` and `delivered` statuses, as a phone online would. */
   readonly autoStatuses?: boolean
+  /**
+   * Keep people, what they received and media in this directory across restarts (the development
+   * bot's data directory); by default nothing outlives the fake.
+   */
+  readonly dataDir?: string
 }
 
 /** Media registered by a test, e.g. to check that a download stops at a bound. */
