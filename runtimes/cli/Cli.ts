@@ -14,6 +14,7 @@ import { packs, packsList, packsSync } from "./commands/packs.js"
 import { packsPreviews } from "./commands/previews.js"
 import { payments } from "./commands/payments.js"
 import { reconcile } from "./commands/reconcile.js"
+import { support } from "./commands/support.js"
 import { users } from "./commands/users/index.js"
 import { packageVersion } from "./packageVersion.js"
 import { settingsHelp } from "./settingsHelp.js"
@@ -29,6 +30,7 @@ const commands = [
   "maintenance",
   "feedback",
   "attention",
+  "support",
   "payments",
   "doctor"
 ] as const
@@ -54,6 +56,7 @@ export const makeCommand = <E>(environment: CliEnvironment<E>) =>
       maintenance.pipe(Command.provide(environment.storage)),
       feedback.pipe(Command.provide(environment.storage)),
       attention.pipe(Command.provide(environment.storage)),
+      support.pipe(Command.provide(environment.storage)),
       payments.pipe(Command.provide(environment.storage)),
       doctor
     ])
