@@ -96,9 +96,12 @@ export const english: Phrases = {
   },
   terms: {
     body:
-      "Before we start: your photos are used only to create your headshots and are deleted after " +
-      "training. Your model expires after 30 days. You confirm the photos are of you, or that you " +
-      "have permission.",
+      "Before we start! 😊\n" +
+      "Your headshots are created by AI 🤖, automatically and without human editing, so they may not " +
+      "look exactly like you and may contain minor deviations or artifacts.\n\n" +
+      "Your photos are used only to create your headshots and are deleted after training. Your model " +
+      "expires after 30 days. You confirm the photos are of you, or that you have permission.\n\n" +
+      "Please confirm you understand and agree before we continue to payment.",
     agree: "I agree",
     back: "Back"
   },
