@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto"
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises"
 import { dirname } from "node:path"
 import type { Scope } from "effect"
@@ -18,7 +19,7 @@ export const readTextFile = (path: string): Promise<string | undefined> =>
 
 export const writeFileAtomically = async (path: string, data: string | Uint8Array): Promise<void> => {
   await mkdir(dirname(path), { recursive: true })
-  const temporary = `${path}.${process.pid}.tmp`
+  const temporary = `${path}.${randomUUID()}.tmp`
   await writeFile(temporary, data)
   await rename(temporary, path)
 }
@@ -31,10 +32,14 @@ const saveEvery = "1 second"
  * fails is logged and tried again next time: a fake that cannot write its directory still serves.
  */
 export const keepSaved = (what: string, save: Effect.Effect<void, unknown>): Effect.Effect<void, never, Scope.Scope> => {
-  const saveOnce = save.pipe(
-    Effect.catchAllCause((cause) => Effect.logWarning(`The ${what} could not save its state`, cause))
-  )
   return Effect.gen(function* () {
+    // One save at a time, and a save under way finishes before the fake stops.
+    const lock = yield* Effect.makeSemaphore(1)
+    const saveOnce = save.pipe(
+      Effect.catchAllCause((cause) => Effect.logWarning(`The ${what} could not save its state`, cause)),
+      lock.withPermits(1),
+      Effect.uninterruptible
+    )
     yield* Effect.addFinalizer(() => saveOnce)
     yield* Effect.forkScoped(Effect.repeat(Effect.delay(saveOnce, saveEvery), Schedule.forever))
   })

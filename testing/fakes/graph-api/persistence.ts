@@ -9,9 +9,10 @@ import type { GraphState } from "./state.js"
 
 /**
  * The fake Graph API's world kept in a directory: its people, what each received, when each last
- * wrote (the 24 h window), and its media (the bot's uploads, such as pack previews, and people's
- * photos) with their upload times, so that media expire 30 days after upload across restarts as
- * Meta's do. Records (attempts, reads, downloads) and faults are a run's own and start empty.
+ * wrote (the 24 h window), which of their messages the bot read, and its media (the bot's uploads,
+ * such as pack previews, and people's photos) with their upload times, so that media expire 30
+ * days after upload across restarts as Meta's do. The other records (attempts, downloads) and
+ * faults are a run's own and start empty.
  */
 
 const optionalString = Schema.optionalWith(Schema.String, { exact: true })
@@ -21,6 +22,7 @@ const Snapshot = Schema.Struct({
     Schema.Struct({ userId: Schema.String, waId: optionalString, name: Schema.String, username: optionalString })
   ),
   lastInbound: Schema.Array(Schema.Tuple(Schema.String, Schema.Number)),
+  reads: Schema.Array(Schema.Struct({ messageId: Schema.String, typingIndicator: Schema.Boolean })),
   inbox: Schema.Array(
     Schema.Tuple(Schema.String, Schema.Array(Schema.Struct({ id: Schema.String, body: SendMessageBody, at: Schema.Number })))
   ),
@@ -52,6 +54,7 @@ export const persistGraphState = (state: GraphState, directory: string): Effect.
       const saved = decodeSnapshot(text)
       for (const user of saved.users) state.users.set(user.userId, { ...user })
       for (const [userId, at] of saved.lastInbound) state.lastInbound.set(userId, at)
+      state.reads.push(...saved.reads)
       for (const [userId, messages] of saved.inbox) state.inbox.set(userId, [...messages])
       for (const item of saved.media) {
         if (!isMediaId(item.id)) continue
@@ -78,6 +81,7 @@ export const persistGraphState = (state: GraphState, directory: string): Effect.
       const text = encodeSnapshot({
         users: [...state.users.values()],
         lastInbound: [...state.lastInbound.entries()],
+        reads: state.reads,
         inbox: [...state.inbox.entries()],
         media: media.map(([id, item]) => ({ id, mimeType: item.mimeType, createdAt: item.createdAt, lifetimeMs: item.lifetimeMs }))
       })
