@@ -36,6 +36,19 @@ export const verifySignature = (
     : { _tag: "Mismatch" }
 }
 
+/**
+ * Checks the header against each secret (the current one, and the one before it while a rotation
+ * lasts): valid when any of them signed the body. Every secret is compared, in constant time.
+ */
+export const verifySignatureWithAny = (
+  secrets: readonly [Redacted.Redacted<string>, ...ReadonlyArray<Redacted.Redacted<string>>],
+  body: Uint8Array,
+  header: string | undefined
+): SignatureCheck => {
+  const checks = secrets.map((secret) => verifySignature(secret, body, header))
+  return checks.find((check) => check._tag === "Valid") ?? checks[0]!
+}
+
 export type HandshakeResult = Data.TaggedEnum<{
   /** Answer 200 with `challenge` as the raw text body. */
   Accepted: { readonly challenge: string }

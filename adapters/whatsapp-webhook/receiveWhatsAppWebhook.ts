@@ -2,7 +2,7 @@ import { Effect } from "effect"
 import { ingestInboundEvents } from "../../application/messaging/ingestInboundEvents.js"
 import { MalformedRequest, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
 import { readWebhook } from "../../contracts/whatsapp/readWebhook.js"
-import { verifySignature } from "../whatsapp-cloud/verifySignature.js"
+import { verifySignatureWithAny } from "../whatsapp-cloud/verifySignature.js"
 import { keepOurNumber } from "./otherNumbers.js"
 import { WhatsAppWebhookSettings } from "./WhatsAppWebhookSettings.js"
 
@@ -17,7 +17,11 @@ const textDecoder = new TextDecoder("utf-8", { fatal: true })
 export const receiveWhatsAppWebhook = (body: Uint8Array, signatureHeader: string | undefined) =>
   Effect.gen(function* () {
     const settings = yield* WhatsAppWebhookSettings
-    const signature = verifySignature(settings.appSecret, body, signatureHeader)
+    const signature = verifySignatureWithAny(
+      [settings.appSecret, ...(settings.previousAppSecret === undefined ? [] : [settings.previousAppSecret])],
+      body,
+      signatureHeader
+    )
     if (signature._tag !== "Valid") {
       return yield* new Unauthenticated({ message: `webhook signature ${signature._tag.toLowerCase()}` })
     }

@@ -50,6 +50,7 @@ export const RealParts = {
       Layer.succeed(WhatsAppWebhookSettings, {
         verifyToken: settings.verifyToken,
         appSecret: settings.appSecret,
+        ...Option.match(settings.previousAppSecret, { onNone: () => ({}), onSome: (previous) => ({ previousAppSecret: previous }) }),
         numberId: settings.cloud.numberId
       })
     ),

@@ -45,6 +45,8 @@ export class StartRefused extends Data.TaggedError("StartRefused")<{ readonly pr
 export interface RealWhatsApp {
   readonly cloud: WhatsAppCloudSettings
   readonly appSecret: Redacted.Redacted<string>
+  /** The app secret before the current one, while a rotation lasts. */
+  readonly previousAppSecret: Option.Option<Redacted.Redacted<string>>
   readonly verifyToken: Redacted.Redacted<string>
 }
 
@@ -156,12 +158,15 @@ const RealWhatsAppConfig = (mode: Mode): Config.Config<RealWhatsApp> =>
       )
     ]).pipe(Config.map(([cloud, apiKey, numberId]) => ({ ...cloud, apiKey, numberId }))),
     appSecret: secret("WHATSAPP_APP_SECRET"),
+    previousAppSecret: optionalSecret("WHATSAPP_APP_SECRET_PREVIOUS"),
     verifyToken: secret("WHATSAPP_VERIFY_TOKEN"),
     // Meta's `hello_world` sample is no message for a customer: production names its own template.
     template: mode === "production"
       ? Config.all([secret("WHATSAPP_REENGAGEMENT_TEMPLATE"), secret("WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE")])
       : Config.succeed(undefined)
-  }).pipe(Config.map(({ cloud, appSecret, verifyToken }) => ({ cloud, appSecret, verifyToken })))
+  }).pipe(
+    Config.map(({ cloud, appSecret, previousAppSecret, verifyToken }) => ({ cloud, appSecret, previousAppSecret, verifyToken }))
+  )
 
 const RealAstriaConfig = (mode: Mode): Config.Config<AstriaHttpConfig> =>
   Config.all({

@@ -1,0 +1,104 @@
+import { describe, expect, it, layer } from "@effect/vitest"
+import { ConfigProvider, Effect, Layer } from "effect"
+import { InMemoryWhatsAppLive } from "../../adapters/memory/InMemoryMessenger.js"
+import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
+import { signBody } from "../../adapters/whatsapp-cloud/verifySignature.js"
+import { receiveWhatsAppWebhook } from "../../adapters/whatsapp-webhook/receiveWhatsAppWebhook.js"
+import { ApplicationServicesLive } from "../../runtimes/composition/ApplicationServices.js"
+import { RealParts } from "../../runtimes/composition/RealParts.js"
+import { planStart } from "../../runtimes/composition/StartPlan.js"
+import { HarnessBot, harnessBot } from "../../testing/HarnessBot.js"
+import { textMessageWebhook } from "../support/textMessageWebhook.js"
+
+const withSettings = (settings: Readonly<Record<string, string>>) =>
+  Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(settings))))
+
+/** Development with real WhatsApp credentials: the other parts named as fakes. */
+const whatsappSettings = {
+  WHATSAPP_API_KEY: "EAAG-token",
+  WHATSAPP_NUMBER_ID: "106540352242922",
+  WHATSAPP_APP_SECRET: "new-app-secret",
+  WHATSAPP_VERIFY_TOKEN: "verify-token",
+  FAKES: "astria,payments"
+}
+
+/** The webhook's answer through the one wiring of the real WhatsApp part, planned from `settings`. */
+const webhookAnswer = (settings: Readonly<Record<string, string>>, signedWith: string) =>
+  Effect.gen(function* () {
+    const plan = yield* planStart({ runtime: "standalone" }).pipe(withSettings(settings), Effect.orDie)
+    if (plan.whatsapp._tag !== "Real") return yield* Effect.die("WhatsApp planned as a fake")
+    const body = JSON.stringify(textMessageWebhook(`wamid.${globalThis.crypto.randomUUID()}`, "hi", "16505550123"))
+    return yield* receiveWhatsAppWebhook(new TextEncoder().encode(body), signBody(signedWith, body)).pipe(
+      Effect.map(() => "accepted"),
+      Effect.catchAll((error) => Effect.succeed(error._tag)),
+      Effect.provide(
+        Layer.mergeAll(RealParts.whatsapp(plan.whatsapp.settings), ApplicationServicesLive).pipe(
+          Layer.provideMerge(Layer.merge(InMemoryStorage, InMemoryWhatsAppLive))
+        )
+      )
+    )
+  })
+
+describe("rotating the WhatsApp app secret", () => {
+  it.effect("takes webhooks signed with the previous secret while WHATSAPP_APP_SECRET_PREVIOUS is set", () =>
+    Effect.gen(function* () {
+      const rotating = { ...whatsappSettings, WHATSAPP_APP_SECRET_PREVIOUS: "old-app-secret" }
+      expect(yield* webhookAnswer(rotating, "new-app-secret")).toBe("accepted")
+      expect(yield* webhookAnswer(rotating, "old-app-secret")).toBe("accepted")
+      expect(yield* webhookAnswer(rotating, "some-other-secret")).toBe("Unauthenticated")
+    }))
+
+  it.effect("refuses the previous secret once the setting is removed (or left empty)", () =>
+    Effect.gen(function* () {
+      expect(yield* webhookAnswer(whatsappSettings, "new-app-secret")).toBe("accepted")
+      expect(yield* webhookAnswer(whatsappSettings, "old-app-secret")).toBe("Unauthenticated")
+      expect(yield* webhookAnswer({ ...whatsappSettings, WHATSAPP_APP_SECRET_PREVIOUS: " " }, "old-app-secret")).toBe(
+        "Unauthenticated"
+      )
+    }))
+})
+
+/** A POST to the operator's endpoint over the bot's real socket, with `token` as the bearer; answers the status. */
+const updateImages = (token: string) =>
+  Effect.flatMap(HarnessBot, ({ baseUrl }) =>
+    Effect.promise(() =>
+      fetch(`${baseUrl}/update-images`, { method: "POST", headers: { authorization: `Bearer ${token}` } }).then(
+        (response) => response.status
+      )
+    )
+  )
+
+describe("rotating the admin token", () => {
+  layer(harnessBot({ storage: InMemoryStorage, settings: { ADMIN_TOKEN: "new-token", ADMIN_TOKEN_PREVIOUS: "old-token" } }), {
+    timeout: 60_000,
+    excludeTestServices: true
+  })("while ADMIN_TOKEN_PREVIOUS is set", (it) => {
+    it.effect("takes the new token and the previous one, and no other", () =>
+      Effect.gen(function* () {
+        expect(yield* updateImages("new-token")).toBe(202)
+        expect(yield* updateImages("old-token")).toBe(202)
+        expect(yield* updateImages("other-token")).toBe(401)
+      }))
+  })
+
+  layer(harnessBot({ storage: InMemoryStorage, settings: { ADMIN_TOKEN: "new-token" } }), {
+    timeout: 60_000,
+    excludeTestServices: true
+  })("once ADMIN_TOKEN_PREVIOUS is removed", (it) => {
+    it.effect("refuses the previous token", () =>
+      Effect.gen(function* () {
+        expect(yield* updateImages("old-token")).toBe(401)
+        expect(yield* updateImages("new-token")).toBe(202)
+      }))
+  })
+
+  layer(harnessBot({ storage: InMemoryStorage, settings: { ADMIN_TOKEN_PREVIOUS: "old-token" } }), {
+    timeout: 60_000,
+    excludeTestServices: true
+  })("with only a previous token", (it) => {
+    it.effect("keeps the operator endpoints off", () =>
+      Effect.gen(function* () {
+        expect(yield* updateImages("old-token")).toBe(503)
+      }))
+  })
+})
