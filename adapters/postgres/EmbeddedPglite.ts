@@ -77,12 +77,15 @@ const serve = (options: EmbeddedPgliteOptions) =>
     })
   })
 
+/** Where the embedded database keeps its files: `PGLITE_DATA_DIR` (default `.data/pglite`). */
+export const pgliteDataDir = Config.string("PGLITE_DATA_DIR").pipe(Config.withDefault(".data/pglite"))
+
 export const EmbeddedPglite = {
   /** The embedded database in `dataDir`; closed, with its data kept, when the scope ends. */
   layer: (options: EmbeddedPgliteOptions) => Layer.unwrapScoped(serve(options)),
   /** The embedded database in `PGLITE_DATA_DIR` (default `.data/pglite`). */
   fromConfig: Layer.unwrapScoped(
-    Effect.flatMap(Config.string("PGLITE_DATA_DIR").pipe(Config.withDefault(".data/pglite")), (dataDir) =>
+    Effect.flatMap(pgliteDataDir, (dataDir) =>
       serve({ dataDir })
     )
   )
