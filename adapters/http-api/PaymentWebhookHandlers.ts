@@ -3,11 +3,12 @@ import type { HttpServerRequest } from "@effect/platform"
 import { Clock, Effect } from "effect"
 import { recordedOutcome } from "../../application/payments/PaymentOutcome.js"
 import { receivePayment } from "../../application/payments/receivePayment.js"
-import { MalformedRequest, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
+import { MalformedRequest, NotFound, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
 import { PaymentAcknowledged, paymentWebhookMaxBytes } from "../../contracts/http/PaymentWebhookApi.js"
 import { decodePaymentBody } from "../payments/decodePaymentBody.js"
 import { verifyPaymentSignature } from "../payments/PaymentSignature.js"
 import { PaymentWebhookSettings } from "../payments/PaymentWebhookSettings.js"
+import { confirmSumitNotification } from "../payments/sumitNotification.js"
 import { readBoundedBody } from "./readBoundedBody.js"
 
 const acknowledge = (outcome: string) =>
@@ -58,3 +59,45 @@ export const handlePaymentWebhook = (request: HttpServerRequest.HttpServerReques
     return yield* acknowledge(recordedOutcome(outcome))
   })
 
+
+/**
+ * The raw handler of `sumitNotification`: SUMIT signs nothing, so the notification only names a
+ * payment, which is confirmed with SUMIT's API before it is taken in like any other.
+ */
+export const handleSumitNotification = (request: HttpServerRequest.HttpServerRequest) =>
+  Effect.gen(function* () {
+    const settings = yield* PaymentWebhookSettings
+    if (settings.sumit === undefined) return yield* new NotFound({ message: "This bot does not take payments with SUMIT." })
+    const body = yield* readBoundedBody(request, paymentWebhookMaxBytes)
+    const params = new URL(request.url, "http://bot").searchParams
+    const payment = yield* confirmSumitNotification(settings.sumit, {
+      body,
+      contentType: request.headers["content-type"],
+      order: params.get("order") ?? undefined,
+      token: params.get("token") ?? undefined
+    }).pipe(
+      Effect.catchTags({
+        Unreadable: (refused) => Effect.fail(new MalformedRequest({ message: refused.reason })),
+        NotGenuine: (refused) =>
+          Effect.logWarning("SUMIT notification refused").pipe(
+            Effect.annotateLogs({ reason: refused.reason }),
+            Effect.zipRight(Effect.fail(new Unauthenticated({ message: "not a payment SUMIT confirms" })))
+          ),
+        PaymentRequestRefused: (refused) => Effect.fail(new Unauthenticated({ message: refused.reason })),
+        PaymentProviderUnavailable: (error) =>
+          Effect.logWarning("SUMIT could not confirm a notification; it will be retried").pipe(
+            Effect.annotateLogs({ reason: error.reason }),
+            Effect.zipRight(Effect.fail(new TemporarilyUnavailable({ message: "SUMIT is unavailable; retry later." })))
+          )
+      })
+    )
+    const outcome = yield* receivePayment(payment).pipe(
+      Effect.catchTag("StorageUnavailable", (error) =>
+        Effect.logError("Payment not stored; SUMIT will retry").pipe(
+          Effect.annotateLogs({ reason: error.reason }),
+          Effect.zipRight(Effect.fail(new TemporarilyUnavailable({ message: "Storage is unavailable; retry later." })))
+        )
+      )
+    )
+    return yield* acknowledge(recordedOutcome(outcome))
+  })

@@ -1,6 +1,6 @@
-import { Config, ConfigError, Effect, Redacted, Schema } from "effect"
+import { Config, Redacted, Schema } from "effect"
 import type { TierName } from "../../domain/pricing/Tier.js"
-import { secret } from "../../application/settings/presentSetting.js"
+import { required, secret } from "../../application/settings/presentSetting.js"
 
 /**
  * Every payment setting of every provider, named once: the start's refusals, `doctor` and the
@@ -85,11 +85,12 @@ export const SumitSettingsConfig: Config.Config<SumitSettings> = Config.all({
 /** The secret that signs `links` payment webhooks. */
 export const PaymentWebhookSecretConfig = secret("PAYMENT_WEBHOOK_SECRET")
 
-/** For a refusal: a provider named that this build cannot take payments with yet. */
-export const unavailableProvider = (provider: PaymentProviderName): Effect.Effect<never, ConfigError.ConfigError> =>
-  Effect.fail(
-    ConfigError.InvalidData(
-      ["PAYMENT_PROVIDER"],
-      `${provider} is not available in this version; use PAYMENT_PROVIDER=links (a fixed-price link per tier and per returning price)`
-    )
-  )
+/**
+ * The chat a checkout's success and cancel pages lead back to: `https://wa.me/<number>`, from the
+ * number people write to (Meta's `display_phone_number`, digits with the country code).
+ */
+export const ChatUrlConfig: Config.Config<string> = required("WHATSAPP_DISPLAY_NUMBER").pipe(
+  Config.map((number) => number.replace(/[\s+()-]/g, "")),
+  Config.validate({ message: "Expected the WhatsApp number people write to, digits with the country code (15550783881)", validation: (number) => /^\d{8,15}$/.test(number) }),
+  Config.map((number) => `https://wa.me/${number}`)
+)

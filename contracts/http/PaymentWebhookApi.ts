@@ -2,7 +2,7 @@ import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
 import { PaymentEvent } from "../payments/PaymentEvent.js"
 import { StripeCheckoutEvent } from "../payments/StripeCheckoutEvent.js"
-import { MalformedRequest, PayloadTooLarge, TemporarilyUnavailable, Unauthenticated } from "./HttpErrors.js"
+import { MalformedRequest, NotFound, PayloadTooLarge, TemporarilyUnavailable, Unauthenticated } from "./HttpErrors.js"
 
 /** Stripe's Checkout events are a few kilobytes; anything far larger is not a payment webhook. */
 export const paymentWebhookMaxBytes = 256 * 1024
@@ -31,6 +31,21 @@ export class PaymentWebhookApi extends HttpApiGroup.make("payments").add(
     .addSuccess(PaymentAcknowledged)
     .addError(MalformedRequest)
     .addError(Unauthenticated)
+    .addError(PayloadTooLarge)
+    .addError(TemporarilyUnavailable)
+).add(
+  /**
+   * SUMIT's notifications (unsigned): JSON, form fields or a form field `json`. Only the payment id
+   * is read; the payment is confirmed with SUMIT's `payments/get` before anything happens. `order`
+   * and `token` come from the notification URL the page was made with (absent for the original
+   * bot's trigger). 404 when the bot does not take payments with SUMIT.
+   */
+  HttpApiEndpoint.post("sumitNotification", "/payment-received/sumit")
+    .setUrlParams(Schema.Struct({ order: Schema.optional(Schema.String), token: Schema.optional(Schema.String) }))
+    .addSuccess(PaymentAcknowledged)
+    .addError(MalformedRequest)
+    .addError(Unauthenticated)
+    .addError(NotFound)
     .addError(PayloadTooLarge)
     .addError(TemporarilyUnavailable)
 ) {}

@@ -1,9 +1,12 @@
 import { FetchHttpClient } from "@effect/platform"
-import { Layer, Option, type Redacted } from "effect"
+import { randomBytes } from "node:crypto"
+import { Effect, Layer, Option, Redacted } from "effect"
 import * as HttpAstria from "../../adapters/astria/HttpAstria.js"
 import type { AstriaHttpConfig } from "../../adapters/astria/AstriaConfig.js"
 import { FixedPriceLinksProvider } from "../../adapters/payments/FixedPriceLinksProvider.js"
 import { PaymentWebhookSettings } from "../../adapters/payments/PaymentWebhookSettings.js"
+import { defaultStripeTimings, StripeCheckout } from "../../adapters/payments/StripeCheckout.js"
+import { defaultSumitTimings, SumitCheckout, SumitPayments } from "../../adapters/payments/SumitCheckout.js"
 import { TemplatePaymentProvider } from "../../adapters/payments/TemplatePaymentProvider.js"
 import { EmbeddedPglite } from "../../adapters/postgres/EmbeddedPglite.js"
 import { PgClientLive } from "../../adapters/postgres/PgClientLive.js"
@@ -58,11 +61,41 @@ export const RealParts = {
   astria: (settings: AstriaHttpConfig) => HttpAstria.layer(settings).pipe(Layer.provide(FetchHttpClient.layer)),
 
   /** Production takes live-mode payments only: a test card's event is acknowledged and ignored. */
-  payments: (setup: PaymentSetup, mode: Mode) =>
-    Layer.merge(
-      setup._tag === "FixedPriceLinks"
-        ? FixedPriceLinksProvider.layer(setup.links, setup.pricing)
-        : TemplatePaymentProvider.layer(setup.template),
-      Layer.succeed(PaymentWebhookSettings, { secret: setup.webhookSecret, ...(mode === "production" ? { liveMode: true } : {}) })
-    )
+  payments: (setup: PaymentSetup, mode: Mode) => {
+    const liveOnly = mode === "production" ? { liveMode: true } : {}
+    switch (setup._tag) {
+      case "Stripe":
+        return Layer.merge(
+          StripeCheckout.layer({ ...defaultStripeTimings, secretKey: setup.stripe.secretKey, apiBase: "https://api.stripe.com", chatUrl: setup.chatUrl }).pipe(
+            Layer.provide(FetchHttpClient.layer)
+          ),
+          Layer.succeed(PaymentWebhookSettings, { secret: setup.stripe.webhookSecret, ...liveOnly })
+        )
+      case "Sumit": {
+        const sumit = SumitCheckout.layer({
+          ...defaultSumitTimings,
+          companyId: setup.sumit.companyId,
+          apiKey: setup.sumit.apiKey,
+          apiBase: "https://api.sumit.co.il",
+          chatUrl: setup.chatUrl,
+          notificationUrl: setup.notificationUrl
+        }).pipe(Layer.provide(FetchHttpClient.layer))
+        return Layer.effect(
+          PaymentWebhookSettings,
+          // SUMIT signs nothing: the signed endpoint takes no body under a secret nobody holds.
+          Effect.map(SumitPayments, (payments) => ({ secret: Redacted.make(randomBytes(32).toString("hex")), sumit: payments }))
+        ).pipe(Layer.provideMerge(sumit))
+      }
+      case "FixedPriceLinks":
+        return Layer.merge(
+          FixedPriceLinksProvider.layer(setup.links, setup.pricing),
+          Layer.succeed(PaymentWebhookSettings, { secret: setup.webhookSecret, ...liveOnly })
+        )
+      case "LinkTemplate":
+        return Layer.merge(
+          TemplatePaymentProvider.layer(setup.template),
+          Layer.succeed(PaymentWebhookSettings, { secret: setup.webhookSecret, ...liveOnly })
+        )
+    }
+  }
 }

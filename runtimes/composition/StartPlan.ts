@@ -6,14 +6,16 @@ import { EnabledServices, type ServiceName } from "../../application/settings/En
 import { optionalSecret, required, secret, setting } from "../../application/settings/presentSetting.js"
 import { AstriaHttpConfig } from "../../adapters/astria/AstriaConfig.js"
 import {
+  ChatUrlConfig,
   fixedPriceLinksConfig,
   paymentCredentialNames,
   PaymentProviderConfig,
   PaymentWebhookSecretConfig,
   StripeSettingsConfig,
   SumitSettingsConfig,
-  unavailableProvider,
-  type FixedPriceLinks
+  type FixedPriceLinks,
+  type StripeSettings,
+  type SumitSettings
 } from "../../adapters/payments/PaymentSettings.js"
 import { PaymentLinkTemplateConfig } from "../../adapters/payments/TemplatePaymentProvider.js"
 import { WhatsAppCloudConfig, type WhatsAppCloudSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
@@ -57,6 +59,10 @@ export interface FakeWhatsApp {
 }
 
 export type PaymentSetup = Data.TaggedEnum<{
+  /** A Checkout Session per order; the success and cancel pages lead to `chatUrl`. */
+  Stripe: { readonly stripe: StripeSettings; readonly chatUrl: string }
+  /** A SUMIT page per order, its notifications posted to `notificationUrl` and confirmed with SUMIT's API. */
+  Sumit: { readonly sumit: SumitSettings; readonly chatUrl: string; readonly notificationUrl: string }
   FixedPriceLinks: { readonly links: FixedPriceLinks; readonly pricing: PricingSettings; readonly webhookSecret: Redacted.Redacted<string> }
   LinkTemplate: { readonly template: string; readonly webhookSecret: Redacted.Redacted<string> }
 }>
@@ -184,10 +190,24 @@ const RealAstriaConfig = (mode: Mode): Config.Config<AstriaHttpConfig> =>
     )
   )
 
-const RealPaymentsConfig = (mode: Mode): Effect.Effect<PaymentSetup, ConfigError.ConfigError> =>
+const RealPaymentsConfig = (mode: Mode, publicBaseUrl: Option.Option<string>): Effect.Effect<PaymentSetup, ConfigError.ConfigError> =>
   Effect.gen(function* () {
     const { provider, pricing } = yield* Config.all({ provider: PaymentProviderConfig, pricing: PricingConfig })
-    if (provider !== "links") return yield* unavailableProvider(provider)
+    if (provider === "stripe") {
+      const { stripe, chatUrl } = yield* Config.all({ stripe: StripeSettingsConfig, chatUrl: ChatUrlConfig })
+      // A test key's sessions take no money, and production ignores test-mode events: nothing would ever train.
+      if (mode === "production" && !stripe.liveMode) {
+        return yield* Effect.fail(ConfigError.InvalidData(["STRIPE_SECRET_KEY"], "Expected a live key (sk_live_... or rk_live_...) in production"))
+      }
+      return PaymentSetup.Stripe({ stripe, chatUrl })
+    }
+    if (provider === "sumit") {
+      const { sumit, chatUrl } = yield* Config.all({ sumit: SumitSettingsConfig, chatUrl: ChatUrlConfig })
+      if (Option.isNone(publicBaseUrl)) {
+        return yield* Effect.fail(ConfigError.MissingData(["PUBLIC_BASE_URL"], "SUMIT posts its payment notifications to the bot's public address"))
+      }
+      return PaymentSetup.Sumit({ sumit, chatUrl, notificationUrl: `${publicBaseUrl.value}/payment-received/sumit` })
+    }
     const withReturning = pricing.returningDiscountPercent > 0
     const fixedLinks = yield* isSet("PAYMENT_LINK_LITE")
     if (mode === "production" || fixedLinks) {
@@ -289,7 +309,7 @@ export const planStart = (options: PlanOptions): Effect.Effect<StartPlan, StartR
         : Option.some(Fake(undefined, choice.astria === "fake-named"))
     const payments: Option.Option<Part<PaymentSetup, undefined>> =
       choice.payments === "real"
-        ? Option.map(take(yield* attempt(RealPaymentsConfig(mode))), Real)
+        ? Option.map(take(yield* attempt(RealPaymentsConfig(mode, Option.flatten(publicBaseUrl)))), Real)
         : Option.some(Fake(undefined, choice.payments === "fake-named"))
     take(yield* attempt(StripeOrSumitChecked))
 

@@ -107,8 +107,48 @@ describe("the start plan in production", () => {
     expect(accepted({ ...settings, RETURNING_DISCOUNT_PERCENT: "0" }).payments._tag).toBe("Real")
   })
 
-  it("refuses the providers this version cannot take payments with yet, saying so", () => {
-    expect(refusal({ ...production, PAYMENT_PROVIDER: "stripe" })).toContain("stripe is not available in this version")
+  const withoutLinks = Object.fromEntries(Object.entries(production).filter(([key]) => !key.startsWith("PAYMENT_LINK_") && key !== "PAYMENT_WEBHOOK_SECRET"))
+  const stripe = {
+    ...withoutLinks,
+    PAYMENT_PROVIDER: "stripe",
+    STRIPE_SECRET_KEY: "sk_live_key",
+    STRIPE_WEBHOOK_SECRET: "whsec_stripe",
+    WHATSAPP_DISPLAY_NUMBER: "15550783881"
+  }
+  const sumit = { ...withoutLinks, PAYMENT_PROVIDER: "sumit", SUMIT_COMPANY_ID: "12345678", SUMIT_API_KEY: "sumit-key", WHATSAPP_DISPLAY_NUMBER: "972501234567" }
+
+  it("takes Stripe Checkout with its keys and the chat to lead back to", () => {
+    const started = accepted(stripe)
+    expect(started.payments._tag === "Real" && started.payments.settings._tag).toBe("Stripe")
+    if (started.payments._tag === "Real" && started.payments.settings._tag === "Stripe") {
+      expect(started.payments.settings.chatUrl).toBe("https://wa.me/15550783881")
+    }
+  })
+
+  it.each(["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "WHATSAPP_DISPLAY_NUMBER"])("refuses Stripe without %s, naming it", (name) => {
+    expect(refusal(Object.fromEntries(Object.entries(stripe).filter(([key]) => key !== name)))).toContain(name)
+  })
+
+  it("refuses a Stripe test key in production (its payments are no money)", () => {
+    expect(refusal({ ...stripe, STRIPE_SECRET_KEY: "sk_test_key" })).toContain("STRIPE_SECRET_KEY")
+  })
+
+  it("takes SUMIT with its company id and key, notified at the public address", () => {
+    const started = accepted(sumit)
+    expect(started.payments._tag === "Real" && started.payments.settings._tag).toBe("Sumit")
+    if (started.payments._tag === "Real" && started.payments.settings._tag === "Sumit") {
+      expect(started.payments.settings.notificationUrl).toBe("https://bot.example.com/payment-received/sumit")
+    }
+  })
+
+  it.each(["SUMIT_COMPANY_ID", "SUMIT_API_KEY", "WHATSAPP_DISPLAY_NUMBER"])("refuses SUMIT without %s, naming it", (name) => {
+    expect(refusal(Object.fromEntries(Object.entries(sumit).filter(([key]) => key !== name)))).toContain(name)
+  })
+
+  it("refuses links in production unless every price the bot can quote has its own link, naming each missing one", () => {
+    const message = refusal({ ...production, PAYMENT_LINK_PREMIUM: "", PAYMENT_LINK_LITE_RETURNING: "" })
+    expect(message).toContain("PAYMENT_LINK_PREMIUM")
+    expect(message).toContain("PAYMENT_LINK_LITE_RETURNING")
   })
 })
 

@@ -1,0 +1,59 @@
+import { Clock, Data, Effect, Either, Option, Schema } from "effect"
+import { ReceivedPayment } from "../../application/payments/ReceivedPayment.js"
+import type { PaymentProviderError } from "../../application/ports/PaymentProvider.js"
+import { readSumitNotification, tokenMatches, type SumitPayments } from "./SumitCheckout.js"
+
+/** Why a SUMIT notification is not taken: none of these changes anything. */
+export type SumitNotificationRefused = Data.TaggedEnum<{
+  /** No payment id in any shape SUMIT posts. */
+  Unreadable: { readonly reason: string }
+  /** The order's token is wrong, or SUMIT knows no such payment, or it paid another order: forged. */
+  NotGenuine: { readonly reason: string }
+}>
+export const SumitNotificationRefused = Data.taggedEnum<SumitNotificationRefused>()
+
+export interface SumitNotification {
+  readonly body: Uint8Array
+  readonly contentType: string | undefined
+  /** From the notification URL the page was made with (API mode); absent for the original bot's trigger. */
+  readonly order: string | undefined
+  readonly token: string | undefined
+}
+
+const decodePayment = Schema.decodeUnknown(ReceivedPayment)
+
+/**
+ * A SUMIT notification is only a hint: the payment is looked up with `payments/get`, and the
+ * amount, currency, status and order are taken from SUMIT's answer, never from the notification.
+ * Each payment id is recorded once (`sumit-<id>`), so a replayed notification changes nothing.
+ */
+export const confirmSumitNotification = (
+  sumit: SumitPayments["Type"],
+  notification: SumitNotification
+): Effect.Effect<ReceivedPayment, SumitNotificationRefused | PaymentProviderError> =>
+  Effect.gen(function* () {
+    if (notification.order !== undefined && !tokenMatches(sumit.apiKey, notification.order, notification.token ?? "")) {
+      return yield* Effect.fail(SumitNotificationRefused.NotGenuine({ reason: "the order's notification token does not match" }))
+    }
+    const paymentId = readSumitNotification(notification.body, notification.contentType)
+    if (Either.isLeft(paymentId)) return yield* Effect.fail(SumitNotificationRefused.Unreadable({ reason: paymentId.left }))
+    const confirmed = yield* sumit.get(paymentId.right).pipe(
+      Effect.catchTag("PaymentRequestRefused", (refused) => Effect.fail(SumitNotificationRefused.NotGenuine({ reason: refused.reason })))
+    )
+    const orderId = Option.getOrElse(confirmed.orderId, () => notification.order ?? "")
+    if (notification.order !== undefined && Option.isSome(confirmed.orderId) && confirmed.orderId.value !== notification.order) {
+      return yield* Effect.fail(SumitNotificationRefused.NotGenuine({ reason: `payment ${confirmed.paymentId} paid another order` }))
+    }
+    const now = new Date(yield* Clock.currentTimeMillis)
+    return yield* decodePayment({
+      paymentId: `sumit-${confirmed.paymentId}`,
+      orderId,
+      amountMinor: confirmed.amountMinor,
+      // A currency code the bot does not know cannot match a quote: recorded as a failed payment.
+      currency: confirmed.currency ?? "XXX",
+      status: confirmed.approved ? "paid" : "failed",
+      paidAt: Option.getOrElse(confirmed.paidAt, () => now),
+      provider: "sumit",
+      providerPaymentId: confirmed.paymentId
+    }).pipe(Effect.mapError((error) => SumitNotificationRefused.Unreadable({ reason: error.message })))
+  })
