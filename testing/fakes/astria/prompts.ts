@@ -35,20 +35,31 @@ export const addPackPrompts = (state: AstriaState, tune: TuneRecord, trainedAt: 
   }
 }
 
+const giveImages = (state: AstriaState, id: number, doneAt: string): void => {
+  const prompt = state.prompts.get(id)
+  if (prompt === undefined || prompt.json.trained_at != null) return
+  const count = Number(prompt.json.num_images ?? 1)
+  prompt.json = {
+    ...prompt.json,
+    images: Array.from({ length: count }, (_, n) => fileUrl(state, `prompt-${id}-${n}`)),
+    trained_at: doneAt,
+    updated_at: doneAt
+  }
+}
+
+/**
+ * Images appear behind the first `count` prompts only, as while Astria is part-way through a pack.
+ * No callback: the pack's `prompts_callback` waits for every prompt.
+ */
+export const showSomeImages = (state: AstriaState, tune: TuneRecord, count: number): void => {
+  const doneAt = new Date().toISOString()
+  for (const id of tune.promptIds.slice(0, count)) giveImages(state, id, doneAt)
+}
+
 /** Images appear behind every prompt; each `prompt_attributes[callback]`, then the pack's `prompts_callback`. */
 export const showImages = async (state: AstriaState, tune: TuneRecord): Promise<void> => {
   const doneAt = new Date().toISOString()
-  for (const id of tune.promptIds) {
-    const prompt = state.prompts.get(id)
-    if (prompt === undefined) continue
-    const count = Number(prompt.json.num_images ?? 1)
-    prompt.json = {
-      ...prompt.json,
-      images: Array.from({ length: count }, (_, n) => fileUrl(state, `prompt-${id}-${n}`)),
-      trained_at: doneAt,
-      updated_at: doneAt
-    }
-  }
+  for (const id of tune.promptIds) giveImages(state, id, doneAt)
   if (tune.promptCallback) {
     for (const prompt of state.promptsOf(tune)) await postCallback(state, tune.promptCallback, { prompt })
   }

@@ -1,5 +1,5 @@
 import { postCallback } from "./callbacks.js"
-import { addPackPrompts, showImages } from "./prompts.js"
+import { addPackPrompts, showImages, showSomeImages } from "./prompts.js"
 import type { AstriaState } from "./state.js"
 
 /** A tune's life: queued, training, trained (prompts and the tune callback), rendered. */
@@ -38,6 +38,12 @@ export const makeTraining = (state: AstriaState) => {
     await showImages(state, tune)
   }
 
+  const renderSomePrompts = async (tuneId: number, count: number) => {
+    const tune = state.tuneOrDie(tuneId)
+    if (tune.json.trained_at == null) await finishTraining(tuneId)
+    showSomeImages(state, tune, count)
+  }
+
   const complete = async (tuneId: number) => {
     await finishTraining(tuneId)
     await renderPrompts(tuneId)
@@ -52,7 +58,7 @@ export const makeTraining = (state: AstriaState) => {
     state.timers.add(timer)
   }
 
-  return { startTraining, finishTraining, renderPrompts, complete, schedule }
+  return { startTraining, finishTraining, renderPrompts, renderSomePrompts, complete, schedule }
 }
 
 export type Training = ReturnType<typeof makeTraining>
