@@ -43,7 +43,8 @@ export const decodeCallback = (bytes: Uint8Array): Effect.Effect<AstriaUpdate, A
     Effect.map((body): AstriaUpdate => {
       if ("tune" in body) return { kind: "tune-trained", tune: toTune(body.tune) }
       if ("prompt" in body) return { kind: "prompts-ready", prompts: [toPrompt(body.prompt)] }
-      if ("prompts" in body) return { kind: "prompts-ready", prompts: body.prompts.map(toPrompt) }
-      return { kind: "prompts-ready", prompts: body.map(toPrompt) }
+      // The pack's `prompts_callback` posts every prompt at once, when all are done.
+      if ("prompts" in body) return { kind: "prompts-ready", prompts: body.prompts.map(toPrompt), allPrompts: true }
+      return { kind: "prompts-ready", prompts: body.map(toPrompt), allPrompts: true }
     })
   )

@@ -9,6 +9,7 @@ import { Deliveries } from "../ports/Deliveries.js"
 import { RetryableFailure, type BrokerMessage, type Subscription } from "../ports/EventBroker.js"
 import { Inbox } from "../ports/Inbox.js"
 import { Messenger } from "../ports/Messenger.js"
+import { Orders } from "../ports/Orders.js"
 import { UnitOfWork } from "../ports/UnitOfWork.js"
 import { Users } from "../ports/Users.js"
 import { ConversationSettingsTag } from "../settings/ConversationSettingsConfig.js"
@@ -25,6 +26,7 @@ export const conversationSubscription: Subscription = {
     BotEvents.ImageProcessed.eventType,
     BotEvents.PaymentReceived.eventType,
     BotEvents.TuneCreated.eventType,
+    BotEvents.OrderOnHold.eventType,
     BotEvents.PackImagesUpdated.eventType,
     BotEvents.MediaUndeliverable.eventType
   ]
@@ -33,8 +35,14 @@ export const conversationSubscription: Subscription = {
 const decodeConversation = Schema.decodeUnknown(Conversation)
 const encodeConversation = Schema.encode(Conversation)
 
-/** Generated images become an input only for prompts not delivered before (a callback and the reconciler may both report them). */
-const imagesInput = (generated: NonNullable<Option.Option.Value<ConversationEvent["generated"]>>, now: Date) =>
+type GeneratedImages = NonNullable<Option.Option.Value<ConversationEvent["generated"]>>
+
+/**
+ * Generated images become an input only for prompts not delivered before (a callback and the
+ * reconciler may both report them). The report that completes the order is an input even with
+ * nothing new in it: the images went out with earlier reports, and the order ends now.
+ */
+const imagesInput = (generated: GeneratedImages, now: Date) =>
   Effect.gen(function* () {
     const deliveries = yield* Deliveries
     const fresh: Array<string> = []
@@ -42,9 +50,29 @@ const imagesInput = (generated: NonNullable<Option.Option.Value<ConversationEven
       if (prompt.images.length === 0) continue
       if (yield* deliveries.claimPrompt(generated.orderId, prompt.promptId, prompt.images, now)) fresh.push(...prompt.images)
     }
-    return fresh.length === 0
+    return fresh.length === 0 && !generated.complete
       ? Option.none<Input>()
-      : Option.some(Input.ImagesReady({ orderId: generated.orderId, images: fresh.map((url) => MediaRef.Link({ url })) }))
+      : Option.some(
+          Input.ImagesReady({
+            orderId: generated.orderId,
+            images: fresh.map((url) => MediaRef.Link({ url })),
+            partial: !generated.complete
+          })
+        )
+  })
+
+/**
+ * The orders table follows the conversation's copy of an order as its images go out: `Delivering`
+ * with the first, `Delivered` with the last (which the reconciler then leaves alone). Written in
+ * the transaction that queues the images; a move the status model refuses changes nothing.
+ */
+const recordDelivery = (conversation: Conversation, generated: GeneratedImages, now: Date) =>
+  Effect.gen(function* () {
+    const order = conversation.orders.find((candidate) => candidate.id === generated.orderId)
+    if (order === undefined) return
+    const orders = yield* Orders
+    if (order.status === "Delivered") yield* orders.markDelivered(order.id, now)
+    else if (order.status === "Delivering") yield* orders.moveTo(order.id, "Delivering")
   })
 
 /**
@@ -102,6 +130,7 @@ export const handleConversationEvent = (message: BrokerMessage) =>
         if (!erased) {
           yield* users.saveConversation(userId, yield* encodeConversation(decision.conversation).pipe(Effect.orDie))
         }
+        if (Option.isSome(event.generated)) yield* recordDelivery(decision.conversation, event.generated.value, now)
         const photo = Option.map(event.photo, (received) => ({ ...received, userId }))
         return {
           releasedHeld: owner.releasedHeld,

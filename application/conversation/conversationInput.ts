@@ -27,7 +27,12 @@ export interface ConversationEvent {
   /** For a photo: what the image service needs to fetch it (the owner's id is added once known). */
   readonly photo: Option.Option<Omit<PhotoReceivedEvent, "userId">>
   /** For images from Astria: the prompts, checked against what was already delivered. */
-  readonly generated: Option.Option<{ readonly orderId: OrderId; readonly prompts: ReadonlyArray<{ readonly promptId: number; readonly images: ReadonlyArray<string> }> }>
+  readonly generated: Option.Option<{
+    readonly orderId: OrderId
+    readonly prompts: ReadonlyArray<{ readonly promptId: number; readonly images: ReadonlyArray<string> }>
+    /** Every prompt of the order's tune is done. */
+    readonly complete: boolean
+  }>
 }
 
 const userOwned = (userId: string): EventOwner => ({ _tag: "User", userId: UserId.make(userId) })
@@ -130,13 +135,20 @@ export const conversationEvent = (message: BrokerMessage): Effect.Effect<Convers
         ),
         ...none
       }))
+    case BotEvents.OrderOnHold.eventType:
+      return Effect.map(decodeEvent(BotEvents.OrderOnHold, message), ({ id, data }) => ({
+        eventId: id,
+        owner: userOwned(data.userId),
+        input: Option.some(Input.OrderOnHold({ orderId: OrderId.make(data.orderId), cause: data.cause })),
+        ...none
+      }))
     case BotEvents.PackImagesUpdated.eventType:
       return Effect.map(decodeEvent(BotEvents.PackImagesUpdated, message), ({ id, data }) => ({
         eventId: id,
         owner: userOwned(data.userId),
         input: Option.none(),
         photo: Option.none(),
-        generated: Option.some({ orderId: OrderId.make(data.orderId), prompts: data.prompts })
+        generated: Option.some({ orderId: OrderId.make(data.orderId), prompts: data.prompts, complete: data.complete })
       }))
     case BotEvents.MediaUndeliverable.eventType:
       return Effect.map(decodeEvent(BotEvents.MediaUndeliverable, message), ({ id, data }) => ({

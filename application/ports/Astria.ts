@@ -87,7 +87,12 @@ export class PackDetail extends Schema.Class<PackDetail>("PackDetail")({
  */
 export const AstriaUpdate = Schema.Union(
   Schema.Struct({ kind: Schema.Literal("tune-trained"), tune: AstriaTune }),
-  Schema.Struct({ kind: Schema.Literal("prompts-ready"), prompts: Schema.Array(GeneratedPrompt) })
+  Schema.Struct({
+    kind: Schema.Literal("prompts-ready"),
+    prompts: Schema.Array(GeneratedPrompt),
+    /** These are every prompt of the tune: the pack's `prompts_callback`, or the reconciler's listing. */
+    allPrompts: Schema.optional(Schema.Boolean)
+  })
 )
 export type AstriaUpdate = typeof AstriaUpdate.Type
 

@@ -49,11 +49,11 @@ export const reconcileOrder = (order: OverdueOrder): Effect.Effect<Reconciliatio
     if (tune.value.status !== "trained") return { _tag: "Pending", tune: tune.value, updates: [] } as const
     const prompts: ReadonlyArray<GeneratedPrompt> = yield* promptsOf(tune.value.id, order.knownPromptIds)
     const ready = prompts.filter((prompt) => prompt.done)
+    const complete = prompts.length > 0 && ready.length === prompts.length
     const updates: ReadonlyArray<AstriaUpdate> = [
       { kind: "tune-trained", tune: tune.value },
-      ...(ready.length > 0 ? [{ kind: "prompts-ready", prompts: ready } as const] : [])
+      ...(ready.length > 0 ? [{ kind: "prompts-ready", prompts: ready, allPrompts: complete } as const] : [])
     ]
-    const complete = prompts.length > 0 && ready.length === prompts.length
     return complete
       ? ({ _tag: "Complete", tune: tune.value, updates } as const)
       : ({ _tag: "Pending", tune: tune.value, updates } as const)

@@ -57,9 +57,10 @@ const requestTrainingAgain = (order: OrderRecord) =>
 
 /**
  * Astria's callbacks are never retried, so a lost one would leave a person waiting forever. For
- * each order whose callback is overdue this asks Astria what the callback would have said and
- * records it through the same idempotent path (each prompt reaches the person once, even when a
- * late callback races this). Orders paid long ago with no tune get their training requested again.
+ * each order whose callback is overdue (training or delivering) this asks Astria what the callback
+ * would have said and records it through the same idempotent path (each prompt reaches the person
+ * once, even when a late callback races this; the last images mark the order delivered). Orders
+ * paid long ago with no tune get their training requested again.
  */
 export const reconcileOverdueOrders = Effect.gen(function* () {
   const settings = yield* ReconcilerSettings
@@ -78,12 +79,10 @@ export const reconcileOverdueOrders = Effect.gen(function* () {
       )
     )
     if (Option.isNone(outcome) || outcome.value._tag === "NotCreated") continue
+    // The conversation marks the order delivered once these images are sent, as on the callback path.
     const recorded = yield* recordAstriaUpdates(order, outcome.value.updates)
     promptsRecorded += recorded.prompts
-    if (outcome.value._tag === "Complete") {
-      yield* orders.markDelivered(order.id, now)
-      completed += 1
-    }
+    if (recorded.complete) completed += 1
   }
   const stalled = (yield* orders.paidWithoutTune).filter(
     (order) => Option.exists(order.paidAt, (paidAt) => now.getTime() - paidAt.getTime() > Duration.toMillis(settings.grace))

@@ -56,6 +56,19 @@ export const PaymentReceivedEvent = Schema.Struct({
 })
 export type PaymentReceivedEvent = typeof PaymentReceivedEvent.Type
 
+/**
+ * Training could not start for a paid order and a person on our side must act: Astria out of
+ * credits (`ServicePaused`), Astria refusing the request (`Refused`), or the saved model gone with
+ * no photos left (`SavedModelGone`). The order needs attention and support was told; the
+ * conversation tells the person what happens next.
+ */
+export const OrderOnHoldEvent = Schema.Struct({
+  userId: Schema.String,
+  orderId: Schema.String,
+  cause: Schema.Literal("ServicePaused", "Refused", "SavedModelGone")
+})
+export type OrderOnHoldEvent = typeof OrderOnHoldEvent.Type
+
 export const TuneCreatedEvent = Schema.Struct({
   userId: Schema.String,
   orderId: Schema.String,
@@ -73,7 +86,9 @@ export const GeneratedPromptImages = Schema.Struct({
 export const PackImagesUpdatedEvent = Schema.Struct({
   userId: Schema.String,
   orderId: Schema.String,
-  prompts: Schema.Array(GeneratedPromptImages)
+  prompts: Schema.Array(GeneratedPromptImages),
+  /** Every prompt of the order's tune is done: once these are sent the order is delivered. */
+  complete: Schema.optionalWith(Schema.Boolean, { default: () => false })
 })
 export type PackImagesUpdatedEvent = typeof PackImagesUpdatedEvent.Type
 
@@ -137,6 +152,7 @@ export const BotEvents = {
   ImageProcessed: define("ImageProcessedEvent", ImageProcessedEvent),
   PaymentReceived: define("PaymentReceivedEvent", PaymentReceivedEvent),
   TuneCreated: define("TuneCreatedEvent", TuneCreatedEvent),
+  OrderOnHold: define("OrderOnHoldEvent", OrderOnHoldEvent),
   PackImagesUpdated: define("PackImagesUpdatedEvent", PackImagesUpdatedEvent),
   TrainingRequested: define("TrainingRequestedEvent", TrainingRequestedEvent),
   LikePromptsRequested: define("LikePromptsRequestedEvent", LikePromptsRequestedEvent),

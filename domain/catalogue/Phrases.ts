@@ -80,6 +80,17 @@ export interface Phrases {
   readonly trainingEta: (minutes: number) => string
   readonly trainingFailed: string
   readonly imagesReady: string
+  /** The first images of an order whose other prompts are still rendering. */
+  readonly imagesArriving: string
+  /** A paid order that cannot go on by itself: what happens next, by cause. */
+  readonly orderOnHold: {
+    /** Astria is out of credits: every order waits until the account is topped up. */
+    readonly servicePaused: string
+    /** Astria refused this order's request. */
+    readonly refused: string
+    /** The saved model is gone and no photos are left to train a new one. */
+    readonly savedModelGone: string
+  }
   /** One generated image or video could not be sent; support was told. */
   readonly mediaUndeliverable: (kind: "Image" | "Video") => string
   readonly rating: {

@@ -121,6 +121,15 @@ export const english: Phrases = {
       : `Your headshots will be ready in about ${minutes} minutes. I'll send them right here.`,
   trainingFailed: "Something went wrong while training your model. Our team is on it and will get back to you.",
   imagesReady: "Your headshots are ready! ✨",
+  imagesArriving: "Your first headshots are here! ✨ The rest follow as soon as they're ready.",
+  orderOnHold: {
+    servicePaused:
+      "Your payment is safe. 💳 Our image service is paused for a short while, so your headshots will start a little later. Our team is on it and you'll hear from me as soon as they're on their way.",
+    refused:
+      "Your payment is safe. 💳 Our image service couldn't start your headshots. Our team has been told and will get back to you soon, to try again or to refund you.",
+    savedModelGone:
+      "Your payment is safe. 💳 Your saved model is no longer available, and I have no photos left to train a new one. Our team has been told and will get back to you soon, to train from new photos or to refund you."
+  },
   mediaUndeliverable: (kind) =>
     `Sorry, one of your ${kind === "Video" ? "videos" : "headshots"} couldn't be delivered. ` +
     "Our team has been told and will get back to you here.",

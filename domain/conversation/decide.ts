@@ -14,7 +14,7 @@ import type { DecisionContext } from "./DecisionContext.js"
 import { decision, send } from "./Decision.js"
 import type { Decision } from "./Decision.js"
 import type { Input } from "./Input.js"
-import { imagesReady, mediaUndeliverable, paymentConfirmed, paymentFailed, trainingFailed, tuneCreated } from "./orderEvents.js"
+import { imagesReady, mediaUndeliverable, orderOnHold, paymentConfirmed, paymentFailed, trainingFailed, tuneCreated } from "./orderEvents.js"
 import { stagePrompt } from "./prompts.js"
 import { handleAction, lastDelivered, staleReply } from "./replies.js"
 import { ReplyAction, parseActionId } from "./ReplyAction.js"
@@ -155,7 +155,9 @@ export const decide = (context: DecisionContext, conversation: Conversation, inp
     case "TrainingFailed":
       return trainingFailed(conversation, input.orderId)
     case "ImagesReady":
-      return imagesReady(conversation, input.orderId, input.images, input.video)
+      return imagesReady(conversation, input.orderId, input.images, input.video, input.partial === true)
+    case "OrderOnHold":
+      return orderOnHold(conversation, input.orderId, input.cause)
     case "MediaUndeliverable":
       return mediaUndeliverable(conversation, input.kind, input.reference)
   }

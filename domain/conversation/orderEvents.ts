@@ -10,6 +10,7 @@ import { Command } from "./Command.js"
 import type { OrderStatus } from "../orders/OrderStatus.js"
 import type { Conversation, Order } from "./Conversation.js"
 import type { DecisionContext } from "./DecisionContext.js"
+import type { OrderHoldCause } from "./Input.js"
 import { decision, send } from "./Decision.js"
 import type { Decision } from "./Decision.js"
 import { discardPhotos, photosInUse } from "./photoCollection.js"
@@ -118,7 +119,8 @@ export const tuneCreated = (
   tuneId: TuneId,
   eta: DateTime.Utc
 ): Decision =>
-  forOrderIn(conversation, orderId, ["Paid"], (order) =>
+  // NeedsAttention too: support retried an order that was on hold (`orders retry`).
+  forOrderIn(conversation, orderId, ["Paid", "NeedsAttention"], (order) =>
     decision(
       updateOrder(conversation, { ...order, status: "Training", tuneId }),
       send(textMessage(phrasesFor(conversation.language).trainingEta(minutesUntil(context, eta))))
@@ -133,32 +135,66 @@ export const trainingFailed = (conversation: Conversation, orderId: OrderId): De
     ])
   )
 
+/**
+ * Images of an order, each sent once (the caller passes only images not sent before). While some
+ * of its prompts are still rendering (`partial`) they go out as they come and the order is
+ * `Delivering`; the images that complete it end it: `Delivered`, then the rating list, once.
+ */
 export const imagesReady = (
   conversation: Conversation,
   orderId: OrderId,
   images: ReadonlyArray<MediaRef>,
-  video: MediaRef | undefined
+  video: MediaRef | undefined,
+  partial: boolean
 ): Decision =>
   // NeedsAttention too: the reconciler may find the images after Astria reported a failure.
-  forOrderIn(conversation, orderId, ["Paid", "Training", "NeedsAttention"], (order) => {
+  forOrderIn(conversation, orderId, ["Paid", "Training", "Delivering", "NeedsAttention"], (order) => {
+    const language = conversation.language
+    const media = [
+      ...images.map((image) => OutgoingMessage.Image({ media: image })),
+      ...(video === undefined ? [] : [OutgoingMessage.Video({ media: video })])
+    ]
+    const firstImages = order.status !== "Delivering"
+    if (partial) {
+      if (media.length === 0) return decision(conversation)
+      return decision(
+        updateOrder(conversation, { ...order, status: "Delivering" }),
+        send(...(firstImages ? [textMessage(phrasesFor(language).imagesArriving)] : []), ...media)
+      )
+    }
     const delivered = updateOrder(conversation, { ...order, status: "Delivered" })
     // The photos are deleted once no paid order trains from them any more; a new model needs new ones.
     const afterPhotos =
       order.source._tag === "Photos" && !photosInUse(delivered) ? discardPhotos(delivered) : decision(delivered)
-    const language = conversation.language
     return decision(
       { ...afterPhotos.conversation, stage: conversation.stage === "WritingFeedback" ? "WritingFeedback" : "TuneReady" },
       [
         ...afterPhotos.commands,
-        ...send(
-          textMessage(phrasesFor(language).imagesReady),
-          ...images.map((media) => OutgoingMessage.Image({ media })),
-          ...(video === undefined ? [] : [OutgoingMessage.Video({ media: video })]),
-          ratingMessage(language)
-        )
+        ...send(...(firstImages ? [textMessage(phrasesFor(language).imagesReady)] : []), ...media, ratingMessage(language))
       ]
     )
   })
+
+const holdPhrase = (conversation: Conversation, cause: OrderHoldCause): string => {
+  const phrases = phrasesFor(conversation.language).orderOnHold
+  switch (cause) {
+    case "ServicePaused":
+      return phrases.servicePaused
+    case "Refused":
+      return phrases.refused
+    case "SavedModelGone":
+      return phrases.savedModelGone
+  }
+}
+
+/**
+ * Training could not start and a person on our side must act: the order needs attention and the
+ * person hears what happens next. Support was told by the training service (once per outage).
+ */
+export const orderOnHold = (conversation: Conversation, orderId: OrderId, cause: OrderHoldCause): Decision =>
+  forOrderIn(conversation, orderId, ["Paid", "Training"], (order) =>
+    decision(updateOrder(conversation, { ...order, status: "NeedsAttention" }), send(textMessage(holdPhrase(conversation, cause))))
+  )
 
 /**
  * The sender gave up on an image or video we generated for the person: they hear it in their

@@ -37,7 +37,7 @@ describe("reconcileOrder", () => {
         knownPromptIds: rendered.map((p) => p.id)
       })
       expect(known._tag).toBe("Complete")
-      expect(known._tag === "Complete" ? known.updates[1] : undefined).toEqual({ kind: "prompts-ready", prompts: rendered })
+      expect(known._tag === "Complete" ? known.updates[1] : undefined).toEqual({ kind: "prompts-ready", prompts: rendered, allPrompts: true })
     }).pipe(Effect.provide(unlistedPrompts))
   )
 
