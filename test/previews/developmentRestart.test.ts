@@ -40,7 +40,7 @@ const phone = "972505555901"
 const chatWithWelcome = (baseUrl: string) =>
   call(`${baseUrl}/simulator/api/chat?phone=${phone}`).pipe(
     Effect.filterOrFail((chat) => chat.status === 200 && chat.body.includes("Let's begin"), () => "no welcome yet"),
-    Effect.retry(Schedule.spaced("200 millis").pipe(Schedule.upTo("20 seconds")))
+    Effect.retry(Schedule.spaced("200 millis").pipe(Schedule.upTo("60 seconds")))
   )
 
 describe("npm start over its data directory", () => {
@@ -71,6 +71,6 @@ describe("npm start over its data directory", () => {
         expect(after.people).toEqual([{ phone, name: "Maya" }])
         expect(JSON.parse(after.chat)).toEqual(JSON.parse(before))
       }),
-    120_000
+    300_000
   )
 })

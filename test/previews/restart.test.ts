@@ -123,6 +123,6 @@ describe("a restarted development bot is the same world", () => {
           }).pipe(Effect.provide(start()))
         )
       }),
-    120_000
+    300_000
   )
 })

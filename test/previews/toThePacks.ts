@@ -19,9 +19,9 @@ export const toThePacks = (person: DriverUser) =>
 
     let mark = seen.length
     for (const photo of acceptablePhotos) yield* person.sendsPhoto(photo)
-    seen = yield* next(person, mark, "the question who is in the photos", (m) => m.rows.some((r) => r.title === "Man"), 20_000)
+    seen = yield* next(person, mark, "the question who is in the photos", (m) => m.rows.some((r) => r.title === "Man"), 60_000)
     yield* person.picks("Man")
-    seen = yield* next(person, mark, "the pictures menu", (m) => m.rows.some((r) => r.title === "I'm done"), 20_000)
+    seen = yield* next(person, mark, "the pictures menu", (m) => m.rows.some((r) => r.title === "I'm done"), 60_000)
 
     mark = seen.length
     yield* person.picks("I'm done")
@@ -30,7 +30,7 @@ export const toThePacks = (person: DriverUser) =>
 
     mark = seen.length
     yield* person.picks(tiers.rows[0]!.id)
-    seen = yield* next(person, mark, "the packs", (m) => m.kind === "List" && m.rows.some((r) => r.id.startsWith("pack:")), 20_000)
+    seen = yield* next(person, mark, "the packs", (m) => m.kind === "List" && m.rows.some((r) => r.id.startsWith("pack:")), 60_000)
     const pictures: ReadonlyArray<SeenMessage> = after(seen, mark).filter((m) => m.kind === "Image")
     return pictures
   })

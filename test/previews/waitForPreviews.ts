@@ -1,7 +1,7 @@
 import { Effect, Schedule } from "effect"
 import { Packs, type PackRecord } from "../../application/ports/Packs.js"
 
-/** Waits (up to 20 s) until every pack has a preview for each of its classes that `ready` accepts. */
+/** Waits (up to 60 s: the machine may be busy) until every pack has a preview for each of its classes that `ready` accepts. */
 export const waitForPreviews = (ready: (pack: PackRecord, className: string, mediaId: string) => boolean = () => true) =>
   Effect.flatMap(Packs, (packs) => packs.list).pipe(
     Effect.filterOrFail(
@@ -15,6 +15,6 @@ export const waitForPreviews = (ready: (pack: PackRecord, className: string, med
         ),
       () => "previews not ready yet"
     ),
-    Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo("20 seconds"))),
+    Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo("60 seconds"))),
     Effect.orDie
   )
