@@ -7,6 +7,7 @@ import { doctor } from "./commands/doctor.js"
 import { feedback } from "./commands/feedback.js"
 import { maintenance } from "./commands/maintenance.js"
 import { migrate } from "./commands/migrate.js"
+import { importLegacyCommand } from "./commands/importLegacy.js"
 import { group } from "./commands/options.js"
 import { orders } from "./commands/orders.js"
 import { outbox } from "./commands/outbox.js"
@@ -31,6 +32,7 @@ const commands = [
   "feedback",
   "attention",
   "support",
+  "import-legacy",
   "payments",
   "doctor"
 ] as const
@@ -57,6 +59,7 @@ export const makeCommand = <E>(environment: CliEnvironment<E>) =>
       feedback.pipe(Command.provide(environment.storage)),
       attention.pipe(Command.provide(environment.storage)),
       support.pipe(Command.provide(environment.storage)),
+      importLegacyCommand.pipe(Command.provide(environment.astria), Command.provide(environment.storage)),
       payments.pipe(Command.provide(environment.storage)),
       doctor
     ])
