@@ -115,6 +115,11 @@ describe("pack previews and WhatsApp's 30 days", () => {
         )
       expect(yield* statusOf(preview)).toEqual(["sent"])
       expect(yield* statusOf(stranger)).toEqual(["failed"])
+      // Meta's words for an id it does not hold, as the fake answers them.
+      const refusal = yield* Effect.flatMap(OutboundMessages, (outbound) => outbound.listForUser(stranger.userId))
+      expect(Option.getOrElse(refusal[0]!.lastError, () => "")).toMatch(
+        /^\(#100\) Param image\['id'\] is not a valid whatsapp business account media attachment ID/
+      )
     }).pipe(Effect.provide(world))
   )
 })
