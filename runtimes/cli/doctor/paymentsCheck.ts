@@ -10,6 +10,18 @@ const part = "Payments"
  * provider may answer a robot's HEAD differently from a person's browser.
  */
 export const paymentsLines = (setup: PaymentSetup): ReadonlyArray<CheckLine> => {
+  if (setup._tag === "Stripe") {
+    return [
+      { part, check: "provider and mode", verdict: "ok", detail: `Stripe Checkout, ${setup.stripe.liveMode ? "live" : "test"}-mode key; pages lead back to ${setup.chatUrl}` },
+      { part, check: "Stripe API", verdict: "skipped", detail: "the key is tried on the first checkout; a refused key is logged and the order retried" }
+    ]
+  }
+  if (setup._tag === "Sumit") {
+    return [
+      { part, check: "provider and mode", verdict: "ok", detail: `SUMIT company ${setup.sumit.companyId}; notifications at ${setup.notificationUrl}` },
+      { part, check: "SUMIT API", verdict: "skipped", detail: "SUMIT's field names follow public integrations; try one payment by hand" }
+    ]
+  }
   if (setup._tag === "LinkTemplate") {
     return [
       { part, check: "provider and mode", verdict: "ok", detail: `links provider, one link per order from PAYMENT_LINK_TEMPLATE (${setup.template})` },
