@@ -1,4 +1,5 @@
 import { Effect, Option } from "effect"
+import { warnLegacySettings } from "./legacySettings.js"
 import type { ExternalPart, StartPlan } from "./StartPlan.js"
 
 /** What an operator must see at start: each external part, real or fake, and what matters about it. */
@@ -52,4 +53,4 @@ export const logStartPlan = (plan: StartPlan, port?: number) =>
     ({ part, real, text }) =>
       (real ? Effect.logInfo(`${part}: ${text}`) : Effect.logWarning(`${part}: ${text}`)).pipe(Effect.annotateLogs({ mode: plan.mode, part, real })),
     { discard: true }
-  )
+  ).pipe(Effect.zipRight(warnLegacySettings))
