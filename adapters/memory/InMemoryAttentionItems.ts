@@ -51,6 +51,15 @@ export const InMemoryAttentionItems = Layer.effect(
           t.attention.set(number, new AttentionItem({ ...item, closedAt: Option.some(at), resolution: Option.some(resolution) }))
           return true
         }),
+      closeByKey: (dedupeKey, at, resolution) =>
+        db.run((t) => {
+          const item = [...t.attention.values()].find(
+            (candidate) => isOpen(candidate) && Option.getOrUndefined(candidate.dedupeKey) === dedupeKey
+          )
+          if (item === undefined) return false
+          t.attention.set(item.number, new AttentionItem({ ...item, closedAt: Option.some(at), resolution: Option.some(resolution) }))
+          return true
+        }),
       addNote: (number, note) =>
         db.run((t) => {
           const item = t.attention.get(number)

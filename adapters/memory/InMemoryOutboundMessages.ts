@@ -128,6 +128,14 @@ export const InMemoryOutboundMessages = Layer.effect(
         db.run((t) =>
           sorted([...t.outbound.values()].filter((row) => row.intent.userId === userId), bySequence).map((row) => row.intent)
         ),
+      oldestPendingAt: db.run((t) =>
+        Option.fromNullable(
+          [...t.outbound.values()]
+            .filter((row) => row.intent.status === "pending")
+            .map((row) => row.intent.createdAt)
+            .sort((a, b) => a.getTime() - b.getTime())[0]
+        )
+      ),
       deleteForUser: (userId) =>
         db.run((t) => {
           const theirs = [...t.outbound.values()].filter((row) => row.intent.userId === userId)

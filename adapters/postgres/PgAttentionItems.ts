@@ -61,6 +61,15 @@ export const PgAttentionItems = Layer.effect(
             SELECT count(*)::int AS n FROM d`),
           (n) => n > 0
         ),
+      closeByKey: (dedupeKey, at, resolution) =>
+        Effect.map(
+          affectedCount(sql`
+            WITH d AS (
+              UPDATE attention_items SET closed_at = ${at}, resolution = ${resolution}
+              WHERE dedupe_key = ${dedupeKey} AND closed_at IS NULL RETURNING 1)
+            SELECT count(*)::int AS n FROM d`),
+          (n) => n > 0
+        ),
       addNote: (number, note) =>
         Effect.map(
           affectedCount(sql`

@@ -16,6 +16,7 @@ export const PgOutboundMessages = Layer.effect(
   Effect.gen(function* () {
     const sql = yield* SqlClient
     const intents = decodeRows(OutboundIntent)
+    const oldest = decodeRows(Schema.Struct({ at: Schema.NullOr(Schema.DateFromSelf) }))
     const select = sql.literal(columns)
 
     return OutboundMessages.of({
@@ -107,6 +108,9 @@ export const PgOutboundMessages = Layer.effect(
           RETURNING ${select}`).pipe(Effect.map(Arr.head)),
       listForUser: (userId) =>
         intents(sql`SELECT ${select} FROM outbound_messages WHERE user_id = ${userId} ORDER BY sequence`),
+      oldestPendingAt: oldest(sql`SELECT min(created_at) AS at FROM outbound_messages WHERE status = 'pending'`).pipe(
+        Effect.map((rows) => Option.fromNullable(rows[0]?.at ?? undefined))
+      ),
       deleteForUser: (userId) =>
         affectedCount(sql`
           WITH d AS (DELETE FROM outbound_messages WHERE user_id = ${userId} RETURNING 1)

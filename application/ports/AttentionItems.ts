@@ -76,6 +76,11 @@ export class AttentionItems extends Context.Tag("whatsapp-astria-bot/AttentionIt
     readonly openForOrder: (orderId: OrderId) => Effect.Effect<ReadonlyArray<AttentionItem>, StorageUnavailable>
     /** False when there is no such item or it was closed already. */
     readonly close: (number: number, at: Date, resolution: string) => Effect.Effect<boolean, StorageUnavailable>
+    /**
+     * Closes the open item of `dedupeKey`, if any: its cause went away by itself (the next
+     * occurrence is a new incident, told again). True when one was closed.
+     */
+    readonly closeByKey: (dedupeKey: string, at: Date, resolution: string) => Effect.Effect<boolean, StorageUnavailable>
     /** False when there is no such item. */
     readonly addNote: (number: number, note: AttentionNote) => Effect.Effect<boolean, StorageUnavailable>
     readonly deleteForUser: (userId: UserId) => Effect.Effect<number, StorageUnavailable>

@@ -80,6 +80,11 @@ export class OutboundMessages extends Context.Tag("whatsapp-astria-bot/OutboundM
       errorCode: Option.Option<number>
     ) => Effect.Effect<Option.Option<OutboundIntent>, StorageUnavailable>
     readonly listForUser: (userId: UserId) => Effect.Effect<ReadonlyArray<OutboundIntent>, StorageUnavailable>
+    /**
+     * When the oldest intent still to be sent was created (retrying ones included; those held for
+     * the 24-hour window are not late, they wait for the person): how far behind the sender is.
+     */
+    readonly oldestPendingAt: Effect.Effect<Option.Option<Date>, StorageUnavailable>
     readonly deleteForUser: (userId: UserId) => Effect.Effect<number, StorageUnavailable>
   }
 >() {}

@@ -1,4 +1,5 @@
 import { Effect, Layer } from "effect"
+import { runOperationsWatch } from "../alerts/watchOperations.js"
 import { runOutboundSender, defaultOutboundSenderOptions } from "../messaging/OutboundSender.js"
 import { runOutboxRelay, defaultOutboxRelayOptions } from "../outbox/OutboxRelay.js"
 import { EventBroker } from "../ports/EventBroker.js"
@@ -31,7 +32,7 @@ const startConsumer = (consumer: Consumer) =>
 
 /**
  * The standalone runtime's background work, alive as long as the layer: the outbox relay, the
- * outbound sender where conversations run, and the consumer of each subscription of the
+ * outbound sender and the operations watch (alerts) where conversations run, and the consumer of each subscription of the
  * process's services. Each reports to WorkerHealth (which this layer provides, for /ready) and is
  * started again when it stops.
  */
@@ -41,6 +42,7 @@ export const botWorkers = (services: ReadonlyArray<ServiceName>) =>
       yield* Effect.forkScoped(superviseWorker("outbox-relay", runOutboxRelay(defaultOutboxRelayOptions)))
       if (services.includes("message")) {
         yield* Effect.forkScoped(superviseWorker("outbound-sender", runOutboundSender(defaultOutboundSenderOptions)))
+        yield* Effect.forkScoped(superviseWorker("operations-watch", runOperationsWatch))
       }
       yield* Effect.forEach(consumersOf(services), (consumer) => Effect.forkScoped(startConsumer(consumer)), { discard: true })
     })

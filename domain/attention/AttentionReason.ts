@@ -22,9 +22,16 @@ export const AttentionReason = Schema.Literal(
   /** A second charge for an order already paid. */
   "DoubleCharge",
   "PaymentRefunded",
-  "PaymentDisputed"
+  "PaymentDisputed",
+  /** Meta refused our access token (190): nothing reaches anyone until it is renewed. */
+  "WhatsAppTokenRejected",
+  /** Events a consumer gave up on: each needs a look, then a replay. */
+  "DeadLetters",
+  /** The oldest reply still waiting to be sent is older than the alert threshold. */
+  "OutboundBacklog"
 )
 export type AttentionReason = typeof AttentionReason.Type
 
-/** Reasons that stop every order, not one: support hears them at once, once per outage. */
-export const isUrgent = (reason: AttentionReason): boolean => reason === "AstriaOutOfCredits"
+/** Reasons that stop everyone, not one order: support hears them at once, once per outage. */
+export const isUrgent = (reason: AttentionReason): boolean =>
+  reason === "AstriaOutOfCredits" || reason === "WhatsAppTokenRejected" || reason === "OutboundBacklog"

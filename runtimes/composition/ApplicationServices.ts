@@ -1,4 +1,5 @@
 import { Layer } from "effect"
+import { AlertSettings } from "../../application/alerts/AlertSettings.js"
 import { OutboundWakeup, OutboxWakeup } from "../../application/events/Wakeup.js"
 import { Ids } from "../../application/ports/Ids.js"
 import { MessagingSettings } from "../../application/settings/MessagingSettings.js"
@@ -13,6 +14,7 @@ export const ApplicationServicesLive = Layer.mergeAll(
   OutboundWakeup.layer,
   MessagingSettings.fromConfig,
   SupportSettings.fromConfig,
+  AlertSettings.fromConfig,
   PhotoInspectionSettings.fromConfig,
   ConversationSettingsLive
 )

@@ -80,6 +80,11 @@ export const attentionItemsSuite = <E>(name: string, layer: Layer.Layer<Attentio
           const again = yield* items.open(newItem({ reason: "AstriaOutOfCredits", dedupeKey: key, urgent: true }))
           expect(again.opened).toBe(true)
           expect(again.item.number).not.toBe(first.number)
+          // A cause that went away by itself closes its item; the next occurrence is told again.
+          expect(yield* items.closeByKey(key, at(6), "cleared")).toBe(true)
+          expect(yield* items.closeByKey(key, at(7), "cleared")).toBe(false)
+          expect(Option.flatMap(yield* items.get(again.item.number), (found) => found.resolution)).toEqual(Option.some("cleared"))
+          expect((yield* items.open(newItem({ reason: "AstriaOutOfCredits", dedupeKey: key, urgent: true }))).opened).toBe(true)
         }))
 
       it.effect("lists urgent items first, then the oldest; open, closed or all; and erases a person's", () =>

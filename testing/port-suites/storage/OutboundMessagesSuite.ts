@@ -33,6 +33,24 @@ const lease = "30 seconds"
 export const outboundMessagesSuite = <E>(name: string, layer: Layer.Layer<OutboundMessages, E>) =>
   describe(`OutboundMessages contract: ${name}`, () => {
     it.layer(layer)((it) => {
+      it.effect("tells when the oldest intent still to be sent was created, held ones aside", () =>
+        Effect.gen(function* () {
+          const outbound = yield* OutboundMessages
+          yield* drain
+          expect(yield* outbound.oldestPendingAt).toEqual(Option.none())
+          const owner = userId()
+          const held = intent(owner, "held for the window", at(-minutes(90)))
+          yield* outbound.enqueue([held])
+          yield* outbound.holdForWindow(owner)
+          const waiting = intent(userId(), "waiting", at(-minutes(30)))
+          yield* outbound.enqueue([waiting, intent(userId(), "newer", at(-minutes(5)))])
+          expect(yield* outbound.oldestPendingAt).toEqual(Option.some(at(-minutes(30))))
+          yield* outbound.markSent(waiting.id, unique("wamid"), at(0))
+          expect(yield* outbound.oldestPendingAt).toEqual(Option.some(at(-minutes(5))))
+          yield* drain
+          expect(yield* outbound.oldestPendingAt).toEqual(Option.none())
+        }))
+
       it.effect("stores intents as given and numbers one user's intents in order", () =>
         Effect.gen(function* () {
           const outbound = yield* OutboundMessages
