@@ -34,6 +34,12 @@ export interface SentByPerson {
   readonly target?: string
 }
 
+/** A person of the simulator and what they sent. */
+export interface Chat {
+  readonly person: Person
+  readonly sent: ReadonlyArray<SentByPerson>
+}
+
 const Choice = Schema.Struct({ id: Schema.String, title: Schema.String, description: Schema.optional(Schema.String) })
 
 export const ChatItem = Schema.Struct({

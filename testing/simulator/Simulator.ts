@@ -2,7 +2,7 @@ import type { Scope } from "effect"
 import { Clock, Effect, Option, Ref, Schema } from "effect"
 import { announcedSha256, type FakeGraphApi, type InboundDraft, type WebhookPostError } from "../fakes/graph-api/FakeGraphApi.js"
 import { seenMessage } from "../SeenMessage.js"
-import { chatView, type ChatView, type Person, type Phone, type SentByPerson } from "./ChatView.js"
+import { chatView, type Chat, type ChatView, type Person, type Phone, type SentByPerson } from "./ChatView.js"
 import { persistSimulatorChats } from "./persistence.js"
 
 /** The request made sense, but not here: an unknown person, a button the bot never sent. */
@@ -80,11 +80,6 @@ export interface Simulator {
   readonly remove: (phone: Phone, messageId: string) => Effect.Effect<void, SendError>
   /** Taps a reply button or picks a list row of a message the bot sent this person. */
   readonly reply: (phone: Phone, messageId: string, choiceId: string) => Effect.Effect<void, SendError>
-}
-
-export interface Chat {
-  readonly person: Person
-  readonly sent: ReadonlyArray<SentByPerson>
 }
 
 /**

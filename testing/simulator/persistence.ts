@@ -2,8 +2,7 @@ import { join } from "node:path"
 import type { Scope } from "effect"
 import { Effect, Ref, Schema } from "effect"
 import { keepSaved, readTextFile, writeFileAtomically } from "../fakes/persistence.js"
-import { Person, type Phone } from "./ChatView.js"
-import type { Chat } from "./Simulator.js"
+import { type Chat, Person, type Phone } from "./ChatView.js"
 
 /**
  * The simulator's people and what each of them sent, kept in a directory across restarts. What
