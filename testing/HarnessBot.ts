@@ -1,4 +1,5 @@
 import { ConfigProvider, Context, Effect, Layer } from "effect"
+import { tierPacksSetting } from "../application/catalogue/CatalogueSettings.js"
 import type { StoragePorts } from "../application/ports/StoragePorts.js"
 import { botSubscriptions } from "../application/workers/Consumers.js"
 import { allServices } from "../application/settings/EnabledServices.js"
@@ -6,7 +7,9 @@ import { holdingNodeHttpServerLayer } from "../adapters/http-node/HoldingNodeHtt
 import { InMemoryEventBroker } from "../adapters/memory/InMemoryEventBroker.js"
 import type { WhatsAppCloudSettings } from "../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { botLayer, ownBaseUrl } from "../runtimes/composition/BotLayer.js"
+import { tierNames } from "../domain/pricing/Tier.js"
 import type { FakeAstriaOptions } from "./fakes/astria/FakeAstria.js"
+import { fakeTierPacks } from "./fakes/astria/packs.js"
 import type { FakeGraphApiOptions } from "./fakes/graph-api/FakeGraphApi.js"
 import { astriaOverFake, paymentsOverFake, whatsAppOverFake } from "./FakeParts.js"
 import { whatsAppOverFakeWithSimulator } from "./simulator/SimulatorRoutes.js"
@@ -41,8 +44,11 @@ export class HarnessBot extends Context.Tag("whatsapp-astria-bot/harness/Harness
 export const harnessBot = <S = never>(options: HarnessBotOptions<S>) => {
   const server = holdingNodeHttpServerLayer({ port: options.port ?? 0, host: "127.0.0.1" })
   const handle = Layer.effect(HarnessBot, Effect.map(ownBaseUrl, (baseUrl) => ({ baseUrl })))
+  // Unless told otherwise, the tiers sell the fake account's packs (the defaults sell only Lite).
+  const fakeTiers = tierNames.map((tier) => [tierPacksSetting(tier), fakeTierPacks[tier].join(",")] as const)
   const config = ConfigProvider.fromMap(new Map(Object.entries(options.settings ?? {}))).pipe(
-    ConfigProvider.orElse(() => ConfigProvider.fromEnv())
+    ConfigProvider.orElse(() => ConfigProvider.fromEnv()),
+    ConfigProvider.orElse(() => ConfigProvider.fromMap(new Map(fakeTiers)))
   )
   // The same layer values go to the bot and to the output: a build makes each once, so tests
   // reach the very fakes the bot talks to.

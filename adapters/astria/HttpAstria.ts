@@ -14,7 +14,7 @@ import {
   validationMessages
 } from "../../contracts/astria/index.js"
 import type { OrderId, PackId, TuneId } from "../../domain/ids.js"
-import type { AstriaError, AstriaService, PackTuneRequest, PhotoUpload, PromptId } from "../../application/ports/Astria.js"
+import type { AstriaError, AstriaService, PackOrigin, PackTuneRequest, PhotoUpload, PromptId } from "../../application/ports/Astria.js"
 import {
   Astria,
   AstriaNotFound,
@@ -247,12 +247,19 @@ export const make = (config: AstriaHttpConfig): Effect.Effect<AstriaService, nev
         Effect.asVoid
       )
 
-    const listPacks = retryTransient(
-      request(HttpClientRequest.get("/packs").pipe(HttpClientRequest.setUrlParam("listed", "true")), PackList, {
-        resource: "packs",
-        id: "listed"
-      })
-    ).pipe(Effect.map((packs) => packs.map(toPackSummary)))
+    const listPacksOf = (origin: PackOrigin) =>
+      retryTransient(
+        request(
+          HttpClientRequest.get(origin === "gallery" ? "/gallery/packs" : "/packs").pipe(HttpClientRequest.setUrlParam("listed", "true")),
+          PackList,
+          { resource: "packs", id: origin }
+        )
+      ).pipe(Effect.map((packs) => packs.map((pack) => toPackSummary(pack, origin))))
+
+    const listPacks = Effect.map(
+      Effect.all([listPacksOf("account"), listPacksOf("gallery")], { concurrency: 2 }),
+      ([account, gallery]) => [...account, ...gallery]
+    )
 
     const getPack = (id: PackId) =>
       retryTransient(request(HttpClientRequest.get(`/p/${id}`), PackDetailJson, { resource: "pack", id: String(id) })).pipe(

@@ -3,7 +3,7 @@ import type * as Wire from "../../contracts/astria/index.js"
 import { characteristicKeys, inspectionNone } from "../../contracts/astria/index.js"
 import { PackId, TuneId } from "../../domain/ids.js"
 import { PhotoInspection } from "../../domain/photos/Inspection.js"
-import type { TrainingStatus } from "../../application/ports/Astria.js"
+import type { PackOrigin, TrainingStatus } from "../../application/ports/Astria.js"
 import { AstriaTune, GeneratedPrompt, PackDetail, PackSummary, PromptId } from "../../application/ports/Astria.js"
 
 /** Translations from Astria's wire objects (already decoded) to the port's values. */
@@ -31,9 +31,10 @@ export const toPrompt = (prompt: Wire.Prompt): GeneratedPrompt =>
     error: Option.fromNullable(prompt.user_error)
   })
 
-export const toPackSummary = (pack: Wire.PackListItem): PackSummary =>
+export const toPackSummary = (pack: Wire.PackListItem, origin: PackOrigin): PackSummary =>
   new PackSummary({
     id: PackId.make(pack.id),
+    origin,
     slug: pack.slug,
     title: pack.title,
     coverUrl: Option.fromNullable(pack.cover_url)

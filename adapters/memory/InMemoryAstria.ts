@@ -271,6 +271,7 @@ const make = (options: InMemoryAstriaOptions) =>
             (p) =>
               new PackSummary({
                 id: PackId.make(p.id),
+                origin: "account",
                 slug: p.slug,
                 title: p.title,
                 coverUrl: Option.some(`${imageBaseUrl}/pack-${p.id}-cover`)

@@ -1,29 +1,33 @@
 /**
- * Which Astria packs each tier offers. Tiers name their packs by slug (slugs are stable across
- * environments, ids are not); a pack keeps the position its slug has in the tier's list.
+ * Which Astria packs each tier offers. A tier names its packs by slug (stable across accounts) or
+ * by id; a pack keeps the position it has in the tier's list. Where the account and the gallery
+ * both have a slug, the first listed (the account's) is taken.
  */
-export interface TierPacks<Tier extends string, Pack> {
+export interface TierPackMatch<Tier extends string, Pack> {
   readonly byTier: Readonly<Record<Tier, ReadonlyArray<Pack>>>
-  /** Configured slugs that no listed pack has: worth a warning at sync time. */
-  readonly missing: ReadonlyArray<{ readonly tier: Tier; readonly slug: string }>
+  /** Configured packs that no listed pack is: each is an error in production. */
+  readonly missing: ReadonlyArray<{ readonly tier: Tier; readonly pack: string }>
 }
 
-const normalize = (slug: string): string => slug.trim().toLowerCase()
+const normalize = (name: string): string => name.trim().toLowerCase()
 
-export const matchPacksToTiers = <Tier extends string, Pack extends { readonly slug: string }>(
+export const matchPacksToTiers = <Tier extends string, Pack extends { readonly id: number; readonly slug: string }>(
   packs: ReadonlyArray<Pack>,
-  tierSlugs: Readonly<Record<Tier, ReadonlyArray<string>>>
-): TierPacks<Tier, Pack> => {
-  const bySlug = new Map<string, Pack>()
-  for (const pack of packs) if (!bySlug.has(normalize(pack.slug))) bySlug.set(normalize(pack.slug), pack)
-  const missing: Array<{ tier: Tier; slug: string }> = []
-  const tiers = Object.keys(tierSlugs) as Array<Tier>
+  tierPacks: Readonly<Record<Tier, ReadonlyArray<string>>>
+): TierPackMatch<Tier, Pack> => {
+  const byName = new Map<string, Pack>()
+  for (const pack of packs) if (!byName.has(normalize(pack.slug))) byName.set(normalize(pack.slug), pack)
+  const byId = new Map(packs.map((pack) => [String(pack.id), pack]))
+  const find = (name: string): Pack | undefined =>
+    /^\d+$/.test(name.trim()) ? byId.get(name.trim()) : byName.get(normalize(name))
+  const missing: Array<{ tier: Tier; pack: string }> = []
+  const tiers = Object.keys(tierPacks) as Array<Tier>
   const byTier = {} as Record<Tier, ReadonlyArray<Pack>>
   for (const tier of tiers) {
     const matched: Array<Pack> = []
-    for (const slug of tierSlugs[tier]) {
-      const pack = bySlug.get(normalize(slug))
-      if (pack === undefined) missing.push({ tier, slug })
+    for (const name of tierPacks[tier]) {
+      const pack = find(name)
+      if (pack === undefined) missing.push({ tier, pack: name.trim() })
       else if (!matched.includes(pack)) matched.push(pack)
     }
     byTier[tier] = matched

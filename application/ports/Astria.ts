@@ -47,8 +47,13 @@ export class GeneratedPrompt extends Schema.Class<GeneratedPrompt>("GeneratedPro
   error: Schema.OptionFromNullOr(Schema.String)
 }) {}
 
+/** Where a pack is: the account's own (`GET /packs`) or Astria's public gallery (`GET /gallery/packs`). */
+export const PackOrigin = Schema.Literal("account", "gallery")
+export type PackOrigin = typeof PackOrigin.Type
+
 export class PackSummary extends Schema.Class<PackSummary>("PackSummary")({
   id: PackId,
+  origin: PackOrigin,
   slug: Schema.String,
   title: Schema.String,
   coverUrl: Schema.OptionFromNullOr(Schema.String)
@@ -220,6 +225,7 @@ export interface AstriaService {
   readonly getPrompt: (tuneId: TuneId, promptId: PromptId) => Effect.Effect<GeneratedPrompt, AstriaError>
   /** After a 4-5 star rating. */
   readonly likePrompt: (promptId: PromptId) => Effect.Effect<void, AstriaError>
+  /** The packs a tier may sell: the account's listed packs, then the public gallery's (docs/api/2-pack/1-list.md). */
   readonly listPacks: Effect.Effect<ReadonlyArray<PackSummary>, AstriaError>
   readonly getPack: (id: PackId) => Effect.Effect<PackDetail, AstriaError>
   /** Idempotent: deleting a tune that is already gone succeeds. */

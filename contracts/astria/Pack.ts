@@ -8,13 +8,19 @@ export const PackCost = Schema.Struct({
 })
 export type PackCost = typeof PackCost.Type
 
-/** A list item of `GET /packs?listed=true`. Packs are matched to our tiers by `slug`. */
+/**
+ * A list item of `GET /packs` (the account's) or `GET /gallery/packs` (Astria's public gallery),
+ * docs/api/2-pack/1-list.md. Packs are matched to our tiers by `slug` or `id`.
+ */
 export const PackListItem = Schema.Struct({
   id: Schema.Int,
   slug: Schema.String,
   title: Schema.String,
   cover_url: Nullish(Schema.String),
   base_tune_id: Nullish(IntLike),
+  user_id: Nullish(IntLike),
+  created_at: Nullish(Timestamp),
+  updated_at: Nullish(Timestamp),
   token: Nullish(Schema.String),
   multiplier: Nullish(Numeric),
   model_type: Nullish(Schema.String),

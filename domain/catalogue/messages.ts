@@ -104,15 +104,20 @@ export const askClassMessage = (language: Language): OutgoingMessage => {
   )
 }
 
-/** The three tiers with their prices; `body` lets the offer after a rating reuse the same list. */
+/**
+ * The tiers on sale with their prices: those with a pack, all three while no tier has one (then
+ * choosing says there are no packs yet). `body` lets the offer after a rating reuse the same list.
+ */
 export const tiersMessage = (
   language: Language,
   pricing: PricingSettings,
   returningCustomer: boolean,
-  body?: string
+  body?: string,
+  withPacks: ReadonlyArray<TierName> = tierNames
 ): OutgoingMessage => {
   const p = phrasesFor(language)
-  const quotes = tierNames.map((tier) => quote(pricing, tier, returningCustomer))
+  const offered = tierNames.filter((tier) => withPacks.includes(tier))
+  const quotes = (offered.length > 0 ? offered : tierNames).map((tier) => quote(pricing, tier, returningCustomer))
   const discount = returningCustomer ? pricing.returningDiscountPercent : 0
   return list(
     body ?? p.tiers.body(discount),

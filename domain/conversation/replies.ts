@@ -88,8 +88,17 @@ const whenOrdering = (
     onSome: next
   })
 
+/** Tiers with a pack on sale: a tier whose packs Astria does not have is not offered. */
+const tiersWithPacks = (context: DecisionContext) => context.snapshot.packs.map((pack) => pack.tier)
+
 const tiersFor = (context: DecisionContext, conversation: Conversation): OutgoingMessage =>
-  tiersMessage(conversation.language, context.settings.pricing, isReturningCustomer(context, conversation))
+  tiersMessage(
+    conversation.language,
+    context.settings.pricing,
+    isReturningCustomer(context, conversation),
+    undefined,
+    tiersWithPacks(context)
+  )
 
 const showTiers = (context: DecisionContext, conversation: Conversation): Decision =>
   decision(conversation, send(tiersFor(context, conversation)))
@@ -169,7 +178,7 @@ const rate = (context: DecisionContext, conversation: Conversation, stars: numbe
         Command.LikePrompts({ orderId: order.id }),
         ...send(
           textMessage(p.ratingThanks),
-          tiersMessage(language, pricing, true, p.anotherPack(pricing.returningDiscountPercent))
+          tiersMessage(language, pricing, true, p.anotherPack(pricing.returningDiscountPercent), tiersWithPacks(context))
         )
       ])
     }

@@ -177,7 +177,7 @@ const RealWhatsAppConfig = (mode: Mode): Config.Config<RealWhatsApp> =>
 const RealAstriaConfig = (mode: Mode): Config.Config<AstriaHttpConfig> =>
   Config.all({
     astria: Config.all([AstriaHttpConfig, secret("ASTRIA_API_KEY")]).pipe(Config.map(([astria, apiKey]) => ({ ...astria, apiKey }))),
-    // The default slugs exist only in the fake; a paying customer is sold the operator's own packs.
+    // By default only Lite sells a pack: production names what every tier sells.
     packs:
       mode === "production"
         ? Config.all([secret("TIER_LITE_PACKS"), secret("TIER_STANDARD_PACKS"), secret("TIER_PREMIUM_PACKS"), CatalogueSettings.config])

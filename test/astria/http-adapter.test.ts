@@ -64,7 +64,7 @@ const order = (source?: TuneSource, callbacks?: PackTuneRequest["callbacks"]) =>
     const photos = yield* Effect.all([samplePhoto("p1"), samplePhoto("p2"), samplePhoto("p3")])
     const request: PackTuneRequest = {
       orderId: OrderId.make(randomUUID()),
-      packId: (yield* (yield* Astria).listPacks)[0]!.id,
+      packId: yield* Effect.map((yield* Astria).listPacks, (packs) => (packs.find((pack) => pack.slug === "corporate-headshots") ?? packs[0]!).id),
       className: "man",
       characteristics: { eye_color: "brown", hair_color: "black" },
       source: source ?? TuneSource.photos(photos),
@@ -421,7 +421,8 @@ describe("Astria HTTP adapter against the fake", () => {
               prompts: { man: Array.from({ length: 45 }, (_, i) => `prompt ${i}`) },
               imagesPerPrompt: 1,
               costCents: 100,
-              listed: true
+              listed: true,
+              gallery: false
             }
           ]
         }

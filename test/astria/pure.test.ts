@@ -246,11 +246,19 @@ describe("matchPacksToTiers", () => {
     expect(byTier.lite.map((p) => p.id)).toEqual([2, 1])
     expect(byTier.standard.map((p) => p.id)).toEqual([1])
     expect(byTier.premium.map((p) => p.id)).toEqual([3])
-    expect(missing).toEqual([{ tier: "standard", slug: "retired-pack" }])
+    expect(missing).toEqual([{ tier: "standard", pack: "retired-pack" }])
+  })
+
+  it("takes an id as well as a slug, and the first listed of two packs with one slug (the account's before the gallery's)", () => {
+    const listed = [...packs, { id: 260, slug: "corporate-headshots" }]
+    const { byTier, missing } = matchPacksToTiers(listed, { lite: ["260", "3", "404"], standard: ["corporate-headshots"] })
+    expect(byTier.lite.map((p) => p.id)).toEqual([260, 3])
+    expect(byTier.standard.map((p) => p.id)).toEqual([1])
+    expect(missing).toEqual([{ tier: "lite", pack: "404" }])
   })
 
   it("gives an empty tier when nothing matches", () => {
-    expect(matchPacksToTiers([], { lite: ["a"] })).toEqual({ byTier: { lite: [] }, missing: [{ tier: "lite", slug: "a" }] })
+    expect(matchPacksToTiers([], { lite: ["a"] })).toEqual({ byTier: { lite: [] }, missing: [{ tier: "lite", pack: "a" }] })
   })
 })
 

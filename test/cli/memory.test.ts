@@ -186,7 +186,7 @@ describe("the command line on in-memory storage", () => {
   })
 
   it("syncs the pack catalogue from Astria", async () => {
-    const run = await runCli(environment, ["packs", "sync"])
+    const run = await runCli(environment, ["packs", "sync"], { TIER_STANDARD_PACKS: "dating-profile", TIER_PREMIUM_PACKS: "fantasy-portraits" })
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toContain("Synced 2 pack(s) from Astria.")
     expect(run.stdout).toContain("Configured but not listed on Astria: Premium: fantasy-portraits")

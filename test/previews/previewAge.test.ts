@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto"
 import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Option, TestClock } from "effect"
-import { CatalogueSettings } from "../../application/catalogue/CatalogueSettings.js"
 import { rebuildPreviews } from "../../application/catalogue/rebuildPreviews.js"
 import { syncPacks } from "../../application/catalogue/syncPacks.js"
 import { sendOutboundBatch } from "../../application/messaging/OutboundSender.js"
@@ -18,6 +17,7 @@ import { ApplicationServicesLive } from "../../runtimes/composition/ApplicationS
 import { PreviewRenewalLive } from "../../runtimes/composition/PackPreviews.js"
 import { FakeGraph, WhatsAppCloudOverFake } from "../../testing/fakes/graph-api/layers.js"
 import { astriaOverFake } from "../../testing/FakeParts.js"
+import { fakeCatalogueSettings } from "../../testing/fakes/astria/wiring.js"
 
 /** The real adapter over the fake Graph API, the fake Astria's catalogue, storage in memory. */
 const world = Layer.mergeAll(
@@ -26,7 +26,7 @@ const world = Layer.mergeAll(
   SharpPreviewRendererLive,
   HttpImageFetcherLive.pipe(Layer.provide(FetchHttpClient.layer)),
   astriaOverFake(),
-  CatalogueSettings.fromConfig
+  fakeCatalogueSettings
 ).pipe(
   Layer.provideMerge(Layer.mergeAll(InMemoryStorage, WhatsAppCloudOverFake(), InMemoryMediaPreparer.layer({ links: {} })))
 )

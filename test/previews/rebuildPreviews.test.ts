@@ -2,7 +2,6 @@ import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Context, Duration, Effect, Layer, Ref } from "effect"
 import sharp from "sharp"
-import { CatalogueSettings } from "../../application/catalogue/CatalogueSettings.js"
 import { rebuildPreviews, type PreviewProgress } from "../../application/catalogue/rebuildPreviews.js"
 import { syncPacks } from "../../application/catalogue/syncPacks.js"
 import { ImageFetcher, ImageUnavailable } from "../../application/ports/ImageFetcher.js"
@@ -14,6 +13,7 @@ import { InMemoryMessengerLive } from "../../adapters/memory/InMemoryMessenger.j
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { sharpPreviewRendererLayer } from "../../adapters/sharp/SharpPreviewRenderer.js"
 import { astriaOverFake } from "../../testing/FakeParts.js"
+import { fakeCatalogueSettings } from "../../testing/fakes/astria/wiring.js"
 
 const tileWidth = 160
 
@@ -53,7 +53,7 @@ const environment = (refused: (url: string) => boolean = () => false) =>
     sharpPreviewRendererLayer({ tileWidth, maxImages: 9, maxInputPixels: 50_000_000 }),
     countingMessenger,
     astriaOverFake(),
-    CatalogueSettings.fromConfig
+    fakeCatalogueSettings
   ).pipe(Layer.provideMerge(InMemoryStorage))
 
 const previewsOf = Effect.flatMap(Packs, (packs) => packs.list).pipe(

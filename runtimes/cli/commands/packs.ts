@@ -36,7 +36,7 @@ export const packsSync = Command.make("sync", { json }, (options) =>
     const report = yield* syncPacks
     const packs = yield* Effect.flatMap(Packs, (port) => port.list)
     if (options.json) return yield* printJson({ ...report, packs: packs.map(packJson) })
-    const missing = report.missing.map(({ tier, slug }) => `${tier}: ${slug}`)
+    const missing = report.missing.map(({ pack, tier }) => `${tier}: ${pack}`)
     yield* Console.log(
       `Synced ${report.synced} pack(s) from Astria.` +
         (missing.length > 0 ? `\nConfigured but not listed on Astria: ${missing.join(", ")}` : "") +

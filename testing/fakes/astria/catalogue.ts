@@ -10,18 +10,21 @@ const costsOf = (pack: FakePackSpec) =>
 const samplePromptId = (pack: FakePackSpec, className: string, index: number) =>
   pack.id * 1_000 + Object.keys(pack.prompts).indexOf(className) * 100 + index
 
-export const packListItem = (pack: FakePackSpec, fileUrl: (key: string) => string): PackListItemEncoded => ({
+/** A list item exactly as docs/api/2-pack/1-list.md shows one: no cover and no costs (those are in `GET /p/:id`). */
+export const packListItem = (pack: FakePackSpec): PackListItemEncoded => ({
   id: pack.id,
+  base_tune_id: pack.baseTuneId,
+  // Gallery packs belong to Astria's own user, the others to the account.
+  user_id: pack.gallery ? 1 : 4242,
   slug: pack.slug,
   title: pack.title,
-  cover_url: fileUrl(`pack-${pack.id}-cover`),
-  base_tune_id: pack.baseTuneId,
   token: "ohwx",
-  multiplier: "1.0",
-  model_type: "lora",
-  public_at: "2025-01-01T00:00:00.000Z",
-  cost_mc_hash: Object.fromEntries(Object.keys(pack.prompts).map((c) => [c, pack.costCents * 1_000])),
-  costs: costsOf(pack)
+  created_at: "2024-09-02T19:25:12.970Z",
+  updated_at: "2025-04-01T13:20:02.258Z",
+  multiplier: 10,
+  model_type: null,
+  public_at: pack.gallery ? "2025-02-16T17:13:02.204Z" : null,
+  cost_mc_hash: Object.fromEntries(Object.keys(pack.prompts).map((c) => [c, pack.costCents * 1_000]))
 })
 
 export const packDetail = (pack: FakePackSpec, fileUrl: (key: string) => string): PackDetailEncoded => ({

@@ -11,6 +11,8 @@ export interface FakePackSpec {
   readonly costCents: number
   /** Unlisted packs are left out of `GET /packs?listed=true` but reachable by id. */
   readonly listed: boolean
+  /** In Astria's public gallery (`GET /gallery/packs`) rather than the account's own (`GET /packs`). */
+  readonly gallery: boolean
 }
 
 const portraits = (style: string): ReadonlyArray<string> => [
@@ -19,6 +21,19 @@ const portraits = (style: string): ReadonlyArray<string> => [
   `${style}, ohwx {{name}}, close-up, shallow depth of field`
 ]
 
+/**
+ * Astria's public gallery pack its documentation trains with: id 260, `corporate-headshots`
+ * (docs/api/2-pack/2-get.md, docs/api/2-pack/2-tunes/0-create.md). The bot's default tier packs
+ * name only packs of this list, so that they resolve on a real account too.
+ */
+export const documentedGalleryPacks: ReadonlyArray<{ readonly id: number; readonly slug: string }> = [
+  { id: 260, slug: "corporate-headshots" }
+]
+
+/**
+ * The fake account: the documented gallery pack, and packs of the account's own (what an operator
+ * makes on astria.ai) for the other tiers; `fakeTierPacks` sells them.
+ */
 export const defaultFakePacks: ReadonlyArray<FakePackSpec> = [
   {
     id: 260,
@@ -28,7 +43,8 @@ export const defaultFakePacks: ReadonlyArray<FakePackSpec> = [
     prompts: { man: portraits("corporate headshot"), woman: portraits("corporate headshot") },
     imagesPerPrompt: 4,
     costCents: 1500,
-    listed: true
+    listed: true,
+    gallery: true
   },
   {
     id: 261,
@@ -38,7 +54,8 @@ export const defaultFakePacks: ReadonlyArray<FakePackSpec> = [
     prompts: { man: portraits("candid dating photo"), woman: portraits("candid dating photo") },
     imagesPerPrompt: 8,
     costCents: 2500,
-    listed: true
+    listed: true,
+    gallery: false
   },
   {
     id: 262,
@@ -51,7 +68,8 @@ export const defaultFakePacks: ReadonlyArray<FakePackSpec> = [
     },
     imagesPerPrompt: 10,
     costCents: 3900,
-    listed: true
+    listed: true,
+    gallery: false
   },
   {
     id: 263,
@@ -61,6 +79,14 @@ export const defaultFakePacks: ReadonlyArray<FakePackSpec> = [
     prompts: { man: portraits("test"), woman: portraits("test") },
     imagesPerPrompt: 1,
     costCents: 100,
-    listed: false
+    listed: false,
+    gallery: false
   }
 ]
+
+/** The tiers' packs on the fake account (TIER_*_PACKS): the gallery's for Lite, the account's own for the others. */
+export const fakeTierPacks = {
+  Lite: ["corporate-headshots"],
+  Standard: ["dating-profile"],
+  Premium: ["fantasy-portraits"]
+} as const

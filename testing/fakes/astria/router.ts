@@ -20,9 +20,18 @@ export const makeRouter = (state: AstriaState, tunes: Tunes) => {
     const id = (i: number) => (/^\d+$/.test(parts[i] ?? "") ? Number(parts[i]) : Number.NaN)
     const pack = () => state.packs.find((p) => p.id === id(1))
 
-    if (method === "GET" && path === "/packs") {
+    // docs/api/2-pack/1-list.md: the account's packs, or the public gallery's; `listed=true`
+    // leaves out unlisted packs, `public=true` packs that are not public.
+    if (method === "GET" && (path === "/packs" || path === "/gallery/packs")) {
+      const gallery = path === "/gallery/packs"
       const listedOnly = url.searchParams.get("listed") === "true"
-      return json(200, state.packs.filter((p) => p.listed || !listedOnly).map((p) => packListItem(p, files)))
+      const publicOnly = url.searchParams.get("public") === "true"
+      return json(
+        200,
+        state.packs
+          .filter((p) => p.gallery === gallery && (p.listed || !listedOnly) && (p.gallery || !publicOnly))
+          .map(packListItem)
+      )
     }
     if (parts[0] === "p" && parts.length === 2 && method === "GET") {
       const found = pack()

@@ -1,10 +1,12 @@
 import type { HttpClient } from "@effect/platform"
 import { Duration, Effect, Layer, Redacted } from "effect"
+import { CatalogueSettings } from "../../../application/catalogue/CatalogueSettings.js"
 import type { Astria } from "../../../application/ports/Astria.js"
 import type { AstriaHttpConfig } from "../../../adapters/astria/AstriaConfig.js"
 import * as HttpAstria from "../../../adapters/astria/HttpAstria.js"
 import type { FakeAstriaHandle, FakeAstriaOptions } from "./FakeAstria.js"
 import { FakeAstria } from "./FakeAstria.js"
+import { fakeTierPacks } from "./packs.js"
 
 /** Settings that point the real adapter at a running fake, with delays short enough for tests. */
 export const fakeAstriaAdapterConfig = (
@@ -29,3 +31,10 @@ export const httpAstriaOverFake = (
   Layer.unwrapEffect(
     Effect.map(FakeAstria, (fake) => HttpAstria.layer(fakeAstriaAdapterConfig(fake, options.config)))
   ).pipe(Layer.provideMerge(FakeAstria.layer(options.fake)))
+
+/** The tiers selling the fake account's packs (`fakeTierPacks`), as an operator would configure them. */
+export const fakeCatalogueSettings: Layer.Layer<CatalogueSettings> = CatalogueSettings.layer({
+  tierPacks: fakeTierPacks,
+  syncInterval: Duration.hours(6),
+  strict: false
+})
