@@ -1,12 +1,11 @@
 import { Clock, Config, Context, Duration, Effect, Layer, Option, Schedule } from "effect"
-import { BotEvents } from "../../contracts/events/BotEvents.js"
-import { eventRecord } from "../events/eventRecord.js"
 import { OutboxWakeup } from "../events/Wakeup.js"
 import { Orders, type OrderRecord } from "../ports/Orders.js"
 import { Outbox } from "../ports/Outbox.js"
 import { UnitOfWork } from "../ports/UnitOfWork.js"
 import { reconcileOrder } from "./reconcileOrder.js"
 import { recordAstriaUpdates } from "./recordAstriaUpdates.js"
+import { trainingRequested } from "./retryOrder.js"
 
 export interface ReconcilerSettingsShape {
   /** How long past its ETA an order waits for its callback before Astria is asked. */
@@ -37,19 +36,7 @@ export interface ReconcilerReport {
 /** A paid order whose tune never came to be: training is requested again (creates look the tune up by title first). */
 const requestTrainingAgain = (order: OrderRecord) =>
   Effect.gen(function* () {
-    const event = yield* eventRecord(
-      BotEvents.TrainingRequested,
-      order.userId,
-      {
-        userId: order.userId,
-        orderId: order.id,
-        packId: order.packId,
-        personClass: order.className,
-        characteristics: order.characteristics,
-        reuseTuneIds: Option.toArray(order.reuseTuneId)
-      },
-      "image"
-    )
+    const event = yield* trainingRequested(order)
     yield* Effect.flatMap(UnitOfWork, (unitOfWork) =>
       unitOfWork.transaction(Effect.flatMap(Outbox, (outbox) => outbox.add([event])))
     )
