@@ -5,6 +5,7 @@ import { vi } from "vitest"
 import {
   InspectionResult,
   PackDetail as PackDetailJson,
+  PackListItem,
   Prompt as PromptJson,
   ValidationErrorBodyFromJson,
   validationMessages
@@ -14,7 +15,7 @@ import { AstriaNotFound, AstriaValidationError } from "../../application/ports/A
 import { AstriaHttpConfig } from "../../adapters/astria/AstriaConfig.js"
 import { callbackUrl, decodeCallback } from "../../adapters/astria/Callbacks.js"
 import { generateCallbackToken, hashCallbackToken, verifyCallbackToken } from "../../adapters/astria/CallbackToken.js"
-import { toInspection, toPackDetail } from "../../adapters/astria/Mapping.js"
+import { toInspection, toPackDetail, toPackSummary } from "../../adapters/astria/Mapping.js"
 import { matchPacksToTiers } from "../../application/catalogue/matchPacksToTiers.js"
 import { isOverdue } from "../../application/training/reconcileOrder.js"
 
@@ -210,6 +211,57 @@ describe("contracts", () => {
       false,
       false
     ])
+  })
+
+  it("decode the pack list item docs/api/2-pack/1-list.md shows (no cover, no costs)", () => {
+    const item = Schema.decodeUnknownSync(PackListItem)({
+      id: 5,
+      base_tune_id: 1,
+      user_id: 1,
+      slug: "test-rv5-1-pack",
+      title: "test rv5.1 pack",
+      token: "ohwx",
+      created_at: "2024-01-17T12:35:13.379Z",
+      updated_at: "2024-04-04T12:14:52.094Z",
+      multiplier: 10,
+      model_type: null,
+      public_at: null,
+      cost_mc_hash: { man: 200000, woman: 100000 }
+    })
+    expect(toPackSummary(item, "gallery")).toMatchObject({ id: 5, slug: "test-rv5-1-pack", origin: "gallery", coverUrl: Option.none() })
+  })
+
+  it("decode the inspection response docs/api/4-images/1-inspect.md shows, its empty values no characteristics", () => {
+    const inspection = toInspection(
+      Schema.decodeUnknownSync(InspectionResult)({
+        age: "20 yo",
+        blurry: false,
+        ethnicity: "caucasian",
+        eye_color: "brown eyes",
+        facial_hair: "",
+        full_body_image_or_longshot: false,
+        funny_face: false,
+        glasses: "",
+        hair_color: "brunette",
+        hair_length: "medium hair",
+        hair_style: "wavy hair",
+        includes_multiple_people: false,
+        is_bald: "",
+        name: "woman",
+        selfie: true,
+        wearing_hat: false,
+        wearing_sunglasses: false
+      })
+    )
+    expect(inspection.className).toBe("woman")
+    expect(inspection.characteristics).toEqual({
+      age: "20 yo",
+      ethnicity: "caucasian",
+      eye_color: "brown eyes",
+      hair_color: "brunette",
+      hair_length: "medium hair",
+      hair_style: "wavy hair"
+    })
   })
 
   it("map Astria's NONE (docs/api/4-images/1-inspect.md): no class found, attributes that do not apply left out", () => {
