@@ -67,8 +67,7 @@ export const persistAstriaState = async (
   const uploadFile = (key: string) => join(directory, "uploads", key)
   const onDisk = new Set<string>()
 
-  const text = await readTextFile(stateFile)
-  if (text !== undefined) {
+  const load = async (text: string) => {
     const previous = decodeSnapshot(text).baseUrl
     // Every link it gave out is its address and a path: the address moves, a longer one that
     // merely starts the same (the bot's own callback URL) does not.
@@ -100,6 +99,13 @@ export const persistAstriaState = async (
         if (unfinished(tune)) training.schedule(clock.renderMs, () => training.complete(tune.json.id))
       }
     }
+  }
+  const text = await readTextFile(stateFile)
+  // A file it cannot read (another version's) costs the saved world, not the start.
+  if (text !== undefined) {
+    await load(text).catch((error: unknown) =>
+      console.warn(`The fake Astria could not read its saved state in ${directory}; it starts empty: ${String(error)}`)
+    )
   }
 
   let lastSaved = ""
