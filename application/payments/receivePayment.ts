@@ -7,6 +7,7 @@ import { Orders } from "../ports/Orders.js"
 import { Outbox } from "../ports/Outbox.js"
 import { PaymentRecord, PaymentRecords } from "../ports/PaymentRecords.js"
 import { UnitOfWork } from "../ports/UnitOfWork.js"
+import { Users } from "../ports/Users.js"
 import { assessPayment } from "./assessPayment.js"
 import { queueMismatchNotice } from "./mismatchNotice.js"
 import { PaymentOutcome, recordedOutcome } from "./PaymentOutcome.js"
@@ -39,7 +40,8 @@ const needsReview = (outcome: PaymentOutcome): boolean =>
  * Takes in one verified payment, in one transaction: the payment is recorded once (a repeated
  * id changes nothing), then checked against its order's quote. Exact or more: the order is paid
  * and a `PaymentReceivedEvent` starts training. Less, or another currency: the order is held
- * and the user is told. An unknown order, or one not awaiting payment, is kept for review.
+ * and the user is told. An unknown order, or one not awaiting payment (a second charge of a paid
+ * order, even one arriving at the same moment), is kept for review.
  */
 export const receivePayment = (payment: ReceivedPayment) =>
   Effect.gen(function* () {
@@ -47,10 +49,16 @@ export const receivePayment = (payment: ReceivedPayment) =>
     const orders = yield* Orders
     const records = yield* PaymentRecords
     const outbox = yield* Outbox
+    const users = yield* Users
 
     const applied = yield* unitOfWork.transaction(
       Effect.gen(function* () {
-        const order = yield* orders.get(OrderId.make(payment.orderId))
+        const orderId = OrderId.make(payment.orderId)
+        // The person's lock, as their conversation takes it, before the order is read: two payments
+        // of one order at once are then assessed one after the other, and the second sees it paid.
+        const unlocked = yield* orders.get(orderId)
+        if (Option.isSome(unlocked)) yield* users.lock(unlocked.value.userId)
+        const order = Option.isSome(unlocked) ? yield* orders.get(orderId) : unlocked
         const assessed = assessPayment(payment, order)
         const isNew = yield* records.recordIfNew(
           new PaymentRecord({
