@@ -245,6 +245,20 @@ export const migrations = {
   "0009_preview_upload_times": previewUploadTimes
 }
 
+/**
+ * Migrations are additive, so that a rolling deploy can run the previous version beside the new
+ * schema: tables, columns, indexes and looser constraints only. A migration that takes something
+ * away or tightens it (drops or renames a table or column, changes a type, adds NOT NULL or a CHECK
+ * to existing rows) is a contract step and must be listed here with why it is safe: normally the
+ * contract of an earlier expand, once no running version needs the old shape. A test compares the
+ * schema before and after each migration and refuses an unlisted one.
+ */
+export const contractSteps: Readonly<Record<string, string>> = {
+  "0006_order_status_and_attention":
+    "renames the order statuses to the domain's names and rewrites the rows; no release ran the old names in production. " +
+    "Stop every process of the previous version before deploying it"
+}
+
 /** The id of the newest migration, which readiness expects to find applied. */
 export const latestMigrationId = Math.max(...Object.keys(migrations).map((key) => Number.parseInt(key, 10)))
 
