@@ -39,7 +39,7 @@ subscription() {
 }
 
 # The consumers' subscriptions (application/workers/Consumers.ts, botSubscriptions).
-subscription conversation UserMessageReceivedEvent ImageProcessedEvent PaymentReceivedEvent TuneCreatedEvent \
+subscription conversation UserMessageReceivedEvent ImageProcessedEvent PaymentReceivedEvent TuneCreatedEvent OrderOnHoldEvent \
   PackImagesUpdatedEvent MediaUndeliverableEvent
 subscription images PhotoReceivedEvent
 subscription training TrainingRequestedEvent LikePromptsRequestedEvent UserErasedEvent
