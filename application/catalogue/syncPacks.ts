@@ -59,6 +59,9 @@ export const syncPacks = Effect.gen(function* () {
     { concurrency: 4 }
   )
   yield* Effect.flatMap(UnitOfWork, (unitOfWork) => unitOfWork.transaction(Effect.flatMap(Packs, (packs) => packs.sync(records))))
+  if (matched.taken.length > 0) {
+    yield* Effect.logWarning("Packs named by more than one tier are sold in the first only", { taken: matched.taken })
+  }
   if (matched.missing.length > 0) {
     yield* Effect.logWarning("Configured packs that Astria has neither in the account nor in its gallery", {
       missing: matched.missing

@@ -296,7 +296,8 @@ describe("matchPacksToTiers", () => {
       premium: ["fantasy-portraits", " FANTASY-portraits "]
     })
     expect(byTier.lite.map((p) => p.id)).toEqual([2, 1])
-    expect(byTier.standard.map((p) => p.id)).toEqual([1])
+    // Lite sells corporate-headshots already.
+    expect(byTier.standard.map((p) => p.id)).toEqual([])
     expect(byTier.premium.map((p) => p.id)).toEqual([3])
     expect(missing).toEqual([{ tier: "standard", pack: "retired-pack" }])
   })
@@ -309,8 +310,15 @@ describe("matchPacksToTiers", () => {
     expect(missing).toEqual([{ tier: "lite", pack: "404" }])
   })
 
+  it("sells a pack named by two tiers in the first only, and says so", () => {
+    const { byTier, taken } = matchPacksToTiers(packs, { lite: ["corporate-headshots"], standard: ["1", "fantasy-portraits"] })
+    expect(byTier.lite.map((p) => p.id)).toEqual([1])
+    expect(byTier.standard.map((p) => p.id)).toEqual([3])
+    expect(taken).toEqual([{ tier: "standard", pack: "1", by: "lite" }])
+  })
+
   it("gives an empty tier when nothing matches", () => {
-    expect(matchPacksToTiers([], { lite: ["a"] })).toEqual({ byTier: { lite: [] }, missing: [{ tier: "lite", pack: "a" }] })
+    expect(matchPacksToTiers([], { lite: ["a"] })).toEqual({ byTier: { lite: [] }, missing: [{ tier: "lite", pack: "a" }], taken: [] })
   })
 })
 
