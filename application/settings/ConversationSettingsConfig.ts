@@ -1,5 +1,6 @@
 import { Config, ConfigError, Context, Effect, Either, Layer, Schema } from "effect"
 import type { ConversationSettings, ExamplePhoto } from "../../domain/conversation/DecisionContext.js"
+import { defaultPhotoLimit } from "../../domain/conversation/decide.js"
 import { PricingSettings } from "../../domain/pricing/Tier.js"
 
 /** A price as people write it ("9.90") in minor units (990); at most two decimals. */
@@ -42,6 +43,11 @@ const photoThresholdConfig = Config.integer("PHOTO_THRESHOLD").pipe(
   Config.validate({ message: "PHOTO_THRESHOLD must be between 1 and 50", validation: (n) => n >= 1 && n <= 50 })
 )
 
+const photoLimitConfig = Config.integer("PHOTO_LIMIT").pipe(
+  Config.withDefault(defaultPhotoLimit),
+  Config.validate({ message: "PHOTO_LIMIT must be between 1 and 500", validation: (n) => n >= 1 && n <= 500 })
+)
+
 /** The settings the decider takes, the same for every person. */
 export class ConversationSettingsTag extends Context.Tag("whatsapp-astria-bot/ConversationSettings")<
   ConversationSettingsTag,
@@ -51,9 +57,15 @@ export class ConversationSettingsTag extends Context.Tag("whatsapp-astria-bot/Co
   static readonly fromConfig = (examplePhotos: ReadonlyArray<ExamplePhoto>) =>
     Layer.effect(
       this,
-      Effect.map(Config.all({ photoThreshold: photoThresholdConfig, pricing: PricingConfig }), (settings) => ({
-        ...settings,
-        examplePhotos
-      }))
+      Effect.map(
+        Config.all({ photoThreshold: photoThresholdConfig, photoLimit: photoLimitConfig, pricing: PricingConfig }).pipe(
+          // A collection must be able to reach "enough" before the cap stops it.
+          Config.validate({
+            message: "PHOTO_LIMIT must be at least PHOTO_THRESHOLD",
+            validation: ({ photoLimit, photoThreshold }) => photoLimit >= photoThreshold
+          })
+        ),
+        (settings) => ({ ...settings, examplePhotos })
+      )
     )
 }

@@ -43,6 +43,8 @@ export interface Phrases {
   readonly rejection: (reason: PhotoRejectionReason) => string
   readonly photoProgress: (count: number, threshold: number) => string
   readonly enoughPhotos: string
+  /** Past the cap of photos checked per collection: said once, the rest are not checked. */
+  readonly photoLimitReached: string
   readonly picturesMenu: {
     readonly body: (count: number) => string
     readonly button: string

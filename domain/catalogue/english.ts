@@ -63,6 +63,7 @@ export const english: Phrases = {
   photoProgress: (count, threshold) =>
     `I have ${count} of ${threshold} photos so far. Keep them coming! 📸`,
   enoughPhotos: "That's enough photos, thank you! 🎉",
+  photoLimitReached: "Thank you, that's plenty of photos! 🙏 I'll work with the ones you've already sent, so there's no need to send more.",
   picturesMenu: {
     body: (count) => `You've sent ${count} good photos. What's next?`,
     button: "Options",

@@ -63,6 +63,7 @@ export const hebrew: Phrases = {
   rejection: (reason) => rejections[reason],
   photoProgress: (count, threshold) => `יש לי עד עכשיו ${count} מתוך ${threshold} תמונות. המשיכו לשלוח! 📸`,
   enoughPhotos: "יש לנו מספיק תמונות, תודה! 🎉",
+  photoLimitReached: "תודה, יש לנו הרבה תמונות! 🙏 נעבוד עם התמונות שכבר שלחת, אין צורך לשלוח עוד.",
   picturesMenu: {
     body: (count) => `שלחתם ${count} תמונות טובות. מה הלאה?`,
     button: "אפשרויות",

@@ -58,6 +58,10 @@ export const Conversation = Schema.Struct({
   acceptedPhotos: Schema.NonNegativeInt,
   /** "That's enough photos" is said once per collection of photos, however many keep arriving. */
   enoughPhotosSaid: Schema.Boolean,
+  /** Photos of this collection sent to be checked (conversations stored before counting start at 0). */
+  photosChecked: Schema.optionalWith(Schema.NonNegativeInt, { default: () => 0 }),
+  /** Past the cap, the person is told once. */
+  photoLimitSaid: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   votes: InspectionVotes,
   /** The class picked with the buttons when no inspection told us. */
   chosenClass: Schema.optional(Schema.String),
@@ -77,6 +81,8 @@ export const newConversation = (language: LanguageCode = defaultLanguage): Conve
   welcomed: false,
   acceptedPhotos: 0,
   enoughPhotosSaid: false,
+  photosChecked: 0,
+  photoLimitSaid: false,
   votes: noVotes,
   termsAgreed: false,
   deletionRequested: false,
@@ -88,6 +94,8 @@ export const withoutPhotos = (conversation: Conversation): Conversation => ({
   ...conversation,
   acceptedPhotos: 0,
   enoughPhotosSaid: false,
+  photosChecked: 0,
+  photoLimitSaid: false,
   votes: noVotes,
   chosenClass: undefined
 })

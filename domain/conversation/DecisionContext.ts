@@ -37,6 +37,11 @@ export interface ExamplePhoto {
 export interface ConversationSettings {
   /** How many accepted photos make enough. */
   readonly photoThreshold: number
+  /**
+   * How many photos of one collection are checked at most (each check may cost an Astria
+   * inspection); `defaultPhotoLimit` when not given.
+   */
+  readonly photoLimit?: number
   readonly pricing: PricingSettings
   readonly examplePhotos: ReadonlyArray<ExamplePhoto>
 }

@@ -45,10 +45,23 @@ const text = (context: DecisionContext, conversation: Conversation, body: string
   return decision(conversation, send(...stagePrompt(context, conversation)))
 }
 
-const photoReceived = (conversation: Conversation, messageId: WhatsAppMessageId): Decision =>
-  conversation.stage === "WritingFeedback"
-    ? decision(conversation, send(textMessage(phrasesFor(conversation.language).feedbackReminder)))
-    : decision(conversation, [Command.ProcessPhoto({ messageId })])
+/** Photos of one collection checked at most, unless the settings say otherwise. */
+export const defaultPhotoLimit = 30
+
+const photoReceived = (context: DecisionContext, conversation: Conversation, messageId: WhatsAppMessageId): Decision => {
+  if (conversation.stage === "WritingFeedback") {
+    return decision(conversation, send(textMessage(phrasesFor(conversation.language).feedbackReminder)))
+  }
+  if (conversation.photosChecked >= (context.settings.photoLimit ?? defaultPhotoLimit)) {
+    return conversation.photoLimitSaid
+      ? decision(conversation)
+      : decision(
+          { ...conversation, photoLimitSaid: true },
+          send(textMessage(phrasesFor(conversation.language).photoLimitReached))
+        )
+  }
+  return decision({ ...conversation, photosChecked: conversation.photosChecked + 1 }, [Command.ProcessPhoto({ messageId })])
+}
 
 const react = (messageId: WhatsAppMessageId, emoji: string): Command =>
   Command.Send({ message: OutgoingMessage.Reaction({ toMessageId: messageId, emoji }) })
@@ -132,7 +145,7 @@ export const decide = (context: DecisionContext, conversation: Conversation, inp
       return fromPerson(conversation, input.messageId, false, (c) => text(context, c, input.text))
     case "PhotoReceived":
       return fromPerson(conversation, input.messageId, false, (c, first) => {
-        const received = photoReceived(c, input.messageId)
+        const received = photoReceived(context, c, input.messageId)
         return decision(received.conversation, [...welcomeOnFirstContact(c, first), ...received.commands])
       })
     case "ButtonReply":
