@@ -4,10 +4,12 @@ import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { Astria } from "../../application/ports/Astria.js"
 import { AttentionItems } from "../../application/ports/AttentionItems.js"
 import { Orders } from "../../application/ports/Orders.js"
-import { OrderId, TuneId } from "../../domain/ids.js"
+import { Photos, StoredPhoto } from "../../application/ports/Photos.js"
+import { OrderId, PhotoId, TuneId } from "../../domain/ids.js"
 import { BotDriver, type DriverUser } from "../../testing/BotDriver.js"
 import { FakeAstria } from "../../testing/fakes/astria/FakeAstria.js"
 import { harnessBot } from "../../testing/HarnessBot.js"
+import { acceptablePhotos } from "../journey/photos.js"
 import { after, delivery, englishWords, journey, next } from "../journey/steps.js"
 
 /**
@@ -81,6 +83,43 @@ describe("saved models and refused creates", () => {
           expect(yield* newestOrder).toEqual({ status: "NeedsAttention", reuses: modelId, reasons: ["SavedModelGone"] })
           // Checked before the create: Astria was not asked to train from a model it no longer has.
           expect(yield* createsOfTunes).toHaveLength(createsBefore)
+        }),
+      120_000
+    )
+
+    it.effect(
+      "whose model expired between the offer and the payment, with photos still stored: trained from the photos and delivered",
+      () =>
+        Effect.gen(function* () {
+          const driver = yield* BotDriver
+          const noa = yield* driver.user({ waId: "972506660004" })
+          const { mark, modelId } = yield* returningToPayment(noa)
+          const [order] = yield* Effect.flatMap(Orders, (orders) => orders.list({ limit: 1, offset: 0 }))
+          // Photos kept from before (the photos are what a new model trains from).
+          yield* Effect.forEach(acceptablePhotos, (bytes, index) =>
+            Effect.flatMap(Photos, (photos) =>
+              photos.add(
+                new StoredPhoto({
+                  id: PhotoId.make(`kept-${index}`),
+                  userId: order!.userId,
+                  sourceMessageId: `wamid.kept-${index}`,
+                  bytes,
+                  hash: `kept-${index}`,
+                  width: 512,
+                  height: 512,
+                  createdAt: new Date()
+                })
+              )
+            )
+          )
+          yield* Effect.flatMap(Astria, (astria) => astria.deleteTune(modelId))
+          yield* noa.paysLatestLink
+          yield* next(noa, mark, "the training ETA", (m) => englishWords.eta.test(m.text), 15_000)
+          const create = (yield* createsOfTunes).at(-1)!
+          expect([create.fields["tune[tune_ids][]"] ?? [], create.files.length]).toEqual([[], 3])
+          yield* driver.astriaCompletesAll
+          yield* next(noa, mark, "the rating list", (m) => m.kind === "List" && m.rows.length === 5, 20_000)
+          expect((yield* newestOrder).status).toBe("Delivered")
         }),
       120_000
     )
