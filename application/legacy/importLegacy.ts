@@ -48,8 +48,13 @@ export interface ImportReport {
   readonly payments: { readonly total: number; readonly recorded: number }
 }
 
-/** SUMIT payment ids the original handled are kept as SUMIT's, so a late notification of one is a duplicate here. */
+/**
+ * SUMIT payment ids the original handled are kept as this bot keeps SUMIT's (provider `sumit`, id
+ * `sumit-<SUMIT's payment id>`, see adapters/payments/sumitNotification.ts), so that a late
+ * notification of one is a duplicate here and trains nothing.
+ */
 const legacyPaymentProvider = "sumit"
+const legacyPaymentId = (sumitId: string) => `sumit-${sumitId}`
 
 const languageOf = (code: number): Language => (code === 1 ? "he" : "en")
 
@@ -257,7 +262,7 @@ export const importLegacy = (options: { readonly dryRun: boolean }) =>
       for (const payment of legacy.payments) {
         const isNew = yield* payments.recordIfNew(
           new PaymentRecord({
-            id: payment.id,
+            id: legacyPaymentId(payment.id),
             provider: legacyPaymentProvider,
             orderId: "legacy",
             userRef: Option.none(),

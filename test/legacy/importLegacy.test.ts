@@ -7,6 +7,7 @@ import { PgStorage } from "../../adapters/postgres/PgStorage.js"
 import { Astria } from "../../application/ports/Astria.js"
 import { AttentionItems } from "../../application/ports/AttentionItems.js"
 import { Feedback } from "../../application/ports/Feedback.js"
+import { PaymentRecord, PaymentRecords } from "../../application/ports/PaymentRecords.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { Users } from "../../application/ports/Users.js"
 import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
@@ -134,7 +135,7 @@ if (reachable) {
                     ('${phones.expired}', 2, '0', '${expired}', NULL, 'woman', 0),
                     ('${phones.feedback}', 3, '0', '${feedbackModel}', '260', 'woman', 0);
                   INSERT INTO pictures VALUES ('${phones.photos}', 'wamid-media-1'), ('${phones.photos}', 'wamid-media-2'), ('${phones.photos}', 'wamid-media-3');
-                  INSERT INTO payments VALUES ('sumit-1001', '2025-03-01'), ('sumit-1002', '2025-03-02');
+                  INSERT INTO payments VALUES ('1001', '2025-03-01'), ('1002', '2025-03-02');
                   INSERT INTO ratings VALUES ('${phones.model}', 5, '2025-03-03', NULL), ('${phones.feedback}', 2, '2025-03-04', NULL);`)
               )
             )
@@ -153,6 +154,21 @@ if (reachable) {
           expect(run.exitCode, run.stderr).toBe(0)
           const imported = Schema.decodeUnknownSync(Imported)(jsonOf(run.stdout))
           expect(imported.payments).toEqual({ total: 2, recorded: 2 })
+          // A late SUMIT notification of a payment the original handled is a duplicate here, as SUMIT's payments are kept.
+          const late = new PaymentRecord({
+            id: "sumit-1001",
+            provider: "sumit",
+            orderId: "unknown",
+            userRef: Option.none(),
+            amountMinor: 4900,
+            currency: "ILS",
+            tier: Option.none(),
+            status: "paid",
+            outcome: "unknown_order",
+            paidAt: new Date(),
+            receivedAt: new Date()
+          })
+          expect(yield* Effect.flatMap(PaymentRecords, (payments) => payments.recordIfNew(late))).toBe(false)
           const byPhone = new Map(imported.people.map((person) => [person.phone, person]))
           expect(byPhone.get(masked(phones.fresh))).toMatchObject({ legacyState: "NEW", stage: "New", language: "en", action: "import" })
           expect(byPhone.get(masked(phones.photos))).toMatchObject({ legacyState: "PICTURESLOADED", stage: "New", language: "he" })
