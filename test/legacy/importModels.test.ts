@@ -4,7 +4,7 @@ import * as InMemoryAstria from "../../adapters/memory/InMemoryAstria.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { importLegacy } from "../../application/legacy/importLegacy.js"
 import { LegacyDatabase, LegacyUser } from "../../application/legacy/LegacyDatabase.js"
-import { Astria, AstriaNotFound, AstriaTune, AstriaUnavailable } from "../../application/ports/Astria.js"
+import { Astria, AstriaNotFound, AstriaTune, AstriaUnavailable, type AstriaError } from "../../application/ports/Astria.js"
 import { Ids } from "../../application/ports/Ids.js"
 import { Tunes } from "../../application/ports/Tunes.js"
 import { Users } from "../../application/ports/Users.js"
@@ -39,7 +39,7 @@ const astriaWith = (up: Ref.Ref<boolean>) =>
                   expiresAt: Option.some(new Date(now.getTime() - 10 * day))
                 })
               )
-            : Effect.flatMap(Ref.get(up), (reachable) =>
+            : Effect.flatMap(Ref.get(up), (reachable): Effect.Effect<never, AstriaError> =>
                 reachable ? Effect.fail(new AstriaNotFound({ resource: "tune", id: String(id) })) : Effect.fail(new AstriaUnavailable({ status: Option.some(503), message: "down" }))
               ),
         findTuneByTitle: () => Effect.succeed(Option.none())
