@@ -9,6 +9,7 @@ import { defaultOutboxRelayOptions, relayOutboxBatch } from "../../application/o
 import type { BrokerMessage } from "../../application/ports/EventBroker.js"
 import { consumers, type ConsumerName } from "../../application/workers/Consumers.js"
 import { reconcileOverdueOrders } from "../../application/training/reconcileOverdueOrders.js"
+import { checkOperations } from "../../application/alerts/watchOperations.js"
 import { WebHandler, type functionsBotLayer } from "./FunctionsBotLayer.js"
 import type { ProcessRuntime } from "./ProcessRuntime.js"
 import { FailedEvent, FailedEvents } from "../../application/ports/FailedEvents.js"
@@ -129,6 +130,8 @@ export interface FunctionHandlers {
   readonly maintenance: TimerHandler
   readonly reconciler: TimerHandler
   readonly catalogue: TimerHandler
+  /** Dead letters and unsent replies told to support once per incident (the alerts). */
+  readonly operations: TimerHandler
   readonly consumer: (name: ConsumerName) => ServiceBusTopicHandler
 }
 
@@ -168,6 +171,7 @@ export const makeFunctionHandlers = <ER>(
     reconciler: timer("reconciler", reconcileOverdueOrders),
     // New packs' previews made within the invocation: a background run may not outlive it.
     catalogue: timer("pack catalogue sync", Effect.zipRight(syncPacks, rebuildPreviews({ force: false }))),
+    operations: timer("operations watch", checkOperations),
     consumer: (name) => async (body, context) => {
       const decoded = brokerMessageOf(body, context.triggerMetadata)
       if (Either.isLeft(decoded)) {

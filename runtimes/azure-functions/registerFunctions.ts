@@ -11,6 +11,8 @@ export const schedules = {
   /** Wednesdays 04:00, as the original bot and the standalone schedule. */
   maintenance: "0 0 4 * * 3",
   reconciler: "0 * * * * *",
+  /** The alerts' look at dead letters and unsent replies; its own interval setting is the standalone loop's. */
+  operations: "30 * * * * *",
   catalogue: "0 0 */6 * * *"
 } as const
 
@@ -47,6 +49,7 @@ export const registerFunctions = (handlers: FunctionHandlers, registration: Regi
   if (enabled.has("maintenance")) app.timer("maintenance", { schedule: schedules.maintenance, handler: handlers.maintenance })
   if (enabled.has("image")) app.timer("reconciler", { schedule: schedules.reconciler, handler: handlers.reconciler })
   if (enabled.has("message")) app.timer("catalogue-sync", { schedule: schedules.catalogue, handler: handlers.catalogue })
+  if (enabled.has("message")) app.timer("operations-watch", { schedule: schedules.operations, handler: handlers.operations })
   const consumers = [
     { service: "message", subscription: "conversation" },
     { service: "image", subscription: "images" },

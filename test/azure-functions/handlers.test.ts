@@ -16,6 +16,7 @@ import { makeFakeGraphApi, type FakeGraphApi } from "../../testing/fakes/graph-a
 import { metaJson, metaSignature } from "../../testing/fakes/graph-api/metaJson.js"
 import { freshSchema, inCi, isReachable } from "../support/TestDatabase.js"
 import { bodyText, invocation, recordingLogger, request, serviceBusMetadata, testBot, verifyToken } from "./support.js"
+import { AttentionItems } from "../../application/ports/AttentionItems.js"
 import { FailedEvents } from "../../application/ports/FailedEvents.js"
 
 const reachable = await isReachable()
@@ -137,6 +138,15 @@ describe.skipIf(!reachable && !inCi)("the Azure Functions handlers on Postgres",
       { consumer: "conversation", eventType: "NoSuchEvent", key: "user-x", body: "{}" }
     ])
     await expect(handlers.consumer("images")("{}", invocation("images", { sessionId: "no message id" }))).resolves.toBeUndefined()
+  })
+
+  it("runs the operations watch: an event recorded as failed opens one dead-letters item for support", async () => {
+    const bogus: BrokerMessage = { id: "bogus-watch", key: "user-w", eventType: "NoSuchEvent", body: "{}" }
+    await handlers.consumer("conversation")(bogus.body, invocation("conversation", serviceBusMetadata(bogus)))
+    await expect(Promise.resolve(handlers.operations(timer, invocation("operations-watch")))).resolves.toBeUndefined()
+    await handlers.operations(timer, invocation("operations-watch"))
+    const open = await run(Effect.flatMap(AttentionItems, (items) => items.list({ state: "open", limit: 100, offset: 0 })))
+    expect(open.filter((item) => item.reason === "DeadLetters")).toHaveLength(1)
   })
 
   it("runs the timers: relay sweep, reconciler, maintenance, catalogue sync with the new packs' previews", async () => {

@@ -31,11 +31,12 @@ describe("the Functions app's registrations", () => {
     expect(http.methods).toEqual(expect.arrayContaining(["GET", "POST"]))
   })
 
-  it("registers the timers with NCRONTAB schedules: relay sweep, maintenance Wednesday 04:00, reconciler every minute", () => {
+  it("registers the timers with NCRONTAB schedules: relay sweep, maintenance Wednesday 04:00, reconciler and operations watch every minute", () => {
     expect(registered("outbox-relay")).toMatchObject({ type: "timerTrigger", schedule: "*/30 * * * * *" })
     expect(registered("maintenance")).toMatchObject({ type: "timerTrigger", schedule: "0 0 4 * * 3" })
     expect(registered("reconciler")).toMatchObject({ type: "timerTrigger", schedule: "0 * * * * *" })
     expect(registered("catalogue-sync")).toMatchObject({ type: "timerTrigger", schedule: "0 0 */6 * * *" })
+    expect(registered("operations-watch")).toMatchObject({ type: "timerTrigger", schedule: "30 * * * * *" })
   })
 
   it("registers a session-enabled topic trigger per consumer subscription", () => {
@@ -49,7 +50,7 @@ describe("the Functions app's registrations", () => {
       })
     }
     expect(core.functions.map((fn) => fn.name).sort()).toEqual(
-      ["catalogue-sync", "conversation", "http", "images", "maintenance", "outbox-relay", "reconciler", "training"]
+      ["catalogue-sync", "conversation", "http", "images", "maintenance", "operations-watch", "outbox-relay", "reconciler", "training"]
     )
     // Names the host accepts: a letter first, then letters, digits, '-' or '_'.
     for (const fn of core.functions) expect(fn.name).toMatch(/^[A-Za-z][A-Za-z0-9_-]{0,127}$/)
