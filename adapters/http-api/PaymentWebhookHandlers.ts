@@ -3,6 +3,8 @@ import type { HttpServerRequest } from "@effect/platform"
 import { Clock, Effect } from "effect"
 import { recordedOutcome } from "../../application/payments/PaymentOutcome.js"
 import { receivePayment } from "../../application/payments/receivePayment.js"
+import { recordMoneyBack } from "../../application/payments/recordMoneyBack.js"
+import type { StorageUnavailable } from "../../application/ports/StorageUnavailable.js"
 import { MalformedRequest, NotFound, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
 import { PaymentAcknowledged, paymentWebhookMaxBytes } from "../../contracts/http/PaymentWebhookApi.js"
 import { decodePaymentBody } from "../payments/decodePaymentBody.js"
@@ -10,6 +12,12 @@ import { verifyPaymentSignature } from "../payments/PaymentSignature.js"
 import { PaymentWebhookSettings } from "../payments/PaymentWebhookSettings.js"
 import { confirmSumitNotification } from "../payments/sumitNotification.js"
 import { readBoundedBody } from "./readBoundedBody.js"
+
+const storageDown = (error: StorageUnavailable) =>
+  Effect.logError("Payment not stored; the provider will retry").pipe(
+    Effect.annotateLogs({ reason: error.reason }),
+    Effect.zipRight(Effect.fail(new TemporarilyUnavailable({ message: "Storage is unavailable; retry later." })))
+  )
 
 const acknowledge = (outcome: string) =>
   HttpServerResponse.json(new PaymentAcknowledged({ outcome }), { status: 200 }).pipe(Effect.orDie)
@@ -43,19 +51,19 @@ export const handlePaymentWebhook = (request: HttpServerRequest.HttpServerReques
       return yield* acknowledge("checkout_expired")
     }
     if (decoded._tag === "Refunded" || decoded._tag === "Disputed") {
-      yield* Effect.logWarning(decoded._tag === "Refunded" ? "Payment refunded" : "Payment disputed").pipe(
-        Effect.annotateLogs({ eventId: decoded.eventId, providerPaymentId: decoded.providerPaymentId, amount: `${decoded.amountMinor} ${decoded.currency}` })
-      )
-      return yield* acknowledge(decoded._tag === "Refunded" ? "refunded" : "disputed")
+      const outcome = yield* recordMoneyBack({
+        kind: decoded._tag === "Refunded" ? "refunded" : "disputed",
+        eventId: decoded.eventId,
+        provider: "stripe",
+        providerPaymentId: decoded.providerPaymentId,
+        amountMinor: decoded._tag === "Refunded" ? decoded.amountRefundedMinor : decoded.amountMinor,
+        paymentAmountMinor: decoded.amountMinor,
+        currency: decoded.currency,
+        at: decoded.at
+      }).pipe(Effect.catchTag("StorageUnavailable", storageDown))
+      return yield* acknowledge(outcome)
     }
-    const outcome = yield* receivePayment(decoded.payment).pipe(
-      Effect.catchTag("StorageUnavailable", (error) =>
-        Effect.logError("Payment not stored; the provider will retry").pipe(
-          Effect.annotateLogs({ reason: error.reason }),
-          Effect.zipRight(Effect.fail(new TemporarilyUnavailable({ message: "Storage is unavailable; retry later." })))
-        )
-      )
-    )
+    const outcome = yield* receivePayment(decoded.payment).pipe(Effect.catchTag("StorageUnavailable", storageDown))
     return yield* acknowledge(recordedOutcome(outcome))
   })
 

@@ -21,6 +21,15 @@ export const InMemoryPaymentRecords = Layer.effect(
           (a, b) => byTime(a.receivedAt, b.receivedAt) || byText(a.id, b.id)
         )
       ),
+      byProviderPaymentId: (provider, providerPaymentId) =>
+        db.run((t) =>
+          Option.fromNullable(
+            sorted(
+              [...t.payments.values()].filter((p) => p.provider === provider && Option.contains(p.providerPaymentId, providerPaymentId)),
+              (a, b) => byTime(a.receivedAt, b.receivedAt) || byText(a.id, b.id)
+            )[0]
+          )
+        ),
       pseudonymizeUser: (userId, hashedRef) =>
         db.run((t) => {
           const theirs = [...t.payments.values()].filter((p) => Option.contains(p.userRef, userId))

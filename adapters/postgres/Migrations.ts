@@ -3,6 +3,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import { Effect, Layer, Schedule } from "effect"
 import { seenInboundMessages } from "./migrations/0005_seen_inbound_messages.js"
 import { orderStatusAndAttention } from "./migrations/0006_order_status_and_attention.js"
+import { paymentsProviderPaymentId } from "./migrations/0007_payments_provider_payment_id.js"
 import { previewUploadTimes } from "./migrations/0009_preview_upload_times.js"
 
 /**
@@ -242,6 +243,7 @@ export const migrations = {
   "0004_event_queue": eventQueue,
   "0005_seen_inbound_messages": seenInboundMessages,
   "0006_order_status_and_attention": orderStatusAndAttention,
+  "0007_payments_provider_payment_id": paymentsProviderPaymentId,
   "0009_preview_upload_times": previewUploadTimes
 }
 

@@ -4,7 +4,7 @@ import { PaymentRecord, PaymentRecords } from "../../application/ports/PaymentRe
 import { affectedCount, decodeRows } from "./PgQuery.js"
 
 const columns = `id, provider, order_id AS "orderId", user_ref AS "userRef", amount_minor AS "amountMinor", currency,
-  tier, status, outcome, paid_at AS "paidAt", received_at AS "receivedAt"`
+  tier, status, outcome, paid_at AS "paidAt", received_at AS "receivedAt", provider_payment_id AS "providerPaymentId"`
 
 export const PgPaymentRecords = Layer.effect(
   PaymentRecords,
@@ -17,14 +17,19 @@ export const PgPaymentRecords = Layer.effect(
         affectedCount(sql`
           WITH d AS (
             INSERT INTO payments (provider, id, order_id, user_ref, amount_minor, currency, tier, status, outcome,
-                                  paid_at, received_at)
+                                  paid_at, received_at, provider_payment_id)
             VALUES (${payment.provider}, ${payment.id}, ${payment.orderId}, ${Option.getOrNull(payment.userRef)},
                     ${payment.amountMinor}, ${payment.currency}, ${Option.getOrNull(payment.tier)}, ${payment.status},
-                    ${payment.outcome}, ${payment.paidAt}, ${payment.receivedAt})
+                    ${payment.outcome}, ${payment.paidAt}, ${payment.receivedAt}, ${Option.getOrNull(payment.providerPaymentId)})
             ON CONFLICT DO NOTHING RETURNING 1)
           SELECT count(*)::int AS n FROM d`).pipe(Effect.map((n) => n > 0)),
       needingReview: payments(sql`
         SELECT ${sql.literal(columns)} FROM payments WHERE outcome <> 'accepted' ORDER BY received_at, id`),
+      byProviderPaymentId: (provider, providerPaymentId) =>
+        payments(sql`
+          SELECT ${sql.literal(columns)} FROM payments
+          WHERE provider = ${provider} AND provider_payment_id = ${providerPaymentId}
+          ORDER BY received_at, id LIMIT 1`).pipe(Effect.map((rows) => Option.fromNullable(rows[0]))),
       pseudonymizeUser: (userId, hashedRef) =>
         affectedCount(sql`
           WITH d AS (UPDATE payments SET user_ref = ${hashedRef} WHERE user_ref = ${userId} RETURNING 1)

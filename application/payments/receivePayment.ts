@@ -72,7 +72,8 @@ export const receivePayment = (payment: ReceivedPayment) =>
             status: payment.status,
             outcome: recordedOutcome(assessed),
             paidAt: payment.paidAt,
-            receivedAt: new Date(yield* Clock.currentTimeMillis)
+            receivedAt: new Date(yield* Clock.currentTimeMillis),
+            providerPaymentId: Option.fromNullable(payment.providerPaymentId)
           })
         )
         if (!isNew) return nothingElse(PaymentOutcome.Duplicate())

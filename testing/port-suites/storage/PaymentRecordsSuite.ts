@@ -51,5 +51,18 @@ export const paymentRecordsSuite = <E>(name: string, layer: Layer.Layer<PaymentR
           const after = yield* payments.needingReview
           expect(after.find((p) => p.id === under.id)?.userRef).toEqual(Option.some("sha256:abc"))
         }))
+
+      it.effect("finds the payment that took some money by the provider's id of it, the earliest first", () =>
+        Effect.gen(function* () {
+          const payments = yield* PaymentRecords
+          const money = unique("pi")
+          const first = payment({ providerPaymentId: Option.some(money), receivedAt: at(1) })
+          const refund = payment({ providerPaymentId: Option.some(money), receivedAt: at(2), outcome: "refunded" })
+          yield* payments.recordIfNew(refund)
+          yield* payments.recordIfNew(first)
+          expect(yield* payments.byProviderPaymentId("fakepay", money)).toEqual(Option.some(first))
+          expect(yield* payments.byProviderPaymentId("otherpay", money)).toEqual(Option.none())
+          expect(yield* payments.byProviderPaymentId("fakepay", unique("pi"))).toEqual(Option.none())
+        }))
     })
   })
