@@ -185,6 +185,7 @@ describe.skipIf(!reachable && !inCi)("the split deployment: message, image and p
         // Paid on the checkout, whose webhook reaches the payment process; training starts there.
         mark = seen.length
         yield* dana.paysLatestLink
+        expect((yield* payments.control.deliveries).map((delivery) => delivery.status)).toEqual([200])
         seen = yield* next(dana, mark, "the training ETA", (m) => words.eta.test(m.text), stepMillis)
         expect(count(after(seen, mark), (m) => words.paid.test(m.text))).toBe(1)
 
