@@ -28,7 +28,9 @@ const paymentsReview = Command.make("review", { json }, (options) =>
     )
   })
 ).pipe(
-  Command.withDescription("Payments that did not match their order (underpaid, overpaid, wrong currency, unknown order)")
+  Command.withDescription(
+    "Payments a person must look at: not matching their order (underpaid, overpaid, wrong currency, unknown order), a second charge of a paid order (not_awaiting_payment), refunds and disputes"
+  )
 )
 
 export const payments = group("payments", "Payments", ["review"]).pipe(Command.withSubcommands([paymentsReview]))
