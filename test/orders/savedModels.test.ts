@@ -88,6 +88,42 @@ describe("saved models and refused creates", () => {
     )
 
     it.effect(
+      "whose model is gone before they come back is not offered it, and one gone after the offer is not charged for",
+      () =>
+        Effect.gen(function* () {
+          const driver = yield* BotDriver
+          const astria = yield* Astria
+          const offersModel = (m: { readonly rows: ReadonlyArray<{ readonly description?: string | undefined }> }) =>
+            m.rows.some((r) => /Use this model/.test(r.description ?? ""))
+          // Offered while it is there; gone before the pack is chosen: no payment link, the person is told.
+          const tom = yield* driver.user({ waId: "972506660005" })
+          yield* tom.says("hi")
+          yield* delivery(driver, tom, yield* journey(tom, englishWords), englishWords)
+          const [model] = yield* Effect.flatMap(FakeAstria, (fake) => fake.control.tunes)
+          let seen = yield* tom.seen
+          yield* tom.says("hi again")
+          seen = yield* next(tom, seen.length, "welcome back with the saved model", offersModel)
+          yield* tom.picks(after(seen, 0).reverse().find(offersModel)!.rows.find((r) => /Use this model/.test(r.description ?? ""))!.id)
+          let mark = seen.length
+          seen = yield* next(tom, mark, "the tiers", (m) => m.kind === "List" && m.rows.length === 3)
+          yield* astria.deleteTune(TuneId.make(model!.id))
+          mark = seen.length
+          yield* tom.picks(after(seen, mark - 1).find((m) => m.kind === "List" && m.rows.length === 3)!.rows[0]!.id)
+          yield* next(tom, mark, "the model unavailable", (m) => /isn't available anymore/.test(m.text))
+          yield* driver.quiescent()
+          expect(after(yield* tom.seen, mark).some((m) => m.kind === "LinkButton")).toBe(false)
+          // Coming back later, the model is no longer offered.
+          mark = (yield* tom.seen).length
+          yield* tom.says("hello")
+          yield* driver.quiescent()
+          const welcome = after(yield* tom.seen, mark)
+          expect(welcome.length).toBeGreaterThan(0)
+          expect(welcome.some(offersModel)).toBe(false)
+        }),
+      120_000
+    )
+
+    it.effect(
       "whose model expired between the offer and the payment, with photos still stored: trained from the photos and delivered",
       () =>
         Effect.gen(function* () {
