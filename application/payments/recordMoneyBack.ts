@@ -25,8 +25,9 @@ export type MoneyBackOutcome = "duplicate" | "refunded" | "partially_refunded" |
 
 /**
  * Records a refund or a dispute on the payment's order, in one transaction: a row in the payments
- * (listed by `payments review`), and the order moved to `Refunded` (when the whole payment went
- * back) or `Disputed`. A report naming money the bot never recorded is kept for review too.
+ * (listed by `payments review`), and, when it is the money that paid the order, the order moved to
+ * `Refunded` (the whole payment back) or `Disputed`. A report naming money the bot never recorded
+ * is kept for review too.
  */
 export const recordMoneyBack = (report: MoneyBack) =>
   Effect.gen(function* () {
@@ -67,7 +68,9 @@ export const recordMoneyBack = (report: MoneyBack) =>
             })
           )
           if (!isNew) return "duplicate" as const
-          if (Option.isSome(order) && (outcome === "refunded" || outcome === "disputed")) {
+          // Only the money that paid the order moves it: a refunded second charge leaves it paid.
+          const paidTheOrder = Option.exists(original, (payment) => payment.outcome === "accepted" || payment.outcome === "overpaid")
+          if (Option.isSome(order) && paidTheOrder && (outcome === "refunded" || outcome === "disputed")) {
             yield* orders.moveTo(order.value.id, outcome === "refunded" ? "Refunded" : "Disputed")
           }
           return outcome

@@ -99,4 +99,19 @@ describe("an order's money through Stripe", () => {
         expect((yield* payments).map((payment) => payment.outcome)).toEqual(["accepted", "disputed"])
       })
     ))
+
+  it.live("pay twice: the second charge is kept for review, and refunding it leaves the paid order as it is", () =>
+    withStripe((fake) =>
+      Effect.gen(function* () {
+        const { order } = yield* paidOrder(fake)
+        const stripe = yield* Stripe
+        const second = yield* stripe.createCheckout(stripeRequest(order.id))
+        const intent = yield* fake.pay(second.providerReference)
+        expect((yield* payments).map((payment) => payment.outcome)).toEqual(["accepted", "not_awaiting_payment"])
+        yield* stripe.refund({ providerPaymentId: intent, reason: "duplicate" })
+        expect(yield* orderStatus(order.id)).toBe("Paid")
+        expect((yield* payments).map((payment) => payment.outcome)).toEqual(["accepted", "not_awaiting_payment", "refunded"])
+        expect(yield* outboxEvents).toHaveLength(1)
+      })
+    ))
 })
