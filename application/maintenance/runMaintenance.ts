@@ -8,6 +8,7 @@ import { deletePhotosOfTrainedUsers } from "./deletePhotosOfTrainedUsers.js"
 import type { TrainedPhotosDeleted } from "./deletePhotosOfTrainedUsers.js"
 import { MaintenanceSettings } from "./MaintenanceSettings.js"
 import { TableStatistics } from "./TableStatistics.js"
+import type { DatabaseGrowth } from "./TableStatistics.js"
 
 /** What one maintenance run did; a second run right after reports zeros everywhere. */
 export interface MaintenanceReport {
@@ -22,6 +23,8 @@ export interface MaintenanceReport {
   readonly tunesExpired: number
   /** False where no TableStatistics is provided. */
   readonly tablesAnalyzed: boolean
+  /** How big the database is after the clean-up; none where no TableStatistics is provided. */
+  readonly growth: Option.Option<DatabaseGrowth>
 }
 
 const before = (now: number, age: Duration.Duration): Date => new Date(now - Duration.toMillis(age))
@@ -61,6 +64,14 @@ export const runMaintenance = Effect.gen(function* () {
           onSome: (statistics) => Effect.as(statistics.refresh, true)
         })
       )
+    ),
+    growth: yield* Effect.serviceOption(TableStatistics).pipe(
+      Effect.flatMap(
+        Option.match({
+          onNone: () => Effect.succeed(Option.none<DatabaseGrowth>()),
+          onSome: (statistics) => Effect.asSome(statistics.growth)
+        })
+      )
     )
   }
   yield* Effect.logInfo("Maintenance done").pipe(
@@ -73,7 +84,9 @@ export const runMaintenance = Effect.gen(function* () {
       publishedOutboxDeleted: report.publishedOutboxDeleted,
       handledEventsForgotten: report.handledEventsForgotten,
       tunesExpired: report.tunesExpired,
-      tablesAnalyzed: report.tablesAnalyzed
+      tablesAnalyzed: report.tablesAnalyzed,
+      databaseBytes: Option.match(report.growth, { onNone: () => null, onSome: (growth) => growth.totalBytes }),
+      photoBytes: Option.match(report.growth, { onNone: () => null, onSome: (growth) => growth.photoBytes })
     })
   )
   return report

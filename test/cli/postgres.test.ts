@@ -80,7 +80,13 @@ if (reachable) {
 
       const maintenance = await runCli(environment, ["maintenance", "run", "--json"])
       expect(maintenance.exitCode).toBe(0)
-      expect(JSON.parse(maintenance.stdout)).toMatchObject({ tunesExpired: expect.any(Number) })
+      expect(JSON.parse(maintenance.stdout)).toMatchObject({
+        tunesExpired: expect.any(Number),
+        tablesAnalyzed: true,
+        growth: { totalBytes: expect.any(Number), photoBytes: expect.any(Number), tables: expect.arrayContaining([expect.objectContaining({ table: "photos" })]) }
+      })
+      const table = await runCli(environment, ["maintenance", "run"])
+      expect(table.stdout).toMatch(/Database size\s+\d/)
     })
 
     it("runs as a process on DATABASE_URL: migrate, list, and exit code 1 for an unknown id", async () => {

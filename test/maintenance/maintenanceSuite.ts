@@ -174,8 +174,20 @@ export const maintenanceSuite = <E>(
         yield* tune(modelled, ago(3), true)
 
         const first = yield* runMaintenance
-        expect({ ...first, ranAt: undefined }).toEqual({
+        if (options.analyzes) {
+          // The photos left after the clean-up, in bytes, and every table of the schema measured.
+          const growth = Option.getOrThrow(first.growth)
+          const left = (yield* Effect.flatMap(Photos, (p) => Effect.all([collecting, reordering, recent, paid].map((u) => p.listForUser(u))))).flat()
+          expect(growth.photoBytes).toBe(left.reduce((sum, photo) => sum + photo.bytes.length, 0))
+          expect(growth.tables.map((size) => size.table)).toEqual(expect.arrayContaining(["photos", "orders", "attention_items"]))
+          expect(growth.totalBytes).toBe(growth.tables.reduce((sum, size) => sum + size.bytes, 0))
+          expect(growth.totalBytes).toBeGreaterThan(growth.photoBytes)
+        } else {
+          expect(first.growth).toEqual(Option.none())
+        }
+        expect({ ...first, ranAt: undefined, growth: undefined }).toEqual({
           ranAt: undefined,
+          growth: undefined,
           inboundMessagesDeleted: 2,
           // The three messages' ids, seen 13 to 20 days ago: past Meta's redeliveries.
           seenMessageIdsForgotten: 3,
@@ -203,8 +215,9 @@ export const maintenanceSuite = <E>(
         expect(tunes.filter((t) => t.expired)).toHaveLength(2)
 
         const second = yield* runMaintenance
-        expect({ ...second, ranAt: undefined }).toEqual({
+        expect({ ...second, ranAt: undefined, growth: undefined }).toEqual({
           ranAt: undefined,
+          growth: undefined,
           inboundMessagesDeleted: 0,
           seenMessageIdsForgotten: 0,
           trainedUsersPhotosDeleted: { users: 0, photos: 0 },

@@ -2,6 +2,14 @@ import { Option } from "effect"
 import { decimalAmount } from "../../../adapters/payments/decimalAmount.js"
 
 /** Times in UTC, to the second: operators compare them across machines and with the logs. */
+/** Bytes as people read them, in powers of 1000: 1.5 MB, 320 kB. */
+export const formatBytes = (bytes: number): string => {
+  const units = ["B", "kB", "MB", "GB", "TB"]
+  const power = bytes <= 0 ? 0 : Math.min(units.length - 1, Math.floor(Math.log10(bytes) / 3))
+  const value = bytes / 1000 ** power
+  return `${power === 0 ? value : value.toFixed(1)} ${units[power]}`
+}
+
 export const formatTime = (at: Date): string => at.toISOString().replace("T", " ").replace(/\.\d{3}Z$/, "Z")
 
 export const formatOptionalTime = (at: Option.Option<Date>): string => Option.match(at, { onNone: () => "-", onSome: formatTime })
