@@ -35,7 +35,7 @@ describe("the command line on in-memory storage", () => {
   it("answers --help for the tool and for a command, and names every command", async () => {
     const top = await runCli(environment, ["--help"])
     expect(top.exitCode).toBe(0)
-    for (const command of ["migrate", "users list", "users show", "users reset", "users erase", "orders list", "outbox status", "dead-letters list", "dead-letters replay", "packs sync", "reconcile", "maintenance run", "feedback list", "payments review"]) {
+    for (const command of ["migrate", "users list", "users show", "users reset", "users erase", "orders list", "outbox status", "dead-letters list", "dead-letters replay", "packs sync", "reconcile", "maintenance run", "feedback list", "payments review", "attention list", "attention show", "attention close", "support reply", "import-legacy"]) {
       expect(top.stdout).toContain(command)
     }
     const erase = await runCli(environment, ["users", "erase", "--help"])
