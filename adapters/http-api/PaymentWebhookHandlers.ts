@@ -4,6 +4,7 @@ import { Clock, Effect } from "effect"
 import { recordedOutcome } from "../../application/payments/PaymentOutcome.js"
 import { receivePayment } from "../../application/payments/receivePayment.js"
 import { recordMoneyBack } from "../../application/payments/recordMoneyBack.js"
+import { refundSecondCharge } from "../../application/payments/refundSecondCharge.js"
 import type { StorageUnavailable } from "../../application/ports/StorageUnavailable.js"
 import { MalformedRequest, NotFound, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
 import { PaymentAcknowledged, paymentWebhookMaxBytes } from "../../contracts/http/PaymentWebhookApi.js"
@@ -64,6 +65,7 @@ export const handlePaymentWebhook = (request: HttpServerRequest.HttpServerReques
       return yield* acknowledge(outcome)
     }
     const outcome = yield* receivePayment(decoded.payment).pipe(Effect.catchTag("StorageUnavailable", storageDown))
+    yield* refundSecondCharge(decoded.payment, outcome)
     return yield* acknowledge(recordedOutcome(outcome))
   })
 
@@ -107,5 +109,6 @@ export const handleSumitNotification = (request: HttpServerRequest.HttpServerReq
         )
       )
     )
+    yield* refundSecondCharge(payment, outcome)
     return yield* acknowledge(recordedOutcome(outcome))
   })

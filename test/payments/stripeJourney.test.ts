@@ -1,8 +1,8 @@
 import { FetchHttpClient, type HttpServer } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Logger, LogLevel, Redacted } from "effect"
+import { ConfigProvider, Context, Effect, Layer, Logger, LogLevel, Redacted } from "effect"
 import { make as makeStripe } from "../../adapters/payments/StripeCheckout.js"
-import type { PaymentProvider } from "../../application/ports/PaymentProvider.js"
+import { PaymentProvider } from "../../application/ports/PaymentProvider.js"
 import { makeFakeStripe, type FakeStripeHandle } from "../../testing/fakes/payments/stripe/FakeStripe.js"
 import { secret } from "./support/fixtures.js"
 import { orderStatus, outboxEvents, payments, seedOrder, seedUser, type MemoryStore } from "./support/memoryStore.js"
@@ -17,14 +17,23 @@ import { webhookServerWith, webhookUrl } from "./support/webhookServer.js"
  */
 class Stripe extends Context.Tag("test/StripeProvider")<Stripe, PaymentProvider["Type"]>() {}
 
-const withStripe = <A, E>(test: (fake: FakeStripeHandle) => Effect.Effect<A, E, Stripe | MemoryStore | HttpServer.HttpServer>) =>
+const withStripe = <A, E>(
+  test: (fake: FakeStripeHandle) => Effect.Effect<A, E, Stripe | MemoryStore | HttpServer.HttpServer>,
+  settings: Record<string, string> = {}
+) =>
   Effect.gen(function* () {
     const fake = yield* makeFakeStripe({ webhookSecret: secret })
+    const provider = yield* makeStripe(stripeSettingsFor(fake)).pipe(Effect.provide(FetchHttpClient.layer))
     return yield* Effect.gen(function* () {
       yield* fake.setWebhookUrl(yield* webhookUrl)
-      const provider = yield* makeStripe(stripeSettingsFor(fake)).pipe(Effect.provide(FetchHttpClient.layer))
       return yield* test(fake).pipe(Effect.provideService(Stripe, provider))
-    }).pipe(Effect.provide(webhookServerWith({ secret: Redacted.make(secret) })))
+    }).pipe(
+      Effect.provide(
+        webhookServerWith({ secret: Redacted.make(secret) }, Layer.succeed(PaymentProvider, provider)).pipe(
+          Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(settings)))))
+        )
+      )
+    )
   }).pipe(Effect.scoped, Logger.withMinimumLogLevel(LogLevel.None))
 
 const paidOrder = (fake: FakeStripeHandle, sessionAmount = 1290) =>
@@ -113,5 +122,20 @@ describe("an order's money through Stripe", () => {
         expect((yield* payments).map((payment) => payment.outcome)).toEqual(["accepted", "not_awaiting_payment", "refunded"])
         expect(yield* outboxEvents).toHaveLength(1)
       })
+    ))
+
+  it.live("pay twice with PAYMENT_REFUND_SECOND_CHARGES=true: the second charge goes back at once, the order stays paid", () =>
+    withStripe(
+      (fake) =>
+        Effect.gen(function* () {
+          const { order, intent: first } = yield* paidOrder(fake)
+          const second = yield* Effect.flatMap(Stripe, (stripe) => stripe.createCheckout(stripeRequest(order.id)))
+          const intent = yield* fake.pay(second.providerReference)
+          expect((yield* fake.intent(intent))?.refundedMinor).toBe(1290)
+          expect((yield* fake.intent(first))?.refundedMinor).toBe(0)
+          expect(yield* orderStatus(order.id)).toBe("Paid")
+          expect((yield* payments).map((payment) => payment.outcome)).toEqual(["accepted", "not_awaiting_payment", "refunded"])
+        }),
+      { PAYMENT_REFUND_SECOND_CHARGES: "true" }
     ))
 })
