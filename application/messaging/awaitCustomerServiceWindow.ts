@@ -1,9 +1,8 @@
 import { Clock, Effect } from "effect"
-import { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
 import { OutboundWakeup } from "../events/Wakeup.js"
 import { Ids } from "../ports/Ids.js"
 import { OutboundMessages, type OutboundIntent } from "../ports/OutboundMessages.js"
-import { MessagingSettings } from "../settings/MessagingSettings.js"
+import { reengagementTemplateFor } from "./reengagementTemplate.js"
 
 /**
  * WhatsApp refused `intent` because the person last wrote more than 24 hours ago: it waits, with
@@ -13,7 +12,6 @@ import { MessagingSettings } from "../settings/MessagingSettings.js"
 export const awaitCustomerServiceWindow = (intent: OutboundIntent) =>
   Effect.gen(function* () {
     const outbound = yield* OutboundMessages
-    const settings = yield* MessagingSettings
     const before = yield* outbound.listForUser(intent.userId)
     // Already waiting for this person (Meta refuses each message of a burst, often as later
     // statuses): the template went out with the first refusal; one is enough.
@@ -30,11 +28,7 @@ export const awaitCustomerServiceWindow = (intent: OutboundIntent) =>
         id: yield* Effect.flatMap(Ids, (ids) => ids.uuid),
         userId: intent.userId,
         recipient: intent.recipient,
-        message: OutgoingMessage.Template({
-          name: settings.reengagementTemplate,
-          languageCode: settings.reengagementTemplateLanguage,
-          bodyParameters: []
-        }),
+        message: yield* reengagementTemplateFor(intent.userId),
         createdAt: new Date(yield* Clock.currentTimeMillis)
       }
     ])

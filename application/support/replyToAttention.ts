@@ -7,7 +7,7 @@ import { InboundMessages } from "../ports/InboundMessages.js"
 import { OutboundMessages } from "../ports/OutboundMessages.js"
 import { UnitOfWork } from "../ports/UnitOfWork.js"
 import { Users } from "../ports/Users.js"
-import { MessagingSettings } from "../settings/MessagingSettings.js"
+import { reengagementTemplateFor } from "../messaging/reengagementTemplate.js"
 import { requireAttentionItem } from "./closeAttention.js"
 import { NobodyToAnswer, ReplyRefused } from "./SupportErrors.js"
 
@@ -46,7 +46,6 @@ export const replyToAttention = (reply: SupportReply) =>
     }
     const userId = item.userId.value
     const ids = yield* Ids
-    const settings = yield* MessagingSettings
     return yield* Effect.flatMap(UnitOfWork, (unitOfWork) =>
       unitOfWork.transaction(
         Effect.gen(function* () {
@@ -65,11 +64,7 @@ export const replyToAttention = (reply: SupportReply) =>
           if (inside) {
             yield* outbound.enqueue([text])
           } else {
-            const template = OutgoingMessage.Template({
-              name: settings.reengagementTemplate,
-              languageCode: settings.reengagementTemplateLanguage,
-              bodyParameters: []
-            })
+            const template = yield* reengagementTemplateFor(userId)
             yield* outbound.enqueue([{ id: yield* ids.uuid, userId, recipient, message: template, createdAt: now }, text])
             // Everything but the template waits for the person's answer, as the sender does on 131047.
             yield* outbound.holdForWindow(userId)

@@ -166,9 +166,14 @@ const RealWhatsAppConfig = (mode: Mode): Config.Config<RealWhatsApp> =>
     appSecret: secret("WHATSAPP_APP_SECRET"),
     previousAppSecret: optionalSecret("WHATSAPP_APP_SECRET_PREVIOUS"),
     verifyToken: secret("WHATSAPP_VERIFY_TOKEN"),
-    // Meta's `hello_world` sample is no message for a customer: production names its own template.
+    // Meta's `hello_world` sample is no message for a customer: production names its own template,
+    // in English and in Hebrew, the two languages the bot speaks.
     template: mode === "production"
-      ? Config.all([secret("WHATSAPP_REENGAGEMENT_TEMPLATE"), secret("WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE")])
+      ? Config.all([
+          secret("WHATSAPP_REENGAGEMENT_TEMPLATE"),
+          secret("WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE"),
+          secret("WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE_HE")
+        ])
       : Config.succeed(undefined)
   }).pipe(
     Config.map(({ cloud, appSecret, previousAppSecret, verifyToken }) => ({ cloud, appSecret, previousAppSecret, verifyToken }))

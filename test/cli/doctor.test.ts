@@ -77,6 +77,7 @@ beforeAll(async () => {
   afterAll(() => database.run(Effect.flatMap(SqlClient, (sql) => sql`DROP SCHEMA ${sql(schema)} CASCADE`)))
 
   await graph.run(fakeGraph().registerTemplate({ name: "photos_ready", language: "en_US", status: "APPROVED" }))
+  await graph.run(fakeGraph().registerTemplate({ name: "photos_ready", language: "he", status: "APPROVED" }))
   await graph.run(fakeGraph().registerTemplate({ name: "under_review", language: "en_US", status: "PENDING" }))
   await graph.run(fakeGraph().registerTemplate({ name: "refused", language: "en_US", status: "REJECTED" }))
   const links = Object.fromEntries(
@@ -94,6 +95,7 @@ beforeAll(async () => {
     WHATSAPP_BUSINESS_ACCOUNT_ID: wabaId,
     WHATSAPP_REENGAGEMENT_TEMPLATE: "photos_ready",
     WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE: "en_US",
+    WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE_HE: "he",
     ASTRIA_API_URL: fakeAstria().baseUrl,
     ASTRIA_API_KEY: fakeAstria().apiKey,
     PAYMENT_PROVIDER: "links",
@@ -138,6 +140,7 @@ describe("doctor", () => {
     expect(run.report.ok).toBe(true)
     expect(run.line("WhatsApp", "token and number id")).toMatchObject({ verdict: "ok", detail: expect.stringContaining("15550783881") })
     expect(run.line("WhatsApp", "re-engagement template")).toMatchObject({ verdict: "ok", detail: "photos_ready (en_US) APPROVED" })
+    expect(run.line("WhatsApp", "re-engagement template (Hebrew)")).toMatchObject({ verdict: "ok", detail: "photos_ready (he) APPROVED" })
     expect(run.line("Astria", "API key")?.verdict).toBe("ok")
     expect(run.line("Astria", "tier packs")?.verdict).toBe("ok")
     expect(run.line("Payments", "provider and mode")?.verdict).toBe("ok")
@@ -182,13 +185,14 @@ describe("doctor", () => {
     /** Lines that fail with it, as they depend on the same setting. */
     readonly alsoFailing?: ReadonlyArray<string>
   }> = [
-    { name: "a wrong WhatsApp token (190)", overrides: { WHATSAPP_API_KEY: "EAAG-expired" }, part: "WhatsApp", check: "token and number id", reason: "Graph error 190", alsoFailing: ["WhatsApp: re-engagement template"] },
+    { name: "a wrong WhatsApp token (190)", overrides: { WHATSAPP_API_KEY: "EAAG-expired" }, part: "WhatsApp", check: "token and number id", reason: "Graph error 190", alsoFailing: ["WhatsApp: re-engagement template", "WhatsApp: re-engagement template (Hebrew)"] },
     { name: "an unknown number id", overrides: { WHATSAPP_NUMBER_ID: "999999999" }, part: "WhatsApp", check: "token and number id", reason: "WHATSAPP_NUMBER_ID 999999999: Graph error 100" },
-    { name: "a template missing", overrides: { WHATSAPP_REENGAGEMENT_TEMPLATE: "no_such_template" }, part: "WhatsApp", check: "re-engagement template", reason: "no such template" },
-    { name: "a template in another language", overrides: { WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE: "he" }, part: "WhatsApp", check: "re-engagement template", reason: "it exists in en_US" },
-    { name: "a template pending review", overrides: { WHATSAPP_REENGAGEMENT_TEMPLATE: "under_review" }, part: "WhatsApp", check: "re-engagement template", reason: "PENDING, not APPROVED" },
-    { name: "a template rejected", overrides: { WHATSAPP_REENGAGEMENT_TEMPLATE: "refused" }, part: "WhatsApp", check: "re-engagement template", reason: "REJECTED, not APPROVED" },
-    { name: "an unknown business account", overrides: { WHATSAPP_BUSINESS_ACCOUNT_ID: "12345" }, part: "WhatsApp", check: "re-engagement template", reason: "WHATSAPP_BUSINESS_ACCOUNT_ID 12345" },
+    { name: "a template missing", overrides: { WHATSAPP_REENGAGEMENT_TEMPLATE: "no_such_template" }, part: "WhatsApp", check: "re-engagement template", reason: "no such template", alsoFailing: ["WhatsApp: re-engagement template (Hebrew)"] },
+    { name: "a template in another language", overrides: { WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE: "fr" }, part: "WhatsApp", check: "re-engagement template", reason: "it exists in en_US, he; WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE)" },
+    { name: "a Hebrew translation missing", overrides: { WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE_HE: "he_IL" }, part: "WhatsApp", check: "re-engagement template (Hebrew)", reason: "it exists in en_US, he; WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE_HE)" },
+    { name: "a template pending review", overrides: { WHATSAPP_REENGAGEMENT_TEMPLATE: "under_review" }, part: "WhatsApp", check: "re-engagement template", reason: "PENDING, not APPROVED", alsoFailing: ["WhatsApp: re-engagement template (Hebrew)"] },
+    { name: "a template rejected", overrides: { WHATSAPP_REENGAGEMENT_TEMPLATE: "refused" }, part: "WhatsApp", check: "re-engagement template", reason: "REJECTED, not APPROVED", alsoFailing: ["WhatsApp: re-engagement template (Hebrew)"] },
+    { name: "an unknown business account", overrides: { WHATSAPP_BUSINESS_ACCOUNT_ID: "12345" }, part: "WhatsApp", check: "re-engagement template", reason: "WHATSAPP_BUSINESS_ACCOUNT_ID 12345", alsoFailing: ["WhatsApp: re-engagement template (Hebrew)"] },
     { name: "a bad Astria key (401)", overrides: { ASTRIA_API_KEY: "wrong-key" }, part: "Astria", check: "API key", reason: "ASTRIA_API_KEY: Astria refused the API key (401)", alsoFailing: ["Astria: tier packs"] },
     { name: "an unresolvable pack slug", overrides: { TIER_PREMIUM_PACKS: "fantasy-portraits,no-such-pack" }, part: "Astria", check: "tier packs", reason: "no-such-pack (TIER_PREMIUM_PACKS)" },
     { name: "an unreachable database", overrides: { DATABASE_URL: "postgres://postgres@127.0.0.1:1/test" }, part: "Database", check: "reachable and migrated", reason: "DATABASE_URL" },

@@ -13,6 +13,7 @@ const production: Readonly<Record<string, string>> = {
   WHATSAPP_VERIFY_TOKEN: "verify-token",
   WHATSAPP_REENGAGEMENT_TEMPLATE: "we_are_here",
   WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE: "en",
+  WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE_HE: "he",
   ASTRIA_API_KEY: "sd_astria",
   TIER_LITE_PACKS: "corporate-headshots",
   TIER_STANDARD_PACKS: "dating-profile",

@@ -66,13 +66,20 @@ const numberCheck = (settings: RealWhatsApp): LiveCheck<HttpClient.HttpClient> =
 const TemplateSettings = Config.all({
   account: setting("WHATSAPP_BUSINESS_ACCOUNT_ID"),
   name: Config.string("WHATSAPP_REENGAGEMENT_TEMPLATE").pipe(Config.withDefault("hello_world")),
-  language: Config.string("WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE").pipe(Config.withDefault("en_US"))
+  language: Config.string("WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE").pipe(Config.withDefault("en_US")),
+  hebrew: setting("WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE_HE")
 })
 
 /** The re-engagement template exists in its language and Meta approved it. */
-const templateCheck = (settings: RealWhatsApp, account: string, name: string, language: string): LiveCheck<HttpClient.HttpClient> => ({
+const templateCheck = (
+  settings: RealWhatsApp,
+  account: string,
+  name: string,
+  language: string,
+  translation: { readonly check: string; readonly setting: string } = { check: "re-engagement template", setting: "WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE" }
+): LiveCheck<HttpClient.HttpClient> => ({
   part,
-  check: "re-engagement template",
+  check: translation.check,
   run: Effect.gen(function* () {
     const subject = `WHATSAPP_REENGAGEMENT_TEMPLATE ${name} (${language})`
     const request = graphGet(settings, `/${encodeURIComponent(account)}/message_templates`).pipe(HttpClientRequest.setUrlParam("name", name))
@@ -82,7 +89,7 @@ const templateCheck = (settings: RealWhatsApp, account: string, name: string, la
     const found = templates.data.find((template) => template.name === name && template.language === language)
     if (found === undefined) {
       const languages = templates.data.filter((template) => template.name === name).map((template) => template.language)
-      const others = languages.length === 0 ? "" : ` (it exists in ${languages.join(", ")}; WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE)`
+      const others = languages.length === 0 ? "" : ` (it exists in ${languages.join(", ")}; ${translation.setting})`
       return yield* new CheckFailed({ reason: `${subject}: no such template in the business account${others}` })
     }
     if (found.status !== "APPROVED") return yield* new CheckFailed({ reason: `${subject}: ${found.status}, not APPROVED: Meta refuses to send it` })
@@ -99,7 +106,19 @@ export const whatsappChecks = (settings: RealWhatsApp) =>
       if (template === undefined) return [number, skipped(part, "re-engagement template", "its settings could not be read")]
       return Option.match(template.account, {
         onNone: () => [number, skipped(part, "re-engagement template", "set WHATSAPP_BUSINESS_ACCOUNT_ID to check")],
-        onSome: (account) => [number, templateCheck(settings, account, template.name, template.language)]
+        onSome: (account) => [
+          number,
+          templateCheck(settings, account, template.name, template.language),
+          Option.match(template.hebrew, {
+            onNone: () =>
+              skipped(part, "re-engagement template (Hebrew)", "set WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE_HE: Hebrew speakers get the English one"),
+            onSome: (hebrew) =>
+              templateCheck(settings, account, template.name, hebrew, {
+                check: "re-engagement template (Hebrew)",
+                setting: "WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE_HE"
+              })
+          })
+        ]
       })
     }
   )
