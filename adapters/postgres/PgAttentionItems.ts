@@ -8,7 +8,7 @@ import {
   type NewAttentionItem
 } from "../../application/ports/AttentionItems.js"
 import type { StorageUnavailable } from "../../application/ports/StorageUnavailable.js"
-import { affectedCount, decodeRows, json } from "./PgQuery.js"
+import { affectedAny, affectedCount, decodeRows, json } from "./PgQuery.js"
 
 const columns = `id, number::int AS number, reason, urgent, user_id AS "userId", order_id AS "orderId", stage, detail,
   dedupe_key AS "dedupeKey", context, notes, opened_at AS "openedAt", closed_at AS "closedAt", resolution`
@@ -53,32 +53,23 @@ export const PgAttentionItems = Layer.effect(
         items(sql`
           SELECT ${select} FROM attention_items WHERE order_id = ${orderId} AND closed_at IS NULL ORDER BY number`),
       close: (number, at, resolution) =>
-        Effect.map(
-          affectedCount(sql`
+        affectedAny(sql`
             WITH d AS (
               UPDATE attention_items SET closed_at = ${at}, resolution = ${resolution}
               WHERE number = ${number} AND closed_at IS NULL RETURNING 1)
             SELECT count(*)::int AS n FROM d`),
-          (n) => n > 0
-        ),
       closeByKey: (dedupeKey, at, resolution) =>
-        Effect.map(
-          affectedCount(sql`
+        affectedAny(sql`
             WITH d AS (
               UPDATE attention_items SET closed_at = ${at}, resolution = ${resolution}
               WHERE dedupe_key = ${dedupeKey} AND closed_at IS NULL RETURNING 1)
             SELECT count(*)::int AS n FROM d`),
-          (n) => n > 0
-        ),
       addNote: (number, note) =>
-        Effect.map(
-          affectedCount(sql`
+        affectedAny(sql`
             WITH d AS (
               UPDATE attention_items SET notes = notes || jsonb_build_array(${json(encodeNote(note))}::jsonb)
               WHERE number = ${number} RETURNING 1)
             SELECT count(*)::int AS n FROM d`),
-          (n) => n > 0
-        ),
       deleteForUser: (userId) =>
         affectedCount(sql`
           WITH d AS (DELETE FROM attention_items WHERE user_id = ${userId} RETURNING 1)

@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import { Effect, Layer, Schema } from "effect"
 import { Deliveries } from "../../application/ports/Deliveries.js"
-import { affectedCount, decodeRows, json } from "./PgQuery.js"
+import { affectedAny, affectedCount, decodeRows, json } from "./PgQuery.js"
 
 const UrlsRow = Schema.Struct({ urls: Schema.Array(Schema.String) })
 
@@ -13,13 +13,13 @@ export const PgDeliveries = Layer.effect(
     return Deliveries.of({
       // The order's user is copied onto the row, so erasing a person finds it after the order is gone.
       claimPrompt: (orderId, promptId, imageUrls, now) =>
-        affectedCount(sql`
+        affectedAny(sql`
           WITH d AS (
             INSERT INTO generated_images (order_id, prompt_id, user_id, image_urls, claimed_at)
             VALUES (${orderId}, ${promptId}, (SELECT user_id FROM orders WHERE id = ${orderId}),
                     ${json(imageUrls)}::jsonb, ${now})
             ON CONFLICT DO NOTHING RETURNING 1)
-          SELECT count(*)::int AS n FROM d`).pipe(Effect.map((n) => n > 0)),
+          SELECT count(*)::int AS n FROM d`),
       imagesForOrder: (orderId) =>
         urls(sql`
           SELECT image_urls AS urls FROM generated_images WHERE order_id = ${orderId}

@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import { Effect, Layer } from "effect"
 import { Inbox } from "../../application/ports/Inbox.js"
-import { affectedCount } from "./PgQuery.js"
+import { affectedAny, affectedCount } from "./PgQuery.js"
 
 export const PgInbox = Layer.effect(
   Inbox,
@@ -9,11 +9,11 @@ export const PgInbox = Layer.effect(
     Inbox.of({
       // A concurrent insert of the same key waits for the other transaction, then does nothing.
       markHandled: (consumer, eventId, now) =>
-        affectedCount(sql`
+        affectedAny(sql`
           WITH d AS (
             INSERT INTO inbox (consumer, message_id, handled_at) VALUES (${consumer}, ${eventId}, ${now})
             ON CONFLICT DO NOTHING RETURNING 1)
-          SELECT count(*)::int AS n FROM d`).pipe(Effect.map((n) => n > 0)),
+          SELECT count(*)::int AS n FROM d`),
       deleteHandledBefore: (cutoff) =>
         affectedCount(sql`
           WITH d AS (DELETE FROM inbox WHERE handled_at < ${cutoff} RETURNING 1)

@@ -1,9 +1,8 @@
 import { SqlClient } from "@effect/sql/SqlClient"
-import type { SqlError } from "@effect/sql/SqlError"
 import { Array as Arr, Effect, Layer, Option } from "effect"
 import { OrderRecord, Orders } from "../../application/ports/Orders.js"
 import { orderStatusesBefore } from "../../domain/orders/OrderStatus.js"
-import { affectedCount, decodeRows, execute, json } from "./PgQuery.js"
+import { affectedAny, affectedCount, decodeRows, execute, json } from "./PgQuery.js"
 
 const columns = `id, user_id AS "userId", pack_id AS "packId", tier, amount_minor AS "amountMinor", currency,
   image_count AS "imageCount", class_name AS "className", characteristics, reuse_tune_id AS "reuseTuneId", status,
@@ -16,8 +15,6 @@ export const PgOrders = Layer.effect(
     const sql = yield* SqlClient
     const orders = decodeRows(OrderRecord)
     const select = sql.literal(columns)
-    const changed = (statement: Effect.Effect<ReadonlyArray<unknown>, SqlError>) =>
-      Effect.map(affectedCount(statement), (n) => n > 0)
     return Orders.of({
       create: (order) =>
         execute(sql`
@@ -34,7 +31,7 @@ export const PgOrders = Layer.effect(
       listForUser: (userId) =>
         orders(sql`SELECT ${select} FROM orders WHERE user_id = ${userId} ORDER BY created_at, id`),
       markPaid: (id, at) =>
-        changed(sql`
+        affectedAny(sql`
           WITH d AS (
             UPDATE orders SET status = 'Paid', paid_at = ${at}
             WHERE id = ${id} AND status = 'AwaitingPayment' RETURNING 1)
@@ -42,7 +39,7 @@ export const PgOrders = Layer.effect(
       moveTo: (id, to) =>
         orderStatusesBefore(to).length === 0
           ? Effect.succeed(false)
-          : changed(sql`
+          : affectedAny(sql`
           WITH d AS (
             UPDATE orders SET status = ${to}
             WHERE id = ${id} AND status IN ${sql.in(orderStatusesBefore(to))} RETURNING 1)
@@ -54,7 +51,7 @@ export const PgOrders = Layer.effect(
                             callback_token_hash = ${callbackTokenHash}
           WHERE id = ${id} AND status IN ('Paid', 'Training')`),
       markDelivered: (id, at) =>
-        changed(sql`
+        affectedAny(sql`
           WITH d AS (
             UPDATE orders SET status = 'Delivered', delivered_at = ${at}
             WHERE id = ${id} AND status IN ${sql.in(orderStatusesBefore("Delivered"))} RETURNING 1)

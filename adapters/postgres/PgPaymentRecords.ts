@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import { Effect, Layer, Option } from "effect"
 import { PaymentRecord, PaymentRecords } from "../../application/ports/PaymentRecords.js"
-import { affectedCount, decodeRows } from "./PgQuery.js"
+import { affectedAny, affectedCount, decodeRows } from "./PgQuery.js"
 
 const columns = `id, provider, order_id AS "orderId", user_ref AS "userRef", amount_minor AS "amountMinor", currency,
   tier, status, outcome, paid_at AS "paidAt", received_at AS "receivedAt", provider_payment_id AS "providerPaymentId"`
@@ -14,7 +14,7 @@ export const PgPaymentRecords = Layer.effect(
     return PaymentRecords.of({
       // A payment id is the provider's: the same id from two providers is two payments.
       recordIfNew: (payment) =>
-        affectedCount(sql`
+        affectedAny(sql`
           WITH d AS (
             INSERT INTO payments (provider, id, order_id, user_ref, amount_minor, currency, tier, status, outcome,
                                   paid_at, received_at, provider_payment_id)
@@ -22,7 +22,7 @@ export const PgPaymentRecords = Layer.effect(
                     ${payment.amountMinor}, ${payment.currency}, ${Option.getOrNull(payment.tier)}, ${payment.status},
                     ${payment.outcome}, ${payment.paidAt}, ${payment.receivedAt}, ${Option.getOrNull(payment.providerPaymentId)})
             ON CONFLICT DO NOTHING RETURNING 1)
-          SELECT count(*)::int AS n FROM d`).pipe(Effect.map((n) => n > 0)),
+          SELECT count(*)::int AS n FROM d`),
       needingReview: payments(sql`
         SELECT ${sql.literal(columns)} FROM payments WHERE outcome <> 'accepted' ORDER BY received_at, id`),
       byProviderPaymentId: (provider, providerPaymentId) =>

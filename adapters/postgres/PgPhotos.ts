@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import { Effect, Layer, Schema } from "effect"
 import { Photos, StoredPhoto } from "../../application/ports/Photos.js"
-import { affectedCount, decodeRows } from "./PgQuery.js"
+import { affectedAny, affectedCount, decodeRows } from "./PgQuery.js"
 
 const columns = `id, user_id AS "userId", source_message_id AS "sourceMessageId", bytes, hash, width, height,
   created_at AS "createdAt"`
@@ -16,13 +16,13 @@ export const PgPhotos = Layer.effect(
     const hashes = decodeRows(HashRow)
     return Photos.of({
       add: (photo) =>
-        affectedCount(sql`
+        affectedAny(sql`
           WITH d AS (
             INSERT INTO photos (id, user_id, source_message_id, bytes, hash, width, height, created_at)
             VALUES (${photo.id}, ${photo.userId}, ${photo.sourceMessageId}, ${photo.bytes}, ${photo.hash},
                     ${photo.width}, ${photo.height}, ${photo.createdAt})
             ON CONFLICT DO NOTHING RETURNING 1)
-          SELECT count(*)::int AS n FROM d`).pipe(Effect.map((n) => n > 0)),
+          SELECT count(*)::int AS n FROM d`),
       countForUser: (userId) => affectedCount(sql`SELECT count(*)::int AS n FROM photos WHERE user_id = ${userId}`),
       hashesForUser: (userId) =>
         hashes(sql`SELECT hash FROM photos WHERE user_id = ${userId} ORDER BY created_at, id`).pipe(

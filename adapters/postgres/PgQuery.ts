@@ -54,6 +54,10 @@ const decodeCount = decodeRows(CountRow)
 export const affectedCount = <R>(statement: Effect.Effect<ReadonlyArray<unknown>, SqlError, R>) =>
   decodeCount(statement).pipe(Effect.map((rows) => rows[0]?.n ?? 0))
 
+/** Runs a statement shaped like `affectedCount`'s and tells whether it changed any row. */
+export const affectedAny = <R>(statement: Effect.Effect<ReadonlyArray<unknown>, SqlError, R>) =>
+  Effect.map(affectedCount(statement), (n) => n > 0)
+
 /** Runs a statement whose rows do not matter. */
 export const execute = <R>(statement: Effect.Effect<unknown, SqlError, R>): Effect.Effect<void, StorageUnavailable, R> =>
   orUnavailable(Effect.asVoid(statement))

@@ -1,7 +1,7 @@
 import type { SqlClient } from "@effect/sql/SqlClient"
 import { Duration, Effect, Schema } from "effect"
 import type { BrokerMessage, DeadLetter } from "../../../application/ports/EventBroker.js"
-import { affectedCount, decodeRows, execute } from "../PgQuery.js"
+import { affectedAny, decodeRows, execute } from "../PgQuery.js"
 
 /** One message for one subscription: a row of `event_deliveries`. */
 export interface Delivery {
@@ -132,16 +132,13 @@ export const deliveryStatements = (sql: SqlClient) => {
 
     /** Queues a dead letter again behind its key's current rows, with its deliveries counted from zero. */
     replay: (subscription: string, messageId: string) =>
-      Effect.map(
-        affectedCount(sql`
+      affectedAny(sql`
           WITH r AS (
             UPDATE event_deliveries
             SET state = 'queued', attempts = 0, available_at = now(), settled_at = NULL, last_error = NULL, seq = DEFAULT
             WHERE subscription = ${subscription} AND message_id = ${messageId} AND state = 'dead'
             RETURNING 1)
           SELECT count(*)::int AS n FROM r`),
-        (n) => n > 0
-      ),
 
     /** Deletes every row of the key, whatever its state; a claim under way then settles nothing. */
     forgetKey: (key: string) => execute(sql`DELETE FROM event_deliveries WHERE key = ${key}`),
