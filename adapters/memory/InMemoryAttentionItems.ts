@@ -1,8 +1,13 @@
 import { Effect, Layer, Option } from "effect"
 import { AttentionItem, AttentionItems } from "../../application/ports/AttentionItems.js"
 import { byTime, InMemoryDatabase, sorted } from "./InMemoryDatabase.js"
+import type { Tables } from "./InMemoryDatabase.js"
 
 const isOpen = (item: AttentionItem) => Option.isNone(item.closedAt)
+
+/** The open item of a cause, if any: at most one, as the Postgres partial unique index keeps it. */
+const openWithKey = (t: Tables, dedupeKey: string): AttentionItem | undefined =>
+  [...t.attention.values()].find((item) => isOpen(item) && Option.contains(item.dedupeKey, dedupeKey))
 
 export const InMemoryAttentionItems = Layer.effect(
   AttentionItems,
@@ -10,11 +15,7 @@ export const InMemoryAttentionItems = Layer.effect(
     AttentionItems.of({
       open: (item) =>
         db.run((t) => {
-          const key = Option.getOrUndefined(item.dedupeKey)
-          const same =
-            key === undefined
-              ? undefined
-              : [...t.attention.values()].find((other) => isOpen(other) && Option.getOrUndefined(other.dedupeKey) === key)
+          const same = Option.isSome(item.dedupeKey) ? openWithKey(t, item.dedupeKey.value) : undefined
           if (same !== undefined) return { item: same, opened: false }
           t.sequence += 1
           const opened = new AttentionItem({
@@ -53,9 +54,7 @@ export const InMemoryAttentionItems = Layer.effect(
         }),
       closeByKey: (dedupeKey, at, resolution) =>
         db.run((t) => {
-          const item = [...t.attention.values()].find(
-            (candidate) => isOpen(candidate) && Option.getOrUndefined(candidate.dedupeKey) === dedupeKey
-          )
+          const item = openWithKey(t, dedupeKey)
           if (item === undefined) return false
           t.attention.set(item.number, new AttentionItem({ ...item, closedAt: Option.some(at), resolution: Option.some(resolution) }))
           return true

@@ -1,12 +1,10 @@
 import { Clock, Duration, Effect, Option, Schedule } from "effect"
 import type { AttentionReason } from "../../domain/attention/AttentionReason.js"
-import { raiseAttention } from "../attention/raiseAttention.js"
-import { OutboundWakeup } from "../events/Wakeup.js"
+import { raiseAttentionNow } from "../attention/raiseAttention.js"
 import { AttentionItems } from "../ports/AttentionItems.js"
 import { EventBroker } from "../ports/EventBroker.js"
 import { FailedEvents } from "../ports/FailedEvents.js"
 import { OutboundMessages } from "../ports/OutboundMessages.js"
-import { UnitOfWork } from "../ports/UnitOfWork.js"
 import { botSubscriptions } from "../workers/Consumers.js"
 import { AlertSettings } from "./AlertSettings.js"
 
@@ -27,10 +25,7 @@ const incident = (key: string, reason: AttentionReason, detail: Option.Option<st
       if (closed) yield* Effect.logInfo("Incident passed", { reason })
       return
     }
-    const raised = yield* Effect.flatMap(UnitOfWork, (unitOfWork) =>
-      unitOfWork.transaction(raiseAttention({ reason, detail: detail.value, dedupeKey: key }))
-    )
-    if (raised.supportMessageQueued) yield* Effect.flatMap(OutboundWakeup, (wakeup) => wakeup.notify)
+    yield* raiseAttentionNow({ reason, detail: detail.value, dedupeKey: key })
   })
 
 /** Dead letters on the broker, and events a Functions trigger recorded as failed; none counted when the broker cannot answer. */

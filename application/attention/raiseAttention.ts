@@ -5,8 +5,10 @@ import type { OrderId } from "../../domain/ids.js"
 import { UserId } from "../../domain/ids.js"
 import { AttentionItems, NewAttentionItem } from "../ports/AttentionItems.js"
 import type { AttentionItem, ConversationLine } from "../ports/AttentionItems.js"
+import { OutboundWakeup } from "../events/Wakeup.js"
 import { Ids } from "../ports/Ids.js"
 import { OutboundMessages } from "../ports/OutboundMessages.js"
+import { UnitOfWork } from "../ports/UnitOfWork.js"
 import { Users } from "../ports/Users.js"
 import { SupportSettings } from "../settings/SupportSettings.js"
 
@@ -96,5 +98,16 @@ export const raiseAttention = (request: AttentionRequest) =>
       )
     )
     const raised: RaisedAttention = { item, opened, supportMessageQueued: true }
+    return raised
+  })
+
+/**
+ * `raiseAttention` in a transaction of its own, the sender woken when support is to hear of it:
+ * for a worker that raises an incident outside any decision (the sender, the operations watch).
+ */
+export const raiseAttentionNow = (request: AttentionRequest) =>
+  Effect.gen(function* () {
+    const raised = yield* Effect.flatMap(UnitOfWork, (unitOfWork) => unitOfWork.transaction(raiseAttention(request)))
+    if (raised.supportMessageQueued) yield* Effect.flatMap(OutboundWakeup, (wakeup) => wakeup.notify)
     return raised
   })

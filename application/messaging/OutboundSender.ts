@@ -1,6 +1,6 @@
 import { Cause, Clock, Duration, Effect, Option, Schedule } from "effect"
 import { BotEvents } from "../../contracts/events/BotEvents.js"
-import { raiseAttention } from "../attention/raiseAttention.js"
+import { raiseAttentionNow } from "../attention/raiseAttention.js"
 import { PreviewRenewal } from "../catalogue/PreviewRenewal.js"
 import { eventRecord } from "../events/eventRecord.js"
 import { retryDelay } from "../events/retryDelay.js"
@@ -141,16 +141,11 @@ const settleFailure = (intent: OutboundIntent, error: SendError | PrepareError, 
         // Every reply fails the same way until the token is renewed: each waits (nothing is lost)
         // and support hears of it once, until they close the item.
         yield* Effect.logError("WhatsApp refused our access token; an operator must renew it")
-        const raised = yield* Effect.flatMap(UnitOfWork, (unitOfWork) =>
-          unitOfWork.transaction(
-            raiseAttention({
-              reason: "WhatsAppTokenRejected",
-              detail: "Meta refused the access token (190): renew WHATSAPP_API_KEY (a system user's token does not expire), restart, then close this item; the waiting replies go out by themselves",
-              dedupeKey: "whatsapp-token-rejected"
-            })
-          )
-        )
-        if (raised.supportMessageQueued) yield* Effect.flatMap(OutboundWakeup, (wakeup) => wakeup.notify)
+        yield* raiseAttentionNow({
+          reason: "WhatsAppTokenRejected",
+          detail: "Meta refused the access token (190): renew WHATSAPP_API_KEY (a system user's token does not expire), restart, then close this item; the waiting replies go out by themselves",
+          dedupeKey: "whatsapp-token-rejected"
+        })
         return yield* outbound.retryAt(intent.id, nextTry(intent, now), error.message)
       }
       case "InvalidMessage":
