@@ -9,6 +9,7 @@ import { makeRouter } from "./router.js"
 import { makeAstriaState } from "./state.js"
 import { makeTraining } from "./training.js"
 import { makeTunes } from "./tunes.js"
+import { closeServer, listenOnLoopback } from "../loopbackServer.js"
 
 export { defaultInspection } from "./inspection.js"
 export type { FakeAstriaFault, FakeAstriaFaultStatus, FakeAstriaOptions, InspectionInput, RecordedCallback, RecordedRequest } from "./model.js"
@@ -74,13 +75,7 @@ const start = async (options: FakeAstriaOptions): Promise<FakeAstriaHandle & { r
         res.end(answer.body)
       })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => resolve())
-  })
-  const address = server.address()
-  if (address === null || typeof address === "string") throw new Error("fake Astria is not listening on TCP")
-  state.baseUrl = `http://127.0.0.1:${address.port}`
+  state.baseUrl = await listenOnLoopback(server, "fake Astria")
   const persisted = options.dataDir === undefined ? undefined : await persistAstriaState(state, training, options.dataDir, options.clock)
 
   const run = (task: () => void | Promise<void>) => Effect.promise(async () => task())
@@ -112,12 +107,9 @@ const start = async (options: FakeAstriaOptions): Promise<FakeAstriaHandle & { r
 
   const stop = async () => {
     await persisted?.stop()
-    await new Promise<void>((resolve) => {
-      for (const timer of state.timers) clearTimeout(timer)
-      state.timers.clear()
-      server.closeAllConnections()
-      server.close(() => resolve())
-    })
+    for (const timer of state.timers) clearTimeout(timer)
+    state.timers.clear()
+    await closeServer(server)
   }
 
   return { baseUrl: state.baseUrl, apiKey: state.apiKey, control, stop }

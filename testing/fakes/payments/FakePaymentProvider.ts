@@ -4,6 +4,7 @@ import type { Scope } from "effect"
 import { Context, Effect, Layer } from "effect"
 import type { PaymentEventEncoded } from "../../../contracts/payments/PaymentEvent.js"
 import type { StripeCheckoutEventEncoded } from "../../../contracts/payments/StripeCheckoutEvent.js"
+import { closeServer, listenOnLoopback } from "../loopbackServer.js"
 
 /**
  * A fake hosted checkout on a loopback port: the page a payment link opens, with a Pay button
@@ -219,13 +220,7 @@ const start = async (options: FakePaymentProviderOptions) => {
         res.end(html)
       })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => resolve())
-  })
-  const address = server.address()
-  if (address === null || typeof address === "string") throw new Error("fake payment provider is not listening on TCP")
-  const baseUrl = `http://127.0.0.1:${address.port}`
+  const baseUrl = await listenOnLoopback(server, "fake payment provider")
 
   const control: FakePaymentProviderControl = {
     setWebhookUrl: (url) => Effect.sync(() => void (webhookUrl = url)),
@@ -237,11 +232,7 @@ const start = async (options: FakePaymentProviderOptions) => {
     sendSigned: (body, as) => Effect.promise(() => send(body, as, { paymentId: undefined, orderId: undefined })),
     deliveries: Effect.sync(() => [...deliveries])
   }
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    })
+  const stop = () => closeServer(server)
   return {
     handle: {
       baseUrl,

@@ -4,6 +4,7 @@ import type { Scope } from "effect"
 import { Context, Effect, Layer } from "effect"
 import Stripe from "stripe"
 import type { StripeErrorBodyEncoded } from "../../../../contracts/payments/StripeApi.js"
+import { closeServer, listenOnLoopback } from "../../loopbackServer.js"
 
 /**
  * A fake Stripe on a loopback port, built from Stripe's API reference and fixtures: the three API
@@ -517,13 +518,7 @@ const start = async (options: FakeStripeOptions) => {
       res.end(JSON.stringify({ error: { type: "api_error", message: String(error) } }))
     })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => resolve())
-  })
-  const address = server.address()
-  if (address === null || typeof address === "string") throw new Error("fake Stripe is not listening on TCP")
-  baseUrl = `http://127.0.0.1:${address.port}`
+  baseUrl = await listenOnLoopback(server, "fake Stripe")
 
   const attempt = <A>(run: () => Promise<A>) => Effect.tryPromise({ try: run, catch: (error) => (error instanceof Error ? error.message : String(error)) })
 
@@ -568,11 +563,7 @@ const start = async (options: FakeStripeOptions) => {
     deliveries: Effect.sync(() => [...deliveries]),
     calls: Effect.sync(() => [...calls])
   }
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    })
+  const stop = () => closeServer(server)
   return { handle, stop }
 }
 

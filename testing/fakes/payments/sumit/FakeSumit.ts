@@ -9,6 +9,7 @@ import {
   type SumitPaymentEncoded,
   type SumitTriggerEncoded
 } from "../../../../contracts/payments/SumitApi.js"
+import { closeServer, listenOnLoopback } from "../../loopbackServer.js"
 
 /**
  * A fake SUMIT on a loopback port, built from what is known of SUMIT's API (its field names come
@@ -255,13 +256,7 @@ const start = async (options: FakeSumitOptions) => {
         res.end(JSON.stringify({ Message: String(error) }))
       })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => resolve())
-  })
-  const address = server.address()
-  if (address === null || typeof address === "string") throw new Error("fake SUMIT is not listening on TCP")
-  baseUrl = `http://127.0.0.1:${address.port}`
+  baseUrl = await listenOnLoopback(server, "fake SUMIT")
 
   const handle: FakeSumitHandle = {
     baseUrl,
@@ -284,11 +279,7 @@ const start = async (options: FakeSumitOptions) => {
     notifications: Effect.sync(() => [...notifications]),
     lookups: Effect.sync(() => lookups)
   }
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    })
+  const stop = () => closeServer(server)
   return { handle, stop }
 }
 
