@@ -3,20 +3,16 @@ import { PgClient } from "@effect/sql-pg"
 import { SqlClient } from "@effect/sql/SqlClient"
 import { Context, Effect, Layer, Redacted, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { InMemoryAstria } from "../../adapters/index.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { MigrationsLive } from "../../adapters/postgres/Migrations.js"
 import { serviceBusEntities } from "../../adapters/service-bus/ServiceBusEntities.js"
 import { botSubscriptions } from "../../application/workers/Consumers.js"
-import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
-import { NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
-import { SchemaMigrations } from "../../runtimes/cli/SchemaMigrations.js"
 import { FakeAstria, type FakeAstriaHandle } from "../../testing/fakes/astria/FakeAstria.js"
 import type { FakeGraphApi } from "../../testing/fakes/graph-api/FakeGraphApi.js"
 import { FakeGraph, FakeGraphLive } from "../../testing/fakes/graph-api/layers.js"
 import { startFakeServiceBus, type FakeServiceBus } from "../service-bus/FakeServiceBus.js"
 import { assertTestDatabase, testDatabaseUrl } from "../support/TestDatabase.js"
-import { previewsInMemory } from "./support/previewsEnvironment.js"
+import { inMemoryCliEnvironment } from "./support/previewsEnvironment.js"
 import { buildShared, runCli, type Shared } from "./support/runCli.js"
 
 const wabaId = "102290129340398"
@@ -49,13 +45,7 @@ let bot: { readonly server: Server; readonly url: string }
 let database: Shared<SqlClient>
 let databaseUrl: string
 let settings: Record<string, string>
-const environment: CliEnvironment<NoSharedBroker> = {
-  storage: InMemoryStorage,
-  migrations: SchemaMigrations.none,
-  astria: InMemoryAstria.layer(),
-  broker: Layer.fail(new NoSharedBroker()),
-  previews: previewsInMemory
-}
+const environment = inMemoryCliEnvironment(InMemoryStorage)
 
 const fakeGraph = (): FakeGraphApi => Context.get(graph.context, FakeGraph)
 const fakeAstria = (): FakeAstriaHandle => Context.get(astria.context, FakeAstria)

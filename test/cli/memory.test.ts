@@ -2,32 +2,24 @@ import { Effect, Layer, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { FetchHttpClient } from "@effect/platform"
 import * as HttpAstria from "../../adapters/astria/HttpAstria.js"
-import * as InMemoryAstria from "../../adapters/memory/InMemoryAstria.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { Orders } from "../../application/ports/Orders.js"
 import { Photos } from "../../application/ports/Photos.js"
 import { Users } from "../../application/ports/Users.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
-import { NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
-import { SchemaMigrations } from "../../runtimes/cli/SchemaMigrations.js"
+import type { NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
 import { order } from "../../testing/port-suites/storage/fixtures.js"
 import { buildShared, runCli, type Shared } from "./support/runCli.js"
 import { phoneNumber, seedCustomer, seedPendingEvent } from "./support/seed.js"
-import { previewsInMemory } from "./support/previewsEnvironment.js"
+import { inMemoryCliEnvironment } from "./support/previewsEnvironment.js"
 
 let storage: Shared<StoragePorts>
 let environment: CliEnvironment<NoSharedBroker>
 
 beforeAll(async () => {
   storage = await buildShared(InMemoryStorage)
-  environment = {
-    storage: storage.layer,
-    migrations: SchemaMigrations.none,
-    astria: InMemoryAstria.layer(),
-    previews: previewsInMemory,
-    broker: Layer.fail(new NoSharedBroker())
-  }
+  environment = inMemoryCliEnvironment(storage.layer)
 })
 afterAll(() => storage.close())
 

@@ -1,14 +1,12 @@
-import { Effect, Layer, Option } from "effect"
+import { Effect, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { PackRecord, Packs } from "../../application/ports/Packs.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
-import { InMemoryAstria } from "../../adapters/index.js"
 import { PackId } from "../../domain/ids.js"
 import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
-import { NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
-import { SchemaMigrations } from "../../runtimes/cli/SchemaMigrations.js"
-import { previewsInMemory } from "./support/previewsEnvironment.js"
+import type { NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
+import { inMemoryCliEnvironment } from "./support/previewsEnvironment.js"
 import { buildShared, runCli, type Shared } from "./support/runCli.js"
 
 let storage: Shared<StoragePorts>
@@ -16,13 +14,7 @@ let environment: CliEnvironment<NoSharedBroker>
 
 beforeAll(async () => {
   storage = await buildShared(InMemoryStorage)
-  environment = {
-    storage: storage.layer,
-    migrations: SchemaMigrations.none,
-    astria: InMemoryAstria.layer(),
-    broker: Layer.fail(new NoSharedBroker()),
-    previews: previewsInMemory
-  }
+  environment = inMemoryCliEnvironment(storage.layer)
   await storage.run(
     Effect.flatMap(Packs, (packs) =>
       packs.sync([

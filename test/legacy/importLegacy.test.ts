@@ -10,13 +10,10 @@ import { Feedback } from "../../application/ports/Feedback.js"
 import { PaymentRecord, PaymentRecords } from "../../application/ports/PaymentRecords.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { Users } from "../../application/ports/Users.js"
-import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
-import { NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
-import { SchemaMigrations } from "../../runtimes/cli/SchemaMigrations.js"
 import { BotDriver, type DriverUser } from "../../testing/BotDriver.js"
 import { FakeAstria } from "../../testing/fakes/astria/FakeAstria.js"
 import { harnessBot } from "../../testing/HarnessBot.js"
-import { previewsInMemory } from "../cli/support/previewsEnvironment.js"
+import { inMemoryCliEnvironment } from "../cli/support/previewsEnvironment.js"
 import { buildShared, runCli, type Shared } from "../cli/support/runCli.js"
 import { next } from "../journey/steps.js"
 import { freshSchema, inCi, isReachable } from "../support/TestDatabase.js"
@@ -81,13 +78,7 @@ const cli = (args: ReadonlyArray<string>) =>
   Effect.gen(function* () {
     const storage = yield* Effect.context<StoragePorts>()
     const astria = yield* Astria
-    const environment: CliEnvironment<NoSharedBroker> = {
-      storage: Layer.succeedContext(storage),
-      migrations: SchemaMigrations.none,
-      astria: Layer.succeed(Astria, astria),
-      previews: previewsInMemory,
-      broker: Layer.fail(new NoSharedBroker())
-    }
+    const environment = inMemoryCliEnvironment(Layer.succeedContext(storage), Layer.succeed(Astria, astria))
     return yield* Effect.promise(() => runCli(environment, args))
   })
 

@@ -1,16 +1,14 @@
-import { Effect, Layer, Option } from "effect"
+import { Effect, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import * as InMemoryAstria from "../../adapters/memory/InMemoryAstria.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { AttentionItems, NewAttentionItem } from "../../application/ports/AttentionItems.js"
 import { Orders } from "../../application/ports/Orders.js"
 import { Outbox } from "../../application/ports/Outbox.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
-import { NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
-import { SchemaMigrations } from "../../runtimes/cli/SchemaMigrations.js"
+import type { NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
 import { order, userId, uuid } from "../../testing/port-suites/storage/fixtures.js"
-import { previewsInMemory } from "../cli/support/previewsEnvironment.js"
+import { inMemoryCliEnvironment } from "../cli/support/previewsEnvironment.js"
 import { buildShared, runCli, type Shared } from "../cli/support/runCli.js"
 
 let storage: Shared<StoragePorts>
@@ -18,13 +16,7 @@ let environment: CliEnvironment<NoSharedBroker>
 
 beforeAll(async () => {
   storage = await buildShared(InMemoryStorage)
-  environment = {
-    storage: storage.layer,
-    migrations: SchemaMigrations.none,
-    astria: InMemoryAstria.layer(),
-    previews: previewsInMemory,
-    broker: Layer.fail(new NoSharedBroker())
-  }
+  environment = inMemoryCliEnvironment(storage.layer)
 })
 afterAll(() => storage.close())
 

@@ -1,10 +1,6 @@
 import { Effect, Layer } from "effect"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
-import * as InMemoryAstria from "../../adapters/memory/InMemoryAstria.js"
-import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
-import { NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
-import { SchemaMigrations } from "../../runtimes/cli/SchemaMigrations.js"
-import { previewsInMemory } from "../cli/support/previewsEnvironment.js"
+import { inMemoryCliEnvironment } from "../cli/support/previewsEnvironment.js"
 import { runCli, type CliRun } from "../cli/support/runCli.js"
 
 /**
@@ -14,12 +10,6 @@ import { runCli, type CliRun } from "../cli/support/runCli.js"
 export const cliAgainstBot = (args: ReadonlyArray<string>, settings: Readonly<Record<string, string>> = {}) =>
   Effect.gen(function* () {
     const storage = yield* Effect.context<StoragePorts>()
-    const environment: CliEnvironment<NoSharedBroker> = {
-      storage: Layer.succeedContext(storage),
-      migrations: SchemaMigrations.none,
-      astria: InMemoryAstria.layer(),
-      previews: previewsInMemory,
-      broker: Layer.fail(new NoSharedBroker())
-    }
+    const environment = inMemoryCliEnvironment(Layer.succeedContext(storage))
     return yield* Effect.promise((): Promise<CliRun> => runCli(environment, args, settings))
   })

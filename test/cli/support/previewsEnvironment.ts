@@ -4,6 +4,12 @@ import { Effect, Layer } from "effect"
 import { ImageFetcher } from "../../../application/ports/ImageFetcher.js"
 import { InMemoryWhatsAppLive } from "../../../adapters/memory/InMemoryMessenger.js"
 import { SharpPreviewRendererLive } from "../../../adapters/sharp/SharpPreviewRenderer.js"
+import * as InMemoryAstria from "../../../adapters/memory/InMemoryAstria.js"
+import type { Astria } from "../../../application/ports/Astria.js"
+import type { StoragePorts } from "../../../application/ports/StoragePorts.js"
+import type { CliEnvironment } from "../../../runtimes/cli/CliEnvironment.js"
+import { NoSharedBroker } from "../../../runtimes/cli/CliErrors.js"
+import { SchemaMigrations } from "../../../runtimes/cli/SchemaMigrations.js"
 
 const samplePhoto = readFileSync(fileURLToPath(new URL("../../fixtures/photos/astronaut.jpg", import.meta.url)))
 
@@ -13,3 +19,18 @@ export const previewsInMemory = Layer.mergeAll(
   Layer.succeed(ImageFetcher, { fetch: () => Effect.succeed(new Uint8Array(samplePhoto)) }),
   SharpPreviewRendererLive.pipe(Layer.orDie)
 )
+
+/**
+ * The command line over `storage` with everything else in memory: Astria (unless given), the
+ * previews above, and no broker shared with a running bot.
+ */
+export const inMemoryCliEnvironment = (
+  storage: Layer.Layer<StoragePorts>,
+  astria: Layer.Layer<Astria> = InMemoryAstria.layer()
+): CliEnvironment<NoSharedBroker> => ({
+  storage,
+  migrations: SchemaMigrations.none,
+  astria,
+  previews: previewsInMemory,
+  broker: Layer.fail(new NoSharedBroker())
+})
