@@ -100,15 +100,25 @@ if (reachable) {
     it.live("two processes share the work, one key at a time and in order across both", () =>
       Effect.gen(function* () {
         const client = yield* schemaClient("broker_two")
-        const first = yield* brokerOn(client, quick(topology))
-        const second = yield* brokerOn(client, quick(topology))
+        // Two keys at a time each, of six: neither process can hold every key, so the other always finds work.
+        const options = { ...quick(topology), concurrency: 2 }
+        const first = yield* brokerOn(client, options)
+        const second = yield* brokerOn(client, options)
         const keys = Array.from({ length: 6 }, (_, i) => `shared-user-${i}`)
         const messages = Array.from({ length: 60 }, (_, i) => message(keys[i % keys.length]!))
         const handled = yield* Ref.make<ReadonlyArray<{ readonly by: string; readonly message: BrokerMessage }>>([])
+        // No handler finishes before both processes hold a message: sharing is then shown, not left to timing
+        // (on a loaded machine one process used to drain the queue alone). A broker that let only one
+        // process claim would never open the gate, and the test would time out.
+        const started = new Set<string>()
+        const bothStarted = yield* Deferred.make<void>()
         const busy = new Set<string>()
         let overlaps = 0
         const handler = (by: string) => (m: BrokerMessage) =>
           Effect.gen(function* () {
+            started.add(by)
+            if (started.size === 2) yield* Deferred.succeed(bothStarted, undefined)
+            yield* Deferred.await(bothStarted)
             if (busy.has(m.key)) overlaps += 1
             busy.add(m.key)
             yield* Effect.sleep("3 millis")
