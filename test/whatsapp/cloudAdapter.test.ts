@@ -44,7 +44,7 @@ const decodedEvents = (raws: ReadonlyArray<Buffer>) =>
 const waitFor = <A>(effect: Effect.Effect<A>, done: (value: A) => boolean) =>
   effect.pipe(
     Effect.repeat({ schedule: Schedule.spaced("10 millis"), until: done }),
-    Effect.timeoutFail({ duration: "3 seconds", onTimeout: () => new Error("condition not reached in time") })
+    Effect.timeoutFail({ duration: "15 seconds", onTimeout: () => new Error("condition not reached in time") })
   )
 
 /**

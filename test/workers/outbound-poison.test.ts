@@ -76,7 +76,7 @@ const eventually = <A>(label: string, effect: Effect.Effect<A, unknown, Delivere
   effect.pipe(
     Effect.filterOrFail(done, () => new Error(`${label}: not yet`)),
     Effect.retry(Schedule.spaced("20 millis")),
-    Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => new Error(`${label}: not within 5 s`) })
+    Effect.timeoutFail({ duration: "20 seconds", onTimeout: () => new Error(`${label}: not within 20 s`) })
   )
 
 describe.skipIf(!reachable && !inCi)("the outbound sender and a poisoned message", () => {

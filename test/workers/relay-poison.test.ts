@@ -38,7 +38,7 @@ const eventually = <A, E, R>(label: string, effect: Effect.Effect<A, E, R>, done
   effect.pipe(
     Effect.filterOrFail(done, () => new Error(`${label}: not yet`)),
     Effect.retry(Schedule.spaced("20 millis")),
-    Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => new Error(`${label}: not within 5 s`) })
+    Effect.timeoutFail({ duration: "20 seconds", onTimeout: () => new Error(`${label}: not within 20 s`) })
   )
 
 describe("the outbox relay and a poisoned event", () => {
