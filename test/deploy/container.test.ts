@@ -5,6 +5,7 @@ import { join } from "node:path"
 import { promisify } from "node:util"
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
+import { entries } from "../../deploy/bundle.js"
 import { envExampleSettings, k8sFiles, read, root, yamlDocuments } from "./files.js"
 
 const run = promisify(execFile)
@@ -77,8 +78,8 @@ describe("the Dockerfile", () => {
     }
     const [cmd] = inFinal("CMD")
     const command = Schema.decodeUnknownSync(StringArray)(cmd!.rest)
-    expect(command).toEqual(["node", "dist/runtimes/http-server/main.js"])
-    expect(builtFileHasSource(command[1]!)).toBe(true)
+    expect(command).toEqual(["node", "dist/bundle/http-server.mjs"])
+    expect(entries["http-server"]).toBe(join(root, "runtimes/http-server/main.ts"))
     // The health check's one-liner is valid JavaScript.
     const healthcheck = Schema.decodeUnknownSync(StringArray)(inFinal("HEALTHCHECK")[0]!.rest.replace(/^.*?CMD\s+/, ""))
     expect(() => new Function(healthcheck[2]!)).not.toThrow()
@@ -86,7 +87,7 @@ describe("the Dockerfile", () => {
 
   it("does not ignore what it copies", () => {
     const ignored = read("deploy/Dockerfile.dockerignore").split("\n").filter((line) => line !== "" && !line.startsWith("#"))
-    for (const copied of ["package.json", "package-lock.json", "assets", "runtimes", "deploy/promote-peer-dependencies.mjs"]) {
+    for (const copied of ["package.json", "package-lock.json", "assets", "runtimes", "deploy/promote-peer-dependencies.mjs", "deploy/bundle.ts"]) {
       expect(ignored.some((pattern) => copied === pattern || copied.startsWith(`${pattern}/`))).toBe(false)
     }
   })

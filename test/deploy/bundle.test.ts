@@ -1,0 +1,55 @@
+import { execFile, spawn } from "node:child_process"
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { promisify } from "node:util"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { bundle, entries } from "../../deploy/bundle.js"
+import { freePort } from "../faults/childBot.js"
+import { root } from "./files.js"
+
+// Inside the repository, as dist/bundle/ is: the bundle finds node_modules (its externals) and the
+// package's assets by walking up from its own file.
+mkdirSync(join(root, "node_modules/.cache"), { recursive: true })
+const outdir = mkdtempSync(join(root, "node_modules/.cache/bundle-test-"))
+const scratch = mkdtempSync(join(tmpdir(), "bundle-test-"))
+beforeAll(() => bundle(entries, outdir), 120_000)
+afterAll(() => {
+  rmSync(outdir, { recursive: true, force: true })
+  rmSync(scratch, { recursive: true, force: true })
+})
+
+const answers = (url: string) => fetch(url, { signal: AbortSignal.timeout(2000) }).then((response) => response.status, () => 0)
+
+describe("the bundled runtimes (what the Dockerfile and the Functions app run)", () => {
+  it("the standalone server starts with no configuration from an empty directory and answers /health and /ready", async () => {
+    const port = await freePort()
+    const child = spawn(process.execPath, [join(outdir, "http-server.mjs")], {
+      cwd: scratch,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: String(port), LOG_LEVEL: "Warn", PGLITE_DATA_DIR: join(scratch, "pglite") },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let output = ""
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()))
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
+    try {
+      const deadline = Date.now() + 90_000
+      let ready = 0
+      while (child.exitCode === null && Date.now() < deadline && ready !== 200) {
+        ready = await answers(`http://127.0.0.1:${port}/ready`)
+        if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+      expect(ready, output).toBe(200)
+      expect(await answers(`http://127.0.0.1:${port}/health`)).toBe(200)
+    } finally {
+      child.kill("SIGTERM")
+      await exited
+    }
+  }, 120_000)
+
+  it("the command line answers --help", async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(outdir, "cli.mjs"), "--help"], { cwd: scratch })
+    expect(stdout).toContain("doctor")
+  }, 60_000)
+})
