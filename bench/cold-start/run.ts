@@ -7,7 +7,7 @@
  *   npx tsx bench/cold-start/run.ts   (COLD_START_ROUNDS=3 by default)
  */
 import { execFileSync, spawn } from "node:child_process"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
@@ -78,10 +78,10 @@ interface Start {
 }
 
 /** Spawns the standalone server and times its first 200 on /health, then on /ready. */
-const startStandalone = async (label: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv): Promise<Start> => {
+const startStandalone = async (label: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv, cwd = work): Promise<Start> => {
   const port = await freePort()
   const started = performance.now()
-  const child = startProcess(process.execPath, args, { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), ...env }, work, join(work, `${label}-${port}.log`))
+  const child = startProcess(process.execPath, args, { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), ...env }, cwd, join(work, `${label}-${port}.log`))
   try {
     await waitForOk(`http://127.0.0.1:${port}/health`, child, 120_000)
     const healthMs = performance.now() - started
@@ -117,6 +117,22 @@ const compiledMain = join(outDir, "runtimes/http-server/main.js")
 const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href
 const tsxMain = ["--import", tsxLoader, join(root, "runtimes/http-server/main.ts")]
 
+/**
+ * `npm start` on a new clone of the committed tree: `npm start` runs tsx (here by its loader, without
+ * npm's own start), tsx's cache cold (an empty TMPDIR), no `.data` yet (initdb, migrations). The
+ * clone shares this checkout's node_modules: `npm ci`'s own time is not a start's.
+ */
+const freshCloneStart = (round: number) => {
+  const clone = join(work, `clone-${round}`)
+  execFileSync("git", ["clone", "-q", root, clone])
+  symlinkSync(join(root, "node_modules"), join(clone, "node_modules"))
+  const emptyTmp = join(work, `tmp-${round}`)
+  mkdirSync(emptyTmp)
+  return startStandalone("fresh-clone", ["--import", tsxLoader, join(clone, "runtimes/http-server/main.ts")], { TMPDIR: emptyTmp }, clone).finally(
+    () => rmSync(clone, { recursive: true, force: true })
+  )
+}
+
 const rows: Array<[string, ReadonlyArray<Start>]> = []
 const results = {
   pgliteFirst: [] as Array<Start>,
@@ -126,7 +142,8 @@ const results = {
   tsxPgliteRestart: [] as Array<Start>,
   bundledPgliteRestart: [] as Array<Start>,
   bundledPostgresFirst: [] as Array<Start>,
-  bundledPostgresRestart: [] as Array<Start>
+  bundledPostgresRestart: [] as Array<Start>,
+  freshClone: [] as Array<Start>
 }
 const imports = {
   standalone: [] as Array<number>,
@@ -151,6 +168,7 @@ try {
     results.tsxPgliteRestart.push(await startStandalone("pglite-tsx", tsxMain, { PGLITE_DATA_DIR: dataDir }))
     results.bundledPgliteRestart.push(await startStandalone("pglite-bundled", [bundledMain], { PGLITE_DATA_DIR: dataDir }))
     rmSync(dataDir, { recursive: true, force: true })
+    results.freshClone.push(await freshCloneStart(round))
     const { schema, url } = await freshSchemaUrl()
     schemas.push(schema)
     results.postgresFirst.push(await startStandalone("postgres", [compiledMain], { DATABASE_URL: url }))
@@ -196,6 +214,7 @@ rows.push(
   ["compiled, PGlite, fresh data directory (initdb, migrations)", results.pgliteFirst],
   ["compiled, PGlite, restart", results.pgliteRestart],
   ["npm start (tsx), PGlite, restart", results.tsxPgliteRestart],
+  ["npm start (tsx) on a new clone: tsx's cache cold, PGlite fresh (initdb, migrations)", results.freshClone],
   ["bundled, PGlite, restart", results.bundledPgliteRestart],
   ["compiled, Postgres, fresh schema (migrations)", results.postgresFirst],
   ["compiled, Postgres, restart", results.postgresRestart],
