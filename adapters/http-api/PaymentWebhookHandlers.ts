@@ -9,7 +9,7 @@ import type { StorageUnavailable } from "../../application/ports/StorageUnavaila
 import { MalformedRequest, NotFound, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
 import { PaymentAcknowledged, paymentWebhookMaxBytes } from "../../contracts/http/PaymentWebhookApi.js"
 import { decodePaymentBody } from "../payments/decodePaymentBody.js"
-import { verifyPaymentSignature } from "../payments/PaymentSignature.js"
+import { verifyPaymentSignatureWithAny } from "../payments/PaymentSignature.js"
 import { PaymentWebhookSettings } from "../payments/PaymentWebhookSettings.js"
 import { confirmSumitNotification } from "../payments/sumitNotification.js"
 import { readBoundedBody } from "./readBoundedBody.js"
@@ -35,7 +35,12 @@ export const handlePaymentWebhook = (request: HttpServerRequest.HttpServerReques
     const settings = yield* PaymentWebhookSettings
     const body = yield* readBoundedBody(request, paymentWebhookMaxBytes)
     const header = request.headers["stripe-signature"] ?? request.headers["x-signature"]
-    const signature = verifyPaymentSignature(settings.secret, body, header, yield* Clock.currentTimeMillis)
+    const signature = verifyPaymentSignatureWithAny(
+      [settings.secret, ...(settings.previousSecret === undefined ? [] : [settings.previousSecret])],
+      body,
+      header,
+      yield* Clock.currentTimeMillis
+    )
     if (signature._tag !== "Valid") {
       yield* Effect.logWarning("Payment webhook refused").pipe(Effect.annotateLogs({ signature: signature._tag }))
       return yield* new Unauthenticated({ message: `payment signature ${signature._tag}` })

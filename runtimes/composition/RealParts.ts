@@ -28,6 +28,10 @@ const storage = (databaseUrl: DatabaseUrl) => (Option.isSome(databaseUrl) ? Post
  * The real parts, each from its settings: the one wiring that the standalone server, Azure
  * Functions and the CLI share. Which parts are real is the start plan's decision (StartPlan.ts).
  */
+/** The secret before the current one, while a rotation lasts (none once its `_PREVIOUS` setting is removed). */
+const previous = (secret: Option.Option<Redacted.Redacted<string>>) =>
+  Option.match(secret, { onNone: () => ({}), onSome: (previousSecret) => ({ previousSecret }) })
+
 export const RealParts = {
   /** The SQL client: Postgres on `DATABASE_URL`, or the embedded PGlite (development only) when there is none. */
   database: (databaseUrl: DatabaseUrl) => (Option.isSome(databaseUrl) ? PgClientLive : EmbeddedPglite.fromConfig),
@@ -69,7 +73,7 @@ export const RealParts = {
           StripeCheckout.layer({ ...defaultStripeTimings, secretKey: setup.stripe.secretKey, apiBase: "https://api.stripe.com", chatUrl: setup.chatUrl }).pipe(
             Layer.provide(FetchHttpClient.layer)
           ),
-          Layer.succeed(PaymentWebhookSettings, { secret: setup.stripe.webhookSecret, ...liveOnly })
+          Layer.succeed(PaymentWebhookSettings, { secret: setup.stripe.webhookSecret, ...previous(setup.stripe.previousWebhookSecret), ...liveOnly })
         )
       case "Sumit": {
         const sumit = SumitCheckout.layer({
@@ -89,12 +93,12 @@ export const RealParts = {
       case "FixedPriceLinks":
         return Layer.merge(
           FixedPriceLinksProvider.layer(setup.links, setup.pricing),
-          Layer.succeed(PaymentWebhookSettings, { secret: setup.webhookSecret, ...liveOnly })
+          Layer.succeed(PaymentWebhookSettings, { secret: setup.webhookSecret, ...previous(setup.previousWebhookSecret), ...liveOnly })
         )
       case "LinkTemplate":
         return Layer.merge(
           TemplatePaymentProvider.layer(setup.template),
-          Layer.succeed(PaymentWebhookSettings, { secret: setup.webhookSecret, ...liveOnly })
+          Layer.succeed(PaymentWebhookSettings, { secret: setup.webhookSecret, ...previous(setup.previousWebhookSecret), ...liveOnly })
         )
     }
   }
