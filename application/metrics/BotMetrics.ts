@@ -24,6 +24,13 @@ export const pacingWaits = counter("bot_pacing_waits_total", "Sends that waited 
 export const pacingWaitSeconds = counter("bot_pacing_wait_seconds_total", "Seconds sends waited for the recipient's turn")
 
 export const eventsDead = Metric.gauge("bot_events_dead", { description: "Dead letters on the broker, by subscription" })
+export const eventQueueWaiting = Metric.gauge("bot_event_queue_waiting", {
+  description: "Events waiting in the Postgres broker's queue (a retry's delay included), by subscription"
+})
+export const eventQueueLeased = Metric.gauge("bot_event_queue_leased", { description: "Events being handled now (leased), by subscription" })
+export const eventQueueOldestSeconds = Metric.gauge("bot_event_queue_oldest_seconds", {
+  description: "How long the oldest event in a subscription's queue has been there (0 when none)"
+})
 export const outboxPending = Metric.gauge("bot_outbox_pending", { description: "Events stored and not yet published to the broker" })
 export const outboundIntents = Metric.gauge("bot_outbound_intents", { description: "Outbound messages stored, by state" })
 export const outboundOldestPendingSeconds = Metric.gauge("bot_outbound_oldest_pending_seconds", {

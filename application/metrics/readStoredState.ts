@@ -1,11 +1,15 @@
 import { Clock, Effect, Metric, Option } from "effect"
 import { OrderStatus } from "../../domain/orders/OrderStatus.js"
 import { EventBroker } from "../ports/EventBroker.js"
+import { EventQueueReadings } from "../ports/EventQueueReadings.js"
 import { IntentStatus, OutboundMessages } from "../ports/OutboundMessages.js"
 import { Outbox } from "../ports/Outbox.js"
 import { StoredStateReadings } from "../ports/StoredStateReadings.js"
 import { botSubscriptions } from "../workers/Consumers.js"
 import {
+  eventQueueLeased,
+  eventQueueOldestSeconds,
+  eventQueueWaiting,
   eventsDead,
   ordersByStatus,
   ordersOldestInStatusSeconds,
@@ -18,7 +22,8 @@ import {
 const secondsSince = (now: number, at: Option.Option<Date>) => Option.match(at, { onNone: () => 0, onSome: (date) => Math.max(0, (now - date.getTime()) / 1000) })
 
 /**
- * Sets the gauges of stored state from storage and the broker, just before the metrics are read:
+ * Sets the gauges of stored state from storage and the broker, just before the metrics are read
+ * (the queues' depths only where the broker keeps them in the database):
  * every label is set, zero included, so a count that fell to nothing reads 0 rather than its last
  * value. The same questions the operations watch asks (dead letters, the oldest pending reply).
  */
@@ -35,6 +40,16 @@ export const readStoredState = Effect.gen(function* () {
     yield* Metric.set(Metric.tagged(ordersOldestInStatusSeconds, "status", status), secondsSince(now, reading.orders[status].oldestSince))
   }
   yield* Metric.set(outboxPending, (yield* Effect.flatMap(Outbox, (outbox) => outbox.stats)).pending)
+  const queues = yield* Effect.serviceOption(EventQueueReadings)
+  if (Option.isSome(queues)) {
+    const depths = yield* queues.value.read
+    for (const { name } of botSubscriptions) {
+      const queue = depths.get(name)
+      yield* Metric.set(Metric.tagged(eventQueueWaiting, "subscription", name), queue?.waiting ?? 0)
+      yield* Metric.set(Metric.tagged(eventQueueLeased, "subscription", name), queue?.leased ?? 0)
+      yield* Metric.set(Metric.tagged(eventQueueOldestSeconds, "subscription", name), secondsSince(now, queue?.oldestQueuedAt ?? Option.none()))
+    }
+  }
   const broker = yield* EventBroker
   yield* Effect.forEach(
     botSubscriptions,

@@ -11,6 +11,7 @@ import { TemplatePaymentProvider } from "../../adapters/payments/TemplatePayment
 import { EmbeddedPglite } from "../../adapters/postgres/EmbeddedPglite.js"
 import { PgClientLive } from "../../adapters/postgres/PgClientLive.js"
 import { PgEventBroker } from "../../adapters/postgres/PgEventBroker.js"
+import { PgEventQueueReadings } from "../../adapters/postgres/PgEventQueueReadings.js"
 import { PostgresStorage } from "../../adapters/postgres/PostgresStorage.js"
 import { serviceBusEntities } from "../../adapters/service-bus/ServiceBusEntities.js"
 import { ServiceBusEventBroker } from "../../adapters/service-bus/ServiceBusEventBroker.js"
@@ -48,7 +49,8 @@ export const RealParts = {
     options.serviceBus
       ? ServiceBusEventBroker.fromConfig({ subscriptions: botSubscriptions, maxDeliveries: serviceBusEntities.maxDeliveryCount })
       : // The storage layer's own value: a build makes it once, so one pool (or one PGlite) serves both.
-        PgEventBroker.layer({ subscriptions: botSubscriptions }).pipe(Layer.provide(storage(options.databaseUrl))),
+        // With it, the depth of its queues for the metrics (read where present, by `readStoredState`).
+        Layer.merge(PgEventBroker.layer({ subscriptions: botSubscriptions }), PgEventQueueReadings).pipe(Layer.provide(storage(options.databaseUrl))),
 
   /** The WhatsApp Cloud API, and what Meta's webhooks are checked with. */
   whatsapp: (settings: RealWhatsApp) =>
