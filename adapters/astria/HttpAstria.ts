@@ -13,6 +13,7 @@ import {
   validationFields,
   validationMessages
 } from "../../contracts/astria/index.js"
+import { countAstriaError } from "../../application/metrics/BotMetrics.js"
 import type { OrderId, PackId, TuneId } from "../../domain/ids.js"
 import type { AstriaError, AstriaService, PackOrigin, PackTuneRequest, PhotoUpload, PromptId } from "../../application/ports/Astria.js"
 import {
@@ -122,11 +123,12 @@ export const make = (config: AstriaHttpConfig): Effect.Effect<AstriaService, nev
           Effect.flatMap(response.text, (text) =>
             response.status >= 200 && response.status < 300
               ? Effect.succeed(text)
-              : Effect.fail(failureOf(response.status, text, subject))
+              : Effect.zipRight(countAstriaError(String(response.status)), Effect.fail(failureOf(response.status, text, subject)))
           )
         ),
         Effect.catchTags({
-          RequestError: (error) => Effect.fail(new AstriaUnavailable({ status: Option.none(), message: error.message })),
+          RequestError: (error) =>
+            Effect.zipRight(countAstriaError("unreachable"), Effect.fail(new AstriaUnavailable({ status: Option.none(), message: error.message }))),
           ResponseError: (error) =>
             Effect.fail(new AstriaUnavailable({ status: Option.some(error.response.status), message: error.message }))
         }),
@@ -134,7 +136,8 @@ export const make = (config: AstriaHttpConfig): Effect.Effect<AstriaService, nev
           duration: config.requestTimeout,
           onTimeout: () =>
             new AstriaTimeout({ message: `no answer from Astria within ${Duration.format(config.requestTimeout)}` })
-        })
+        }),
+        Effect.tapErrorTag("AstriaTimeout", () => countAstriaError("timeout"))
       )
 
     const decode =

@@ -1,6 +1,7 @@
 import { HttpServerResponse } from "@effect/platform"
 import type { HttpServerRequest } from "@effect/platform"
 import { Clock, Effect } from "effect"
+import { countWebhookReceived, countWebhookRefused, signatureRefusal } from "../../application/metrics/BotMetrics.js"
 import { recordedOutcome } from "../../application/payments/PaymentOutcome.js"
 import { receivePayment } from "../../application/payments/receivePayment.js"
 import { recordMoneyBack } from "../../application/payments/recordMoneyBack.js"
@@ -9,7 +10,7 @@ import type { StorageUnavailable } from "../../application/ports/StorageUnavaila
 import { MalformedRequest, NotFound, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
 import { PaymentAcknowledged, paymentWebhookMaxBytes } from "../../contracts/http/PaymentWebhookApi.js"
 import { decodePaymentBody } from "../payments/decodePaymentBody.js"
-import { verifyPaymentSignature } from "../payments/PaymentSignature.js"
+import { verifyPaymentSignatureWithAny } from "../payments/PaymentSignature.js"
 import { PaymentWebhookSettings } from "../payments/PaymentWebhookSettings.js"
 import { confirmSumitNotification } from "../payments/sumitNotification.js"
 import { readBoundedBody } from "./readBoundedBody.js"
@@ -32,16 +33,24 @@ const acknowledge = (outcome: string) =>
  */
 export const handlePaymentWebhook = (request: HttpServerRequest.HttpServerRequest) =>
   Effect.gen(function* () {
+    yield* countWebhookReceived("payment")
     const settings = yield* PaymentWebhookSettings
-    const body = yield* readBoundedBody(request, paymentWebhookMaxBytes)
+    const body = yield* readBoundedBody(request, paymentWebhookMaxBytes).pipe(Effect.tapError((error) => countWebhookRefused("payment", error._tag === "PayloadTooLarge" ? "too_large" : "unreadable")))
     const header = request.headers["stripe-signature"] ?? request.headers["x-signature"]
-    const signature = verifyPaymentSignature(settings.secret, body, header, yield* Clock.currentTimeMillis)
+    const signature = verifyPaymentSignatureWithAny(
+      [settings.secret, ...(settings.previousSecret === undefined ? [] : [settings.previousSecret])],
+      body,
+      header,
+      yield* Clock.currentTimeMillis
+    )
     if (signature._tag !== "Valid") {
       yield* Effect.logWarning("Payment webhook refused").pipe(Effect.annotateLogs({ signature: signature._tag }))
+      yield* countWebhookRefused("payment", signatureRefusal(signature._tag))
       return yield* new Unauthenticated({ message: `payment signature ${signature._tag}` })
     }
     const decoded = yield* decodePaymentBody(body, settings.liveMode === undefined ? {} : { liveMode: settings.liveMode }).pipe(
-      Effect.mapError((error) => new MalformedRequest({ message: error.reason }))
+      Effect.mapError((error) => new MalformedRequest({ message: error.reason })),
+      Effect.tapError(() => countWebhookRefused("payment", "malformed"))
     )
     if (decoded._tag === "Ignored") {
       yield* Effect.logInfo("Payment webhook ignored").pipe(Effect.annotateLogs({ reason: decoded.reason }))

@@ -1,6 +1,6 @@
-import { Config, Redacted, Schema } from "effect"
+import { Config, Option, Redacted, Schema } from "effect"
 import type { TierName } from "../../domain/pricing/Tier.js"
-import { required, secret } from "../../application/settings/presentSetting.js"
+import { optionalSecret, required, secret } from "../../application/settings/presentSetting.js"
 
 /**
  * Every payment setting of every provider, named once: the start's refusals, `doctor` and the
@@ -54,9 +54,13 @@ export const fixedPriceLinksConfig = (withReturningPrices: boolean): Config.Conf
 export interface StripeSettings {
   readonly secretKey: Redacted.Redacted<string>
   readonly webhookSecret: Redacted.Redacted<string>
+  /** While the signing secret is rolled (`STRIPE_WEBHOOK_SECRET_PREVIOUS`), the one before it, taken too until removed. */
+  readonly previousWebhookSecret: Option.Option<Redacted.Redacted<string>>
   /** From the key's prefix: `sk_live_`/`rk_live_` take real money. */
   readonly liveMode: boolean
 }
+
+const isSigningSecret = (key: Redacted.Redacted<string>) => Redacted.value(key).startsWith("whsec_")
 
 export const StripeSettingsConfig: Config.Config<StripeSettings> = Config.all({
   secretKey: secret("STRIPE_SECRET_KEY").pipe(
@@ -66,7 +70,10 @@ export const StripeSettingsConfig: Config.Config<StripeSettings> = Config.all({
     })
   ),
   webhookSecret: secret("STRIPE_WEBHOOK_SECRET").pipe(
-    Config.validate({ message: "Expected a webhook signing secret (whsec_...)", validation: (key) => Redacted.value(key).startsWith("whsec_") })
+    Config.validate({ message: "Expected a webhook signing secret (whsec_...)", validation: isSigningSecret })
+  ),
+  previousWebhookSecret: optionalSecret("STRIPE_WEBHOOK_SECRET_PREVIOUS").pipe(
+    Config.validate({ message: "Expected a webhook signing secret (whsec_...)", validation: (key) => Option.isNone(key) || isSigningSecret(key.value) })
   )
 }).pipe(Config.map((settings) => ({ ...settings, liveMode: /^(sk|rk)_live_/.test(Redacted.value(settings.secretKey)) })))
 
@@ -84,6 +91,9 @@ export const SumitSettingsConfig: Config.Config<SumitSettings> = Config.all({
 
 /** The secret that signs `links` payment webhooks. */
 export const PaymentWebhookSecretConfig = secret("PAYMENT_WEBHOOK_SECRET")
+
+/** While that secret is rotated, the one before it (`PAYMENT_WEBHOOK_SECRET_PREVIOUS`), taken too until removed. */
+export const PreviousPaymentWebhookSecretConfig = optionalSecret("PAYMENT_WEBHOOK_SECRET_PREVIOUS")
 
 /**
  * The chat a checkout's success and cancel pages lead back to: `https://wa.me/<number>`, from the

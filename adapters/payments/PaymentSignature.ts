@@ -77,3 +77,18 @@ export const verifyPaymentSignature = (
     ? PaymentSignatureCheck.OutsideTolerance({ ageSeconds })
     : PaymentSignatureCheck.Valid({ timestamp: parsed.timestamp })
 }
+
+/**
+ * Checks the header against each secret (the current one, and the one before it while a rotation
+ * lasts): valid when any of them signed the body; authentic but late when one did, long ago.
+ * Every secret is compared, in constant time.
+ */
+export const verifyPaymentSignatureWithAny = (
+  secrets: readonly [Redacted.Redacted<string>, ...ReadonlyArray<Redacted.Redacted<string>>],
+  body: Uint8Array,
+  header: string | undefined,
+  nowMillis: number
+): PaymentSignatureCheck => {
+  const checks = secrets.map((secret) => verifyPaymentSignature(secret, body, header, nowMillis))
+  return checks.find((check) => check._tag === "Valid") ?? checks.find((check) => check._tag === "OutsideTolerance") ?? checks[0]!
+}

@@ -17,6 +17,7 @@ import { PgPacks } from "./PgPacks.js"
 import { PgPaymentRecords } from "./PgPaymentRecords.js"
 import { PgPhotos } from "./PgPhotos.js"
 import { PgReadiness } from "./PgReadiness.js"
+import { PgStoredStateReadings } from "./PgStoredStateReadings.js"
 import { PgTableStatistics } from "./PgTableStatistics.js"
 import { PgTunes } from "./PgTunes.js"
 import { PgUnitOfWork } from "./PgUnitOfWork.js"
@@ -39,6 +40,7 @@ export const PgStorage: Layer.Layer<StoragePorts, MigrationError | SqlError, Sql
   PgPaymentRecords,
   PgFeedback,
   PgAttentionItems,
+  PgStoredStateReadings,
   PgReadiness,
   PgTableStatistics
 ).pipe(Layer.provide(MigrationsLive))

@@ -3,6 +3,7 @@ import type { HttpClientResponse } from "@effect/platform"
 import { createHash } from "node:crypto"
 import type { ConfigError } from "effect"
 import { Config, Context, Duration, Effect, Layer, Option, RateLimiter, Redacted, Schedule, Schema } from "effect"
+import { countGraphApiError, countPacingWait } from "../../application/metrics/BotMetrics.js"
 import type { DownloadError, DownloadOptions, MediaSourceService } from "../../application/ports/MediaSource.js"
 import { MediaExpired, MediaIntegrityFailed, MediaNotFound, MediaSource, MediaTooLarge, sha256Matches } from "../../application/ports/MediaSource.js"
 import type { MessengerService, SendError } from "../../application/ports/Messenger.js"
@@ -142,6 +143,7 @@ const readResponse = <A, I>(
       })
     }
     const graphError = Option.flatMap(json, (body) => Option.getRight(decodeGraphError(body)))
+    yield* countGraphApiError(Option.match(graphError, { onNone: () => `http_${response.status}`, onSome: (body) => String(body.error.code) }))
     return yield* Effect.fail(
       Option.match(graphError, {
         onSome: (body) => fromGraphError(body.error),
@@ -194,7 +196,7 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
     ): Effect.Effect<A, GraphFailure> =>
       client.execute(request).pipe(
         Effect.catchTag("RequestError", "ResponseError", (error) =>
-          Effect.fail(new MessengerUnavailable({ message: error.message }))
+          Effect.zipRight(countGraphApiError("unreachable"), Effect.fail(new MessengerUnavailable({ message: error.message })))
         ),
         Effect.flatMap((response) => readResponse(schema, response)),
         // The body is read within the same limit: a stalled answer is an outage too.
@@ -220,6 +222,7 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
         const body = yield* toSendBody(recipient, message, options)
         const key = recipientKey(recipient)
         const attempt = pacer.acquire(key).pipe(
+          Effect.tap((waited) => countPacingWait(Duration.toMillis(waited))),
           Effect.zipRight(numberLimiter(call(graph, HttpClientRequest.post(messagesUrl).pipe(HttpClientRequest.bodyUnsafeJson(body)), SendMessageResponse)))
         )
         const response = yield* withRetries(attempt).pipe(

@@ -1,10 +1,6 @@
-import { Effect, Metric } from "effect"
+import { Effect } from "effect"
+import { countOtherNumberEvent } from "../../application/metrics/BotMetrics.js"
 import type { InboundEvent } from "../../contracts/whatsapp/InboundEvent.js"
-
-/** Events of a webhook for another number of the business account, by that number: never ours to answer. */
-const otherNumberEvents = Metric.counter("whatsapp_webhook_other_number_events", {
-  description: "Webhook events for another phone_number_id of the business account, ignored"
-})
 
 /** Numbers already named in the log; a few per account at most, so the set stays small. */
 const logged = new Set<string>()
@@ -23,7 +19,7 @@ export const keepOurNumber = (events: ReadonlyArray<InboundEvent>, ourNumberId: 
         ours.push(event)
         continue
       }
-      yield* Metric.increment(Metric.tagged(otherNumberEvents, "phone_number_id", event.phoneNumberId))
+      yield* countOtherNumberEvent(event.phoneNumberId)
       if (!logged.has(event.phoneNumberId)) {
         logged.add(event.phoneNumberId)
         yield* Effect.logWarning("Webhook events for another number of the business account are ignored", {

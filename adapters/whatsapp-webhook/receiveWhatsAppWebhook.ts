@@ -1,5 +1,6 @@
 import { Effect } from "effect"
 import { ingestInboundEvents } from "../../application/messaging/ingestInboundEvents.js"
+import { countWebhookReceived, countWebhookRefused, signatureRefusal } from "../../application/metrics/BotMetrics.js"
 import { MalformedRequest, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
 import { readWebhook } from "../../contracts/whatsapp/readWebhook.js"
 import { verifySignatureWithAny } from "../whatsapp-cloud/verifySignature.js"
@@ -16,6 +17,7 @@ const textDecoder = new TextDecoder("utf-8", { fatal: true })
  */
 export const receiveWhatsAppWebhook = (body: Uint8Array, signatureHeader: string | undefined) =>
   Effect.gen(function* () {
+    yield* countWebhookReceived("whatsapp")
     const settings = yield* WhatsAppWebhookSettings
     const signature = verifySignatureWithAny(
       [settings.appSecret, ...(settings.previousAppSecret === undefined ? [] : [settings.previousAppSecret])],
@@ -23,16 +25,17 @@ export const receiveWhatsAppWebhook = (body: Uint8Array, signatureHeader: string
       signatureHeader
     )
     if (signature._tag !== "Valid") {
+      yield* countWebhookRefused("whatsapp", signatureRefusal(signature._tag))
       return yield* new Unauthenticated({ message: `webhook signature ${signature._tag.toLowerCase()}` })
     }
     const text = yield* Effect.try({
       try: () => textDecoder.decode(body),
       catch: () => new MalformedRequest({ message: "The body is not UTF-8." })
-    })
+    }).pipe(Effect.tapError(() => countWebhookRefused("whatsapp", "not_utf8")))
     const webhook = yield* Effect.mapError(
       readWebhook(text),
       (error) => new MalformedRequest({ message: `Not a WhatsApp webhook: ${error.reason.slice(0, 500)}` })
-    )
+    ).pipe(Effect.tapError(() => countWebhookRefused("whatsapp", "malformed")))
     if (webhook.unreadable.length > 0) {
       yield* Effect.logWarning("Webhook elements left out, unreadable", { unreadable: webhook.unreadable })
     }
@@ -40,6 +43,7 @@ export const receiveWhatsAppWebhook = (body: Uint8Array, signatureHeader: string
     const summary = yield* ingestInboundEvents(events).pipe(
       Effect.catchTag("StorageUnavailable", (error) =>
         Effect.logError("Webhook not stored; Meta will retry", { reason: error.reason }).pipe(
+          Effect.zipRight(countWebhookRefused("whatsapp", "storage_unavailable")),
           Effect.zipRight(Effect.fail(new TemporarilyUnavailable({ message: "Storage is unavailable; retry later." })))
         )
       )

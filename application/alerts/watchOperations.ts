@@ -1,6 +1,7 @@
 import { Clock, Duration, Effect, Option, Schedule } from "effect"
 import type { AttentionReason } from "../../domain/attention/AttentionReason.js"
 import { raiseAttentionNow } from "../attention/raiseAttention.js"
+import { readStoredState } from "../metrics/readStoredState.js"
 import { AttentionItems } from "../ports/AttentionItems.js"
 import { EventBroker } from "../ports/EventBroker.js"
 import { FailedEvents } from "../ports/FailedEvents.js"
@@ -74,10 +75,14 @@ export const checkOperations = Effect.gen(function* () {
   return report
 })
 
-/** The watch, for as long as the process runs; storage being down only skips a round. */
+/**
+ * The watch, for as long as the process runs; storage being down only skips a round. Each round
+ * also sets the gauges of stored state, so that an OTLP export between scrapes carries them.
+ */
 export const runOperationsWatch = Effect.gen(function* () {
   const settings = yield* AlertSettings
   yield* checkOperations.pipe(
+    Effect.zipRight(readStoredState),
     Effect.catchTag("StorageUnavailable", (error) => Effect.logWarning("Operations watch skipped a round", { reason: error.reason })),
     Effect.repeat(Schedule.spaced(settings.interval))
   )

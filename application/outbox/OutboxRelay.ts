@@ -1,9 +1,11 @@
 import { Array as Arr, Cause, Clock, Duration, Effect, Schedule } from "effect"
 import { retryDelay } from "../events/retryDelay.js"
 import { OutboxWakeup } from "../events/Wakeup.js"
+import { countQueued } from "../metrics/BotMetrics.js"
 import { EventBroker, type MessagesRefused } from "../ports/EventBroker.js"
 import { FailedEvent, FailedEvents } from "../ports/FailedEvents.js"
 import { Outbox, type NewOutboxEvent } from "../ports/Outbox.js"
+import { botSubscriptions } from "../workers/Consumers.js"
 import { stopReason } from "../workers/superviseWorker.js"
 
 export interface OutboxRelayOptions {
@@ -67,8 +69,12 @@ const publishAndMark = (events: ReadonlyArray<NewOutboxEvent>, attempts: number,
       events.map((event) => ({ id: event.id, key: event.key, eventType: event.eventType, body: event.body }))
     ).pipe(
       Effect.zipRight(outbox.markPublished(ids, now)),
+      Effect.zipRight(countQueued(events, botSubscriptions)),
       Effect.catchTag("MessagesRefused", (error) =>
-        setAsideRefused(events, error.refused, now).pipe(Effect.zipRight(outbox.markPublished(ids, now)))
+        setAsideRefused(events, error.refused, now).pipe(
+          Effect.zipRight(outbox.markPublished(ids, now)),
+          Effect.zipRight(countQueued(events.filter((event) => !error.refused.some((refused) => refused.id === event.id)), botSubscriptions))
+        )
       ),
       Effect.catchTag("BrokerUnavailable", (error) => {
         const at = new Date(now.getTime() + Duration.toMillis(retryDelay(attempts + 1)))

@@ -8,6 +8,7 @@ import { firstRejection, type PhotoRejectionReason } from "../../domain/photos/P
 import { majority, Tally } from "../../domain/photos/Votes.js"
 import { decodeEvent } from "../events/decodeEvent.js"
 import { eventRecord } from "../events/eventRecord.js"
+import { countPhotoVerdict } from "../metrics/BotMetrics.js"
 import { OutboxWakeup } from "../events/Wakeup.js"
 import { Astria } from "../ports/Astria.js"
 import { RetryableFailure, type BrokerMessage, type Subscription } from "../ports/EventBroker.js"
@@ -165,7 +166,10 @@ export const handlePhotoReceived = (message: BrokerMessage) =>
         })
       )
     )
-    if (recorded) yield* Effect.flatMap(OutboxWakeup, (wakeup) => wakeup.notify)
+    if (recorded) {
+      yield* countPhotoVerdict(checked.verdict._tag === "Accepted" ? "accepted" : checked.verdict.reason)
+      yield* Effect.flatMap(OutboxWakeup, (wakeup) => wakeup.notify)
+    }
   }).pipe(
     Effect.catchTags({
       StorageUnavailable: (error) => Effect.fail(new RetryableFailure({ reason: `storage: ${error.reason}` })),

@@ -11,6 +11,7 @@ import type { Packs } from "./Packs.js"
 import type { PaymentRecords } from "./PaymentRecords.js"
 import type { Photos } from "./Photos.js"
 import type { Readiness } from "./Readiness.js"
+import type { StoredStateReadings } from "./StoredStateReadings.js"
 import type { Tunes } from "./Tunes.js"
 import type { UnitOfWork } from "./UnitOfWork.js"
 import type { Users } from "./Users.js"
@@ -32,4 +33,5 @@ export type StoragePorts =
   | PaymentRecords
   | Feedback
   | AttentionItems
+  | StoredStateReadings
   | Readiness

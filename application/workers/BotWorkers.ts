@@ -1,5 +1,6 @@
 import { Effect, Layer } from "effect"
 import { runOperationsWatch } from "../alerts/watchOperations.js"
+import { countLeased } from "../metrics/BotMetrics.js"
 import { runOutboundSender, defaultOutboundSenderOptions } from "../messaging/OutboundSender.js"
 import { runOutboxRelay, defaultOutboxRelayOptions } from "../outbox/OutboxRelay.js"
 import { EventBroker } from "../ports/EventBroker.js"
@@ -19,7 +20,9 @@ const startConsumer = (consumer: Consumer) =>
     const health = yield* WorkerHealth
     const context = yield* Effect.context<ConsumerServices>()
     const name = `consumer ${consumer.subscription.name}`
-    yield* broker.consume(consumer.subscription.name, (message) => Effect.provide(consumer.handle(message), context)).pipe(
+    yield* broker.consume(consumer.subscription.name, (message) =>
+      Effect.zipRight(countLeased(consumer.subscription.name), Effect.provide(consumer.handle(message), context))
+    ).pipe(
       Effect.tapErrorCause((cause) =>
         Effect.logError(`${name} could not start; it will be tried again`, cause).pipe(
           Effect.zipRight(health.stopped(name, stopReason(cause)))

@@ -4,6 +4,8 @@ import type { Layer } from "effect"
 import { rebuildPreviews } from "../../application/catalogue/rebuildPreviews.js"
 import { syncPacks } from "../../application/catalogue/syncPacks.js"
 import { runMaintenance } from "../../application/maintenance/runMaintenance.js"
+import { countLeased } from "../../application/metrics/BotMetrics.js"
+import { readStoredState } from "../../application/metrics/readStoredState.js"
 import { defaultOutboundSenderOptions, sendOutboundBatch } from "../../application/messaging/OutboundSender.js"
 import { defaultOutboxRelayOptions, relayOutboxBatch } from "../../application/outbox/OutboxRelay.js"
 import type { BrokerMessage } from "../../application/ports/EventBroker.js"
@@ -171,7 +173,8 @@ export const makeFunctionHandlers = <ER>(
     reconciler: timer("reconciler", reconcileOverdueOrders),
     // New packs' previews made within the invocation: a background run may not outlive it.
     catalogue: timer("pack catalogue sync", Effect.zipRight(syncPacks, rebuildPreviews({ force: false }))),
-    operations: timer("operations watch", checkOperations),
+    // The gauges of stored state too, for the OTLP export.
+    operations: timer("operations watch", Effect.zipRight(checkOperations, readStoredState)),
     consumer: (name) => async (body, context) => {
       const decoded = brokerMessageOf(body, context.triggerMetadata)
       if (Either.isLeft(decoded)) {
@@ -181,7 +184,8 @@ export const makeFunctionHandlers = <ER>(
       }
       const { deliveryCount, ...message } = decoded.right
       const exit = await runtime.runExit(
-        consumers[name].handle(message).pipe(
+        countLeased(consumers[name].subscription.name).pipe(
+          Effect.zipRight(consumers[name].handle(message)),
           Effect.zipRight(afterCommit),
           // A trigger cannot dead-letter: the event is recorded for an operator, then completed.
           Effect.catchTag("PermanentFailure", (permanent) =>

@@ -11,6 +11,7 @@ import { TemplatePaymentProvider } from "../../adapters/payments/TemplatePayment
 import { EmbeddedPglite } from "../../adapters/postgres/EmbeddedPglite.js"
 import { PgClientLive } from "../../adapters/postgres/PgClientLive.js"
 import { PgEventBroker } from "../../adapters/postgres/PgEventBroker.js"
+import { PgEventQueueReadings } from "../../adapters/postgres/PgEventQueueReadings.js"
 import { PostgresStorage } from "../../adapters/postgres/PostgresStorage.js"
 import { serviceBusEntities } from "../../adapters/service-bus/ServiceBusEntities.js"
 import { ServiceBusEventBroker } from "../../adapters/service-bus/ServiceBusEventBroker.js"
@@ -28,6 +29,10 @@ const storage = (databaseUrl: DatabaseUrl) => (Option.isSome(databaseUrl) ? Post
  * The real parts, each from its settings: the one wiring that the standalone server, Azure
  * Functions and the CLI share. Which parts are real is the start plan's decision (StartPlan.ts).
  */
+/** The secret before the current one, while a rotation lasts (none once its `_PREVIOUS` setting is removed). */
+const previous = (secret: Option.Option<Redacted.Redacted<string>>) =>
+  Option.match(secret, { onNone: () => ({}), onSome: (previousSecret) => ({ previousSecret }) })
+
 export const RealParts = {
   /** The SQL client: Postgres on `DATABASE_URL`, or the embedded PGlite (development only) when there is none. */
   database: (databaseUrl: DatabaseUrl) => (Option.isSome(databaseUrl) ? PgClientLive : EmbeddedPglite.fromConfig),
@@ -44,7 +49,8 @@ export const RealParts = {
     options.serviceBus
       ? ServiceBusEventBroker.fromConfig({ subscriptions: botSubscriptions, maxDeliveries: serviceBusEntities.maxDeliveryCount })
       : // The storage layer's own value: a build makes it once, so one pool (or one PGlite) serves both.
-        PgEventBroker.layer({ subscriptions: botSubscriptions }).pipe(Layer.provide(storage(options.databaseUrl))),
+        // With it, the depth of its queues for the metrics (read where present, by `readStoredState`).
+        Layer.merge(PgEventBroker.layer({ subscriptions: botSubscriptions }), PgEventQueueReadings).pipe(Layer.provide(storage(options.databaseUrl))),
 
   /** The WhatsApp Cloud API, and what Meta's webhooks are checked with. */
   whatsapp: (settings: RealWhatsApp) =>
@@ -69,7 +75,7 @@ export const RealParts = {
           StripeCheckout.layer({ ...defaultStripeTimings, secretKey: setup.stripe.secretKey, apiBase: "https://api.stripe.com", chatUrl: setup.chatUrl }).pipe(
             Layer.provide(FetchHttpClient.layer)
           ),
-          Layer.succeed(PaymentWebhookSettings, { secret: setup.stripe.webhookSecret, ...liveOnly })
+          Layer.succeed(PaymentWebhookSettings, { secret: setup.stripe.webhookSecret, ...previous(setup.stripe.previousWebhookSecret), ...liveOnly })
         )
       case "Sumit": {
         const sumit = SumitCheckout.layer({
@@ -89,12 +95,12 @@ export const RealParts = {
       case "FixedPriceLinks":
         return Layer.merge(
           FixedPriceLinksProvider.layer(setup.links, setup.pricing),
-          Layer.succeed(PaymentWebhookSettings, { secret: setup.webhookSecret, ...liveOnly })
+          Layer.succeed(PaymentWebhookSettings, { secret: setup.webhookSecret, ...previous(setup.previousWebhookSecret), ...liveOnly })
         )
       case "LinkTemplate":
         return Layer.merge(
           TemplatePaymentProvider.layer(setup.template),
-          Layer.succeed(PaymentWebhookSettings, { secret: setup.webhookSecret, ...liveOnly })
+          Layer.succeed(PaymentWebhookSettings, { secret: setup.webhookSecret, ...previous(setup.previousWebhookSecret), ...liveOnly })
         )
     }
   }

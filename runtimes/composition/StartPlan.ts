@@ -11,6 +11,7 @@ import {
   paymentCredentialNames,
   PaymentProviderConfig,
   PaymentWebhookSecretConfig,
+  PreviousPaymentWebhookSecretConfig,
   StripeSettingsConfig,
   SumitSettingsConfig,
   type FixedPriceLinks,
@@ -63,8 +64,17 @@ export type PaymentSetup = Data.TaggedEnum<{
   Stripe: { readonly stripe: StripeSettings; readonly chatUrl: string }
   /** A SUMIT page per order, its notifications posted to `notificationUrl` and confirmed with SUMIT's API. */
   Sumit: { readonly sumit: SumitSettings; readonly chatUrl: string; readonly notificationUrl: string }
-  FixedPriceLinks: { readonly links: FixedPriceLinks; readonly pricing: PricingSettings; readonly webhookSecret: Redacted.Redacted<string> }
-  LinkTemplate: { readonly template: string; readonly webhookSecret: Redacted.Redacted<string> }
+  FixedPriceLinks: {
+    readonly links: FixedPriceLinks
+    readonly pricing: PricingSettings
+    readonly webhookSecret: Redacted.Redacted<string>
+    readonly previousWebhookSecret: Option.Option<Redacted.Redacted<string>>
+  }
+  LinkTemplate: {
+    readonly template: string
+    readonly webhookSecret: Redacted.Redacted<string>
+    readonly previousWebhookSecret: Option.Option<Redacted.Redacted<string>>
+  }
 }>
 export const PaymentSetup = Data.taggedEnum<PaymentSetup>()
 
@@ -216,10 +226,20 @@ const RealPaymentsConfig = (mode: Mode, publicBaseUrl: Option.Option<string>): E
     const withReturning = pricing.returningDiscountPercent > 0
     const fixedLinks = yield* isSet("PAYMENT_LINK_LITE")
     if (mode === "production" || fixedLinks) {
-      const { links, webhookSecret } = yield* Config.all({ links: fixedPriceLinksConfig(withReturning), webhookSecret: PaymentWebhookSecretConfig })
-      return PaymentSetup.FixedPriceLinks({ links, pricing, webhookSecret })
+      const { links, previousWebhookSecret, webhookSecret } = yield* Config.all({
+        links: fixedPriceLinksConfig(withReturning),
+        webhookSecret: PaymentWebhookSecretConfig,
+        previousWebhookSecret: PreviousPaymentWebhookSecretConfig
+      })
+      return PaymentSetup.FixedPriceLinks({ links, pricing, webhookSecret, previousWebhookSecret })
     }
-    return PaymentSetup.LinkTemplate(yield* Config.all({ template: PaymentLinkTemplateConfig, webhookSecret: PaymentWebhookSecretConfig }))
+    return PaymentSetup.LinkTemplate(
+      yield* Config.all({
+        template: PaymentLinkTemplateConfig,
+        webhookSecret: PaymentWebhookSecretConfig,
+        previousWebhookSecret: PreviousPaymentWebhookSecretConfig
+      })
+    )
   })
 
 /** The settings of another provider, checked so that a typo in them is named even when unused. */

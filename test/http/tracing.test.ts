@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net"
 import { HttpMiddleware, HttpServerRequest } from "@effect/platform"
 import { ConfigProvider, Effect, FiberRef, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
 import { describe, expect, it } from "vitest"
+import { countWebhookReceived } from "../../application/metrics/BotMetrics.js"
 import { TracingLive } from "../../runtimes/composition/TracingLive.js"
 
 /** A collector that keeps every OTLP request body it is sent. */
@@ -71,5 +72,18 @@ describe("OpenTelemetry traces", () => {
     await otlp.close()
     expect(tracerEnabled).toBe(true)
     expect(serverSpanDisabled).toBe(false)
+  })
+})
+
+describe("metrics over OTLP", () => {
+  it("are exported beside the traces when an endpoint is configured (at the latest when the process stops)", async () => {
+    const otlp = await collector()
+    const runtime = ManagedRuntime.make(withSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_SERVICE_NAME: "bot-under-test" }))
+    await runtime.runPromise(countWebhookReceived("whatsapp"))
+    await runtime.dispose()
+    await otlp.close()
+    const metrics = otlp.bodies.filter((b) => b.path === "/v1/metrics").map((b) => b.body).join("\n")
+    expect(metrics).toContain("bot_webhooks_received_total")
+    expect(metrics).toContain("bot-under-test")
   })
 })
