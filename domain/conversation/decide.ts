@@ -123,9 +123,9 @@ const reply = (context: DecisionContext, conversation: Conversation, id: string)
 
 /**
  * Everything the person sends is marked read (with a typing indicator), and a pending "delete my
- * data" lapses unless this is its confirmation, and so does a photo's consent question (the next photo
- * after anything else is asked about again). `firstContact` tells handlers whose answer is not
- * the welcome itself (a photo, an unsupported message) to add it.
+ * data" lapses unless this is its confirmation. A photo's consent question lapses too: the next
+ * photo after anything else is asked about again. `firstContact` tells handlers whose answer is
+ * not the welcome itself (a photo, an unsupported message) to add it.
  */
 const fromPerson = (
   conversation: Conversation,
