@@ -4,10 +4,14 @@ import { OutboundMessages } from "../application/ports/OutboundMessages.js"
 import { Outbox } from "../application/ports/Outbox.js"
 import { Users } from "../application/ports/Users.js"
 import { botSubscriptions } from "../application/workers/Consumers.js"
+import { actionId, ReplyAction } from "../domain/conversation/ReplyAction.js"
 import { FakeAstria } from "./fakes/astria/FakeAstria.js"
 import { FakeGraph } from "./fakes/graph-api/layers.js"
 import { FakePaymentProvider } from "./fakes/payments/FakePaymentProvider.js"
 import { seenMessage, type SeenMessage } from "./SeenMessage.js"
+
+/** The reply id of the consent button. */
+const photoConsentId = actionId(ReplyAction.AgreePhotos())
 
 /** What the person was waiting for never came; the message lists what did. */
 export class DriverTimeout extends Data.TaggedError("DriverTimeout")<{
@@ -41,6 +45,11 @@ export interface DriverUser {
   readonly taps: (button: string) => Effect.Effect<string>
   /** Picks a list row (by id or title) of the newest list that has it. */
   readonly picks: (row: string) => Effect.Effect<string>
+  /**
+   * Waits for the question whether photos may be kept (asked before the first photo) and taps its
+   * button: the person agrees.
+   */
+  readonly agreesToPhotos: (timeoutMillis?: number) => Effect.Effect<string, DriverTimeout>
   /** Sends something the bot cannot use (a voice note). */
   readonly sendsVoiceNote: Effect.Effect<string>
   /** Everything received so far, in order. */
@@ -135,6 +144,15 @@ export class BotDriver extends Context.Tag("whatsapp-astria-bot/harness/BotDrive
                     context: { from: "bot", id: message.id },
                     interactive: { type: "list_reply", list_reply: { id: found.id, title: found.title } }
                   })
+              ),
+            agreesToPhotos: (timeoutMillis) =>
+              Effect.zipRight(
+                waitUntil(
+                  "the question whether photos may be kept",
+                  (all) => all.some((m) => m.buttons.some((b) => b.id === photoConsentId)),
+                  timeoutMillis
+                ),
+                Effect.suspend(() => driverUser.taps(photoConsentId))
               ),
             sendsVoiceNote: Effect.flatMap(graph.putMedia(new Uint8Array([1, 2, 3]), "audio/ogg"), (mediaId) =>
               send({ type: "audio", audio: { id: mediaId, mime_type: "audio/ogg", sha256: "", voice: true } })

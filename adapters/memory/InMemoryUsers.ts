@@ -29,7 +29,8 @@ const resolveIn = (tables: Tables, identity: UserIdentity, newId: UserId, now: D
       waId: identity.waId,
       bsuid: identity.bsuid,
       profileName: identity.profileName,
-      createdAt: now
+      createdAt: now,
+      photoConsentAt: Option.none()
     })
     tables.users.set(newId, { record: user, conversation: Option.none() })
     return { user, created: true }
@@ -53,6 +54,13 @@ export const InMemoryUsers = Layer.effect(
     Users.of({
       resolve: (identity, newId, now) => db.run((t) => resolveIn(t, identity, newId, now)),
       get: (id) => db.run((t) => Option.map(Option.fromNullable(t.users.get(id)), (row) => row.record)),
+      recordPhotoConsent: (id, at) =>
+        db.run((t) => {
+          const row = t.users.get(id)
+          if (row && Option.isNone(row.record.photoConsentAt)) {
+            t.users.set(id, { ...row, record: new UserRecord({ ...row.record, photoConsentAt: Option.some(at) }) })
+          }
+        }),
       changeNumber: (id, newWaId) =>
         db.run((t) => {
           for (const row of t.users.values()) {

@@ -9,7 +9,8 @@ import { atomically, decodeRows, execute, json } from "./PgQuery.js"
 const userLockSpace = 1
 const identityLockSpace = 2
 
-const columns = `id, wa_id AS "waId", bsuid, profile_name AS "profileName", created_at AS "createdAt"`
+const columns = `id, wa_id AS "waId", bsuid, profile_name AS "profileName", created_at AS "createdAt",
+  photo_consent_at AS "photoConsentAt"`
 
 const ConversationRow = Schema.Struct({ conversation: Schema.Unknown })
 
@@ -84,6 +85,10 @@ export const PgUsers = Layer.effect(
     return Users.of({
       resolve,
       get: (id) => users(sql`SELECT ${select} FROM users WHERE id = ${id}`).pipe(Effect.map(Arr.head)),
+      recordPhotoConsent: (id, at) =>
+        execute(
+          sql`UPDATE users SET photo_consent_at = ${at}, updated_at = now() WHERE id = ${id} AND photo_consent_at IS NULL`
+        ),
       // A recycled number may still sit on an older record: the person who now has it wins.
       changeNumber: (id, newWaId) =>
         Effect.zipRight(

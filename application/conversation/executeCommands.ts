@@ -13,7 +13,7 @@ import { OutboundMessages, type Recipient } from "../ports/OutboundMessages.js"
 import { Outbox } from "../ports/Outbox.js"
 import { PaymentProvider } from "../ports/PaymentProvider.js"
 import { Photos } from "../ports/Photos.js"
-import type { UserRecord } from "../ports/Users.js"
+import { Users, type UserRecord } from "../ports/Users.js"
 import { raiseAttention } from "../attention/raiseAttention.js"
 import { recentConversation } from "../support/recentConversation.js"
 import { eraseUser } from "../privacy/eraseUser.js"
@@ -128,6 +128,9 @@ export const executeCommands = (
           break
         case "MarkReadAndTyping":
           markRead.push(command.messageId)
+          break
+        case "RecordPhotoConsent":
+          yield* Effect.flatMap(Users, (users) => users.recordPhotoConsent(user.id, now))
           break
         case "ProcessPhoto":
           if (Option.isSome(photo) && photo.value.messageId === command.messageId) {

@@ -18,7 +18,9 @@ export class UserRecord extends Schema.Class<UserRecord>("UserRecord")({
   waId: Schema.OptionFromNullOr(Schema.String),
   bsuid: Schema.OptionFromNullOr(Schema.String),
   profileName: Schema.OptionFromNullOr(Schema.String),
-  createdAt: Schema.DateFromSelf
+  createdAt: Schema.DateFromSelf,
+  /** When the person agreed that their photos are kept and checked; none until they do. */
+  photoConsentAt: Schema.OptionFromNullOr(Schema.DateFromSelf)
 }) {}
 
 export interface ResolvedUser {
@@ -39,6 +41,8 @@ export class Users extends Context.Tag("whatsapp-astria-bot/Users")<
       now: Date
     ) => Effect.Effect<ResolvedUser, StorageUnavailable>
     readonly get: (id: UserId) => Effect.Effect<Option.Option<UserRecord>, StorageUnavailable>
+    /** Records the person's consent to their photos being kept and checked; the first time stands. */
+    readonly recordPhotoConsent: (id: UserId, at: Date) => Effect.Effect<void, StorageUnavailable>
     /** Follows a `user_changed_number` system message. */
     readonly changeNumber: (id: UserId, newWaId: string) => Effect.Effect<void, StorageUnavailable>
     /**
@@ -53,7 +57,7 @@ export class Users extends Context.Tag("whatsapp-astria-bot/Users")<
       ReadonlyArray<UserRecord>,
       StorageUnavailable
     >
-    /** Removes the user row and its conversation; other ports erase their own rows. */
+    /** Removes the user row, its conversation and its consent; other ports erase their own rows. */
     readonly erase: (id: UserId) => Effect.Effect<void, StorageUnavailable>
   }
 >() {}

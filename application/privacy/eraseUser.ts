@@ -42,8 +42,8 @@ export interface ErasureReport {
 
 /**
  * Erases everything about a person, inside the caller's transaction: photos, history, orders,
- * ratings and feedback, their help requests and other attention items, models, the user row and
- * its conversation, and their events in the outbox,
+ * ratings and feedback, their help requests and other attention items, models, the user row (with
+ * their photo consent) and its conversation, and their events in the outbox,
  * the failed events and the broker's queue. Payments stay for accounting,
  * under a one-way hash. Their tunes on Astria are deleted by the `UserErasedEvent` consumer, which
  * carries only that hash. Erasing twice finds nothing the second time.

@@ -28,6 +28,11 @@ export interface Phrases {
   readonly imReady: string
   readonly showExamples: string
   readonly sendPhotosNow: (threshold: number) => string
+  /**
+   * Asked before the first photo is kept: what is done with the photos, and the button to agree.
+   * `notKept` comes first when the question answers a photo sent before agreeing.
+   */
+  readonly photoConsent: { readonly body: string; readonly agree: string; readonly notKept: string }
   readonly goodExample: string
   readonly badExample: string
   readonly chooseLanguage: string

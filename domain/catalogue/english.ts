@@ -47,6 +47,16 @@ export const english: Phrases = {
   imReady: "I'm ready",
   showExamples: "Show me examples",
   sendPhotosNow: (threshold) => `Great! Send your photos now, ${threshold} or more. You can send them all at once.`,
+  photoConsent: {
+    body:
+      "Before you send photos 📸\n" +
+      "They show your face, so I need your OK first. I keep the photos you send only to check them " +
+      "and to create your headshots with our AI provider, and they are deleted after training. You " +
+      "confirm they are photos of you, or that you have permission.\n\n" +
+      "You can erase everything at any time with \"Delete my data\" in the menu.",
+    agree: "Yes, I agree",
+    notKept: "I haven't kept the photo you sent. Please agree first, then send it again."
+  },
   goodExample: "✅ A good example",
   badExample: "❌ Please avoid photos like this",
   chooseLanguage: "Which language would you like?",

@@ -59,6 +59,15 @@ export const guidelinesMessage = (language: Language, threshold: number): Outgoi
   })
 }
 
+/** The consent question; `photoNotKept` when it answers a photo that was not kept. */
+export const photoConsentMessage = (language: Language, photoNotKept: boolean): OutgoingMessage => {
+  const c = phrasesFor(language).photoConsent
+  return OutgoingMessage.Buttons({
+    body: photoNotKept ? `${c.notKept}\n\n${c.body}` : c.body,
+    buttons: [button(ReplyAction.AgreePhotos(), c.agree)]
+  })
+}
+
 export const exampleMessages = (language: Language, examples: ReadonlyArray<ExamplePhoto>): ReadonlyArray<OutgoingMessage> => {
   const p = phrasesFor(language)
   return examples.map((example) =>

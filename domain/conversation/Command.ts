@@ -10,6 +10,8 @@ export type Command = Data.TaggedEnum<{
   /** Any message to the person, reactions included. */
   Send: { readonly message: OutgoingMessage }
   MarkReadAndTyping: { readonly messageId: WhatsAppMessageId }
+  /** Record on the user that they agreed to their photos being kept and checked, and when. */
+  RecordPhotoConsent: Record<never, never>
   /** Download, check and store the photo of this message; a `PhotoChecked` input follows. */
   ProcessPhoto: { readonly messageId: WhatsAppMessageId }
   /**

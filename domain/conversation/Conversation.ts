@@ -70,6 +70,13 @@ export const Conversation = Schema.Struct({
   /** The saved model a new pack will be trained from, when the person chose one. */
   reuseTuneId: Schema.optional(TuneId),
   termsAgreed: Schema.Boolean,
+  /**
+   * The person agreed, with the consent button, that their photos are kept and checked (the time
+   * is recorded on the user). Conversations stored before consent was asked start without it.
+   */
+  photoConsent: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  /** A photo sent before agreeing was answered with the consent question; the rest of that burst is not. */
+  consentAsked: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   deletionRequested: Schema.Boolean,
   orders: Schema.Array(Order)
 })
@@ -85,9 +92,20 @@ export const newConversation = (language: LanguageCode = defaultLanguage): Conve
   photoLimitSaid: false,
   votes: noVotes,
   termsAgreed: false,
+  photoConsent: false,
+  consentAsked: false,
   deletionRequested: false,
   orders: []
 })
+
+/**
+ * Whether the person's photos may be kept and checked. The terms agreed before a payment (which
+ * people who ordered before consent was asked, imported customers of the original bot included,
+ * accepted) say how photos are used and that they are of the person: that agreement counts.
+ * Anyone else, even with photos already stored, is asked before another photo is kept.
+ */
+export const hasPhotoConsent = (conversation: Conversation): boolean =>
+  conversation.photoConsent || conversation.termsAgreed
 
 /** The photo collection starts over: nothing accepted, nothing voted, nothing said. */
 export const withoutPhotos = (conversation: Conversation): Conversation => ({

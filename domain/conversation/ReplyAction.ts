@@ -24,6 +24,8 @@ export type ReplyAction = Data.TaggedEnum<{
   ConfirmDelete: Record<never, never>
   CancelDelete: Record<never, never>
   Ready: Record<never, never>
+  /** "Yes, I agree" that the photos the person sends are kept and checked. */
+  AgreePhotos: Record<never, never>
   Examples: Record<never, never>
   AddMore: Record<never, never>
   /** "I'm done" with photos, or "back to the tiers". */
@@ -50,6 +52,7 @@ const simpleIds = {
   ConfirmDelete: "delete_yes",
   CancelDelete: "delete_no",
   Ready: "ready",
+  AgreePhotos: "photo_consent",
   Examples: "examples",
   AddMore: "add_more",
   Done: "done",
@@ -71,6 +74,7 @@ const simpleActions: Record<SimpleTag, ReplyAction> = {
   ConfirmDelete: ReplyAction.ConfirmDelete(),
   CancelDelete: ReplyAction.CancelDelete(),
   Ready: ReplyAction.Ready(),
+  AgreePhotos: ReplyAction.AgreePhotos(),
   Examples: ReplyAction.Examples(),
   AddMore: ReplyAction.AddMore(),
   Done: ReplyAction.Done(),

@@ -2,13 +2,20 @@ import { Option } from "effect"
 import { phrasesFor } from "../catalogue/Catalogue.js"
 import { deletionAskedFor } from "../catalogue/deletionAskedFor.js"
 import { languageAskedFor } from "../catalogue/Language.js"
-import { askClassMessage, picturesMenuMessage, textMessage, welcomeMessage } from "../catalogue/messages.js"
+import {
+  askClassMessage,
+  photoConsentMessage,
+  picturesMenuMessage,
+  textMessage,
+  welcomeMessage
+} from "../catalogue/messages.js"
 import type { WhatsAppMessageId } from "../ids.js"
 import { OutgoingMessage } from "../messages/OutgoingMessage.js"
 import type { PhotoVerdict } from "../photos/PhotoVerdict.js"
 import { countInspection } from "../photos/Votes.js"
 import { personClassOf } from "./checkout.js"
 import { Command } from "./Command.js"
+import { hasPhotoConsent } from "./Conversation.js"
 import type { Conversation } from "./Conversation.js"
 import type { DecisionContext } from "./DecisionContext.js"
 import { decision, send } from "./Decision.js"
@@ -51,6 +58,13 @@ export const defaultPhotoLimit = 30
 const photoReceived = (context: DecisionContext, conversation: Conversation, messageId: WhatsAppMessageId): Decision => {
   if (conversation.stage === "WritingFeedback") {
     return decision(conversation, send(textMessage(phrasesFor(conversation.language).feedbackReminder)))
+  }
+  // Not kept, not checked: the person is asked to agree and to send it again. Holding it for later
+  // would keep a photo of a face for someone who may never agree; a burst is asked about once.
+  if (!hasPhotoConsent(conversation)) {
+    return conversation.consentAsked
+      ? decision(conversation)
+      : decision({ ...conversation, consentAsked: true }, send(photoConsentMessage(conversation.language, true)))
   }
   if (conversation.photosChecked >= (context.settings.photoLimit ?? defaultPhotoLimit)) {
     return conversation.photoLimitSaid
@@ -109,8 +123,9 @@ const reply = (context: DecisionContext, conversation: Conversation, id: string)
 
 /**
  * Everything the person sends is marked read (with a typing indicator), and a pending "delete my
- * data" lapses unless this is its confirmation. `firstContact` tells handlers whose answer is not
- * the welcome itself (a photo, an unsupported message) to add it.
+ * data" lapses unless this is its confirmation. A photo's consent question lapses too: the next
+ * photo after anything else is asked about again. `firstContact` tells handlers whose answer is
+ * not the welcome itself (a photo, an unsupported message) to add it.
  */
 const fromPerson = (
   conversation: Conversation,
@@ -121,7 +136,8 @@ const fromPerson = (
   const current: Conversation = {
     ...conversation,
     welcomed: true,
-    deletionRequested: confirmsDeletion && conversation.deletionRequested
+    deletionRequested: confirmsDeletion && conversation.deletionRequested,
+    consentAsked: false
   }
   const decided = handle(current, !conversation.welcomed)
   return decision(decided.conversation, [Command.MarkReadAndTyping({ messageId }), ...decided.commands])
@@ -145,7 +161,7 @@ export const decide = (context: DecisionContext, conversation: Conversation, inp
       return fromPerson(conversation, input.messageId, false, (c) => text(context, c, input.text))
     case "PhotoReceived":
       return fromPerson(conversation, input.messageId, false, (c, first) => {
-        const received = photoReceived(context, c, input.messageId)
+        const received = photoReceived(context, { ...c, consentAsked: conversation.consentAsked }, input.messageId)
         return decision(received.conversation, [...welcomeOnFirstContact(c, first), ...received.commands])
       })
     case "ButtonReply":

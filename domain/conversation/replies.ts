@@ -9,6 +9,7 @@ import {
   howItWorksMessage,
   languagePickerMessage,
   packMessages,
+  photoConsentMessage,
   picturesMenuMessage,
   termsMessage,
   textMessage,
@@ -22,7 +23,7 @@ import { quote } from "../pricing/Quote.js"
 import { checkoutBasis, isReturningCustomer, usableModel, usableModels } from "./checkout.js"
 import type { CheckoutBasis } from "./checkout.js"
 import { Command } from "./Command.js"
-import { newConversation } from "./Conversation.js"
+import { hasPhotoConsent, newConversation } from "./Conversation.js"
 import type { Conversation, Order, Stage } from "./Conversation.js"
 import type { DecisionContext, PackOffer } from "./DecisionContext.js"
 import { decision, send } from "./Decision.js"
@@ -185,6 +186,16 @@ const rate = (context: DecisionContext, conversation: Conversation, stars: numbe
   })
 }
 
+/** "Send your photos" (or more of them). */
+const goAhead = (conversation: Conversation, threshold: number): OutgoingMessage => {
+  const p = phrasesFor(conversation.language)
+  return textMessage(conversation.stage === "PicturesLoaded" ? p.sendMorePhotos : p.sendPhotosNow(threshold))
+}
+
+/** The go-ahead for photos, or first the consent question when the person has not agreed yet. */
+const photosWelcome = (conversation: Conversation, threshold: number): OutgoingMessage =>
+  hasPhotoConsent(conversation) ? goAhead(conversation, threshold) : photoConsentMessage(conversation.language, false)
+
 /** What a button or list row does, given where the person is. */
 export const handleAction = (context: DecisionContext, conversation: Conversation, action: ReplyAction): Decision => {
   const { stage, language } = conversation
@@ -236,10 +247,12 @@ export const handleAction = (context: DecisionContext, conversation: Conversatio
     case "Menu":
       return decision(conversation, send(welcomeMessage(language)))
     case "Ready":
-      return decision(
-        conversation,
-        send(textMessage(stage === "PicturesLoaded" ? p.sendMorePhotos : p.sendPhotosNow(threshold)))
-      )
+      return decision(conversation, send(photosWelcome(conversation, threshold)))
+    case "AgreePhotos":
+      return decision({ ...conversation, photoConsent: true }, [
+        ...(conversation.photoConsent ? [] : [Command.RecordPhotoConsent()]),
+        ...send(goAhead(conversation, threshold))
+      ])
     case "Examples":
       return decision(
         conversation,
@@ -247,7 +260,7 @@ export const handleAction = (context: DecisionContext, conversation: Conversatio
       )
     case "AddMore":
       if (stage !== "PicturesLoaded") return staleReply(context, conversation)
-      return decision(conversation, send(textMessage(p.sendMorePhotos)))
+      return decision(conversation, send(photosWelcome(conversation, threshold)))
     case "Done":
       return whenOrdering(context, conversation, () => showTiers(context, conversation))
     case "ResetPhotos":

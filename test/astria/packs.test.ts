@@ -145,6 +145,7 @@ describe("a tier without a resolvable pack", () => {
         yield* rina.picks("Let's begin")
         seen = yield* next(rina, seen.length, "the guidelines", (m) => m.buttons.some((b) => b.title === "I'm ready"))
         yield* rina.taps("I'm ready")
+        yield* rina.agreesToPhotos()
         seen = yield* next(rina, seen.length, "the go-ahead", (m) => /Send your photos now/.test(m.text))
         const mark = seen.length
         for (const photo of acceptablePhotos) yield* rina.sendsPhoto(photo)

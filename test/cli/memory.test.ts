@@ -109,7 +109,7 @@ describe("the command line on in-memory storage", () => {
     expect(again).toMatchObject({ exitCode: 1, stderr: `No user with id ${id}` })
   })
 
-  it("resets a conversation to New and deletes the photos, keeping the language and the orders in flight", async () => {
+  it("resets a conversation to New and deletes the photos, keeping the language, the consent to keep photos and the orders in flight", async () => {
     const { id, orderId } = await storage.run(seedCustomer(phoneNumber()))
     expect((await runCli(environment, ["users", "reset", id])).exitCode).toBe(1)
 
@@ -118,7 +118,12 @@ describe("the command line on in-memory storage", () => {
     const shown = JSON.parse((await runCli(environment, ["users", "show", id, "--json"])).stdout)
     expect(shown).toMatchObject({ stage: "New", language: "he", storedPhotos: 0, orders: [{ id: orderId }] })
     const conversation = await storage.run(Effect.flatMap(Users, (users) => users.loadConversation(id)))
-    expect(Option.getOrThrow(conversation)).toMatchObject({ stage: "New", acceptedPhotos: 0, orders: [{ id: orderId, status: "Training" }] })
+    expect(Option.getOrThrow(conversation)).toMatchObject({
+      stage: "New",
+      acceptedPhotos: 0,
+      photoConsent: true,
+      orders: [{ id: orderId, status: "Training" }]
+    })
   })
 
   it("lists orders, feedback waiting for support and payments needing review", async () => {

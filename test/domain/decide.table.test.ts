@@ -53,12 +53,21 @@ const delivered = (rating?: number): Order => ({
   rating
 })
 
-/** One representative conversation per stage, each with an order waiting for its payment. */
+/**
+ * One representative conversation per stage, each with an order waiting for its payment, of a
+ * person who agreed that their photos are kept (test/domain/photoConsent.test.ts asks first).
+ */
 const conversations: Record<Stage, Conversation> = {
-  New: { ...newConversation(), welcomed: true, acceptedPhotos: 2, orders: [awaiting] },
+  New: { ...newConversation(), welcomed: true, photoConsent: true, acceptedPhotos: 2, orders: [awaiting] },
   PicturesLoaded: { ...picturesLoaded(), orders: [awaiting] },
-  TuneReady: { ...newConversation(), stage: "TuneReady", welcomed: true, orders: [delivered(), awaiting] },
-  WritingFeedback: { ...newConversation(), stage: "WritingFeedback", welcomed: true, orders: [delivered(2), awaiting] }
+  TuneReady: { ...newConversation(), stage: "TuneReady", welcomed: true, photoConsent: true, orders: [delivered(), awaiting] },
+  WritingFeedback: {
+    ...newConversation(),
+    stage: "WritingFeedback",
+    welcomed: true,
+    photoConsent: true,
+    orders: [delivered(2), awaiting]
+  }
 }
 
 /** What a row expects: the next stage, and what the person sees and the application does. */
@@ -135,6 +144,16 @@ const table: ReadonlyArray<readonly [string, Input, Record<Stage, Outcome>]> = [
       New: stale("New"),
       PicturesLoaded: { stage: "PicturesLoaded", says: [english.sendMorePhotos] },
       TuneReady: stale("TuneReady"),
+      WritingFeedback: stale("WritingFeedback")
+    }
+  ],
+  [
+    "I agree to keep my photos, again",
+    button("photo_consent"),
+    {
+      New: { stage: "New", says: [english.sendPhotosNow(threshold)], doesNot: ["RecordPhotoConsent", "ProcessPhoto"] },
+      PicturesLoaded: { stage: "PicturesLoaded", says: [english.sendMorePhotos], doesNot: ["RecordPhotoConsent"] },
+      TuneReady: { stage: "TuneReady", says: [english.sendPhotosNow(threshold)], doesNot: ["RecordPhotoConsent"] },
       WritingFeedback: stale("WritingFeedback")
     }
   ],

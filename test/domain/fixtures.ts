@@ -125,9 +125,12 @@ export const run = (
     { conversation: start, commands: [] }
   )
 
-/** The conversation of someone who has just sent enough photos (with a voted class). */
+/** The person taps "Yes, I agree": their photos may be kept and checked. */
+export const agreePhotos = (n: number | string = 1) => button("photo_consent", n)
+
+/** The conversation of someone who agreed and has just sent enough photos (with a voted class). */
 export const picturesLoaded = (className = "woman"): Conversation =>
-  run([text("hi"), ...Array.from({ length: threshold }, (_, i) => accepted(i + 10, className))]).conversation
+  run([text("hi"), agreePhotos(), ...Array.from({ length: threshold }, (_, i) => accepted(i + 10, className))]).conversation
 
 export const ofTag = <T extends Command["_tag"]>(commands: ReadonlyArray<Command>, tag: T) =>
   commands.filter((command): command is Extract<Command, { _tag: T }> => command._tag === tag)
@@ -174,6 +177,7 @@ export const oneActionOfEachKind: ReadonlyArray<ReplyAction> = [
   ReplyAction.ConfirmDelete(),
   ReplyAction.CancelDelete(),
   ReplyAction.Ready(),
+  ReplyAction.AgreePhotos(),
   ReplyAction.Examples(),
   ReplyAction.AddMore(),
   ReplyAction.Done(),

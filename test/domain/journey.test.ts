@@ -58,7 +58,13 @@ const journey = (language: Language, phrases: Phrases, greeting: string) => {
   expect(offeredIds(first)).toEqual(["begin", "how", "language", "support", "delete"])
 
   expect(offeredIds(step(listRow("begin")))).toEqual(["ready", "examples"])
-  expect(sentTexts(step(button("ready")))).toEqual([phrases.sendPhotosNow(threshold)])
+  // Before the first photo: what is done with photos, and a button to agree.
+  const asked = step(button("ready"))
+  expect(offeredIds(asked)).toEqual(["photo_consent"])
+  expect(sentTexts(asked)).toEqual([phrases.photoConsent.body])
+  const agreed = step(button("photo_consent"))
+  expect(ofTag(agreed, "RecordPhotoConsent")).toHaveLength(1)
+  expect(sentTexts(agreed)).toEqual([phrases.sendPhotosNow(threshold)])
 
   for (let n = 1; n <= threshold; n++) {
     const photo = step(Input.PhotoReceived({ messageId: messageId(`p${n}`) }))
@@ -293,16 +299,17 @@ describe("unhappy paths", () => {
     ])
   })
 
-  it("a first contact with a photo or a sticker is welcomed too, and the photo is kept", () => {
+  it("a first contact with a photo or a sticker is welcomed too; the photo is asked about, not kept", () => {
     const photo = run([Input.PhotoReceived({ messageId: messageId(1) })])
-    expect(offeredIds(photo.commands)).toEqual(["begin", "how", "language", "support", "delete"])
-    expect(ofTag(photo.commands, "ProcessPhoto")).toHaveLength(1)
+    expect(offeredIds(photo.commands)).toEqual(["begin", "how", "language", "support", "delete", "photo_consent"])
+    expect(ofTag(photo.commands, "ProcessPhoto")).toHaveLength(0)
     const sticker = run([Input.UnsupportedReceived({ messageId: messageId(1) })])
     expect(sentTexts(sticker.commands)[0]).toBe(english.unsupported)
     expect(offeredIds(sticker.commands)).toContain("begin")
     // Only the first contact: later photos are not welcomed again.
-    const later = run([Input.PhotoReceived({ messageId: messageId(2) })], photo.conversation)
+    const later = run([button("photo_consent", 2), Input.PhotoReceived({ messageId: messageId(3) })], photo.conversation)
     expect(offeredIds(later.commands)).toEqual([])
+    expect(ofTag(later.commands, "ProcessPhoto")).toHaveLength(1)
   })
 
   it("an unsupported message gets one polite line", () => {

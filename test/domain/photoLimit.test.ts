@@ -27,25 +27,25 @@ const sendPhotos = (context: ReturnType<typeof withLimit>, start: Conversation, 
 
 describe("the cap on photos checked per collection", () => {
   it("checks photos up to the cap, then says once, kindly, that there are plenty, and checks no more", () => {
-    const { conversation, commands } = sendPhotos(withLimit(12), { ...newConversation(), welcomed: true }, 20)
+    const { conversation, commands } = sendPhotos(withLimit(12), { ...newConversation(), welcomed: true, photoConsent: true }, 20)
     expect(ofTag(commands, "ProcessPhoto")).toHaveLength(12)
     expect(sentTexts(commands).filter((text) => text === english.photoLimitReached)).toHaveLength(1)
     expect(conversation.photosChecked).toBe(12)
   })
 
   it("says it in the person's language", () => {
-    const { commands } = sendPhotos(withLimit(1), { ...newConversation("he"), welcomed: true }, 3)
+    const { commands } = sendPhotos(withLimit(1), { ...newConversation("he"), welcomed: true, photoConsent: true }, 3)
     expect(sentTexts(commands)).toContain(hebrew.photoLimitReached)
   })
 
   it("starts over with a new collection of photos", () => {
-    const full = sendPhotos(withLimit(2), { ...newConversation(), welcomed: true }, 3).conversation
+    const full = sendPhotos(withLimit(2), { ...newConversation(), welcomed: true, photoConsent: true }, 3).conversation
     const { commands } = sendPhotos(withLimit(2), withoutPhotos(full), 2)
     expect(ofTag(commands, "ProcessPhoto")).toHaveLength(2)
   })
 
   it("uses the default cap when the settings name none", () => {
-    const { commands } = sendPhotos(withLimit(undefined), { ...newConversation(), welcomed: true }, defaultPhotoLimit + 5)
+    const { commands } = sendPhotos(withLimit(undefined), { ...newConversation(), welcomed: true, photoConsent: true }, defaultPhotoLimit + 5)
     expect(ofTag(commands, "ProcessPhoto")).toHaveLength(defaultPhotoLimit)
   })
 })

@@ -45,9 +45,9 @@ describe.skipIf(!reachable && !inCi)("the bot process killed in mid-flow", () =>
 
       const [photosStored] = yield* client<{ readonly n: number }>`SELECT count(*)::int AS n FROM photos`
       expect(photosStored?.n).toBe(3)
-      // hello, "Let's begin", "I'm ready" and three photos: each stored once.
+      // hello, "Let's begin", "I'm ready", "Yes, I agree" and three photos: each stored once.
       const [inbound] = yield* client<{ readonly n: number }>`SELECT count(*)::int AS n FROM inbound_messages`
-      expect(inbound?.n).toBe(6)
+      expect(inbound?.n).toBe(7)
       yield* Effect.sleep("1 second")
       expect(enoughReplies(yield* dana.seen)).toBe(1)
       const unsent = yield* client<{ readonly status: string }>`SELECT status FROM outbound_messages WHERE status IN ('pending', 'failed')`

@@ -161,6 +161,7 @@ describe.skipIf(!reachable && !inCi)("the split deployment: message, image and p
         seen = yield* next(dana, seen.length, "the guidelines", (m) => m.buttons.some((b) => b.title === words.ready), stepMillis)
         let mark = seen.length
         yield* dana.taps(words.ready)
+        yield* dana.agreesToPhotos(stepMillis)
         seen = yield* next(dana, mark, "the go-ahead for photos", (m) => m.kind === "Text", stepMillis)
 
         // The photos; the image process dies while it fetches the second one, and comes back.

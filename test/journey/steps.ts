@@ -41,6 +41,7 @@ export const journey = (user: DriverUser, words: Words) =>
 
     mark = seen.length
     yield* user.taps(words.ready)
+    yield* user.agreesToPhotos()
     seen = yield* next(user, mark, "the go-ahead for photos", (m) => m.kind === "Text")
 
     mark = seen.length

@@ -37,6 +37,7 @@ const readyForPhotos = (user: DriverUser) =>
     yield* user.picks(englishWords.begin)
     seen = yield* next(user, seen.length, "the guidelines", (m) => m.buttons.some((b) => b.title === englishWords.ready))
     yield* user.taps(englishWords.ready)
+    yield* user.agreesToPhotos()
     seen = yield* next(user, seen.length, "the go-ahead", (m) => /Send your photos now/.test(m.text))
     return seen.length
   })

@@ -25,6 +25,7 @@ const readyForPhotos = (user: DriverUser) =>
     yield* user.picks("Let's begin")
     seen = yield* next(user, seen.length, "the guidelines", (m) => m.buttons.some((b) => b.title === "I'm ready"))
     yield* user.taps("I'm ready")
+    yield* user.agreesToPhotos()
     seen = yield* next(user, seen.length, "the go-ahead", (m) => /Send your photos now/.test(m.text))
     return seen.length
   })

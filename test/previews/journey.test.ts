@@ -28,6 +28,7 @@ describe("pack previews in a conversation", () => {
           yield* omer.picks("Let's begin")
           seen = yield* next(omer, seen.length, "the guidelines", (m) => m.buttons.some((b) => b.title === "I'm ready"))
           yield* omer.taps("I'm ready")
+          yield* omer.agreesToPhotos()
           seen = yield* next(omer, seen.length, "the go-ahead for photos", (m) => m.kind === "Text")
 
           let mark = seen.length

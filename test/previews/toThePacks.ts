@@ -15,6 +15,7 @@ export const toThePacks = (person: DriverUser) =>
     yield* person.picks("Let's begin")
     seen = yield* next(person, seen.length, "the guidelines", (m) => m.buttons.some((b) => b.title === "I'm ready"))
     yield* person.taps("I'm ready")
+    yield* person.agreesToPhotos()
     seen = yield* next(person, seen.length, "the go-ahead for photos", (m) => m.kind === "Text")
 
     let mark = seen.length

@@ -40,7 +40,9 @@ const erasesEverything = <R>(phone: string, dump: Effect.Effect<string, unknown,
     const person = yield* driver.user({ waId: phone, name })
     yield* person.says("hello from a very private person")
     const paid = yield* journey(person, englishWords)
-    const userId: UserIdType = (yield* findUser(phone)).user.id
+    const { user } = yield* findUser(phone)
+    const userId: UserIdType = user.id
+    expect(Option.isSome(user.photoConsentAt)).toBe(true)
     const photos = yield* Effect.flatMap(Photos, (port) => port.listForUser(userId))
     expect(photos.length).toBe(3)
     const photoSample = toHex(photos[0]!.bytes.slice(1000, 1032))
@@ -73,7 +75,10 @@ const erasesEverything = <R>(phone: string, dump: Effect.Effect<string, unknown,
     yield* person.says("hi")
     const seen = yield* next(person, goodbye, "a first welcome", (m) => m.rows.some((r) => r.title === englishWords.begin))
     expect(after(seen, goodbye).some((m) => /Welcome back/.test(m.text))).toBe(false)
-    expect((yield* findUser(phone)).user.id).not.toBe(userId)
+    const newcomer = (yield* findUser(phone)).user
+    expect(newcomer.id).not.toBe(userId)
+    // Their consent went with the rest: they are asked again before a photo is kept.
+    expect(newcomer.photoConsentAt).toEqual(Option.none())
   })
 
 const memoryDump = Effect.flatMap(InMemoryDatabase, (db) =>

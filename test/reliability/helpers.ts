@@ -31,6 +31,7 @@ export const readyForPhotos = (user: DriverUser, timeoutMillis = 8000) =>
     seen = yield* next(user, seen.length, "the guidelines", (m) => m.buttons.some((b) => b.title === english.ready), timeoutMillis)
     const mark = seen.length
     yield* user.taps(english.ready)
+    yield* user.agreesToPhotos(timeoutMillis)
     return yield* next(user, mark, "the go-ahead for photos", (m) => m.kind === "Text", timeoutMillis)
   })
 

@@ -37,6 +37,7 @@ describe("Meta's redeliveries and refusals", () => {
         yield* avi.picks(english.begin)
         const mark = (yield* next(avi, 0, "the guidelines", (m) => m.buttons.some((b) => b.title === english.ready))).length
         yield* avi.taps(english.ready)
+        yield* avi.agreesToPhotos()
         const ready = (yield* next(avi, mark, "the go-ahead", (m) => m.kind === "Text")).length
         const mediaId = yield* graph.putMedia(photo!, "image/jpeg")
         yield* graph.userSends(avi.who, { type: "image", image: { id: mediaId, mime_type: "image/jpeg", sha256: "" } }, { times: 5 })

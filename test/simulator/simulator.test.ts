@@ -230,6 +230,7 @@ browserSuite(`the simulator in headless Chromium (${chromiumPath})`, () => {
       { timeout: 10_000 }
     )
     await tap(page, "I'm ready")
+    await tap(page, "Yes, I agree")
     await waitFor(botMessage(page, "Send your photos now"))
 
     await page.setInputFiles("#photo-input", photos)

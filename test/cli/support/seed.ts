@@ -30,6 +30,7 @@ export const seedCustomer = (waId: string) =>
     const conversation = yield* Schema.decodeUnknown(Conversation)({
       ...newConversation("he"),
       stage: "PicturesLoaded",
+      photoConsent: true,
       acceptedPhotos: 3,
       orders: [
         {

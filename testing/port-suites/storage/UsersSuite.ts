@@ -131,6 +131,29 @@ export const usersSuite = <E>(name: string, layer: Layer.Layer<Users | UnitOfWor
           expect(yield* users.get(userId())).toEqual(Option.none())
         }))
 
+      it.effect("records the photo consent with its time, keeps the first, and erases it with the user", () =>
+        Effect.gen(function* () {
+          const users = yield* Users
+          const waId = unique("972508")
+          const id = userId()
+          const created = yield* users.resolve(identity({ waId }), id, t0)
+          expect(created.user.photoConsentAt).toEqual(Option.none())
+          yield* users.recordPhotoConsent(id, at(5000))
+          yield* users.recordPhotoConsent(id, at(9000))
+          expect((yield* users.get(id)).pipe(Option.flatMap((u) => u.photoConsentAt))).toEqual(Option.some(at(5000)))
+          const again = yield* users.resolve(identity({ waId, profileName: "Rina" }), userId(), at(6000))
+          expect(again.user.photoConsentAt).toEqual(Option.some(at(5000)))
+          expect((yield* users.list({ limit: 100_000, offset: 0 })).find((u) => u.id === id)?.photoConsentAt).toEqual(
+            Option.some(at(5000))
+          )
+
+          yield* users.erase(id)
+          // The same person writing again is someone new, who has agreed to nothing.
+          const back = yield* users.resolve(identity({ waId }), userId(), at(7000))
+          expect(back.created).toBe(true)
+          expect(back.user.photoConsentAt).toEqual(Option.none())
+        }))
+
       it.effect("lists users page by page, oldest first", () =>
         Effect.gen(function* () {
           const users = yield* Users

@@ -13,8 +13,8 @@ import { requireUser } from "./requireUser.js"
 const encode = Schema.encode(Conversation)
 
 /**
- * Starts the person's conversation over: stage New, their photos deleted. Their language and the
- * conversation's orders stay: an order paid or in training must still be delivered, and the
+ * Starts the person's conversation over: stage New, their photos deleted. Their language, their
+ * consent to keep photos and the conversation's orders stay: an order paid or in training must still be delivered, and the
  * decider ignores reports about orders it does not know. Under the user's lock, so it does not
  * interleave with an event the bot is handling for them.
  */
@@ -37,7 +37,12 @@ export const usersReset = Command.make("reset", { userId, yes, json }, (options)
           yield* requireUser(options.userId)
           const before = yield* conversationOf(options.userId)
           const photosDeleted = yield* Effect.flatMap(Photos, (port) => port.deleteForUser(options.userId))
-          const fresh = yield* encode({ ...newConversation(before.language), orders: before.orders }).pipe(Effect.orDie)
+          // The consent to keep photos, recorded on the user, still stands: the next photo is not asked about.
+          const fresh = yield* encode({
+            ...newConversation(before.language),
+            photoConsent: before.photoConsent,
+            orders: before.orders
+          }).pipe(Effect.orDie)
           yield* users.saveConversation(options.userId, fresh)
           return { userId: options.userId, previousStage: before.stage, photosDeleted }
         })
