@@ -44,7 +44,7 @@ export const RealParts = {
     options.serviceBus
       ? ServiceBusEventBroker.fromConfig({ subscriptions: botSubscriptions, maxDeliveries: serviceBusEntities.maxDeliveryCount })
       : // The storage layer's own value: a build makes it once, so one pool (or one PGlite) serves both.
-        PgEventBroker.layer({ subscriptions: botSubscriptions }).pipe(Layer.provide(storage(options.databaseUrl))),
+        PgEventBroker.fromConfig(botSubscriptions).pipe(Layer.provide(storage(options.databaseUrl))),
 
   /** The WhatsApp Cloud API, and what Meta's webhooks are checked with. */
   whatsapp: (settings: RealWhatsApp) =>
