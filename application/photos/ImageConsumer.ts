@@ -10,7 +10,7 @@ import { decodeEvent } from "../events/decodeEvent.js"
 import { eventRecord } from "../events/eventRecord.js"
 import { OutboxWakeup } from "../events/Wakeup.js"
 import { Astria } from "../ports/Astria.js"
-import { RetryableFailure, type BrokerMessage, type Subscription } from "../ports/EventBroker.js"
+import { RetryableFailure, StorageOutage, type BrokerMessage, type Subscription } from "../ports/EventBroker.js"
 import { Ids } from "../ports/Ids.js"
 import { Inbox } from "../ports/Inbox.js"
 import { MediaSource, type DownloadedMedia } from "../ports/MediaSource.js"
@@ -168,7 +168,7 @@ export const handlePhotoReceived = (message: BrokerMessage) =>
     if (recorded) yield* Effect.flatMap(OutboxWakeup, (wakeup) => wakeup.notify)
   }).pipe(
     Effect.catchTags({
-      StorageUnavailable: (error) => Effect.fail(new RetryableFailure({ reason: `storage: ${error.reason}` })),
+      StorageUnavailable: (error) => Effect.fail(new StorageOutage({ reason: `storage: ${error.reason}` })),
       PhotoCheckFailed: (error) => Effect.fail(new RetryableFailure({ reason: `photo check: ${error.reason}` })),
       AuthenticationFailed: (error) => Effect.fail(new RetryableFailure({ reason: `media: ${error.message}` })),
       RateLimited: (error) => Effect.fail(new RetryableFailure({ reason: `media: ${error.message}` })),
