@@ -56,4 +56,21 @@ describe.skipIf(!reachable)("claiming from a deep backlog", () => {
       expect(due.map((claim) => claim.message.id)).toEqual(Array.from({ length: 16 }, (_, i) => `m${i + 1}`))
     }).pipe(Effect.provide(MigrationsLive), Effect.provide(freshSchema("claim_backlog"))), 120_000
   )
+
+  it.live("finds a due head behind more waiting keys than one look takes, on a later round", () =>
+    Effect.gen(function* () {
+      const sql = yield* SqlClient
+      // 2 000 people, one row each, every one waiting but the last (in key order and in the queue).
+      yield* sql`
+        INSERT INTO event_deliveries (subscription, message_id, key, event_type, body, available_at)
+        SELECT 'conversation', 'w' || i, 'k-' || lpad(i::text, 4, '0'), 'UserMessageReceivedEvent', '{}',
+          CASE WHEN i = 1999 THEN now() ELSE now() + interval '1 hour' END
+        FROM generate_series(0, 1999) i`
+      const statements = deliveryStatements(sql)
+      const first = yield* statements.claim("conversation", 16, "30 seconds", "")
+      expect(first.claims).toEqual([])
+      const second = yield* statements.claim("conversation", 16, "30 seconds", first.cursor)
+      expect(second.claims.map((claim) => claim.message.id)).toEqual(["w1999"])
+    }).pipe(Effect.provide(MigrationsLive), Effect.provide(freshSchema("claim_cursor"))), 120_000
+  )
 })
