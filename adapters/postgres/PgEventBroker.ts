@@ -1,7 +1,8 @@
 import type { MigrationError } from "@effect/sql/Migrator"
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Duration, Effect, Layer } from "effect"
+import { Config, Duration, Effect, Layer } from "effect"
+import type { ConfigError } from "effect"
 import { retryDelay } from "../../application/events/retryDelay.js"
 import {
   BrokerUnavailable,
@@ -31,6 +32,36 @@ export interface PgEventBrokerOptions {
   /** How long a settled message id is remembered, so that publishing it again delivers nothing (default 10 min). */
   readonly duplicateDetectionWindow?: Duration.DurationInput
 }
+
+/** The limits an operator tunes; the rest stays the adapter's. */
+export type PgEventBrokerSettings = Required<Pick<PgEventBrokerOptions, "maxDeliveries" | "lease" | "pollInterval" | "concurrency">>
+
+const atLeast = (minimum: Duration.DurationInput) => (duration: Duration.Duration) =>
+  Duration.greaterThanOrEqualTo(duration, Duration.decode(minimum))
+
+/**
+ * `EVENT_QUEUE_MAX_DELIVERIES` (default 20), `EVENT_QUEUE_LEASE` (30 seconds),
+ * `EVENT_QUEUE_POLL_INTERVAL` (500 millis) and `EVENT_QUEUE_CONCURRENCY` (16), each refused when
+ * it makes no sense: a lease under a second would be renewed more often than a statement takes.
+ */
+export const PgEventBrokerConfig: Config.Config<PgEventBrokerSettings> = Config.all({
+  maxDeliveries: Config.integer("EVENT_QUEUE_MAX_DELIVERIES").pipe(
+    Config.validate({ message: "Expected a whole number of deliveries, at least 1", validation: (n) => n >= 1 }),
+    Config.withDefault(20)
+  ),
+  lease: Config.duration("EVENT_QUEUE_LEASE").pipe(
+    Config.validate({ message: "Expected a duration of at least 1 second", validation: atLeast("1 second") }),
+    Config.withDefault(Duration.seconds(30))
+  ),
+  pollInterval: Config.duration("EVENT_QUEUE_POLL_INTERVAL").pipe(
+    Config.validate({ message: "Expected a duration of at least 10 millis", validation: atLeast("10 millis") }),
+    Config.withDefault(Duration.millis(500))
+  ),
+  concurrency: Config.integer("EVENT_QUEUE_CONCURRENCY").pipe(
+    Config.validate({ message: "Expected a whole number from 1 to 1000", validation: (n) => n >= 1 && n <= 1000 }),
+    Config.withDefault(16)
+  )
+})
 
 const settingsOf = (options: PgEventBrokerOptions): DeliverySettings => ({
   maxDeliveries: options.maxDeliveries ?? 20,
@@ -115,5 +146,10 @@ export const makePgEventBroker = (options: PgEventBrokerOptions) =>
 export const PgEventBroker = {
   /** The broker on the given SqlClient's database; runs the migrations first (the queue is migration 0004). */
   layer: (options: PgEventBrokerOptions): Layer.Layer<EventBroker, MigrationError | SqlError, SqlClient> =>
-    Layer.effect(EventBroker, makePgEventBroker(options)).pipe(Layer.provide(MigrationsLive))
+    Layer.effect(EventBroker, makePgEventBroker(options)).pipe(Layer.provide(MigrationsLive)),
+  /** The broker with the limits read from `PgEventBrokerConfig`. */
+  fromConfig: (
+    subscriptions: ReadonlyArray<Subscription>
+  ): Layer.Layer<EventBroker, MigrationError | SqlError | ConfigError.ConfigError, SqlClient> =>
+    Layer.unwrapEffect(Effect.map(PgEventBrokerConfig, (settings) => PgEventBroker.layer({ subscriptions, ...settings })))
 }

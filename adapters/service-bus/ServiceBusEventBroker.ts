@@ -237,7 +237,7 @@ interface Stopping {
  * Service Bus is left out and reported with `MessagesRefused` once the others are sent.
  *
  * Consuming: workers accept the next free session, take its messages one by one and settle each
- * from the handler's result (success: complete; PermanentFailure: dead-letter; RetryableFailure or
+ * from the handler's result (success: complete; PermanentFailure: dead-letter; RetryableFailure, StorageOutage or
  * a defect: wait, then abandon, or dead-letter at the last delivery, with the handler's reason),
  * and move on once the session is idle or has been held `maxSessionHold`: the SDK renews a
  * session's lock only up to `maxLockRenewal` after its acceptance, and a lock lost lets another

@@ -11,7 +11,7 @@ import { eventRecord } from "../events/eventRecord.js"
 import { countPhotoVerdict } from "../metrics/BotMetrics.js"
 import { OutboxWakeup } from "../events/Wakeup.js"
 import { Astria } from "../ports/Astria.js"
-import { RetryableFailure, type BrokerMessage, type Subscription } from "../ports/EventBroker.js"
+import { RetryableFailure, StorageOutage, type BrokerMessage, type Subscription } from "../ports/EventBroker.js"
 import { Ids } from "../ports/Ids.js"
 import { Inbox } from "../ports/Inbox.js"
 import { MediaSource, type DownloadedMedia } from "../ports/MediaSource.js"
@@ -172,7 +172,7 @@ export const handlePhotoReceived = (message: BrokerMessage) =>
     }
   }).pipe(
     Effect.catchTags({
-      StorageUnavailable: (error) => Effect.fail(new RetryableFailure({ reason: `storage: ${error.reason}` })),
+      StorageUnavailable: (error) => Effect.fail(new StorageOutage({ reason: `storage: ${error.reason}` })),
       PhotoCheckFailed: (error) => Effect.fail(new RetryableFailure({ reason: `photo check: ${error.reason}` })),
       AuthenticationFailed: (error) => Effect.fail(new RetryableFailure({ reason: `media: ${error.message}` })),
       RateLimited: (error) => Effect.fail(new RetryableFailure({ reason: `media: ${error.message}` })),

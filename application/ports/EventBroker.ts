@@ -23,7 +23,17 @@ export class PermanentFailure extends Schema.TaggedError<PermanentFailure>()("Pe
   reason: Schema.String
 }) {}
 
-export type DeliveryFailure = RetryableFailure | PermanentFailure
+/**
+ * The consumer's storage could not be reached or refused the work (`StorageUnavailable`): not the
+ * message's fault. A broker counts it as a retryable failure; the standalone workers first ask
+ * whether storage answers, and while it does not they hold the delivery and take no more work
+ * (`application/workers/pauseWhileStorageDown.ts`), so an outage of any length dead-letters nothing.
+ */
+export class StorageOutage extends Schema.TaggedError<StorageOutage>()("StorageOutage", {
+  reason: Schema.String
+}) {}
+
+export type DeliveryFailure = RetryableFailure | PermanentFailure | StorageOutage
 
 export class BrokerUnavailable extends Schema.TaggedError<BrokerUnavailable>()("BrokerUnavailable", {
   reason: Schema.String

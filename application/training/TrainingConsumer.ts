@@ -10,13 +10,7 @@ import { raiseAttention } from "../attention/raiseAttention.js"
 import { Astria, PromptId, TuneSource, type AstriaError, type CreatedTune } from "../ports/Astria.js"
 import { AttentionItems, AttentionNote } from "../ports/AttentionItems.js"
 import { CallbackUrls } from "../ports/CallbackUrls.js"
-import {
-  PermanentFailure,
-  RetryableFailure,
-  type BrokerMessage,
-  type DeliveryFailure,
-  type Subscription
-} from "../ports/EventBroker.js"
+import { PermanentFailure, RetryableFailure, StorageOutage, type BrokerMessage, type DeliveryFailure, type Subscription } from "../ports/EventBroker.js"
 import { Inbox } from "../ports/Inbox.js"
 import { Orders } from "../ports/Orders.js"
 import { Outbox } from "../ports/Outbox.js"
@@ -297,7 +291,7 @@ export const handleTrainingEvent = (message: BrokerMessage) =>
     }
   }).pipe(
     Effect.catchTags({
-      StorageUnavailable: (error) => Effect.fail(new RetryableFailure({ reason: `storage: ${error.reason}` })),
+      StorageUnavailable: (error) => Effect.fail(new StorageOutage({ reason: `storage: ${error.reason}` })),
       AstriaValidationError: (error) => Effect.fail(asDeliveryFailure(error)),
       AstriaOutOfCredits: (error) => Effect.fail(asDeliveryFailure(error)),
       AstriaRateLimited: (error) => Effect.fail(asDeliveryFailure(error)),

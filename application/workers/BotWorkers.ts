@@ -6,6 +6,7 @@ import { runOutboxRelay, defaultOutboxRelayOptions } from "../outbox/OutboxRelay
 import { EventBroker } from "../ports/EventBroker.js"
 import type { ServiceName } from "../settings/EnabledServices.js"
 import { consumersOf, type Consumer, type ConsumerServices } from "./Consumers.js"
+import { makeStoragePause } from "./pauseWhileStorageDown.js"
 import { stopReason, superviseWorker, workerRestarts } from "./superviseWorker.js"
 import { WorkerHealth } from "./WorkerHealth.js"
 
@@ -14,14 +15,15 @@ import { WorkerHealth } from "./WorkerHealth.js"
  * is supervised here is getting it started; a broker that cannot start it is tried again, the
  * consumer reported down meanwhile.
  */
-const startConsumer = (consumer: Consumer) =>
+const startConsumer = (consumer: Consumer, pausing: Effect.Effect.Success<typeof makeStoragePause>) =>
   Effect.gen(function* () {
     const broker = yield* EventBroker
     const health = yield* WorkerHealth
     const context = yield* Effect.context<ConsumerServices>()
     const name = `consumer ${consumer.subscription.name}`
-    yield* broker.consume(consumer.subscription.name, (message) =>
-      Effect.zipRight(countLeased(consumer.subscription.name), Effect.provide(consumer.handle(message), context))
+    yield* broker.consume(
+      consumer.subscription.name,
+      pausing((message) => Effect.zipRight(countLeased(consumer.subscription.name), Effect.provide(consumer.handle(message), context)))
     ).pipe(
       Effect.tapErrorCause((cause) =>
         Effect.logError(`${name} could not start; it will be tried again`, cause).pipe(
@@ -47,6 +49,8 @@ export const botWorkers = (services: ReadonlyArray<ServiceName>) =>
         yield* Effect.forkScoped(superviseWorker("outbound-sender", runOutboundSender(defaultOutboundSenderOptions)))
         yield* Effect.forkScoped(superviseWorker("operations-watch", runOperationsWatch))
       }
-      yield* Effect.forEach(consumersOf(services), (consumer) => Effect.forkScoped(startConsumer(consumer)), { discard: true })
+      // One pause for the process's consumers: they share its storage.
+      const pausing = yield* makeStoragePause
+      yield* Effect.forEach(consumersOf(services), (consumer) => Effect.forkScoped(startConsumer(consumer, pausing)), { discard: true })
     })
   ).pipe(Layer.provideMerge(WorkerHealth.layer))

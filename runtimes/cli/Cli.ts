@@ -1,4 +1,5 @@
 import { Command } from "@effect/cli"
+import { Layer, Predicate } from "effect"
 import type { CliEnvironment } from "./CliEnvironment.js"
 import { cliName } from "./cliName.js"
 import { attention } from "./commands/attention.js"
@@ -37,12 +38,25 @@ const commands = [
   "doctor"
 ] as const
 
+/**
+ * The storage with the broker the bot shares, for the erase (the queue's copies of the person's
+ * events go with them); an embedding without a shared broker has its queue in the bot's process,
+ * which erases it there. Any other failure to reach the broker fails the erase, to be run again.
+ */
+const withSharedBroker = <E>(environment: CliEnvironment<E>) =>
+  Layer.merge(
+    environment.storage,
+    environment.broker.pipe(
+      Layer.catchAll((error) => (Predicate.isTagged(error, "NoSharedBroker") ? Layer.empty : Layer.fail(error)))
+    )
+  )
+
 /** The operator's command tree, each command given only the parts of the environment it uses. */
 export const makeCommand = <E>(environment: CliEnvironment<E>) =>
   group(cliName, "Operate the WhatsApp Astria bot: its database, users, orders, events and packs", commands).pipe(
     Command.withSubcommands([
       migrate.pipe(Command.provide(environment.migrations)),
-      users.pipe(Command.provide(environment.storage)),
+      users(environment.storage, withSharedBroker(environment)),
       orders.pipe(Command.provide(environment.storage)),
       outbox.pipe(Command.provide(environment.storage)),
       deadLetters.pipe(Command.provide(environment.broker)),

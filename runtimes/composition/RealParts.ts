@@ -50,7 +50,7 @@ export const RealParts = {
       ? ServiceBusEventBroker.fromConfig({ subscriptions: botSubscriptions, maxDeliveries: serviceBusEntities.maxDeliveryCount })
       : // The storage layer's own value: a build makes it once, so one pool (or one PGlite) serves both.
         // With it, the depth of its queues for the metrics (read where present, by `readStoredState`).
-        Layer.merge(PgEventBroker.layer({ subscriptions: botSubscriptions }), PgEventQueueReadings).pipe(Layer.provide(storage(options.databaseUrl))),
+        Layer.merge(PgEventBroker.fromConfig(botSubscriptions), PgEventQueueReadings).pipe(Layer.provide(storage(options.databaseUrl))),
 
   /** The WhatsApp Cloud API, and what Meta's webhooks are checked with. */
   whatsapp: (settings: RealWhatsApp) =>

@@ -1,14 +1,16 @@
 import { PgClient } from "@effect/sql-pg"
-import type { SqlClient } from "@effect/sql/SqlClient"
+import { SqlClient } from "@effect/sql/SqlClient"
 import { Context, Effect, Layer, Option, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as InMemoryAstria from "../../adapters/memory/InMemoryAstria.js"
 import { migrations } from "../../adapters/postgres/Migrations.js"
+import { PgEventBroker } from "../../adapters/postgres/PgEventBroker.js"
 import { PgStorage } from "../../adapters/postgres/PgStorage.js"
+import { EventBroker } from "../../application/ports/EventBroker.js"
 import { Photos } from "../../application/ports/Photos.js"
 import { Users } from "../../application/ports/Users.js"
+import { botSubscriptions } from "../../application/workers/Consumers.js"
 import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
-import { NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
 import { SchemaMigrations } from "../../runtimes/cli/SchemaMigrations.js"
 import { freshSchema, inCi, isReachable, testDatabaseUrl } from "../support/TestDatabase.js"
 import { buildShared, runCli, type Shared } from "./support/runCli.js"
@@ -34,7 +36,8 @@ if (reachable) {
         migrations: SchemaMigrations.sql.pipe(Layer.provide(database.layer)),
         astria: InMemoryAstria.layer(),
         previews: previewsInMemory,
-        broker: Layer.fail(new NoSharedBroker())
+        // The bot's broker in the same database, as the command line has it without Service Bus.
+        broker: PgEventBroker.layer({ subscriptions: botSubscriptions }).pipe(Layer.provide(database.layer))
       }
     })
     afterAll(() => database.close())
@@ -70,6 +73,33 @@ if (reachable) {
       expect(erased).toMatchObject({ exitCode: 0, stdout: expect.stringContaining(`User ${id} erased: 3 photo(s)`) })
       const user = await database.run(Effect.flatMap(Users, (users) => users.get(id)).pipe(Effect.provide(PgStorage)))
       expect(Option.isNone(user)).toBe(true)
+    })
+
+    it("erases the person's events from the broker's queue too, queued and dead-lettered, and no one else's", async () => {
+      const { id } = await database.run(seedCustomer(phoneNumber()).pipe(Effect.provide(PgStorage)))
+      const [subscription] = botSubscriptions
+      const eventType = subscription?.eventTypes[0] ?? ""
+      const rowsOf = (key: string) =>
+        Effect.flatMap(SqlClient, (sql) => sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM event_deliveries WHERE key = ${key}`).pipe(
+          Effect.map((rows) => rows[0]?.n)
+        )
+      await database.run(
+        Effect.gen(function* () {
+          const broker = yield* EventBroker
+          yield* broker.publish([
+            { id: `${id}-queued`, key: id, eventType, body: '{"text":"my words"}' },
+            { id: `${id}-dead`, key: id, eventType, body: '{"text":"more words"}' },
+            { id: `${id}-other`, key: `${id}-someone-else`, eventType, body: "{}" }
+          ])
+          const sql = yield* SqlClient
+          yield* sql`UPDATE event_deliveries SET state = 'dead' WHERE message_id = ${`${id}-dead`}`
+        }).pipe(Effect.provide(PgEventBroker.layer({ subscriptions: botSubscriptions })))
+      )
+      expect(await database.run(rowsOf(id))).toBeGreaterThanOrEqual(2)
+
+      expect((await runCli(environment, ["users", "erase", "--yes", id])).exitCode).toBe(0)
+      expect(await database.run(rowsOf(id))).toBe(0)
+      expect(await database.run(rowsOf(`${id}-someone-else`))).toBeGreaterThanOrEqual(1)
     })
 
     it("shows the outbox status and runs maintenance", async () => {

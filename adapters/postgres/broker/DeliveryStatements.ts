@@ -1,4 +1,5 @@
 import type { SqlClient } from "@effect/sql/SqlClient"
+import type { Fragment } from "@effect/sql/Statement"
 import { Duration, Effect, Schema } from "effect"
 import type { BrokerMessage, DeadLetter } from "../../../application/ports/EventBroker.js"
 import { affectedAny, decodeRows, execute } from "../PgQuery.js"
@@ -27,6 +28,8 @@ const ClaimedRow = Schema.Struct({
   token: Schema.String
 })
 
+const HeadRow = Schema.Struct({ key: Schema.String, seq: Schema.String })
+
 const DeadRow = Schema.Struct({
   id: Schema.String,
   key: Schema.String,
@@ -36,13 +39,66 @@ const DeadRow = Schema.Struct({
   reason: Schema.String
 })
 
+/** Keys whose heads one claim looks at beyond the front of the queue (about a millisecond per 30 keys). */
+const keysPerLook = 1000
+
 /** Durations go to Postgres as interval text: the database's clock decides, the same for every process. */
 const interval = (duration: Duration.DurationInput): string => `${Duration.toMillis(duration)} milliseconds`
 
-/** The broker's statements; each is one round trip, outside any caller's transaction. */
+/** The broker's statements, outside any caller's transaction; each is one round trip but `claim`, which takes up to four. */
 export const deliveryStatements = (sql: SqlClient) => {
   const claimed = decodeRows(ClaimedRow)
+  const heads = decodeRows(HeadRow)
   const dead = decodeRows(DeadRow)
+  /** The heads among the first rows of the queue: cheap, and enough while the front is not blocked. */
+  const frontHeads = (subscription: string, limit: number) => sql`
+    SELECT w.seq FROM (
+      SELECT key, seq FROM event_deliveries WHERE subscription = ${subscription} AND state = 'queued'
+      ORDER BY seq LIMIT ${Math.max(4 * limit, 64)}) w
+    WHERE NOT EXISTS (
+      SELECT 1 FROM event_deliveries e
+      WHERE e.subscription = ${subscription} AND e.key = w.key AND e.state = 'queued' AND e.seq < w.seq)`
+
+  /**
+   * The heads of up to `count` keys after `after`, in key order: a skip scan of
+   * `event_deliveries_key`, one probe from one key to the next.
+   */
+  const headsAfter = (subscription: string, after: string, count: number) =>
+    heads(sql`
+      WITH RECURSIVE h(key, seq, n) AS (
+        (SELECT key, seq, 1 FROM event_deliveries
+         WHERE subscription = ${subscription} AND state = 'queued' AND key > ${after} ORDER BY key, seq LIMIT 1)
+        UNION ALL
+        SELECT next.key, next.seq, h.n + 1 FROM h CROSS JOIN LATERAL (
+          SELECT key, seq FROM event_deliveries
+          WHERE subscription = ${subscription} AND state = 'queued' AND key > h.key
+          ORDER BY key, seq LIMIT 1) next
+        WHERE h.n < ${count})
+      SELECT key, seq::text AS seq FROM h ORDER BY key`)
+
+  /** Leases up to `limit` of the given heads that are due, earliest first, skipping rows another consumer is locking. */
+  const leaseDue = (subscription: string, limit: number, lease: Duration.DurationInput, heads: Fragment) =>
+    Effect.map(
+      claimed(sql`
+        WITH due AS (
+          SELECT d.subscription, d.message_id FROM event_deliveries d
+          WHERE d.subscription = ${subscription} AND d.state = 'queued'
+            AND d.seq = ANY (ARRAY(${heads}))
+            AND d.available_at <= now()
+            AND (d.leased_until IS NULL OR d.leased_until <= now())
+          ORDER BY d.seq
+          LIMIT ${limit}
+          FOR UPDATE OF d SKIP LOCKED),
+        leased AS (
+          UPDATE event_deliveries d
+          SET attempts = d.attempts + 1, leased_until = now() + ${interval(lease)}::interval, lease_token = gen_random_uuid()
+          FROM due WHERE d.subscription = due.subscription AND d.message_id = due.message_id
+          RETURNING d.message_id, d.key, d.event_type, d.body, d.attempts, d.lease_token, d.seq)
+        SELECT message_id AS id, key, event_type AS "eventType", body, attempts, lease_token::text AS token
+        FROM leased ORDER BY seq`),
+      (rows): ReadonlyArray<Claim> => rows.map(({ attempts, token, ...message }) => ({ subscription, message, attempts, token }))
+    )
+
   const ours = (claim: Claim) =>
     sql`subscription = ${claim.subscription} AND message_id = ${claim.message.id} AND lease_token = ${claim.token}`
 
@@ -66,31 +122,33 @@ export const deliveryStatements = (sql: SqlClient) => {
      * so a key whose earlier row is leased or waiting for its retry gives nothing. Dead letters are
      * not queued and hold nothing back. The row locks last only for this statement; the lease is
      * what keeps the rows from other consumers afterwards (a row leased meanwhile fails the recheck).
+     *
+     * A deep backlog costs about its keys, not its rows (walking the queue row by row read every
+     * row behind a blocked head, at every poll and settle). First the front of the queue, a bounded
+     * window where the heads usually are; then, for slots still free, the heads of the next
+     * `keysPerLook` keys after `cursor` (in key order), and the cursor moves on, wrapping at the
+     * end, so that every key is looked at within a few rounds however many keys wait.
      */
-    claim: (subscription: string, limit: number, lease: Duration.DurationInput) =>
-      Effect.map(
-        claimed(sql`
-          WITH due AS (
-            SELECT d.subscription, d.message_id FROM event_deliveries d
-            WHERE d.subscription = ${subscription} AND d.state = 'queued'
-              AND d.available_at <= now()
-              AND (d.leased_until IS NULL OR d.leased_until <= now())
-              AND NOT EXISTS (
-                SELECT 1 FROM event_deliveries e
-                WHERE e.subscription = d.subscription AND e.key = d.key AND e.state = 'queued' AND e.seq < d.seq)
-            ORDER BY d.seq
-            LIMIT ${limit}
-            FOR UPDATE OF d SKIP LOCKED),
-          leased AS (
-            UPDATE event_deliveries d
-            SET attempts = d.attempts + 1, leased_until = now() + ${interval(lease)}::interval, lease_token = gen_random_uuid()
-            FROM due WHERE d.subscription = due.subscription AND d.message_id = due.message_id
-            RETURNING d.message_id, d.key, d.event_type, d.body, d.attempts, d.lease_token, d.seq)
-          SELECT message_id AS id, key, event_type AS "eventType", body, attempts, lease_token::text AS token
-          FROM leased ORDER BY seq`),
-        (rows): ReadonlyArray<Claim> =>
-          rows.map(({ attempts, token, ...message }) => ({ subscription, message, attempts, token }))
-      ),
+    claim: (subscription: string, limit: number, lease: Duration.DurationInput, cursor: string) =>
+      Effect.gen(function* () {
+        const front = yield* leaseDue(subscription, limit, lease, frontHeads(subscription, limit))
+        if (front.length >= limit) return { claims: front, cursor }
+        const after = yield* headsAfter(subscription, cursor, keysPerLook)
+        // Past the last key, the look goes on from the first.
+        const wrapped = after.length < keysPerLook && cursor !== "" ? yield* headsAfter(subscription, "", keysPerLook - after.length) : []
+        const found = [...after, ...wrapped]
+        const lastKey = (heads: ReadonlyArray<{ readonly key: string }>) => heads[heads.length - 1]?.key ?? ""
+        const next =
+          after.length === keysPerLook
+            ? lastKey(after)
+            : wrapped.length > 0 && wrapped.length === keysPerLook - after.length
+              ? lastKey(wrapped)
+              : ""
+        if (found.length === 0) return { claims: front, cursor: next }
+        const seqs = sql`SELECT unnest(string_to_array(${found.map((head) => head.seq).join(",")}, ','))::bigint`
+        const rest = yield* leaseDue(subscription, limit - front.length, lease, seqs)
+        return { claims: [...front, ...rest], cursor: next }
+      }),
 
     /** Keeps the claim for another `lease`, while its handler runs. */
     renew: (claim: Claim, lease: Duration.DurationInput) =>

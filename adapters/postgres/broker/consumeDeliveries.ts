@@ -61,6 +61,8 @@ export const consumeDeliveries = (
     let inFlight = 0
     let paused = false
     let lastPurge = 0
+    /** Where the next claim's look over the keys starts (see `claim`). */
+    let cursor = ""
     const annotations = { subscription }
 
     const untilStorageAnswers = <A>(effect: Effect.Effect<A, StorageUnavailable>) =>
@@ -139,7 +141,9 @@ export const consumeDeliveries = (
     const claimRound = Effect.gen(function* () {
       const free = settings.concurrency - inFlight
       if (free <= 0) return false
-      const claims = yield* statements.claim(subscription, free, settings.lease)
+      const claimed = yield* statements.claim(subscription, free, settings.lease, cursor)
+      cursor = claimed.cursor
+      const claims = claimed.claims
       for (const claim of claims) {
         inFlight += 1
         yield* FiberSet.run(fibers, deliver(claim))
