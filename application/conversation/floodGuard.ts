@@ -9,6 +9,7 @@ import type { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
 import { OutgoingMessageSchema } from "../../domain/messages/OutgoingMessageSchema.js"
 import { InboundMessages } from "../ports/InboundMessages.js"
 import { OutboundMessages, type OutboundIntent } from "../ports/OutboundMessages.js"
+import type { StorageUnavailable } from "../ports/StorageUnavailable.js"
 
 /** When a person counts as flooding: more free texts than `textLimit` within `window`. */
 export interface FloodSettingsShape {
@@ -25,7 +26,6 @@ export class FloodSettings extends Context.Tag("whatsapp-astria-bot/FloodSetting
     window: Config.duration("FLOOD_WINDOW").pipe(Config.withDefault(Duration.minutes(1)))
   })
   static readonly fromConfig = Layer.effect(this, Effect.map(this.config, (settings) => settings))
-  static readonly layer = (settings: FloodSettingsShape) => Layer.succeed(this, settings)
 }
 
 /** The inbound kinds that reach the decider as free text or as something it cannot read. */
@@ -39,12 +39,18 @@ const encodeMessage = Schema.encodeSync(OutgoingMessageSchema)
 const fingerprint = (message: OutgoingMessage) => JSON.stringify(encodeMessage(message))
 
 /**
- * A decision on a person's text, answered as one answer to their burst (see `bursts.ts`): what
- * is already on its way to them is read from their outbound intents; their rate, from their
- * latest messages. `arrivedAt` is when the text was taken in (its event's time). Other inputs pass unchanged. Runs
- * in the conversation's transaction, under the person's lock.
+ * The commands of a decision on a person's text, answered as part of their burst (see
+ * `bursts.ts`): what is already on its way to them is read from their outbound intents, their
+ * rate from their latest messages. `arrivedAt` is when the text was taken in (its event's time).
+ * Other inputs' commands pass unchanged. Runs in the conversation's transaction, under the
+ * person's lock.
  */
-export const answerAsBurst = (userId: UserId, input: Input, arrivedAt: Date, decision: Decision) =>
+export const answerAsBurst = (
+  userId: UserId,
+  input: Input,
+  arrivedAt: Date,
+  decision: Decision
+): Effect.Effect<ReadonlyArray<Command>, StorageUnavailable, FloodSettings | OutboundMessages | InboundMessages> =>
   Effect.gen(function* () {
     if (!takenTogether(input) || !decision.commands.some((command) => command._tag === "Send")) {
       return decision.commands
@@ -70,6 +76,5 @@ export const answerAsBurst = (userId: UserId, input: Input, arrivedAt: Date, dec
     const overRate =
       latest.filter((message) => freeKinds.has(message.kind) && message.receivedAt.getTime() >= since).length > textLimit
     const burst: Burst = { overRate, toldToSlowDown, onItsWay: (message) => onItsWay.has(fingerprint(message)) }
-    const answered: ReadonlyArray<Command> = answerInBurst(burst, decision.conversation.language, decision.commands)
-    return answered
+    return answerInBurst(burst, decision.conversation.language, decision.commands)
   })

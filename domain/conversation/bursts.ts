@@ -34,7 +34,8 @@ export const slowDownMessage = (language: Language): OutgoingMessage => textMess
 /**
  * The commands of a decision on one of a burst's texts: every command but the replies as decided;
  * a reply already on its way is left out; over the rate, no reply but the notice to slow down,
- * once.
+ * once. Past the notice, the texts are not marked read either: a read receipt is a call to Meta
+ * per message, and the person's next text at an ordinary rate marks everything before it read.
  */
 export const answerInBurst = (
   burst: Burst,
@@ -45,5 +46,7 @@ export const answerInBurst = (
     return commands.filter((command) => command._tag !== "Send" || !burst.onItsWay(command.message))
   }
   const rest = commands.filter((command) => command._tag !== "Send")
-  return burst.toldToSlowDown ? rest : [...rest, Command.Send({ message: slowDownMessage(language) })]
+  return burst.toldToSlowDown
+    ? rest.filter((command) => command._tag !== "MarkReadAndTyping")
+    : [...rest, Command.Send({ message: slowDownMessage(language) })]
 }

@@ -48,17 +48,21 @@ const floodsOn = (name: string, storage: Layer.Layer<StoragePorts, unknown>) =>
     it.effect("a flood of texts from one person queues a bounded number of replies and one slow-down notice", () =>
       Effect.gen(function* () {
         const driver = yield* BotDriver
+        const graph = yield* FakeGraph
         const tom = yield* driver.user({ waId: "972505000002", name: "Tom" })
-        yield* sendsAtOnce(tom, lines(300, "spam"))
+        const { wamids } = yield* sendsAtOnce(tom, lines(300, "spam"))
         yield* tom.waitUntil("a notice to slow down", (seen) => slowDownNotices(seen) > 0, 60_000)
         yield* driver.quiescent({ timeoutMillis: 60_000 })
         const seen = yield* tom.seen
         expect(slowDownNotices(seen)).toBe(1)
         expect(seen.filter(isWelcome).length).toBe(1)
         expect(seen.length).toBe(2)
+        // Read receipts too: the ten texts within the limit and the one answered with the notice.
+        const flood = new Set(wamids)
+        expect((yield* graph.readReceipts).filter((receipt) => flood.has(receipt.messageId)).length).toBe(11)
       }), 120_000)
 
-    it.effect("a list reply and photos inside a flood of texts are each handled; the texts get one notice", () =>
+    it.effect("a list reply, a button tap and photos inside a flood of texts are each handled; the texts get one notice", () =>
       Effect.gen(function* () {
         const graph = yield* FakeGraph
         const driver = yield* BotDriver
@@ -78,13 +82,21 @@ const floodsOn = (name: string, storage: Layer.Layer<StoragePorts, unknown>) =>
         expect(beforePhotos.filter((m) => m.buttons.some((b) => b.title === english.ready)).length).toBe(1)
         expect(slowDownNotices(beforePhotos)).toBe(1)
 
-        yield* lea.taps(english.ready)
-        const mark = (yield* lea.waitUntil("the go-ahead", (seen) => seen.length > beforePhotos.length)).length
+        const guidelines = beforePhotos.find((m) => m.buttons.some((b) => b.title === english.ready))!
+        const ready = guidelines.buttons.find((b) => b.title === english.ready)!
+        const tap: InboundDraft = {
+          type: "interactive",
+          context: { from: "bot", id: guidelines.id },
+          interactive: { type: "button_reply", button_reply: { id: ready.id, title: ready.title } }
+        }
+        const mark = beforePhotos.length
         const mediaIds = yield* Effect.forEach(yield* distinctPhotos(5), (photo) => graph.putMedia(photo, "image/jpeg"))
         const photo = (id: string): InboundDraft => ({ type: "image", image: { id, mime_type: "image/jpeg", sha256: "" } })
-        // Photos among more texts than the rate allows: each photo is still checked and counted.
+        // A tap and photos among more texts than the rate allows: the tap is answered, each photo
+        // still checked and counted.
         yield* sendsAtOnce(lea, [
-          ...lines(4, "photos coming"),
+          ...lines(4, "ready?"),
+          tap,
           ...mediaIds.flatMap((id, i) => [photo(id), ...lines(4, `photo ${i + 1} said`)])
         ])
         yield* lea.waitUntil("a reaction to each of the 5 photos", (seen) => reactions(seen, mark) === 5, 40_000)
@@ -93,8 +105,9 @@ const floodsOn = (name: string, storage: Layer.Layer<StoragePorts, unknown>) =>
         expect(yield* storedPhotosOf("972505000003")).toBe(5)
         expect(reactions(seen, mark)).toBe(5)
         expect(enoughReplies(seen)).toBe(1)
-        // Five reactions, "that's enough photos" and what comes next, at most one answer to the
-        // texts, and the one notice.
+        expect(seen.slice(mark).filter((m) => /Send your photos now/.test(m.text)).length).toBe(1)
+        // The go-ahead, five reactions, "that's enough photos" and what comes next; the texts get
+        // nothing more (the notice went out a moment ago).
         expect(seen.length - mark).toBeLessThanOrEqual(9)
       }), 120_000)
 
