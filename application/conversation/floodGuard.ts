@@ -11,10 +11,15 @@ import { InboundMessages } from "../ports/InboundMessages.js"
 import { OutboundMessages, type OutboundIntent } from "../ports/OutboundMessages.js"
 import type { StorageUnavailable } from "../ports/StorageUnavailable.js"
 
-/** When a person counts as flooding: more free texts than `textLimit` within `window`. */
 export interface FloodSettingsShape {
+  /** A person is flooding past `textLimit` free texts within `window`. */
   readonly textLimit: number
   readonly window: Duration.Duration
+  /**
+   * A text that arrives this soon after an answer was queued was typed before the person could
+   * read it: the same answer is not repeated to it.
+   */
+  readonly repeatGap: Duration.Duration
 }
 
 export class FloodSettings extends Context.Tag("whatsapp-astria-bot/FloodSettings")<FloodSettings, FloodSettingsShape>() {
@@ -23,7 +28,8 @@ export class FloodSettings extends Context.Tag("whatsapp-astria-bot/FloodSetting
       Config.validate({ message: "FLOOD_TEXT_LIMIT must be between 1 and 1000", validation: (n) => n >= 1 && n <= 1000 }),
       Config.withDefault(10)
     ),
-    window: Config.duration("FLOOD_WINDOW").pipe(Config.withDefault(Duration.minutes(1)))
+    window: Config.duration("FLOOD_WINDOW").pipe(Config.withDefault(Duration.minutes(1))),
+    repeatGap: Config.duration("FLOOD_REPEAT_GAP").pipe(Config.withDefault(Duration.seconds(10)))
   })
   static readonly fromConfig = Layer.effect(this, Effect.map(this.config, (settings) => settings))
 }
@@ -55,13 +61,14 @@ export const answerAsBurst = (
     if (!takenTogether(input) || !decision.commands.some((command) => command._tag === "Send")) {
       return decision.commands
     }
-    const { textLimit, window } = yield* FloodSettings
+    const { textLimit, window, repeatGap } = yield* FloodSettings
     const windowMillis = Duration.toMillis(window)
     const arrived = arrivedAt.getTime()
     const intents = yield* Effect.flatMap(OutboundMessages, (outbound) => outbound.listForUser(userId))
-    const queuedSinceArrival = (intent: OutboundIntent) => intent.createdAt.getTime() >= arrived
+    // Queued after the text arrived (its answer was pending when it came), or just before.
+    const crossed = (intent: OutboundIntent) => intent.createdAt.getTime() >= arrived - Duration.toMillis(repeatGap)
     const onItsWay = new Set(
-      intents.filter((intent) => waiting(intent) || queuedSinceArrival(intent)).map((intent) => fingerprint(intent.message))
+      intents.filter((intent) => waiting(intent) || crossed(intent)).map((intent) => fingerprint(intent.message))
     )
     const notices = new Set(Language.literals.map((language) => fingerprint(slowDownMessage(language))))
     const toldSince = arrived - windowMillis

@@ -18,7 +18,8 @@ export interface Burst {
   readonly overRate: boolean
   /**
    * The message is already on its way to the person: queued and not yet sent, or queued since
-   * the message being decided arrived (its answer was pending when it came).
+   * the message being decided arrived (its answer was pending when it came) or just before it
+   * (the person typed before they could read it).
    */
   readonly onItsWay: (message: OutgoingMessage) => boolean
   /** The person was told to slow down within the flood window. */

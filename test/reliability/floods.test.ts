@@ -1,5 +1,5 @@
 import { describe, expect, layer } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Schedule } from "effect"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { PgStorage } from "../../adapters/postgres/PgStorage.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
@@ -12,7 +12,8 @@ import { freshSchema, inCi, isReachable } from "../support/TestDatabase.js"
 import { distinctPhotos } from "./distinctPhotos.js"
 import { english, enoughReplies, reactions, storedPhotosOf } from "./helpers.js"
 
-const settings = { PHOTO_THRESHOLD: "5" }
+// A long gap, so "just after the answer" holds however slow the machine is.
+const settings = { PHOTO_THRESHOLD: "5", FLOOD_REPEAT_GAP: "1 minute" }
 const reachable = await isReachable()
 
 const slowDown = /faster than I can answer/
@@ -41,6 +42,42 @@ const floodsOn = (name: string, storage: Layer.Layer<StoragePorts, unknown>) =>
         yield* noa.waitUntil("the welcome list", (seen) => seen.some(isWelcome))
         yield* driver.quiescent()
         const seen = yield* noa.seen
+        expect(seen.filter(isWelcome).length).toBe(1)
+        expect(seen.length).toBe(1)
+      }), 60_000)
+
+    it.effect("lines typed one by one while the answer is still on its way get that one answer", () =>
+      Effect.gen(function* () {
+        const graph = yield* FakeGraph
+        const driver = yield* BotDriver
+        const eli = yield* driver.user({ waId: "972505000006", name: "Eli" })
+        // The answer stays on its way (WhatsApp refuses it for now) until the person has typed on.
+        yield* graph.fail({ code: 131056, times: 1_000_000, user: eli.who })
+        yield* eli.says("hi")
+        yield* Effect.flatMap(graph.attempts, (attempts) =>
+          attempts.some((attempt) => attempt.address === eli.who.waId && attempt.code === 131056)
+            ? Effect.void
+            : Effect.fail("not yet")
+        ).pipe(Effect.retry(Schedule.spaced("20 millis")), Effect.timeout("30 seconds"), Effect.orDie)
+        yield* eli.says("hello")
+        yield* eli.says("anyone there?")
+        yield* graph.clearFaults
+        yield* driver.quiescent({ timeoutMillis: 90_000 })
+        const seen = yield* eli.seen
+        expect(seen.filter(isWelcome).length).toBe(1)
+        expect(seen.length).toBe(1)
+      }), 120_000)
+
+    it.effect("lines typed just after the answer went out get no second copy of it", () =>
+      Effect.gen(function* () {
+        const driver = yield* BotDriver
+        const dan = yield* driver.user({ waId: "972505000007", name: "Dan" })
+        yield* dan.says("hi")
+        yield* dan.waitUntil("the welcome list", (seen) => seen.some(isWelcome))
+        yield* dan.says("hello")
+        yield* dan.says("anyone there?")
+        yield* driver.quiescent()
+        const seen = yield* dan.seen
         expect(seen.filter(isWelcome).length).toBe(1)
         expect(seen.length).toBe(1)
       }), 60_000)
