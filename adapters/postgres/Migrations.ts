@@ -6,6 +6,7 @@ import { orderStatusAndAttention } from "./migrations/0006_order_status_and_atte
 import { paymentsProviderPaymentId } from "./migrations/0007_payments_provider_payment_id.js"
 import { previewUploadTimes } from "./migrations/0009_preview_upload_times.js"
 import { photoConsent } from "./migrations/0011_photo_consent.js"
+import { inboundMessagesByUserAndTime } from "./migrations/0014_inbound_messages_by_user_and_time.js"
 
 /**
  * The schema, shipped in code so the published package needs no migration files at run time.
@@ -246,7 +247,8 @@ export const migrations = {
   "0006_order_status_and_attention": orderStatusAndAttention,
   "0007_payments_provider_payment_id": paymentsProviderPaymentId,
   "0009_preview_upload_times": previewUploadTimes,
-  "0011_photo_consent": photoConsent
+  "0011_photo_consent": photoConsent,
+  "0014_inbound_messages_by_user_and_time": inboundMessagesByUserAndTime
 }
 
 /**

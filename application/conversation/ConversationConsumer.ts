@@ -15,6 +15,7 @@ import { Users } from "../ports/Users.js"
 import { ConversationSettingsTag } from "../settings/ConversationSettingsConfig.js"
 import { conversationEvent, type ConversationEvent } from "./conversationInput.js"
 import { executeCommands } from "./executeCommands.js"
+import { answerAsBurst } from "./floodGuard.js"
 import { loadSnapshot } from "./loadSnapshot.js"
 import { recipientAddress } from "../messaging/recipientAddress.js"
 import { resolveSender } from "./resolveSender.js"
@@ -132,9 +133,10 @@ export const handleConversationEvent = (message: BrokerMessage) =>
         }
         if (Option.isSome(event.generated)) yield* recordDelivery(decision.conversation, event.generated.value, now)
         const photo = Option.map(event.photo, (received) => ({ ...received, userId }))
+        const commands = yield* answerAsBurst(userId, input.value, event.arrivedAt ?? now, decision)
         return {
           releasedHeld: owner.releasedHeld,
-          afterCommit: Option.some(yield* executeCommands(user.value, decision.conversation, decision.commands, photo))
+          afterCommit: Option.some(yield* executeCommands(user.value, decision.conversation, commands, photo))
         }
       })
     )

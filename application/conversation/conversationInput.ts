@@ -1,4 +1,4 @@
-import { Effect, Option, Schema } from "effect"
+import { DateTime, Effect, Option, Schema } from "effect"
 import { BotEvents } from "../../contracts/events/BotEvents.js"
 import type { PhotoReceivedEvent } from "../../contracts/events/BotEvents.js"
 import type { InboundMessageEvent } from "../../contracts/whatsapp/InboundEvent.js"
@@ -24,6 +24,8 @@ export interface ConversationEvent {
   readonly eventId: string
   readonly owner: EventOwner
   readonly input: Option.Option<Input>
+  /** For a message: when it was taken in (a burst's answers depend on what was queued since). */
+  readonly arrivedAt?: Date
   /** For a photo: what the image service needs to fetch it (the owner's id is added once known). */
   readonly photo: Option.Option<Omit<PhotoReceivedEvent, "userId">>
   /** For images from Astria: the prompts, checked against what was already delivered. */
@@ -71,7 +73,7 @@ const none = { photo: Option.none(), generated: Option.none() } as const
 export const conversationEvent = (message: BrokerMessage): Effect.Effect<ConversationEvent, PermanentFailure> => {
   switch (message.eventType) {
     case BotEvents.UserMessageReceived.eventType:
-      return Effect.flatMap(decodeEvent(BotEvents.UserMessageReceived, message), ({ id, data }) => {
+      return Effect.flatMap(decodeEvent(BotEvents.UserMessageReceived, message), ({ id, data, at }) => {
         const inbound = data.message
         if (inbound._tag === "DeliveryStatus" || inbound._tag === "WebhookProblem") {
           return Effect.fail(new PermanentFailure({ reason: `a ${inbound._tag} is not a message anyone sent` }))
@@ -80,6 +82,7 @@ export const conversationEvent = (message: BrokerMessage): Effect.Effect<Convers
           eventId: id,
           owner: { _tag: "Sender", message: inbound },
           input: fromMessage(inbound),
+          arrivedAt: DateTime.toDate(at),
           photo:
             inbound._tag === "Photo"
               ? Option.some({ messageId: inbound.messageId, mediaId: inbound.mediaId, mimeType: inbound.mimeType })

@@ -1,4 +1,5 @@
 import { Effect, Schema } from "effect"
+import type { DateTime } from "effect"
 import type { EventDefinition } from "../../contracts/events/BotEvents.js"
 import { EventEnvelopeJson } from "../../contracts/events/EventEnvelope.js"
 import { PermanentFailure, type BrokerMessage } from "../ports/EventBroker.js"
@@ -6,6 +7,8 @@ import { PermanentFailure, type BrokerMessage } from "../ports/EventBroker.js"
 export interface DecodedEvent<A> {
   readonly id: string
   readonly data: A
+  /** When the event was written. */
+  readonly at: DateTime.Utc
 }
 
 /** Decodes a broker message as the given event; a body that does not decode can never succeed. */
@@ -19,7 +22,9 @@ export const decodeEvent = <A, I>(
       (envelope) => new PermanentFailure({ reason: `expected ${event.eventType}, got ${envelope.event_type}` })
     ),
     Effect.flatMap((envelope) =>
-      Schema.decodeUnknown(event.schema)(envelope.data).pipe(Effect.map((data) => ({ id: envelope.id, data })))
+      Schema.decodeUnknown(event.schema)(envelope.data).pipe(
+        Effect.map((data) => ({ id: envelope.id, data, at: envelope.timestamp }))
+      )
     ),
     Effect.mapError((error) =>
       error._tag === "PermanentFailure" ? error : new PermanentFailure({ reason: `undecodable ${event.eventType}: ${error.message}` })

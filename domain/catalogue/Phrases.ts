@@ -44,6 +44,8 @@ export interface Phrases {
   readonly dataDeleted: string
   readonly nothingDeleted: string
   readonly unsupported: string
+  /** Said once to a person writing faster than the bot may answer them; their texts wait unanswered. */
+  readonly slowDown: string
   readonly staleReply: string
   readonly rejection: (reason: PhotoRejectionReason) => string
   readonly photoProgress: (count: number, threshold: number) => string

@@ -68,6 +68,7 @@ export const english: Phrases = {
   dataDeleted: "All your data has been deleted. If you ever want to come back, just say hi. 👋",
   nothingDeleted: "Okay, nothing was deleted.",
   unsupported: "Sorry, I can only read text, photos and button taps. 🙂",
+  slowDown: "You're writing faster than I can answer 🙂 I've got your messages; please give me a moment before sending more.",
   staleReply: "That button is from an earlier step. Here's where we are now:",
   rejection: (reason) => rejections[reason],
   photoProgress: (count, threshold) =>

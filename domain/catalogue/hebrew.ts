@@ -69,6 +69,7 @@ export const hebrew: Phrases = {
   dataDeleted: "כל המידע שלכם נמחק. אם תרצו לחזור, פשוט כתבו לי היי. 👋",
   nothingDeleted: "בסדר, שום דבר לא נמחק.",
   unsupported: "סליחה, אני יודע לקרוא רק טקסט, תמונות ולחיצות על כפתורים. 🙂",
+  slowDown: "אתם כותבים מהר יותר ממה שאני מספיק לענות 🙂 ההודעות שלכם התקבלו; תנו לי רגע לפני שאתם שולחים עוד.",
   staleReply: "הכפתור הזה שייך לשלב קודם. הנה איפה שאנחנו עומדים עכשיו:",
   rejection: (reason) => rejections[reason],
   photoProgress: (count, threshold) => `יש לי עד עכשיו ${count} מתוך ${threshold} תמונות. המשיכו לשלוח! 📸`,

@@ -1,5 +1,6 @@
 import { Layer } from "effect"
 import { AlertSettings } from "../../application/alerts/AlertSettings.js"
+import { FloodSettings } from "../../application/conversation/floodGuard.js"
 import { OutboundWakeup, OutboxWakeup } from "../../application/events/Wakeup.js"
 import { Ids } from "../../application/ports/Ids.js"
 import { MessagingSettings } from "../../application/settings/MessagingSettings.js"
@@ -13,6 +14,7 @@ export const ApplicationServicesLive = Layer.mergeAll(
   OutboxWakeup.layer,
   OutboundWakeup.layer,
   MessagingSettings.fromConfig,
+  FloodSettings.fromConfig,
   SupportSettings.fromConfig,
   AlertSettings.fromConfig,
   PhotoInspectionSettings.fromConfig,
