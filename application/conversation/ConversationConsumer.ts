@@ -165,8 +165,6 @@ export const handleConversationEvent = (message: BrokerMessage) =>
     )
   }).pipe(
     Effect.catchTags({
-      StorageUnavailable: (error) => Effect.fail(new RetryableFailure({ reason: `storage: ${error.reason}` })),
-      PaymentProviderUnavailable: (error) => Effect.fail(new RetryableFailure({ reason: `payment provider: ${error.reason}` })),
-      PaymentRequestRefused: (error) => Effect.fail(new RetryableFailure({ reason: `checkout refused: ${error.reason}` }))
+      StorageUnavailable: (error) => Effect.fail(new RetryableFailure({ reason: `storage: ${error.reason}` }))
     })
   )
