@@ -8,7 +8,7 @@ import { PgStorage } from "../../adapters/postgres/PgStorage.js"
 import { Photos } from "../../application/ports/Photos.js"
 import { Users } from "../../application/ports/Users.js"
 import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
-import { NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
+import { NoPaymentProvider, NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
 import { SchemaMigrations } from "../../runtimes/cli/SchemaMigrations.js"
 import { freshSchema, inCi, isReachable, testDatabaseUrl } from "../support/TestDatabase.js"
 import { buildShared, runCli, type Shared } from "./support/runCli.js"
@@ -34,7 +34,8 @@ if (reachable) {
         migrations: SchemaMigrations.sql.pipe(Layer.provide(database.layer)),
         astria: InMemoryAstria.layer(),
         previews: previewsInMemory,
-        broker: Layer.fail(new NoSharedBroker())
+        broker: Layer.fail(new NoSharedBroker()),
+        payments: Layer.fail(new NoPaymentProvider())
       }
     })
     afterAll(() => database.close())
