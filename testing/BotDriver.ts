@@ -7,7 +7,7 @@ import { botSubscriptions } from "../application/workers/Consumers.js"
 import { actionId, ReplyAction } from "../domain/conversation/ReplyAction.js"
 import { FakeAstria } from "./fakes/astria/FakeAstria.js"
 import { FakeGraph } from "./fakes/graph-api/layers.js"
-import { FakePaymentProvider } from "./fakes/payments/FakePaymentProvider.js"
+import { HarnessCheckout } from "./HarnessCheckout.js"
 import { seenMessage, type SeenMessage } from "./SeenMessage.js"
 
 /** The reply id of the consent button. */
@@ -60,7 +60,7 @@ export interface DriverUser {
     done: (seen: ReadonlyArray<SeenMessage>) => boolean,
     timeoutMillis?: number
   ) => Effect.Effect<ReadonlyArray<SeenMessage>, DriverTimeout>
-  /** Opens the newest payment link and presses Pay on the fake checkout. */
+  /** Opens the newest payment link and presses Pay on the fake checkout (which dies when it takes no payment). */
   readonly paysLatestLink: Effect.Effect<void, DriverTimeout>
 }
 
@@ -88,7 +88,7 @@ export class BotDriver extends Context.Tag("whatsapp-astria-bot/harness/BotDrive
     Effect.gen(function* () {
       const graph = yield* FakeGraph
       const astria = yield* FakeAstria
-      const payments = yield* FakePaymentProvider
+      const payments = yield* HarnessCheckout
 
       const user = (identity: { readonly waId?: string; readonly userId?: string; readonly name?: string }) =>
         Effect.gen(function* () {
@@ -168,12 +168,7 @@ export class BotDriver extends Context.Tag("whatsapp-astria-bot/harness/BotDrive
                 .map((m) => m.url ?? /https?:\/\/\S+checkout\S*/.exec(m.text)?.[0])
                 .find((url) => url !== undefined)
               if (link === undefined) return yield* Effect.dieMessage("no payment link")
-              const url = new URL(link)
-              yield* payments.control.pay({
-                orderId: url.searchParams.get("order") ?? "",
-                amountMinor: Math.round(Number(url.searchParams.get("amount") ?? "0") * 100),
-                currency: url.searchParams.get("currency") ?? ""
-              })
+              yield* Effect.orDieWith(payments.pay(link), (reason) => new Error(`the checkout took no payment: ${reason}`))
             })
           }
           return driverUser
@@ -197,7 +192,7 @@ export class BotDriver extends Context.Tag("whatsapp-astria-bot/harness/BotDrive
           (yield* graph.downloads).length,
           (yield* astria.control.tunes).length,
           (yield* astria.control.callbacks).length,
-          (yield* payments.control.deliveries).length
+          yield* payments.deliveries
         ].join("|")
         return {
           idle: outbox.pending === 0 && waiting === 0,

@@ -12,6 +12,7 @@ import { fakeAstriaAdapterConfig } from "./fakes/astria/wiring.js"
 import type { FakeGraphApiOptions } from "./fakes/graph-api/FakeGraphApi.js"
 import { FakeGraph, FakeGraphLive, settingsForFake } from "./fakes/graph-api/layers.js"
 import { FakePaymentProvider } from "./fakes/payments/FakePaymentProvider.js"
+import { HarnessCheckout } from "./HarnessCheckout.js"
 
 /**
  * Meta lets one person be sent a short burst, then about one message every 6 seconds. A whole
@@ -75,6 +76,24 @@ export const astriaOverFake = (options: FakeAstriaOptions = {}) =>
     )
   ).pipe(Layer.provideMerge(FakeAstria.layer(options)))
 
+/** Paying on the fake checkout page: the link carries what it charges (PAYMENT_LINK_TEMPLATE). */
+export const payOnFakeCheckout = Layer.effect(
+  HarnessCheckout,
+  Effect.map(FakePaymentProvider, (payments) => ({
+    pay: (link: string) => {
+      const url = new URL(link)
+      return Effect.asVoid(
+        payments.control.pay({
+          orderId: url.searchParams.get("order") ?? "",
+          amountMinor: Math.round(Number(url.searchParams.get("amount") ?? "0") * 100),
+          currency: url.searchParams.get("currency") ?? ""
+        })
+      )
+    },
+    deliveries: Effect.map(payments.control.deliveries, (all) => all.length)
+  }))
+)
+
 /** Payment links to a fake checkout, whose Pay button sends the signed webhook to the bot's server. */
 export const paymentsOverFake = Layer.unwrapEffect(
   Effect.map(FakePaymentProvider, (payments) =>
@@ -83,5 +102,10 @@ export const paymentsOverFake = Layer.unwrapEffect(
       Layer.succeed(PaymentWebhookSettings, { secret: Redacted.make(fakePaymentSecret) })
     )
   )
-).pipe(Layer.merge(paymentWebhooksToBot), Layer.provideMerge(FakePaymentProvider.layer({ secret: fakePaymentSecret })))
+).pipe(
+  Layer.merge(paymentWebhooksToBot),
+  Layer.merge(payOnFakeCheckout),
+  Layer.provideMerge(FakePaymentProvider.layer({ secret: fakePaymentSecret }))
+)
+
 

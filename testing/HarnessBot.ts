@@ -1,3 +1,4 @@
+import type { HttpServer } from "@effect/platform"
 import { ConfigProvider, Context, Effect, Layer } from "effect"
 import { tierPacksSetting } from "../application/catalogue/CatalogueSettings.js"
 import type { StoragePorts } from "../application/ports/StoragePorts.js"
@@ -11,7 +12,10 @@ import { tierNames } from "../domain/pricing/Tier.js"
 import type { FakeAstriaOptions } from "./fakes/astria/FakeAstria.js"
 import { fakeTierPacks } from "./fakes/astria/packs.js"
 import type { FakeGraphApiOptions } from "./fakes/graph-api/FakeGraphApi.js"
+import type { PaymentWebhookSettings } from "../adapters/payments/PaymentWebhookSettings.js"
+import type { PaymentProvider } from "../application/ports/PaymentProvider.js"
 import { astriaOverFake, paymentsOverFake, whatsAppOverFake } from "./FakeParts.js"
+import type { HarnessCheckout } from "./HarnessCheckout.js"
 import { whatsAppOverFakeWithSimulator } from "./simulator/SimulatorRoutes.js"
 
 export interface HarnessBotOptions<S = never> {
@@ -41,7 +45,16 @@ export class HarnessBot extends Context.Tag("whatsapp-astria-bot/harness/Harness
  * payment adapters talking over HTTP to faithful fakes. Tests drive it through the fakes (see
  * BotDriver); the embedded default (`npm start` without configuration) is the same composition.
  */
-export const harnessBot = <S = never>(options: HarnessBotOptions<S>) => {
+export const harnessBot = <S = never>(options: HarnessBotOptions<S>) => harnessBotOver(options, paymentsOverFake)
+
+/**
+ * The same bot over another payments part: `stripeOverFake` takes payments with the real Stripe
+ * adapter over the fake Stripe. Tests reach the fake through its tag (e.g. `FakeStripe`).
+ */
+export const harnessBotOver = <S, P, E, R extends HttpServer.HttpServer>(
+  options: HarnessBotOptions<S>,
+  payments: Layer.Layer<P | PaymentProvider | PaymentWebhookSettings | HarnessCheckout, E, R>
+) => {
   const server = holdingNodeHttpServerLayer({ port: options.port ?? 0, host: "127.0.0.1" })
   const handle = Layer.effect(HarnessBot, Effect.map(ownBaseUrl, (baseUrl) => ({ baseUrl })))
   // Unless told otherwise, the tiers sell the fake account's packs (the defaults sell only Lite).
@@ -63,10 +76,10 @@ export const harnessBot = <S = never>(options: HarnessBotOptions<S>) => {
     broker: InMemoryEventBroker.layer({ subscriptions: botSubscriptions }),
     whatsapp,
     astria,
-    payments: paymentsOverFake,
+    payments,
     services: allServices
   })
-  return Layer.mergeAll(bot, handle, whatsapp, astria, paymentsOverFake, options.storage).pipe(
+  return Layer.mergeAll(bot, handle, whatsapp, astria, payments, options.storage).pipe(
     Layer.provideMerge(server),
     Layer.provide(Layer.setConfigProvider(config))
   )

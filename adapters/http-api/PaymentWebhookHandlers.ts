@@ -2,6 +2,7 @@ import { HttpServerResponse } from "@effect/platform"
 import type { HttpServerRequest } from "@effect/platform"
 import { Clock, Effect } from "effect"
 import { countWebhookReceived, countWebhookRefused, signatureRefusal } from "../../application/metrics/BotMetrics.js"
+import { checkoutExpired } from "../../application/payments/checkoutExpired.js"
 import { recordedOutcome } from "../../application/payments/PaymentOutcome.js"
 import { receivePayment } from "../../application/payments/receivePayment.js"
 import { recordMoneyBack } from "../../application/payments/recordMoneyBack.js"
@@ -57,6 +58,7 @@ export const handlePaymentWebhook = (request: HttpServerRequest.HttpServerReques
       return yield* acknowledge("ignored")
     }
     if (decoded._tag === "CheckoutExpired") {
+      yield* checkoutExpired(decoded.orderId, decoded.providerReference).pipe(Effect.catchTag("StorageUnavailable", storageDown))
       yield* Effect.logInfo("Checkout expired").pipe(Effect.annotateLogs({ orderId: decoded.orderId, checkout: decoded.providerReference }))
       return yield* acknowledge("checkout_expired")
     }

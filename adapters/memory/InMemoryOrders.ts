@@ -32,6 +32,14 @@ export const InMemoryOrders = Layer.effect(
           t.orders.set(order.id, order)
         }),
       get: (id) => db.run((t) => Option.fromNullable(t.orders.get(id))),
+      attachCheckout: (id, checkout) =>
+        db.run((t) =>
+          transition(t, id, ["AwaitingPayment"], {
+            paymentLink: Option.some(checkout.url),
+            checkoutReference: Option.some(checkout.providerReference),
+            checkoutExpiresAt: checkout.expiresAt
+          })
+        ),
       listForUser: (userId) =>
         db.run((t) =>
           sorted(

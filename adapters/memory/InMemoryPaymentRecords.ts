@@ -30,6 +30,13 @@ export const InMemoryPaymentRecords = Layer.effect(
             )[0]
           )
         ),
+      forOrder: (orderId) =>
+        db.run((t) =>
+          sorted(
+            [...t.payments.values()].filter((p) => p.orderId === orderId),
+            (a, b) => byTime(a.receivedAt, b.receivedAt) || byText(a.id, b.id)
+          )
+        ),
       pseudonymizeUser: (userId, hashedRef) =>
         db.run((t) => {
           const theirs = [...t.payments.values()].filter((p) => Option.contains(p.userRef, userId))

@@ -5,6 +5,7 @@ import { seenInboundMessages } from "./migrations/0005_seen_inbound_messages.js"
 import { orderStatusAndAttention } from "./migrations/0006_order_status_and_attention.js"
 import { paymentsProviderPaymentId } from "./migrations/0007_payments_provider_payment_id.js"
 import { previewUploadTimes } from "./migrations/0009_preview_upload_times.js"
+import { orderCheckouts } from "./migrations/0010_order_checkouts.js"
 import { photoConsent } from "./migrations/0011_photo_consent.js"
 import { inboundMessagesByUserAndTime } from "./migrations/0014_inbound_messages_by_user_and_time.js"
 
@@ -247,6 +248,7 @@ export const migrations = {
   "0006_order_status_and_attention": orderStatusAndAttention,
   "0007_payments_provider_payment_id": paymentsProviderPaymentId,
   "0009_preview_upload_times": previewUploadTimes,
+  "0010_order_checkouts": orderCheckouts,
   "0011_photo_consent": photoConsent,
   "0014_inbound_messages_by_user_and_time": inboundMessagesByUserAndTime
 }

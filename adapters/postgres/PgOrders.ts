@@ -6,7 +6,7 @@ import { affectedAny, affectedCount, decodeRows, execute, json } from "./PgQuery
 
 const columns = `id, user_id AS "userId", pack_id AS "packId", tier, amount_minor AS "amountMinor", currency,
   image_count AS "imageCount", class_name AS "className", characteristics, reuse_tune_id AS "reuseTuneId", status,
-  payment_link AS "paymentLink", tune_id AS "tuneId", callback_token_hash AS "callbackTokenHash", eta,
+  payment_link AS "paymentLink", checkout_reference AS "checkoutReference", checkout_expires_at AS "checkoutExpiresAt", tune_id AS "tuneId", callback_token_hash AS "callbackTokenHash", eta,
   created_at AS "createdAt", paid_at AS "paidAt", delivered_at AS "deliveredAt"`
 
 export const PgOrders = Layer.effect(
@@ -19,15 +19,23 @@ export const PgOrders = Layer.effect(
       create: (order) =>
         execute(sql`
           INSERT INTO orders (id, user_id, pack_id, tier, amount_minor, currency, image_count, class_name,
-                              characteristics, reuse_tune_id, status, payment_link, tune_id, callback_token_hash,
-                              eta, created_at, paid_at, delivered_at)
+                              characteristics, reuse_tune_id, status, payment_link, checkout_reference,
+                              checkout_expires_at, tune_id, callback_token_hash, eta, created_at, paid_at, delivered_at)
           VALUES (${order.id}, ${order.userId}, ${order.packId}, ${order.tier}, ${order.amountMinor}, ${order.currency},
                   ${order.imageCount}, ${order.className}, ${json(order.characteristics)}::jsonb,
-                  ${Option.getOrNull(order.reuseTuneId)}, ${order.status}, ${order.paymentLink},
+                  ${Option.getOrNull(order.reuseTuneId)}, ${order.status}, ${Option.getOrNull(order.paymentLink)},
+                  ${Option.getOrNull(order.checkoutReference)}, ${Option.getOrNull(order.checkoutExpiresAt)},
                   ${Option.getOrNull(order.tuneId)}, ${Option.getOrNull(order.callbackTokenHash)},
                   ${Option.getOrNull(order.eta)}, ${order.createdAt}, ${Option.getOrNull(order.paidAt)},
                   ${Option.getOrNull(order.deliveredAt)})`),
       get: (id) => orders(sql`SELECT ${select} FROM orders WHERE id = ${id}`).pipe(Effect.map(Arr.head)),
+      attachCheckout: (id, checkout) =>
+        affectedAny(sql`
+          WITH d AS (
+            UPDATE orders SET payment_link = ${checkout.url}, checkout_reference = ${checkout.providerReference},
+                              checkout_expires_at = ${Option.getOrNull(checkout.expiresAt)}
+            WHERE id = ${id} AND status = 'AwaitingPayment' RETURNING 1)
+          SELECT count(*)::int AS n FROM d`),
       listForUser: (userId) =>
         orders(sql`SELECT ${select} FROM orders WHERE user_id = ${userId} ORDER BY created_at, id`),
       markPaid: (id, at) =>

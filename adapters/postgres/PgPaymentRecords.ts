@@ -30,6 +30,8 @@ export const PgPaymentRecords = Layer.effect(
           SELECT ${sql.literal(columns)} FROM payments
           WHERE provider = ${provider} AND provider_payment_id = ${providerPaymentId}
           ORDER BY received_at, id LIMIT 1`).pipe(Effect.map((rows) => Option.fromNullable(rows[0]))),
+      forOrder: (orderId) =>
+        payments(sql`SELECT ${sql.literal(columns)} FROM payments WHERE order_id = ${orderId} ORDER BY received_at, id`),
       pseudonymizeUser: (userId, hashedRef) =>
         affectedCount(sql`
           WITH d AS (UPDATE payments SET user_ref = ${hashedRef} WHERE user_ref = ${userId} RETURNING 1)

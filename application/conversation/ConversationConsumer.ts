@@ -6,7 +6,7 @@ import { decide } from "../../domain/conversation/decide.js"
 import { MediaRef } from "../../domain/messages/OutgoingMessage.js"
 import { OutboundWakeup, OutboxWakeup } from "../events/Wakeup.js"
 import { Deliveries } from "../ports/Deliveries.js"
-import { RetryableFailure, StorageOutage, type BrokerMessage, type Subscription } from "../ports/EventBroker.js"
+import { StorageOutage, type BrokerMessage, type Subscription } from "../ports/EventBroker.js"
 import { Inbox } from "../ports/Inbox.js"
 import { Messenger } from "../ports/Messenger.js"
 import { Orders } from "../ports/Orders.js"
@@ -167,8 +167,6 @@ export const handleConversationEvent = (message: BrokerMessage) =>
     )
   }).pipe(
     Effect.catchTags({
-      StorageUnavailable: (error) => Effect.fail(new StorageOutage({ reason: `storage: ${error.reason}` })),
-      PaymentProviderUnavailable: (error) => Effect.fail(new RetryableFailure({ reason: `payment provider: ${error.reason}` })),
-      PaymentRequestRefused: (error) => Effect.fail(new RetryableFailure({ reason: `checkout refused: ${error.reason}` }))
+      StorageUnavailable: (error) => Effect.fail(new StorageOutage({ reason: `storage: ${error.reason}` }))
     })
   )

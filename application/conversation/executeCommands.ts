@@ -1,7 +1,6 @@
 import { Clock, Effect, Option } from "effect"
 import { BotEvents } from "../../contracts/events/BotEvents.js"
 import type { PhotoReceivedEvent } from "../../contracts/events/BotEvents.js"
-import { paymentLinkMessage } from "../../domain/catalogue/messages.js"
 import type { Command } from "../../domain/conversation/Command.js"
 import type { Conversation } from "../../domain/conversation/Conversation.js"
 import type { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
@@ -11,7 +10,6 @@ import { Ids } from "../ports/Ids.js"
 import { OrderRecord, Orders } from "../ports/Orders.js"
 import { OutboundMessages, type Recipient } from "../ports/OutboundMessages.js"
 import { Outbox } from "../ports/Outbox.js"
-import { PaymentProvider } from "../ports/PaymentProvider.js"
 import { Photos } from "../ports/Photos.js"
 import { Users, type UserRecord } from "../ports/Users.js"
 import { raiseAttention } from "../attention/raiseAttention.js"
@@ -65,19 +63,19 @@ export const executeCommands = (
         queuedEvents = true
       })
 
+    /** The checkout is made by the checkout worker, after the commit: a slow provider never holds this person's lock. */
+    const requestCheckout = (command: Extract<Command, { _tag: "CreateOrder" | "RequestCheckout" }>) =>
+      publish(BotEvents.CheckoutRequested, {
+        userId: user.id,
+        orderId: command.orderId,
+        packTitle: command.packTitle,
+        language: conversation.language,
+        quote: command.quote
+      })
+
     const createOrder = (command: Extract<Command, { _tag: "CreateOrder" }>) =>
       Effect.gen(function* () {
         const order = conversation.orders.find((candidate) => candidate.id === command.orderId)
-        const { url: link } = yield* Effect.flatMap(PaymentProvider, (payments) =>
-          payments.createCheckout({
-            orderId: command.orderId,
-            amountMinor: command.quote.amount,
-            currency: command.quote.currency,
-            tier: command.quote.tier,
-            description: `${command.packTitle} (${command.quote.tier})`,
-            idempotencyKey: `checkout:${command.orderId}`
-          })
-        )
         yield* Effect.flatMap(Orders, (orders) =>
           orders.create(
             new OrderRecord({
@@ -94,7 +92,9 @@ export const executeCommands = (
                 order?.source._tag === "SavedTunes" ? order.source.tuneIds[0] : undefined
               ),
               status: "AwaitingPayment",
-              paymentLink: link,
+              paymentLink: Option.none(),
+              checkoutReference: Option.none(),
+              checkoutExpiresAt: Option.none(),
               tuneId: Option.none(),
               callbackTokenHash: Option.none(),
               eta: Option.none(),
@@ -104,7 +104,7 @@ export const executeCommands = (
             })
           )
         )
-        yield* enqueue(paymentLinkMessage(conversation.language, command.packTitle, command.quote, link))
+        yield* requestCheckout(command)
       })
 
     const notifySupport = (command: Extract<Command, { _tag: "NotifySupport" }>) =>
@@ -139,6 +139,9 @@ export const executeCommands = (
           break
         case "CreateOrder":
           yield* createOrder(command)
+          break
+        case "RequestCheckout":
+          yield* requestCheckout(command)
           break
         case "CreateTune":
           yield* publish(BotEvents.TrainingRequested, {

@@ -18,7 +18,12 @@ export class OrderRecord extends Schema.Class<OrderRecord>("OrderRecord")({
   /** A saved model to reuse instead of training on photos. */
   reuseTuneId: Schema.OptionFromNullOr(TuneId),
   status: OrderStatus,
-  paymentLink: Schema.String,
+  /** Where the person pays; none until the checkout worker has created it. */
+  paymentLink: Schema.OptionFromNullOr(Schema.String),
+  /** The provider's id of the checkout behind `paymentLink`. */
+  checkoutReference: Schema.OptionFromNullOr(Schema.String),
+  /** When that checkout stops taking payment; none for a page that never expires. */
+  checkoutExpiresAt: Schema.OptionFromNullOr(Schema.DateFromSelf),
   tuneId: Schema.OptionFromNullOr(TuneId),
   /** SHA-256 of the per-order callback secret; the secret itself is never stored. */
   callbackTokenHash: Schema.OptionFromNullOr(Schema.String),
@@ -28,11 +33,23 @@ export class OrderRecord extends Schema.Class<OrderRecord>("OrderRecord")({
   deliveredAt: Schema.OptionFromNullOr(Schema.DateFromSelf)
 }) {}
 
+/** A checkout as an order keeps it. */
+export interface OrderCheckout {
+  readonly url: string
+  readonly providerReference: string
+  readonly expiresAt: Option.Option<Date>
+}
+
 export class Orders extends Context.Tag("whatsapp-astria-bot/Orders")<
   Orders,
   {
     readonly create: (order: OrderRecord) => Effect.Effect<void, StorageUnavailable>
     readonly get: (id: OrderId) => Effect.Effect<Option.Option<OrderRecord>, StorageUnavailable>
+    /**
+     * Stores the order's (new) checkout while the order awaits payment; false otherwise (paid
+     * meanwhile, cancelled, unknown), when the checkout is not to be sent.
+     */
+    readonly attachCheckout: (id: OrderId, checkout: OrderCheckout) => Effect.Effect<boolean, StorageUnavailable>
     readonly listForUser: (userId: UserId) => Effect.Effect<ReadonlyArray<OrderRecord>, StorageUnavailable>
     /** Moves `AwaitingPayment` to `Paid`; false when the order was not awaiting payment (a repeat). */
     readonly markPaid: (id: OrderId, at: Date) => Effect.Effect<boolean, StorageUnavailable>

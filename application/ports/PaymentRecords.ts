@@ -32,6 +32,8 @@ export class PaymentRecords extends Context.Tag("whatsapp-astria-bot/PaymentReco
     readonly needingReview: Effect.Effect<ReadonlyArray<PaymentRecord>, StorageUnavailable>
     /** The payment that took this money (the earliest record naming it), for a refund or a dispute. */
     readonly byProviderPaymentId: (provider: string, providerPaymentId: string) => Effect.Effect<Option.Option<PaymentRecord>, StorageUnavailable>
+    /** Every record naming this order (its payments, refunds and disputes), oldest first. */
+    readonly forOrder: (orderId: string) => Effect.Effect<ReadonlyArray<PaymentRecord>, StorageUnavailable>
     /** Replaces the user reference of the user's payments with `hashedRef`. */
     readonly pseudonymizeUser: (userId: UserId, hashedRef: string) => Effect.Effect<number, StorageUnavailable>
   }

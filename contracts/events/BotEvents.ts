@@ -135,6 +135,30 @@ export const MediaUndeliverableEvent = Schema.Struct({
 })
 export type MediaUndeliverableEvent = typeof MediaUndeliverableEvent.Type
 
+/**
+ * An order awaits a checkout: placed when the person agreed to the terms, or asked again to pay
+ * (the one before expired or was never made). A worker creates it with the provider, outside the
+ * person's conversation, stores its link on the order and sends it; the event's id makes the
+ * provider's idempotency key, so a redelivery makes one checkout, not two.
+ */
+export const CheckoutRequestedEvent = Schema.Struct({
+  userId: Schema.String,
+  orderId: Schema.String,
+  packTitle: Schema.String,
+  /** The person's language when they asked: the link's message and any apology are in it. */
+  language: Schema.String,
+  /** The order's quote, as the person was shown it (the amount charged is the order's own). */
+  quote: Schema.Struct({
+    tier: Schema.String,
+    imageCount: Schema.Int,
+    listPrice: Schema.Int,
+    discountPercent: Schema.Int,
+    amount: Schema.Int,
+    currency: Schema.String
+  })
+})
+export type CheckoutRequestedEvent = typeof CheckoutRequestedEvent.Type
+
 /** An event type: its name (the envelope's `event_type`) and its payload's schema. */
 export interface EventDefinition<A, I = unknown> {
   readonly eventType: string
@@ -157,5 +181,6 @@ export const BotEvents = {
   TrainingRequested: define("TrainingRequestedEvent", TrainingRequestedEvent),
   LikePromptsRequested: define("LikePromptsRequestedEvent", LikePromptsRequestedEvent),
   UserErased: define("UserErasedEvent", UserErasedEvent),
-  MediaUndeliverable: define("MediaUndeliverableEvent", MediaUndeliverableEvent)
+  MediaUndeliverable: define("MediaUndeliverableEvent", MediaUndeliverableEvent),
+  CheckoutRequested: define("CheckoutRequestedEvent", CheckoutRequestedEvent)
 } as const

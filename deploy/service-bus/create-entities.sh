@@ -43,3 +43,4 @@ subscription conversation UserMessageReceivedEvent ImageProcessedEvent PaymentRe
   PackImagesUpdatedEvent MediaUndeliverableEvent
 subscription images PhotoReceivedEvent
 subscription training TrainingRequestedEvent LikePromptsRequestedEvent UserErasedEvent
+subscription checkout CheckoutRequestedEvent

@@ -19,6 +19,8 @@ export const AttentionReason = Schema.Literal(
   "AstriaRefusedOrder",
   /** The saved model an order was to reuse is gone, and no photos are left to train from. */
   "SavedModelGone",
+  /** The payment provider refused to create an order's checkout: the person has no link to pay. */
+  "CheckoutFailed",
   /** A second charge for an order already paid. */
   "DoubleCharge",
   "PaymentRefunded",

@@ -85,6 +85,8 @@ export interface Phrases {
   readonly paymentReceived: string
   readonly paymentRefused: string
   readonly paymentMismatch: string
+  /** The payment page could not be made: support was told and will answer. */
+  readonly checkoutFailed: string
   readonly cancelledOrderPaid: string
   readonly trainingEta: (minutes: number) => string
   readonly trainingFailed: string

@@ -118,9 +118,10 @@ export const english: Phrases = {
     back: "Back"
   },
   paymentLink: {
-    body: (packTitle, price) => `${packTitle}: ${price}. Tap below to pay securely.`,
+    body: (packTitle, price) => `${packTitle}: ${price}. Tap below to pay securely. If the link expires, write "pay" for a new one.`,
     button: "Pay now"
   },
+  checkoutFailed: "We couldn't prepare your payment page just now, sorry. Our team has been told and will get back to you here.",
   paymentReceived: "Payment received, thank you! 💳 I'm starting to train your model.",
   paymentRefused: "Your payment didn't go through. You can try again with the same link.",
   paymentMismatch:

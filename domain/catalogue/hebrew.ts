@@ -118,9 +118,10 @@ export const hebrew: Phrases = {
     back: "חזרה"
   },
   paymentLink: {
-    body: (packTitle, price) => `${packTitle}: ${price}. לחצו למטה לתשלום מאובטח.`,
+    body: (packTitle, price) => `${packTitle}: ${price}. לחצו למטה לתשלום מאובטח. אם תוקף הקישור פג, כתבו "לשלם" לקבלת קישור חדש.`,
     button: "לתשלום"
   },
+  checkoutFailed: "מצטערים, לא הצלחנו להכין את עמוד התשלום כרגע. הצוות שלנו עודכן ויחזור אליכם כאן.",
   paymentReceived: "התשלום התקבל, תודה! 💳 אני מתחיל לאמן את המודל שלכם.",
   paymentRefused: "התשלום לא עבר. אפשר לנסות שוב עם אותו קישור.",
   paymentMismatch: "הסכום ששולם לא תואם את מחיר ההזמנה. הצוות שלנו יטפל בזה ויחזור אליכם.",

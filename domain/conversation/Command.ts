@@ -15,12 +15,21 @@ export type Command = Data.TaggedEnum<{
   /** Download, check and store the photo of this message; a `PhotoChecked` input follows. */
   ProcessPhoto: { readonly messageId: WhatsAppMessageId }
   /**
-   * Store the order (its id came from the snapshot), create its payment link, and send it with
-   * `paymentLinkMessage(language, packTitle, quote, url)`.
+   * Store the order (its id came from the snapshot), awaiting payment, and request its checkout as
+   * `RequestCheckout` does.
    */
   CreateOrder: {
     readonly orderId: OrderId
     readonly packId: PackId
+    readonly packTitle: string
+    readonly quote: Quote
+  }
+  /**
+   * Have the order's checkout created (or its open one reused) outside this decision, and sent
+   * with `paymentLinkMessage(language, packTitle, quote, url)`.
+   */
+  RequestCheckout: {
+    readonly orderId: OrderId
     readonly packTitle: string
     readonly quote: Quote
   }

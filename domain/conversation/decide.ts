@@ -1,6 +1,7 @@
 import { Option } from "effect"
 import { phrasesFor } from "../catalogue/Catalogue.js"
 import { deletionAskedFor } from "../catalogue/deletionAskedFor.js"
+import { paymentAskedFor } from "../catalogue/paymentAskedFor.js"
 import { languageAskedFor } from "../catalogue/Language.js"
 import {
   askClassMessage,
@@ -23,6 +24,7 @@ import type { Decision } from "./Decision.js"
 import type { Input } from "./Input.js"
 import { imagesReady, mediaUndeliverable, orderOnHold, paymentConfirmed, paymentFailed, trainingFailed, tuneCreated } from "./orderEvents.js"
 import { stagePrompt } from "./prompts.js"
+import { payAgain } from "./payAgain.js"
 import { handleAction, lastDelivered, staleReply } from "./replies.js"
 import { ReplyAction, parseActionId } from "./ReplyAction.js"
 
@@ -49,6 +51,8 @@ const text = (context: DecisionContext, conversation: Conversation, body: string
         ])
     })
   }
+  const paying = paymentAskedFor(body) ? payAgain(conversation) : Option.none()
+  if (Option.isSome(paying)) return paying.value
   return decision(conversation, send(...stagePrompt(context, conversation)))
 }
 

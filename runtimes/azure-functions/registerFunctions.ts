@@ -53,7 +53,8 @@ export const registerFunctions = (handlers: FunctionHandlers, registration: Regi
   const consumers = [
     { service: "message", subscription: "conversation" },
     { service: "image", subscription: "images" },
-    { service: "payment", subscription: "training" }
+    { service: "payment", subscription: "training" },
+    { service: "payment", subscription: "checkout" }
   ] as const
   for (const { service, subscription } of consumers) {
     if (!enabled.has(service)) continue

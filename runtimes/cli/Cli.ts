@@ -14,7 +14,7 @@ import { orders } from "./commands/orders.js"
 import { outbox } from "./commands/outbox.js"
 import { packs, packsList, packsSync } from "./commands/packs.js"
 import { packsPreviews } from "./commands/previews.js"
-import { payments } from "./commands/payments.js"
+import { payments, paymentsRefund, paymentsReview } from "./commands/payments.js"
 import { reconcile } from "./commands/reconcile.js"
 import { support } from "./commands/support.js"
 import { users } from "./commands/users/index.js"
@@ -74,7 +74,10 @@ export const makeCommand = <E>(environment: CliEnvironment<E>) =>
       attention.pipe(Command.provide(environment.storage)),
       support.pipe(Command.provide(environment.storage)),
       importLegacyCommand.pipe(Command.provide(environment.astria), Command.provide(environment.storage)),
-      payments.pipe(Command.provide(environment.storage)),
+      payments.pipe(
+        Command.withSubcommands([paymentsReview, paymentsRefund.pipe(Command.provide(environment.payments))]),
+        Command.provide(environment.storage)
+      ),
       doctor
     ])
   )

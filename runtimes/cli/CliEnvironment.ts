@@ -3,6 +3,7 @@ import type { Astria } from "../../application/ports/Astria.js"
 import type { EventBroker } from "../../application/ports/EventBroker.js"
 import type { ImageFetcher } from "../../application/ports/ImageFetcher.js"
 import type { Messenger } from "../../application/ports/Messenger.js"
+import type { PaymentProvider } from "../../application/ports/PaymentProvider.js"
 import type { PreviewRenderer } from "../../application/ports/PreviewRenderer.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import type { SchemaMigrations } from "./SchemaMigrations.js"
@@ -21,4 +22,6 @@ export interface CliEnvironment<E> {
   readonly broker: Layer.Layer<EventBroker, E>
   /** What rebuilding pack previews needs: sample images fetched, sheets rendered, uploads to WhatsApp. */
   readonly previews: Layer.Layer<Messenger | ImageFetcher | PreviewRenderer, E>
+  /** The bot's payment provider, for refunds. */
+  readonly payments: Layer.Layer<PaymentProvider, E>
 }

@@ -31,6 +31,16 @@ export class NoSharedBroker extends Schema.TaggedError<NoSharedBroker>()("NoShar
   }
 }
 
+/**
+ * Payments in this configuration are the development fake, which lives inside the running bot:
+ * there is no provider for the command line to ask.
+ */
+export class NoPaymentProvider extends Schema.TaggedError<NoPaymentProvider>()("NoPaymentProvider", {}) {
+  override get message(): string {
+    return "No real payment provider is configured (PAYMENT_PROVIDER): the development checkout takes no refunds"
+  }
+}
+
 export class DeadLetterNotFound extends Schema.TaggedError<DeadLetterNotFound>()("DeadLetterNotFound", {
   subscription: Schema.String,
   messageId: Schema.String

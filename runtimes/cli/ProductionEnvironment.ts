@@ -12,6 +12,8 @@ import { WhatsAppCloudConfig } from "../../adapters/whatsapp-cloud/WhatsAppCloud
 import type { BrokerUnavailable, EventBroker } from "../../application/ports/EventBroker.js"
 import { optionalSecret, secret, setting } from "../../application/settings/presentSetting.js"
 import { RealParts } from "../composition/RealParts.js"
+import { planStart, type StartRefused } from "../composition/StartPlan.js"
+import { NoPaymentProvider } from "./CliErrors.js"
 import type { CliEnvironment } from "./CliEnvironment.js"
 import { SchemaMigrations } from "./SchemaMigrations.js"
 
@@ -28,9 +30,16 @@ const broker: Layer.Layer<EventBroker, BrokerUnavailable | ServiceBusEntityMissi
   )
 )
 
+/** The provider the bot's start plan chose, as the bot builds it; none when payments are the development fake. */
+const payments = Layer.unwrapEffect(
+  Effect.map(planStart({ runtime: "standalone" }), (plan) =>
+    plan.payments._tag === "Real" ? RealParts.payments(plan.payments.settings, plan.mode) : Layer.fail(new NoPaymentProvider())
+  )
+)
+
 /** The real parts the bot runs on, through the same wiring (RealParts), each built only by the commands that use it. */
 export const ProductionEnvironment: CliEnvironment<
-  ConfigError.ConfigError | SqlError | MigrationError | BrokerUnavailable | ServiceBusEntityMissing
+  ConfigError.ConfigError | SqlError | MigrationError | BrokerUnavailable | ServiceBusEntityMissing | StartRefused | NoPaymentProvider
 > = {
   storage: onDatabase(RealParts.storage),
   migrations: SchemaMigrations.sql.pipe(Layer.provide(onDatabase(RealParts.database))),
@@ -44,5 +53,6 @@ export const ProductionEnvironment: CliEnvironment<
     HttpImageFetcherLive,
     SharpPreviewRendererLive
   ).pipe(Layer.provide(FetchHttpClient.layer)),
-  broker
+  broker,
+  payments
 }

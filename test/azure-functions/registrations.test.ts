@@ -40,7 +40,7 @@ describe("the Functions app's registrations", () => {
   })
 
   it("registers a session-enabled topic trigger per consumer subscription", () => {
-    for (const subscription of ["conversation", "images", "training"]) {
+    for (const subscription of ["conversation", "images", "training", "checkout"]) {
       expect(registered(subscription)).toMatchObject({
         type: "serviceBusTrigger",
         topicName: "bot-events",
@@ -50,7 +50,7 @@ describe("the Functions app's registrations", () => {
       })
     }
     expect(core.functions.map((fn) => fn.name).sort()).toEqual(
-      ["catalogue-sync", "conversation", "http", "images", "maintenance", "operations-watch", "outbox-relay", "reconciler", "training"]
+      ["catalogue-sync", "checkout", "conversation", "http", "images", "maintenance", "operations-watch", "outbox-relay", "reconciler", "training"]
     )
     // Names the host accepts: a letter first, then letters, digits, '-' or '_'.
     for (const fn of core.functions) expect(fn.name).toMatch(/^[A-Za-z][A-Za-z0-9_-]{0,127}$/)
@@ -67,7 +67,7 @@ describe("the Functions app's registrations", () => {
     // Registering builds nothing: a runtime that could never build is enough.
     const runtime = makeProcessRuntime(Layer.effectContext(Effect.dieMessage("not built when registering")))
     registerFunctions(makeFunctionHandlers(runtime), { services: ["payment"], topic: "events-2" }, runtime.dispose)
-    expect(core.functions.map((fn) => fn.name).sort()).toEqual(["http", "outbox-relay", "training"])
+    expect(core.functions.map((fn) => fn.name).sort()).toEqual(["checkout", "http", "outbox-relay", "training"])
     expect(registered("training")).toMatchObject({ topicName: "events-2", subscriptionName: "training" })
   })
 })

@@ -5,6 +5,7 @@ import { InMemoryEventBroker } from "../../adapters/memory/InMemoryEventBroker.j
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { EventBroker, PermanentFailure } from "../../application/ports/EventBroker.js"
 import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
+import { NoPaymentProvider } from "../../runtimes/cli/CliErrors.js"
 import { SchemaMigrations } from "../../runtimes/cli/SchemaMigrations.js"
 import { buildShared, runCli, type Shared } from "./support/runCli.js"
 import { previewsInMemory } from "./support/previewsEnvironment.js"
@@ -22,7 +23,7 @@ const brokerWithConsumer = Layer.scopedDiscard(
 ).pipe(Layer.provideMerge(InMemoryEventBroker.layer({ subscriptions: [{ name: "conversation", eventTypes: ["TestEvent"] }] })))
 
 let broker: Shared<EventBroker>
-let environment: CliEnvironment<never>
+let environment: CliEnvironment<NoPaymentProvider>
 
 beforeAll(async () => {
   broker = await buildShared(brokerWithConsumer)
@@ -31,7 +32,8 @@ beforeAll(async () => {
     migrations: SchemaMigrations.none,
     astria: InMemoryAstria.layer(),
     previews: previewsInMemory,
-    broker: broker.layer
+    broker: broker.layer,
+    payments: Layer.fail(new NoPaymentProvider())
   }
 })
 afterAll(() => broker.close())

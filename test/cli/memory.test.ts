@@ -8,14 +8,14 @@ import { Photos } from "../../application/ports/Photos.js"
 import { Users } from "../../application/ports/Users.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
-import type { NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
+import type { NoPaymentProvider, NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
 import { order } from "../../testing/port-suites/storage/fixtures.js"
 import { buildShared, runCli, type Shared } from "./support/runCli.js"
 import { phoneNumber, seedCustomer, seedPendingEvent } from "./support/seed.js"
 import { inMemoryCliEnvironment } from "./support/previewsEnvironment.js"
 
 let storage: Shared<StoragePorts>
-let environment: CliEnvironment<NoSharedBroker>
+let environment: CliEnvironment<NoSharedBroker | NoPaymentProvider>
 
 beforeAll(async () => {
   storage = await buildShared(InMemoryStorage)

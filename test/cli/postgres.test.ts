@@ -11,6 +11,7 @@ import { Photos } from "../../application/ports/Photos.js"
 import { Users } from "../../application/ports/Users.js"
 import { botSubscriptions } from "../../application/workers/Consumers.js"
 import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
+import { NoPaymentProvider } from "../../runtimes/cli/CliErrors.js"
 import { SchemaMigrations } from "../../runtimes/cli/SchemaMigrations.js"
 import { freshSchema, inCi, isReachable, testDatabaseUrl } from "../support/TestDatabase.js"
 import { buildShared, runCli, type Shared } from "./support/runCli.js"
@@ -37,7 +38,8 @@ if (reachable) {
         astria: InMemoryAstria.layer(),
         previews: previewsInMemory,
         // The bot's broker in the same database, as the command line has it without Service Bus.
-        broker: PgEventBroker.layer({ subscriptions: botSubscriptions }).pipe(Layer.provide(database.layer))
+        broker: PgEventBroker.layer({ subscriptions: botSubscriptions }).pipe(Layer.provide(database.layer)),
+        payments: Layer.fail(new NoPaymentProvider())
       }
     })
     afterAll(() => database.close())

@@ -5,12 +5,12 @@ import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { PackId } from "../../domain/ids.js"
 import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
-import type { NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
+import type { NoPaymentProvider, NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
 import { inMemoryCliEnvironment } from "./support/previewsEnvironment.js"
 import { buildShared, runCli, type Shared } from "./support/runCli.js"
 
 let storage: Shared<StoragePorts>
-let environment: CliEnvironment<NoSharedBroker>
+let environment: CliEnvironment<NoSharedBroker | NoPaymentProvider>
 
 beforeAll(async () => {
   storage = await buildShared(InMemoryStorage)

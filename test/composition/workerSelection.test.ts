@@ -1,14 +1,15 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import { conversationSubscription } from "../../application/conversation/ConversationConsumer.js"
+import { checkoutSubscription } from "../../application/payments/CheckoutConsumer.js"
 import { trainingSubscription } from "../../application/training/TrainingConsumer.js"
 import { botSubscriptions, consumedSubscriptions } from "../../application/workers/Consumers.js"
 import { makeInMemoryEventBroker } from "../../adapters/memory/InMemoryEventBroker.js"
 
 describe("the consumers a process runs, by its services", () => {
-  it("are every subscription's with every service, and only the payment service's training with it alone", () => {
+  it("are every subscription's with every service, and only the payment service's training and checkout with it alone", () => {
     expect(consumedSubscriptions(["message", "image", "payment", "maintenance"])).toEqual(botSubscriptions)
-    expect(consumedSubscriptions(["payment"])).toEqual([trainingSubscription])
+    expect(consumedSubscriptions(["payment"])).toEqual([trainingSubscription, checkoutSubscription])
     expect(consumedSubscriptions(["maintenance"])).toEqual([])
   })
 

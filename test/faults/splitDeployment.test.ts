@@ -14,6 +14,7 @@ import type { SeenMessage } from "../../testing/SeenMessage.js"
 import { FakeAstria } from "../../testing/fakes/astria/FakeAstria.js"
 import { FakeGraph, FakeGraphLive } from "../../testing/fakes/graph-api/layers.js"
 import { FakePaymentProvider } from "../../testing/fakes/payments/FakePaymentProvider.js"
+import { payOnFakeCheckout } from "../../testing/FakeParts.js"
 import { acceptablePhotos } from "../journey/photos.js"
 import { after, englishWords as words, next } from "../journey/steps.js"
 import { startFakeServiceBus } from "../service-bus/FakeServiceBus.js"
@@ -113,7 +114,7 @@ describe.skipIf(!reachable && !inCi)("the split deployment: message, image and p
               Layer.mergeAll(
                 FakeGraphLive({ pairRate: "off" }),
                 FakeAstria.layer(),
-                FakePaymentProvider.layer({ secret: paymentSecret }),
+                payOnFakeCheckout.pipe(Layer.provideMerge(FakePaymentProvider.layer({ secret: paymentSecret }))),
                 Layer.merge(PgStorage, brokerView).pipe(Layer.provide(Layer.succeed(SqlClient, client)))
               )
             )

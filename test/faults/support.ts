@@ -8,6 +8,7 @@ import { FakeAstria } from "../../testing/fakes/astria/FakeAstria.js"
 import type { FakeGraphApi, InboundDraft, UserRef } from "../../testing/fakes/graph-api/FakeGraphApi.js"
 import { FakeGraph, FakeGraphLive } from "../../testing/fakes/graph-api/layers.js"
 import { FakePaymentProvider } from "../../testing/fakes/payments/FakePaymentProvider.js"
+import { payOnFakeCheckout } from "../../testing/FakeParts.js"
 
 /**
  * People chatting through one fake Graph API in the test process, which the bot processes under
@@ -15,7 +16,7 @@ import { FakePaymentProvider } from "../../testing/fakes/payments/FakePaymentPro
  * the driver.
  */
 export const peopleOnFakeGraph = BotDriver.layer.pipe(
-  Layer.provideMerge(Layer.mergeAll(FakeGraphLive({ pairRate: "off" }), FakeAstria.layer(), FakePaymentProvider.layer({ secret: "unused" })))
+  Layer.provideMerge(Layer.mergeAll(FakeGraphLive({ pairRate: "off" }), FakeAstria.layer(), payOnFakeCheckout.pipe(Layer.provideMerge(FakePaymentProvider.layer({ secret: "unused" })))))
 )
 
 /** The URL of a built PgClient (a fresh schema's carries its search_path), for child processes. */

@@ -28,7 +28,8 @@ export interface Words {
   readonly discount: RegExp
 }
 
-export const journey = (user: DriverUser, words: Words) =>
+/** The journey up to the payment link: how many messages the person has seen, and the link. */
+export const toPaymentLink = (user: DriverUser, words: Words) =>
   Effect.gen(function* () {
     let seen = yield* next(user, 0, "the welcome list", (m) => m.kind === "List" && m.rows.some((r) => r.title === words.begin))
 
@@ -74,11 +75,15 @@ export const journey = (user: DriverUser, words: Words) =>
     mark = seen.length
     yield* user.taps(words.agree)
     seen = yield* next(user, mark, "the payment link", (m) => m.kind === "LinkButton")
-    expect(after(seen, mark).find((m) => m.kind === "LinkButton")!.url).toMatch(/amount=9\.90/)
+    return { seen: seen.length, link: after(seen, mark).find((m) => m.kind === "LinkButton")?.url ?? "" }
+  })
 
-    mark = seen.length
+export const journey = (user: DriverUser, words: Words) =>
+  Effect.gen(function* () {
+    const { seen: mark, link } = yield* toPaymentLink(user, words)
+    expect(link).toMatch(/amount=9\.90/)
     yield* user.paysLatestLink
-    seen = yield* next(user, mark, "the training ETA", (m) => words.eta.test(m.text), 15_000)
+    const seen = yield* next(user, mark, "the training ETA", (m) => words.eta.test(m.text), 15_000)
     expect(after(seen, mark).some((m) => words.paid.test(m.text))).toBe(true)
     return seen.length
   })

@@ -6,13 +6,13 @@ import { Orders } from "../../application/ports/Orders.js"
 import { Outbox } from "../../application/ports/Outbox.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import type { CliEnvironment } from "../../runtimes/cli/CliEnvironment.js"
-import type { NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
+import type { NoPaymentProvider, NoSharedBroker } from "../../runtimes/cli/CliErrors.js"
 import { order, userId, uuid } from "../../testing/port-suites/storage/fixtures.js"
 import { inMemoryCliEnvironment } from "../cli/support/previewsEnvironment.js"
 import { buildShared, runCli, type Shared } from "../cli/support/runCli.js"
 
 let storage: Shared<StoragePorts>
-let environment: CliEnvironment<NoSharedBroker>
+let environment: CliEnvironment<NoSharedBroker | NoPaymentProvider>
 
 beforeAll(async () => {
   storage = await buildShared(InMemoryStorage)

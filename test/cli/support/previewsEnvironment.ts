@@ -8,7 +8,8 @@ import * as InMemoryAstria from "../../../adapters/memory/InMemoryAstria.js"
 import type { Astria } from "../../../application/ports/Astria.js"
 import type { StoragePorts } from "../../../application/ports/StoragePorts.js"
 import type { CliEnvironment } from "../../../runtimes/cli/CliEnvironment.js"
-import { NoSharedBroker } from "../../../runtimes/cli/CliErrors.js"
+import type { PaymentProvider } from "../../../application/ports/PaymentProvider.js"
+import { NoPaymentProvider, NoSharedBroker } from "../../../runtimes/cli/CliErrors.js"
 import { SchemaMigrations } from "../../../runtimes/cli/SchemaMigrations.js"
 
 const samplePhoto = readFileSync(fileURLToPath(new URL("../../fixtures/photos/astronaut.jpg", import.meta.url)))
@@ -26,11 +27,13 @@ export const previewsInMemory = Layer.mergeAll(
  */
 export const inMemoryCliEnvironment = (
   storage: Layer.Layer<StoragePorts>,
-  astria: Layer.Layer<Astria> = InMemoryAstria.layer()
-): CliEnvironment<NoSharedBroker> => ({
+  astria: Layer.Layer<Astria> = InMemoryAstria.layer(),
+  payments: Layer.Layer<PaymentProvider, NoPaymentProvider> = Layer.fail(new NoPaymentProvider())
+): CliEnvironment<NoSharedBroker | NoPaymentProvider> => ({
   storage,
   migrations: SchemaMigrations.none,
   astria,
   previews: previewsInMemory,
-  broker: Layer.fail(new NoSharedBroker())
+  broker: Layer.fail(new NoSharedBroker()),
+  payments
 })

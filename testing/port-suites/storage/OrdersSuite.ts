@@ -21,6 +21,24 @@ export const ordersSuite = <E>(name: string, layer: Layer.Layer<Orders, E>) =>
           expect(yield* orders.get(order(owner).id)).toEqual(Option.none())
         }))
 
+      it.effect("keeps an order's checkout while it awaits payment, and not after", () =>
+        Effect.gen(function* () {
+          const orders = yield* Orders
+          const o = order(userId(), { paymentLink: Option.none(), checkoutReference: Option.none() })
+          yield* orders.create(o)
+          expect(Option.map(yield* orders.get(o.id), (x) => x.paymentLink)).toEqual(Option.some(Option.none()))
+          const renewed = { url: "https://pay.example/cs_2", providerReference: "cs_2", expiresAt: Option.some(at(90)) }
+          expect(yield* orders.attachCheckout(o.id, renewed)).toBe(true)
+          expect(
+            Option.map(yield* orders.get(o.id), (x) => [x.paymentLink, x.checkoutReference, x.checkoutExpiresAt])
+          ).toEqual(Option.some([Option.some(renewed.url), Option.some("cs_2"), renewed.expiresAt]))
+          yield* orders.markPaid(o.id, at(2))
+          const late = { url: "https://pay.example/cs_3", providerReference: "cs_3", expiresAt: Option.none() }
+          expect(yield* orders.attachCheckout(o.id, late)).toBe(false)
+          expect(Option.flatMap(yield* orders.get(o.id), (x) => x.checkoutReference)).toEqual(Option.some("cs_2"))
+          expect(yield* orders.attachCheckout(order(userId()).id, late)).toBe(false)
+        }))
+
       it.effect("marks an order paid only the first time, and never one that needs attention", () =>
         Effect.gen(function* () {
           const orders = yield* Orders

@@ -52,6 +52,19 @@ export const paymentRecordsSuite = <E>(name: string, layer: Layer.Layer<PaymentR
           expect(after.find((p) => p.id === under.id)?.userRef).toEqual(Option.some("sha256:abc"))
         }))
 
+      it.effect("lists an order's records, oldest first, and no other order's", () =>
+        Effect.gen(function* () {
+          const payments = yield* PaymentRecords
+          const order = uuid()
+          const paid = payment({ orderId: order, receivedAt: at(1) })
+          const refund = payment({ orderId: order, receivedAt: at(2), outcome: "refunded" })
+          yield* payments.recordIfNew(refund)
+          yield* payments.recordIfNew(paid)
+          yield* payments.recordIfNew(payment())
+          expect(yield* payments.forOrder(order)).toEqual([paid, refund])
+          expect(yield* payments.forOrder(uuid())).toEqual([])
+        }))
+
       it.effect("finds the payment that took some money by the provider's id of it, the earliest first", () =>
         Effect.gen(function* () {
           const payments = yield* PaymentRecords
