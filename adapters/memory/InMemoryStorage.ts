@@ -13,6 +13,7 @@ import { InMemoryOutbox } from "./InMemoryOutbox.js"
 import { InMemoryPacks } from "./InMemoryPacks.js"
 import { InMemoryPaymentRecords } from "./InMemoryPaymentRecords.js"
 import { InMemoryPhotos } from "./InMemoryPhotos.js"
+import { InMemoryRateBudgets } from "./InMemoryRateBudgets.js"
 import { InMemoryTunes } from "./InMemoryTunes.js"
 import { InMemoryUnitOfWork } from "./InMemoryUnitOfWork.js"
 import { InMemoryUsers } from "./InMemoryUsers.js"
@@ -37,5 +38,6 @@ export const InMemoryStorage = Layer.mergeAll(
   InMemoryPaymentRecords,
   InMemoryFeedback,
   InMemoryAttentionItems,
+  InMemoryRateBudgets,
   Layer.succeed(Readiness, Readiness.alwaysReady)
 ).pipe(Layer.provideMerge(InMemoryDatabase.layer))

@@ -5,6 +5,7 @@ import { seenInboundMessages } from "./migrations/0005_seen_inbound_messages.js"
 import { orderStatusAndAttention } from "./migrations/0006_order_status_and_attention.js"
 import { paymentsProviderPaymentId } from "./migrations/0007_payments_provider_payment_id.js"
 import { previewUploadTimes } from "./migrations/0009_preview_upload_times.js"
+import { rateBudgets } from "./migrations/0012_rate_budgets.js"
 
 /**
  * The schema, shipped in code so the published package needs no migration files at run time.
@@ -244,7 +245,8 @@ export const migrations = {
   "0005_seen_inbound_messages": seenInboundMessages,
   "0006_order_status_and_attention": orderStatusAndAttention,
   "0007_payments_provider_payment_id": paymentsProviderPaymentId,
-  "0009_preview_upload_times": previewUploadTimes
+  "0009_preview_upload_times": previewUploadTimes,
+  "0012_rate_budgets": rateBudgets
 }
 
 /**

@@ -16,6 +16,7 @@ import { PgOutbox } from "./PgOutbox.js"
 import { PgPacks } from "./PgPacks.js"
 import { PgPaymentRecords } from "./PgPaymentRecords.js"
 import { PgPhotos } from "./PgPhotos.js"
+import { PgRateBudgets } from "./PgRateBudgets.js"
 import { PgReadiness } from "./PgReadiness.js"
 import { PgTableStatistics } from "./PgTableStatistics.js"
 import { PgTunes } from "./PgTunes.js"
@@ -39,6 +40,7 @@ export const PgStorage: Layer.Layer<StoragePorts, MigrationError | SqlError, Sql
   PgPaymentRecords,
   PgFeedback,
   PgAttentionItems,
+  PgRateBudgets,
   PgReadiness,
   PgTableStatistics
 ).pipe(Layer.provide(MigrationsLive))

@@ -10,6 +10,7 @@ import type { Outbox } from "./Outbox.js"
 import type { Packs } from "./Packs.js"
 import type { PaymentRecords } from "./PaymentRecords.js"
 import type { Photos } from "./Photos.js"
+import type { RateBudgets } from "./RateBudgets.js"
 import type { Readiness } from "./Readiness.js"
 import type { Tunes } from "./Tunes.js"
 import type { UnitOfWork } from "./UnitOfWork.js"
@@ -32,4 +33,5 @@ export type StoragePorts =
   | PaymentRecords
   | Feedback
   | AttentionItems
+  | RateBudgets
   | Readiness

@@ -10,6 +10,7 @@ import { outboxSuite } from "./OutboxSuite.js"
 import { packsSuite } from "./PacksSuite.js"
 import { paymentRecordsSuite } from "./PaymentRecordsSuite.js"
 import { photosSuite } from "./PhotosSuite.js"
+import { rateBudgetsSuite } from "./RateBudgetsSuite.js"
 import type { StoragePorts } from "../../../application/ports/StoragePorts.js"
 import { tunesSuite } from "./TunesSuite.js"
 import { unitOfWorkSuite } from "./UnitOfWorkSuite.js"
@@ -28,6 +29,7 @@ export {
   packsSuite,
   paymentRecordsSuite,
   photosSuite,
+  rateBudgetsSuite,
   tunesSuite,
   unitOfWorkSuite,
   usersSuite
@@ -49,4 +51,5 @@ export const storageSuites = <E>(name: string, layer: Layer.Layer<StoragePorts, 
   paymentRecordsSuite(name, layer)
   feedbackSuite(name, layer)
   attentionItemsSuite(name, layer)
+  rateBudgetsSuite(name, layer)
 }
