@@ -66,7 +66,9 @@ export const harnessBot = <S = never>(options: HarnessBotOptions<S>) => {
     payments: paymentsOverFake,
     services: allServices
   })
-  return Layer.mergeAll(bot, handle, whatsapp, astria, paymentsOverFake, options.storage).pipe(
+  // The storage also gives the WhatsApp adapter its send budget (RateBudgets).
+  return Layer.mergeAll(bot, handle, whatsapp, astria, paymentsOverFake).pipe(
+    Layer.provideMerge(options.storage),
     Layer.provideMerge(server),
     Layer.provide(Layer.setConfigProvider(config))
   )
