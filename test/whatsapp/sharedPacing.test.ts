@@ -6,6 +6,8 @@ import { MigrationsLive } from "../../adapters/postgres/Migrations.js"
 import { PgRateBudgets } from "../../adapters/postgres/PgRateBudgets.js"
 import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { Messenger } from "../../application/ports/Messenger.js"
+import { RateBudgets } from "../../application/ports/RateBudgets.js"
+import { StorageUnavailable } from "../../application/ports/StorageUnavailable.js"
 import { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
 import { makeFakeGraphApi, type FakeGraphApi } from "../../testing/fakes/graph-api/FakeGraphApi.js"
 import { settingsForFake } from "../../testing/fakes/graph-api/layers.js"
@@ -38,6 +40,23 @@ const botProcess = (url: PgClient.PgClientConfig["url"], fake: FakeGraphApi) =>
   )
 
 type BotProcess = Effect.Effect.Success<ReturnType<typeof botProcess>>
+
+describe("a WhatsApp number's budget that cannot be reached", () => {
+  it.scopedLive("fails the send as WhatsApp being unavailable (tried again later), and sends nothing", () =>
+    Effect.gen(function* () {
+      const fake = yield* makeFakeGraphApi({ customerServiceWindow: "off" })
+      const unreachable = Layer.succeed(RateBudgets, {
+        reserve: () => Effect.fail(new StorageUnavailable({ reason: "connection refused" }))
+      })
+      const context = yield* Layer.build(
+        WhatsAppCloud.layer(settingsForFake(fake, { retryAttempts: 1 })).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(unreachable))
+      )
+      const error = yield* Effect.flip(Context.get(context, Messenger).send(freshPerson(), OutgoingMessage.Text({ body: "hello" })))
+      expect(error._tag).toBe("MessengerUnavailable")
+      expect(error.message).toContain("connection refused")
+      expect(yield* fake.attempts).toHaveLength(0)
+    }))
+})
 
 describe.skipIf(!reachable && !inCi)("two processes sending for one WhatsApp number", () => {
   it.live("share one budget: the sends of both, counted by a frozen clock, stay within one number's pace", () =>
