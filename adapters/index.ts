@@ -1,6 +1,7 @@
 /** Adapters, one per technology: each a Layer providing one or more ports. */
 export { InMemoryEventBroker } from "./memory/InMemoryEventBroker.js"
 export { InMemoryStorage } from "./memory/InMemoryStorage.js"
+export { InMemoryRateBudgets } from "./memory/InMemoryRateBudgets.js"
 export { InMemoryWhatsAppLive, InMemoryMessages } from "./memory/InMemoryMessenger.js"
 export { InMemoryMedia } from "./memory/InMemoryMediaSource.js"
 export { InMemoryPhotoChecker } from "./memory/InMemoryPhotoChecker.js"

@@ -79,7 +79,9 @@ export const harnessBotOver = <S, P, E, R extends HttpServer.HttpServer>(
     payments,
     services: allServices
   })
-  return Layer.mergeAll(bot, handle, whatsapp, astria, payments, options.storage).pipe(
+  // The storage also gives the WhatsApp adapter its send budget (RateBudgets).
+  return Layer.mergeAll(bot, handle, whatsapp, astria, payments).pipe(
+    Layer.provideMerge(options.storage),
     Layer.provideMerge(server),
     Layer.provide(Layer.setConfigProvider(config))
   )

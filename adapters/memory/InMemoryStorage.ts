@@ -14,6 +14,7 @@ import { InMemoryPacks } from "./InMemoryPacks.js"
 import { InMemoryPaymentRecords } from "./InMemoryPaymentRecords.js"
 import { InMemoryPhotos } from "./InMemoryPhotos.js"
 import { InMemoryStoredStateReadings } from "./InMemoryStoredStateReadings.js"
+import { InMemoryRateBudgets } from "./InMemoryRateBudgets.js"
 import { InMemoryTunes } from "./InMemoryTunes.js"
 import { InMemoryUnitOfWork } from "./InMemoryUnitOfWork.js"
 import { InMemoryUsers } from "./InMemoryUsers.js"
@@ -39,5 +40,6 @@ export const InMemoryStorage = Layer.mergeAll(
   InMemoryFeedback,
   InMemoryAttentionItems,
   InMemoryStoredStateReadings,
+  InMemoryRateBudgets,
   Layer.succeed(Readiness, Readiness.alwaysReady)
 ).pipe(Layer.provideMerge(InMemoryDatabase.layer))

@@ -7,6 +7,7 @@ import { paymentsProviderPaymentId } from "./migrations/0007_payments_provider_p
 import { previewUploadTimes } from "./migrations/0009_preview_upload_times.js"
 import { orderCheckouts } from "./migrations/0010_order_checkouts.js"
 import { photoConsent } from "./migrations/0011_photo_consent.js"
+import { rateBudgets } from "./migrations/0012_rate_budgets.js"
 import { inboundMessagesByUserAndTime } from "./migrations/0014_inbound_messages_by_user_and_time.js"
 
 /**
@@ -250,6 +251,7 @@ export const migrations = {
   "0009_preview_upload_times": previewUploadTimes,
   "0010_order_checkouts": orderCheckouts,
   "0011_photo_consent": photoConsent,
+  "0012_rate_budgets": rateBudgets,
   "0014_inbound_messages_by_user_and_time": inboundMessagesByUserAndTime
 }
 

@@ -16,6 +16,7 @@ import { PgOutbox } from "./PgOutbox.js"
 import { PgPacks } from "./PgPacks.js"
 import { PgPaymentRecords } from "./PgPaymentRecords.js"
 import { PgPhotos } from "./PgPhotos.js"
+import { PgRateBudgets } from "./PgRateBudgets.js"
 import { PgReadiness } from "./PgReadiness.js"
 import { PgStoredStateReadings } from "./PgStoredStateReadings.js"
 import { PgTableStatistics } from "./PgTableStatistics.js"
@@ -41,6 +42,7 @@ export const PgStorage: Layer.Layer<StoragePorts, MigrationError | SqlError, Sql
   PgFeedback,
   PgAttentionItems,
   PgStoredStateReadings,
+  PgRateBudgets,
   PgReadiness,
   PgTableStatistics
 ).pipe(Layer.provide(MigrationsLive))

@@ -2,7 +2,7 @@ import { HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
 import type { HttpClientResponse } from "@effect/platform"
 import { createHash } from "node:crypto"
 import type { ConfigError } from "effect"
-import { Config, Context, Duration, Effect, Layer, Option, RateLimiter, Redacted, Schedule, Schema } from "effect"
+import { Clock, Config, Context, Duration, Effect, Layer, Option, Redacted, Schedule, Schema } from "effect"
 import { countGraphApiError, countPacingWait } from "../../application/metrics/BotMetrics.js"
 import type { DownloadError, DownloadOptions, MediaSourceService } from "../../application/ports/MediaSource.js"
 import { MediaExpired, MediaIntegrityFailed, MediaNotFound, MediaSource, MediaTooLarge, sha256Matches } from "../../application/ports/MediaSource.js"
@@ -19,11 +19,13 @@ import {
   recipientKey,
   Undeliverable
 } from "../../application/ports/Messenger.js"
+import { RateBudgets } from "../../application/ports/RateBudgets.js"
 import { GraphErrorBody, GraphErrorCode } from "../../contracts/whatsapp/GraphError.js"
 import type { GraphError } from "../../contracts/whatsapp/GraphError.js"
 import { MarkReadBody, MediaLookupResponse, MediaUploadResponse, SendMessageResponse, SuccessResponse } from "../../contracts/whatsapp/Send.js"
 import { WhatsAppMessageId } from "../../domain/ids.js"
 import { readBoundedBody } from "../http-fetch/boundedDownload.js"
+import { InMemoryRateBudgets } from "../memory/InMemoryRateBudgets.js"
 import { makeRecipientPacer } from "./RecipientPacer.js"
 import { toSendBody } from "./sendBody.js"
 
@@ -167,15 +169,31 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
     const graph = authorized.pipe(HttpClient.mapRequest(HttpClientRequest.prependUrl(apiUrl)))
     const media = authorized.pipe(HttpClient.mapRequest(HttpClientRequest.setHeader("user-agent", mediaUserAgent)))
 
-    // Effect's token bucket starts full and refills one token at a time: a bucket of a whole
-    // second's throughput would let twice Meta's limit through in the first second after a pause
-    // (130429). A tenth of a second's worth keeps any second within about 1.1 times the limit.
-    const numberBurst = Math.max(1, Math.round(settings.throughputPerSecond / 10))
-    const numberLimiter = yield* RateLimiter.make({
-      limit: numberBurst,
-      interval: Duration.millis((numberBurst * 1000) / settings.throughputPerSecond),
-      algorithm: "token-bucket"
-    })
+    // The number's throughput is one budget for every process on the same storage, so that
+    // replicas share it instead of each sending at the whole rate. A burst of a whole second's
+    // throughput would let twice Meta's limit through in the first second after a pause (130429);
+    // a tenth of a second's worth keeps any second within about 1.1 times the limit.
+    const budgets = yield* RateBudgets
+    const numberBudget = `whatsapp-number:${settings.numberId}`
+    const numberRate = {
+      burst: Math.max(1, Math.round(settings.throughputPerSecond / 10)),
+      interval: Duration.millis(1000 / settings.throughputPerSecond)
+    }
+    // The shared slots are reserved ahead; a fiber that wakes late (a busy event loop) would send
+    // together with the next slot's. A second budget of this process's own, at the same pace, keeps
+    // its sends spaced in real time, and costs nothing when they are on time.
+    const ownBudgets = yield* Effect.provide(RateBudgets, InMemoryRateBudgets)
+    const waitTurn = (on: typeof budgets) =>
+      Clock.currentTimeMillis.pipe(
+        Effect.flatMap((now) => on.reserve(numberBudget, numberRate, new Date(now))),
+        Effect.flatMap((wait) => (Duration.isZero(wait) ? Effect.void : Effect.sleep(wait)))
+      )
+    const numberLimiter = <A, E>(call: Effect.Effect<A, E>): Effect.Effect<A, E | MessengerUnavailable> =>
+      Effect.zipRight(waitTurn(budgets), waitTurn(ownBudgets)).pipe(
+        Effect.mapError((error) => new MessengerUnavailable({ message: `the send budget could not be reserved: ${error.reason}` })),
+        Effect.zipRight(call)
+      )
+
     const pacer = yield* makeRecipientPacer({
       burst: settings.recipientBurst,
       interval: settings.recipientInterval,
@@ -367,7 +385,7 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
  */
 export const layer = (
   settings: WhatsAppCloudSettings
-): Layer.Layer<Messenger | MediaSource, never, HttpClient.HttpClient> =>
+): Layer.Layer<Messenger | MediaSource, never, HttpClient.HttpClient | RateBudgets> =>
   Layer.scopedContext(
     Effect.map(makeWhatsAppCloud(settings), ({ mediaSource, messenger }) =>
       Context.make(Messenger, messenger).pipe(Context.add(MediaSource, mediaSource))
@@ -375,5 +393,5 @@ export const layer = (
   )
 
 /** The real adapter, configured from the environment (`WhatsAppCloudConfig`): `WhatsAppCloud.fromConfig`. */
-export const fromConfig: Layer.Layer<Messenger | MediaSource, ConfigError.ConfigError, HttpClient.HttpClient> =
+export const fromConfig: Layer.Layer<Messenger | MediaSource, ConfigError.ConfigError, HttpClient.HttpClient | RateBudgets> =
   Layer.unwrapEffect(Effect.map(WhatsAppCloudConfig, layer))

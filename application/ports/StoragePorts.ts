@@ -10,6 +10,7 @@ import type { Outbox } from "./Outbox.js"
 import type { Packs } from "./Packs.js"
 import type { PaymentRecords } from "./PaymentRecords.js"
 import type { Photos } from "./Photos.js"
+import type { RateBudgets } from "./RateBudgets.js"
 import type { Readiness } from "./Readiness.js"
 import type { StoredStateReadings } from "./StoredStateReadings.js"
 import type { Tunes } from "./Tunes.js"
@@ -34,4 +35,5 @@ export type StoragePorts =
   | Feedback
   | AttentionItems
   | StoredStateReadings
+  | RateBudgets
   | Readiness

@@ -4,6 +4,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import type { ConfigError } from "effect"
 import { Config, Effect, Layer, Option } from "effect"
 import { AstriaHttpConfig } from "../../adapters/astria/AstriaConfig.js"
+import { InMemoryRateBudgets } from "../../adapters/memory/InMemoryRateBudgets.js"
 import { HttpImageFetcherLive } from "../../adapters/http-fetch/HttpImageFetcher.js"
 import type { ServiceBusEntityMissing } from "../../adapters/service-bus/ServiceBusEventBroker.js"
 import { SharpPreviewRendererLive } from "../../adapters/sharp/SharpPreviewRenderer.js"
@@ -49,6 +50,10 @@ export const ProductionEnvironment: CliEnvironment<
   previews: Layer.mergeAll(
     Layer.unwrapEffect(
       Effect.map(Config.all([WhatsAppCloudConfig, secret("WHATSAPP_API_KEY")]), ([settings, apiKey]) => WhatsAppCloud.layer({ ...settings, apiKey }))
+    ).pipe(
+      // Rebuilding previews only uploads media, which no send budget counts: the number's shared
+      // budget (in the bot's storage) is left to the processes that send.
+      Layer.provide(InMemoryRateBudgets)
     ),
     HttpImageFetcherLive,
     SharpPreviewRendererLive

@@ -5,6 +5,7 @@ import type { EventBroker } from "../../application/ports/EventBroker.js"
 import type { MediaSource } from "../../application/ports/MediaSource.js"
 import type { Messenger } from "../../application/ports/Messenger.js"
 import type { PaymentProvider } from "../../application/ports/PaymentProvider.js"
+import type { RateBudgets } from "../../application/ports/RateBudgets.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
 import { EnabledServices, type ServiceName } from "../../application/settings/EnabledServices.js"
 import type { WhatsAppWebhookSettings } from "../../adapters/whatsapp-webhook/WhatsAppWebhookSettings.js"
@@ -21,7 +22,8 @@ import { PackPreviewsLive } from "./PackPreviews.js"
 export interface RuntimeParts<E, R> {
   readonly storage: Layer.Layer<StoragePorts, E>
   readonly broker: Layer.Layer<EventBroker, E>
-  readonly whatsapp: Layer.Layer<Messenger | MediaSource | WhatsAppWebhookSettings, E, R>
+  /** May use the storage's shared budgets (RateBudgets): one WhatsApp number's pace across every process. */
+  readonly whatsapp: Layer.Layer<Messenger | MediaSource | WhatsAppWebhookSettings, E, R | RateBudgets>
   readonly astria: Layer.Layer<Astria, E, R>
   readonly payments: Layer.Layer<PaymentProvider | PaymentWebhookSettings, E, R>
   readonly services: ReadonlyArray<ServiceName>

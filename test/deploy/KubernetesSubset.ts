@@ -169,5 +169,28 @@ export const PodDisruptionBudget = strict({
   spec: strict({ minAvailable: Schema.Int, selector: strict({ matchLabels: labels }) })
 })
 
-export const Manifest = Schema.Union(Deployment, Service, ConfigMap, Secret, CronJob, Kustomization, Ingress, PodDisruptionBudget)
+export const HorizontalPodAutoscaler = strict({
+  apiVersion: Schema.Literal("autoscaling/v2"),
+  kind: Schema.Literal("HorizontalPodAutoscaler"),
+  metadata: ObjectMeta,
+  spec: strict({
+    scaleTargetRef: strict({ apiVersion: Schema.Literal("apps/v1"), kind: Schema.Literal("Deployment"), name: dnsLabel }),
+    minReplicas: Schema.Int,
+    maxReplicas: Schema.Int,
+    metrics: Schema.Array(
+      strict({
+        type: Schema.Literal("Resource"),
+        resource: strict({
+          name: Schema.Literal("cpu", "memory"),
+          target: strict({ type: Schema.Literal("Utilization"), averageUtilization: Schema.Int })
+        })
+      })
+    ),
+    behavior: Schema.optional(
+      strict({ scaleDown: Schema.optional(strict({ stabilizationWindowSeconds: Schema.optional(Schema.Int) })) })
+    )
+  })
+})
+
+export const Manifest = Schema.Union(Deployment, Service, ConfigMap, Secret, CronJob, Kustomization, Ingress, PodDisruptionBudget, HorizontalPodAutoscaler)
 export type Manifest = typeof Manifest.Type

@@ -124,9 +124,24 @@ describe("the Kubernetes manifests", () => {
 
   it("keep a webhook pod up through node drains", () => {
     const [budget] = ofKind("PodDisruptionBudget")
+    const [autoscaler] = ofKind("HorizontalPodAutoscaler")
     const message = deployments.find((deployment) => deployment.metadata.name === "bot-message")!
     expect(message.spec.template.metadata.labels).toMatchObject(budget!.spec.selector.matchLabels)
-    expect(budget!.spec.minAvailable).toBeLessThan(message.spec.replicas ?? 1)
+    expect(budget!.spec.minAvailable).toBeLessThan(autoscaler!.spec.minReplicas)
+  })
+
+  it("scale the webhook service on CPU, the autoscaler alone setting its replica count", () => {
+    const autoscalers = ofKind("HorizontalPodAutoscaler")
+    expect(autoscalers.map((autoscaler) => autoscaler.spec.scaleTargetRef.name)).toEqual(["bot-message"])
+    const [autoscaler] = autoscalers
+    const message = deployments.find((deployment) => deployment.metadata.name === autoscaler!.spec.scaleTargetRef.name)!
+    expect(autoscaler!.spec.minReplicas).toBeGreaterThanOrEqual(2)
+    expect(autoscaler!.spec.maxReplicas).toBeGreaterThan(autoscaler!.spec.minReplicas)
+    // `kubectl apply` would reset a replica count the Deployment set, undoing the autoscaler.
+    expect(message.spec.replicas).toBeUndefined()
+    // CPU utilization is measured against each container's request.
+    expect(autoscaler!.spec.metrics.map((metric) => metric.resource.name)).toContain("cpu")
+    for (const container of containersOf(message)) expect(container.resources?.requests?.cpu).toBeDefined()
   })
 
   it("list in the kustomization every manifest but the Secret template", () => {

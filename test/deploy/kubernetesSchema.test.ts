@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { Deployment } from "kubernetes-models/apps/v1/Deployment"
+import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler"
 import { CronJob } from "kubernetes-models/batch/v1/CronJob"
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress"
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget"
@@ -30,7 +31,8 @@ const validators: Record<string, (manifest: unknown) => boolean> = {
   "v1/Secret": validatorOf(Secret),
   "v1/Service": validatorOf(Service),
   "networking.k8s.io/v1/Ingress": validatorOf(Ingress),
-  "policy/v1/PodDisruptionBudget": validatorOf(PodDisruptionBudget)
+  "policy/v1/PodDisruptionBudget": validatorOf(PodDisruptionBudget),
+  "autoscaling/v2/HorizontalPodAutoscaler": validatorOf(HorizontalPodAutoscaler)
 }
 
 const manifests = readdirSync(directory)

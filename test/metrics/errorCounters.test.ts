@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto"
 import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Context, Duration, Effect, Fiber, Layer, Metric, Option, TestClock, TestServices } from "effect"
+import { InMemoryRateBudgets } from "../../adapters/memory/InMemoryRateBudgets.js"
 import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import type { WhatsAppCloudSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { astriaErrors, graphApiErrors, pacingWaits, pacingWaitSeconds } from "../../application/metrics/BotMetrics.js"
@@ -22,7 +23,8 @@ const counted = (metric: typeof graphApiErrors, code?: string) =>
 const messengerOverFake = (overrides: Partial<WhatsAppCloudSettings> = {}) =>
   Effect.gen(function* () {
     const fake = yield* makeFakeGraphApi({ customerServiceWindow: "off", appSecret: "metrics-test-secret" })
-    const context = yield* Layer.build(WhatsAppCloud.layer(settingsForFake(fake, overrides)).pipe(Layer.provide(FetchHttpClient.layer)))
+    const context = yield* Layer.build(WhatsAppCloud.layer(settingsForFake(fake, overrides)).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(InMemoryRateBudgets))
+    )
     return { fake, messenger: Context.get(context, Messenger) }
   })
 

@@ -1,6 +1,7 @@
 import { FetchHttpClient, HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Context, Effect, Layer, Redacted, Schema, Stream } from "effect"
+import { InMemoryRateBudgets } from "../../adapters/memory/InMemoryRateBudgets.js"
 import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import type { WhatsAppCloudSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { MediaSource } from "../../application/ports/MediaSource.js"
@@ -15,7 +16,7 @@ import { settingsForFake } from "../../testing/fakes/graph-api/layers.js"
 const setup = (fakeOptions: FakeGraphApiOptions = {}, overrides: Partial<WhatsAppCloudSettings> = {}) =>
   Effect.gen(function* () {
     const fake = yield* makeFakeGraphApi(fakeOptions)
-    const context = yield* Layer.build(WhatsAppCloud.layer(settingsForFake(fake, overrides)).pipe(Layer.provide(FetchHttpClient.layer)))
+    const context = yield* Layer.build(WhatsAppCloud.layer(settingsForFake(fake, overrides)).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(InMemoryRateBudgets)))
     return { fake, messenger: Context.get(context, Messenger), media: Context.get(context, MediaSource) }
   })
 

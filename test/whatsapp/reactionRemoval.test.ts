@@ -1,6 +1,7 @@
 import { FetchHttpClient } from "@effect/platform"
 import { expect, it } from "@effect/vitest"
 import { Context, Effect, Layer } from "effect"
+import { InMemoryRateBudgets } from "../../adapters/memory/InMemoryRateBudgets.js"
 import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { Messenger } from "../../application/ports/Messenger.js"
 import { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
@@ -13,7 +14,7 @@ import { freshPerson } from "../../testing/port-suites/MessengerSuite.js"
 it.scoped("the bot removes a reaction it set: an empty emoji goes out and Meta's fake accepts it", () =>
   Effect.gen(function* () {
     const fake = yield* makeFakeGraphApi({ customerServiceWindow: "off" })
-    const context = yield* Layer.build(WhatsAppCloud.layer(settingsForFake(fake)).pipe(Layer.provide(FetchHttpClient.layer)))
+    const context = yield* Layer.build(WhatsAppCloud.layer(settingsForFake(fake)).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(InMemoryRateBudgets)))
     const messenger = Context.get(context, Messenger)
     const person = freshPerson()
 
@@ -32,7 +33,7 @@ it.scoped("the bot removes a reaction it set: an empty emoji goes out and Meta's
 it.scoped("a reaction still needs the message it is on", () =>
   Effect.gen(function* () {
     const fake = yield* makeFakeGraphApi({ customerServiceWindow: "off" })
-    const context = yield* Layer.build(WhatsAppCloud.layer(settingsForFake(fake)).pipe(Layer.provide(FetchHttpClient.layer)))
+    const context = yield* Layer.build(WhatsAppCloud.layer(settingsForFake(fake)).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(InMemoryRateBudgets)))
     const messenger = Context.get(context, Messenger)
     const error = yield* Effect.flip(messenger.send(freshPerson(), OutgoingMessage.Reaction({ toMessageId: " ", emoji: "" })))
     expect(error._tag).toBe("InvalidMessage")

@@ -3,6 +3,7 @@ import type { HttpServerError } from "@effect/platform"
 import { Context, Duration, Effect, Layer, Redacted } from "effect"
 import type { MediaSource } from "../../../application/ports/MediaSource.js"
 import type { Messenger } from "../../../application/ports/Messenger.js"
+import { InMemoryRateBudgets } from "../../../adapters/memory/InMemoryRateBudgets.js"
 import * as WhatsAppCloud from "../../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import type { WhatsAppCloudSettings } from "../../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import type { SendMessageBody } from "../../../contracts/whatsapp/Send.js"
@@ -81,5 +82,7 @@ export const WhatsAppCloudOverFake = (
   overrides?: Partial<WhatsAppCloudSettings>
 ): Layer.Layer<Messenger | MediaSource | FakeGraph, HttpServerError.ServeError> =>
   Layer.unwrapEffect(
-    Effect.map(FakeGraph, (fake) => WhatsAppCloud.layer(settingsForFake(fake, overrides)).pipe(Layer.provide(FetchHttpClient.layer)))
+    Effect.map(FakeGraph, (fake) =>
+      WhatsAppCloud.layer(settingsForFake(fake, overrides)).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(InMemoryRateBudgets))
+    )
   ).pipe(Layer.provideMerge(FakeGraphLive(options)))

@@ -11,6 +11,7 @@ import { packsSuite } from "./PacksSuite.js"
 import { paymentRecordsSuite } from "./PaymentRecordsSuite.js"
 import { photosSuite } from "./PhotosSuite.js"
 import { storedStateReadingsSuite } from "./StoredStateReadingsSuite.js"
+import { rateBudgetsSuite } from "./RateBudgetsSuite.js"
 import type { StoragePorts } from "../../../application/ports/StoragePorts.js"
 import { tunesSuite } from "./TunesSuite.js"
 import { unitOfWorkSuite } from "./UnitOfWorkSuite.js"
@@ -30,6 +31,7 @@ export {
   paymentRecordsSuite,
   photosSuite,
   storedStateReadingsSuite,
+  rateBudgetsSuite,
   tunesSuite,
   unitOfWorkSuite,
   usersSuite
@@ -52,4 +54,5 @@ export const storageSuites = <E>(name: string, layer: Layer.Layer<StoragePorts, 
   feedbackSuite(name, layer)
   attentionItemsSuite(name, layer)
   storedStateReadingsSuite(name, layer)
+  rateBudgetsSuite(name, layer)
 }
