@@ -2,8 +2,12 @@ import { FetchHttpClient, type HttpServer } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Logger, LogLevel, Option, Redacted } from "effect"
 import { make as makeSumit } from "../../adapters/payments/SumitCheckout.js"
+import { SumitPagesProvider } from "../../adapters/payments/SumitPagesProvider.js"
+import { PaymentProvider } from "../../application/ports/PaymentProvider.js"
 import { Users } from "../../application/ports/Users.js"
 import { UserId } from "../../domain/ids.js"
+import { CurrencyCode, MinorUnits } from "../../domain/pricing/Money.js"
+import type { PricingSettings } from "../../domain/pricing/Tier.js"
 import { makeFakeSumit, type FakeSumitHandle } from "../../testing/fakes/payments/sumit/FakeSumit.js"
 import { secret, unique } from "./support/fixtures.js"
 import { attentionItems, orderStatus, outboxEvents, paymentById, payments, seedOrder, type MemoryStore } from "./support/memoryStore.js"
@@ -165,6 +169,32 @@ describe("PAYMENT_PROVIDER=sumit-pages: the original bot's trigger at POST /paym
         yield* fake.setTriggerUrl(yield* sumitNotificationUrl)
         yield* fake.pay(pageId, { phone: waId })
         expect(yield* orderStatus(order.id)).toBe("Paid")
+      })
+    ))
+
+  it.effect("journey: the order's checkout is its tier's fixed page; paying there, with the person's number, pays the order", () =>
+    withPages((fake) =>
+      Effect.gen(function* () {
+        const pricing: PricingSettings = {
+          currency: CurrencyCode.make("ILS"),
+          tiers: {
+            Lite: { imageCount: 12, price: MinorUnits.make(1990) },
+            Standard: { imageCount: 24, price: MinorUnits.make(3990) },
+            Premium: { imageCount: 40, price: MinorUnits.make(5990) }
+          },
+          returningDiscountPercent: 0
+        }
+        const full = { Lite: yield* fake.addFixedPage("Lite", 19.9), Standard: yield* fake.addFixedPage("Standard", 39.9), Premium: yield* fake.addFixedPage("Premium", 59.9) }
+        const { user, waId } = yield* person()
+        const order = yield* seedOrder({ userId: user.id, amountMinor: 3990, currency: "ILS", tier: "Standard" })
+        const checkout = yield* Effect.flatMap(PaymentProvider, (provider) =>
+          provider.createCheckout({ orderId: order.id, amountMinor: 3990, currency: "ILS", tier: "Standard", description: "Headshots (Standard)" })
+        ).pipe(Effect.provide(SumitPagesProvider.layer({ full, returning: undefined }, pricing)))
+        expect(checkout.url).toBe(full.Standard)
+        const page = yield* fake.pageOfUrl(checkout.url)
+        yield* fake.pay(page?.id ?? "missing", { phone: `+${waId}` })
+        expect(yield* orderStatus(order.id)).toBe("Paid")
+        expect(yield* outboxEvents).toHaveLength(1)
       })
     ))
 })
