@@ -89,7 +89,8 @@ export const sumitPagesConfig: Config.Config<FixedPriceLinks> = Config.all({
 
 /**
  * True when the payment pages are the original bot's fixed SUMIT pages without pages for the
- * returning prices: the conversation then quotes every tier at its full price.
+ * returning prices: the conversation then quotes every tier at its full price. One returning page
+ * stands for all three, since the start refuses some without the others.
  */
 export const fixedPagesOfferNoDiscount: Config.Config<boolean> = Config.all({
   provider: setting("PAYMENT_PROVIDER"),
