@@ -24,31 +24,28 @@ export interface FixedPagePayment {
 }
 
 export type FixedPageOutcome =
-  | { readonly _tag: "Matched"; readonly payment: ReceivedPayment; readonly outcome: PaymentOutcome }
+  /** Taken in as any payment (receivePayment): matched to the payer's order, or declined. */
+  | { readonly _tag: "TakenIn"; readonly payment: ReceivedPayment; readonly outcome: PaymentOutcome }
   /** No open order of the payer at this amount: an attention item (`isNew` false for a replay). */
   | { readonly _tag: "Unmatched"; readonly isNew: boolean }
 
 /**
- * The WhatsApp numbers a typed phone may be, digits with the country code as Meta gives them:
+ * The WhatsApp number a typed phone is, digits with the country code as Meta gives them:
  * `+972 54-123-4567` and `00972541234567` are `972541234567`; a national number (`054-1234567`)
  * is read as Israeli, since SUMIT bills in Israel and its pages take numbers as people there type them.
  */
-export const whatsAppNumbersOf = (phone: string): ReadonlyArray<string> => {
+export const whatsAppNumberOf = (phone: string): Option.Option<string> => {
   const digits = phone.replace(/[\s\-().+]/g, "")
-  if (!/^\d{6,17}$/.test(digits)) return []
-  if (digits.startsWith("00")) return [digits.slice(2)]
-  if (digits.startsWith("0")) return [`972${digits.slice(1)}`]
-  return [digits]
+  if (!/^\d{6,17}$/.test(digits)) return Option.none()
+  if (digits.startsWith("00")) return Option.some(digits.slice(2))
+  if (digits.startsWith("0")) return Option.some(`972${digits.slice(1)}`)
+  return Option.some(digits)
 }
 
 const payerOf = (phone: Option.Option<string>) =>
-  Effect.gen(function* () {
-    const users = yield* Users
-    for (const number of Option.match(phone, { onNone: () => [], onSome: whatsAppNumbersOf })) {
-      const found = yield* users.findByWaId(number)
-      if (Option.isSome(found)) return found
-    }
-    return Option.none<UserRecord>()
+  Option.match(Option.flatMap(phone, whatsAppNumberOf), {
+    onNone: () => Effect.succeed(Option.none<UserRecord>()),
+    onSome: (number) => Effect.flatMap(Users, (users) => users.findByWaId(number))
   })
 
 /** The payer's newest order awaiting payment at exactly this amount, and the newest awaiting any. */
@@ -76,7 +73,7 @@ export const receiveFixedPagePayment = (confirmed: FixedPagePayment) =>
     // A declined payment names no order and is recorded as not paid, as any other provider's.
     if (payment.status !== "paid") {
       const notPaid = received(confirmed, "")
-      const outcome: FixedPageOutcome = { _tag: "Matched", payment: notPaid, outcome: yield* receivePayment(notPaid) }
+      const outcome: FixedPageOutcome = { _tag: "TakenIn", payment: notPaid, outcome: yield* receivePayment(notPaid) }
       return outcome
     }
     const payer = yield* payerOf(confirmed.payerPhone)
@@ -84,7 +81,7 @@ export const receiveFixedPagePayment = (confirmed: FixedPagePayment) =>
     if (Option.isSome(orders.atThisPrice)) {
       // Read without the lock; receivePayment reads the order again under it and assesses that.
       const matched = received(confirmed, orders.atThisPrice.value.id)
-      const outcome: FixedPageOutcome = { _tag: "Matched", payment: matched, outcome: yield* receivePayment(matched) }
+      const outcome: FixedPageOutcome = { _tag: "TakenIn", payment: matched, outcome: yield* receivePayment(matched) }
       return outcome
     }
     const now = new Date(yield* Clock.currentTimeMillis)
