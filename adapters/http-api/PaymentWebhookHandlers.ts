@@ -4,16 +4,19 @@ import { Clock, Effect } from "effect"
 import { countWebhookReceived, countWebhookRefused, signatureRefusal } from "../../application/metrics/BotMetrics.js"
 import { checkoutExpired } from "../../application/payments/checkoutExpired.js"
 import { recordedOutcome } from "../../application/payments/PaymentOutcome.js"
+import { receiveFixedPagePayment } from "../../application/payments/receiveFixedPagePayment.js"
 import { receivePayment } from "../../application/payments/receivePayment.js"
 import { recordMoneyBack } from "../../application/payments/recordMoneyBack.js"
 import { refundSecondCharge } from "../../application/payments/refundSecondCharge.js"
+import type { PaymentProviderError } from "../../application/ports/PaymentProvider.js"
 import type { StorageUnavailable } from "../../application/ports/StorageUnavailable.js"
 import { MalformedRequest, NotFound, TemporarilyUnavailable, Unauthenticated } from "../../contracts/http/HttpErrors.js"
 import { PaymentAcknowledged, paymentWebhookMaxBytes } from "../../contracts/http/PaymentWebhookApi.js"
 import { decodePaymentBody } from "../payments/decodePaymentBody.js"
 import { verifyPaymentSignatureWithAny } from "../payments/PaymentSignature.js"
 import { PaymentWebhookSettings } from "../payments/PaymentWebhookSettings.js"
-import { confirmSumitNotification } from "../payments/sumitNotification.js"
+import type { SumitPayments } from "../payments/SumitCheckout.js"
+import { confirmSumitNotification, confirmSumitTrigger, type SumitNotificationRefused } from "../payments/sumitNotification.js"
 import { readBoundedBody } from "./readBoundedBody.js"
 
 const storageDown = (error: StorageUnavailable) =>
@@ -37,6 +40,8 @@ export const handlePaymentWebhook = (request: HttpServerRequest.HttpServerReques
     yield* countWebhookReceived("payment")
     const settings = yield* PaymentWebhookSettings
     const body = yield* readBoundedBody(request, paymentWebhookMaxBytes).pipe(Effect.tapError((error) => countWebhookRefused("payment", error._tag === "PayloadTooLarge" ? "too_large" : "unreadable")))
+    // The original bot's SUMIT trigger came here: with its fixed pages, an unsigned body is that trigger.
+    if (settings.sumitPages !== undefined) return yield* takeSumitTrigger(settings.sumitPages, body, request.headers["content-type"])
     const header = request.headers["stripe-signature"] ?? request.headers["x-signature"]
     const signature = verifyPaymentSignatureWithAny(
       [settings.secret, ...(settings.previousSecret === undefined ? [] : [settings.previousSecret])],
@@ -88,6 +93,9 @@ export const handlePaymentWebhook = (request: HttpServerRequest.HttpServerReques
 export const handleSumitNotification = (request: HttpServerRequest.HttpServerRequest) =>
   Effect.gen(function* () {
     const settings = yield* PaymentWebhookSettings
+    if (settings.sumitPages !== undefined) {
+      return yield* takeSumitTrigger(settings.sumitPages, yield* readBoundedBody(request, paymentWebhookMaxBytes), request.headers["content-type"])
+    }
     if (settings.sumit === undefined) return yield* new NotFound({ message: "This bot does not take payments with SUMIT." })
     const body = yield* readBoundedBody(request, paymentWebhookMaxBytes)
     const params = new URL(request.url, "http://bot").searchParams
@@ -96,30 +104,46 @@ export const handleSumitNotification = (request: HttpServerRequest.HttpServerReq
       contentType: request.headers["content-type"],
       order: params.get("order") ?? undefined,
       token: params.get("token") ?? undefined
-    }).pipe(
-      Effect.catchTags({
-        Unreadable: (refused) => Effect.fail(new MalformedRequest({ message: refused.reason })),
-        NotGenuine: (refused) =>
-          Effect.logWarning("SUMIT notification refused").pipe(
-            Effect.annotateLogs({ reason: refused.reason }),
-            Effect.zipRight(Effect.fail(new Unauthenticated({ message: "not a payment SUMIT confirms" })))
-          ),
-        PaymentRequestRefused: (refused) => Effect.fail(new Unauthenticated({ message: refused.reason })),
-        PaymentProviderUnavailable: (error) =>
-          Effect.logWarning("SUMIT could not confirm a notification; it will be retried").pipe(
-            Effect.annotateLogs({ reason: error.reason }),
-            Effect.zipRight(Effect.fail(new TemporarilyUnavailable({ message: "SUMIT is unavailable; retry later." })))
-          )
-      })
-    )
-    const outcome = yield* receivePayment(payment).pipe(
-      Effect.catchTag("StorageUnavailable", (error) =>
-        Effect.logError("Payment not stored; SUMIT will retry").pipe(
-          Effect.annotateLogs({ reason: error.reason }),
-          Effect.zipRight(Effect.fail(new TemporarilyUnavailable({ message: "Storage is unavailable; retry later." })))
-        )
-      )
-    )
+    }).pipe(sumitRefusals)
+    const outcome = yield* receivePayment(payment).pipe(Effect.catchTag("StorageUnavailable", sumitStorageDown))
     yield* refundSecondCharge(payment, outcome)
     return yield* acknowledge(recordedOutcome(outcome))
+  })
+
+/** What SUMIT is answered when a notification cannot be confirmed: nothing was changed. */
+const sumitRefusals = <A, R>(effect: Effect.Effect<A, SumitNotificationRefused | PaymentProviderError, R>) =>
+  effect.pipe(
+    Effect.catchTags({
+      Unreadable: (refused) => Effect.fail(new MalformedRequest({ message: refused.reason })),
+      NotGenuine: (refused) =>
+        Effect.logWarning("SUMIT notification refused").pipe(
+          Effect.annotateLogs({ reason: refused.reason }),
+          Effect.zipRight(Effect.fail(new Unauthenticated({ message: "not a payment SUMIT confirms" })))
+        ),
+      PaymentRequestRefused: (refused) => Effect.fail(new Unauthenticated({ message: refused.reason })),
+      PaymentProviderUnavailable: (error) =>
+        Effect.logWarning("SUMIT could not confirm a notification; it will be retried").pipe(
+          Effect.annotateLogs({ reason: error.reason }),
+          Effect.zipRight(Effect.fail(new TemporarilyUnavailable({ message: "SUMIT is unavailable; retry later." })))
+        )
+    })
+  )
+
+const sumitStorageDown = (error: StorageUnavailable) =>
+  Effect.logError("Payment not stored; SUMIT will retry").pipe(
+    Effect.annotateLogs({ reason: error.reason }),
+    Effect.zipRight(Effect.fail(new TemporarilyUnavailable({ message: "Storage is unavailable; retry later." })))
+  )
+
+/**
+ * The original bot's trigger from a fixed SUMIT page: confirmed with `payments/get`, then matched
+ * to the payer's open order by SUMIT's phone and amount (receiveFixedPagePayment.ts).
+ */
+const takeSumitTrigger = (sumit: SumitPayments["Type"], body: Uint8Array, contentType: string | undefined) =>
+  Effect.gen(function* () {
+    const payment = yield* confirmSumitTrigger(sumit, { body, contentType }).pipe(sumitRefusals)
+    const taken = yield* receiveFixedPagePayment(payment).pipe(Effect.catchTag("StorageUnavailable", sumitStorageDown))
+    if (taken._tag === "Unmatched") return yield* acknowledge(taken.isNew ? "unmatched" : "duplicate")
+    yield* refundSecondCharge(taken.payment, taken.outcome)
+    return yield* acknowledge(recordedOutcome(taken.outcome))
   })

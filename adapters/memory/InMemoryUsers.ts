@@ -54,6 +54,7 @@ export const InMemoryUsers = Layer.effect(
     Users.of({
       resolve: (identity, newId, now) => db.run((t) => resolveIn(t, identity, newId, now)),
       get: (id) => db.run((t) => Option.map(Option.fromNullable(t.users.get(id)), (row) => row.record)),
+      findByWaId: (waId) => db.run((t) => Option.map(findBy(t, "waId", Option.some(waId)), (row) => row.record)),
       recordPhotoConsent: (id, at) =>
         db.run((t) => {
           const row = t.users.get(id)

@@ -9,11 +9,9 @@ const isTier = Schema.is(TierName)
 /**
  * A link per price, as the original bot had one page per tier: a fixed-price page (a Stripe Payment
  * Link, a SUMIT page) charges its own price whatever the URL says, so an order is only ever sent the
- * link whose price is its quote, and refused a link when none has that price. The order id goes along
- * as `client_reference_id`, which Stripe Payment Links copy into the Checkout Session the webhook
- * carries.
+ * page whose price is its quote, and refused a page when none has that price.
  */
-export const linkFor = (links: FixedPriceLinks, pricing: PricingSettings, request: CheckoutRequest): Effect.Effect<Checkout, PaymentRequestRefused> => {
+export const pageFor = (links: FixedPriceLinks, pricing: PricingSettings, request: CheckoutRequest): Effect.Effect<string, PaymentRequestRefused> => {
   if (!isTier(request.tier)) return Effect.fail(new PaymentRequestRefused({ reason: `unknown tier ${request.tier}` }))
   const full = quote(pricing, request.tier, false)
   const returning = quote(pricing, request.tier, true)
@@ -23,15 +21,21 @@ export const linkFor = (links: FixedPriceLinks, pricing: PricingSettings, reques
       : request.amountMinor === returning.amount && request.currency === returning.currency
         ? links.returning?.[request.tier]
         : undefined
-  if (page === undefined) {
-    return Effect.fail(
-      new PaymentRequestRefused({ reason: `no fixed-price link charges ${request.amountMinor} ${request.currency} for ${request.tier}` })
-    )
-  }
-  const url = new URL(page)
-  url.searchParams.set("client_reference_id", request.orderId)
-  return Effect.succeed({ url: url.toString(), providerReference: request.orderId, expiresAt: Option.none() })
+  return page === undefined
+    ? Effect.fail(new PaymentRequestRefused({ reason: `no fixed-price link charges ${request.amountMinor} ${request.currency} for ${request.tier}` }))
+    : Effect.succeed(page)
 }
+
+/**
+ * The order id goes along as `client_reference_id`, which Stripe Payment Links copy into the
+ * Checkout Session the webhook carries.
+ */
+export const linkFor = (links: FixedPriceLinks, pricing: PricingSettings, request: CheckoutRequest): Effect.Effect<Checkout, PaymentRequestRefused> =>
+  Effect.map(pageFor(links, pricing, request), (page) => {
+    const url = new URL(page)
+    url.searchParams.set("client_reference_id", request.orderId)
+    return { url: url.toString(), providerReference: request.orderId, expiresAt: Option.none() }
+  })
 
 export const FixedPriceLinksProvider = {
   layer: (links: FixedPriceLinks, pricing: PricingSettings): Layer.Layer<PaymentProvider> =>

@@ -1,6 +1,6 @@
-import { Config, Option, Redacted, Schema } from "effect"
+import { Config, ConfigError, Either, Option, Redacted, Schema } from "effect"
 import type { TierName } from "../../domain/pricing/Tier.js"
-import { optionalSecret, required, secret } from "../../application/settings/presentSetting.js"
+import { optionalSecret, required, secret, setting } from "../../application/settings/presentSetting.js"
 
 /**
  * Every payment setting of every provider, named once: the start's refusals, `doctor` and the
@@ -8,12 +8,15 @@ import { optionalSecret, required, secret } from "../../application/settings/pre
  * - `stripe`: a Checkout Session per order through Stripe's API (`STRIPE_SECRET_KEY`), its webhooks
  *   signed with `STRIPE_WEBHOOK_SECRET`.
  * - `sumit`: a SUMIT payment page per order through its API (`SUMIT_COMPANY_ID`, `SUMIT_API_KEY`).
+ * - `sumit-pages`: the original bot's fixed SUMIT page per tier, under its settings' names
+ *   (`LITE_TIER_PAYMENT_LINK`, ...), optionally one per returning price
+ *   (`LITE_TIER_RETURNING_PAYMENT_LINK`, ...); its trigger is confirmed with the same credentials.
  * - `links`: fixed-price links, one per tier and one per returning price (`PAYMENT_LINK_<TIER>`,
  *   `PAYMENT_LINK_<TIER>_RETURNING`), as the original bot had, with webhooks signed with
  *   `PAYMENT_WEBHOOK_SECRET` (our scheme or Stripe's). Outside production a URL template that
  *   carries the amount (`PAYMENT_LINK_TEMPLATE`) may stand in for the links.
  */
-export const PaymentProviderName = Schema.Literal("stripe", "sumit", "links")
+export const PaymentProviderName = Schema.Literal("stripe", "sumit", "sumit-pages", "links")
 export type PaymentProviderName = typeof PaymentProviderName.Type
 
 /** The settings that say a real payment provider is meant (the credentials of the mode rule). */
@@ -50,6 +53,49 @@ export const fixedPriceLinksConfig = (withReturningPrices: boolean): Config.Conf
       ? Config.all({ Lite: httpsUrl(linkName("Lite", true)), Standard: httpsUrl(linkName("Standard", true)), Premium: httpsUrl(linkName("Premium", true)) })
       : Config.succeed(undefined)
   })
+
+const tierNamesInOrder = ["Lite", "Standard", "Premium"] as const
+
+/** The original bot's names: `LITE_TIER_PAYMENT_LINK`; ours for a returning price: `LITE_TIER_RETURNING_PAYMENT_LINK`. */
+export const sumitPageName = (tier: TierName, returning: boolean) => `${tier.toUpperCase()}_TIER_${returning ? "RETURNING_" : ""}PAYMENT_LINK`
+
+/**
+ * `sumit-pages`: a page per tier, required; pages for the returning prices all or none. A fixed page
+ * charges its own price, so without them the returning discount is not offered at all
+ * (`fixedPagesOfferNoDiscount`), rather than quoted and then charged in full.
+ */
+export const sumitPagesConfig: Config.Config<FixedPriceLinks> = Config.all({
+  full: Config.all({ Lite: httpsUrl(sumitPageName("Lite", false)), Standard: httpsUrl(sumitPageName("Standard", false)), Premium: httpsUrl(sumitPageName("Premium", false)) }),
+  returning: Config.all({
+    Lite: Config.option(httpsUrl(sumitPageName("Lite", true))),
+    Standard: Config.option(httpsUrl(sumitPageName("Standard", true))),
+    Premium: Config.option(httpsUrl(sumitPageName("Premium", true)))
+  }).pipe(
+    Config.mapOrFail((pages) => {
+      const all = Option.all(pages)
+      if (Option.isSome(all)) return Either.right<FixedPriceLinks["returning"]>(all.value)
+      const missing = tierNamesInOrder.filter((tier) => Option.isNone(pages[tier]))
+      return missing.length === tierNamesInOrder.length
+        ? Either.right(undefined)
+        : Either.left(
+            ConfigError.MissingData(
+              missing.map((tier) => sumitPageName(tier, true)),
+              "A page for every returning price, or for none (then no returning discount is offered)"
+            )
+          )
+    })
+  )
+})
+
+/**
+ * True when the payment pages are the original bot's fixed SUMIT pages without pages for the
+ * returning prices: the conversation then quotes every tier at its full price. One returning page
+ * stands for all three, since the start refuses some without the others.
+ */
+export const fixedPagesOfferNoDiscount: Config.Config<boolean> = Config.all({
+  provider: setting("PAYMENT_PROVIDER"),
+  returningPage: setting(sumitPageName("Lite", true))
+}).pipe(Config.map(({ provider, returningPage }) => Option.contains(provider, "sumit-pages") && Option.isNone(returningPage)))
 
 export interface StripeSettings {
   readonly secretKey: Redacted.Redacted<string>

@@ -11,6 +11,12 @@ export interface PaymentWebhookSettingsShape {
   readonly liveMode?: boolean
   /** With SUMIT: how its unsigned notifications are confirmed (`payments/get`); absent, they are refused. */
   readonly sumit?: SumitPayments["Type"]
+  /**
+   * `sumit-pages`: the original bot's fixed pages. Their trigger is taken unsigned at the route the
+   * original used (`/payment-received`, and `/payment-received/sumit`), confirmed with `payments/get`
+   * and matched to the payer's open order; absent, an unsigned body there is refused.
+   */
+  readonly sumitPages?: SumitPayments["Type"]
 }
 
 /** Built by the start plan's wiring (runtimes/composition/RealParts.ts), or by a test. */

@@ -155,7 +155,10 @@ const fromDotted = (form: URLSearchParams): string | undefined => {
 
 const isRetryable = (error: PaymentProviderError) => error._tag === "PaymentProviderUnavailable"
 
-export const make = (settings: SumitCheckoutSettings) =>
+/** What SUMIT's calls need, without the pages' return and notification addresses. */
+export type SumitApiSettings = Omit<SumitCheckoutSettings, "chatUrl" | "notificationUrl">
+
+const makeApi = (settings: SumitApiSettings) =>
   Effect.gen(function* () {
     const client = (yield* HttpClient.HttpClient).pipe(
       HttpClient.mapRequest((request) => request.pipe(HttpClientRequest.prependUrl(settings.apiBase.replace(/\/+$/, "")), HttpClientRequest.acceptJson))
@@ -201,6 +204,24 @@ export const make = (settings: SumitCheckoutSettings) =>
         Effect.retry({ schedule, while: isRetryable })
       )
 
+    const get = (paymentId: string): Effect.Effect<SumitConfirmedPayment, PaymentProviderError> =>
+      /^\d{1,15}$/.test(paymentId)
+        ? call(sumitPaths.getPayment, { Credentials: credentials, PaymentID: Number(paymentId) }, SumitGetPaymentAnswer).pipe(
+            Effect.flatMap((answer) =>
+              answer.Data === null
+                ? Effect.fail(new PaymentRequestRefused({ reason: `SUMIT has no payment ${paymentId}` }))
+                : Effect.succeed(confirmed(answer.Data.Payment))
+            ),
+            Effect.withSpan("Sumit.getPayment", { attributes: { paymentId } })
+          )
+        : Effect.fail(new PaymentRequestRefused({ reason: `not a SUMIT payment id: ${paymentId.slice(0, 40)}` }))
+
+    return { call, credentials, get }
+  })
+
+export const make = (settings: SumitCheckoutSettings) =>
+  Effect.gen(function* () {
+    const { call, credentials, get } = yield* makeApi(settings)
     const createCheckout = (request: CheckoutRequest): Effect.Effect<Checkout, PaymentProviderError> => {
       const currency = sumitCurrencyCodes[request.currency]
       const unitPrice = decimalAmount(request.amountMinor, request.currency)
@@ -231,18 +252,6 @@ export const make = (settings: SumitCheckoutSettings) =>
       )
     }
 
-    const get = (paymentId: string): Effect.Effect<SumitConfirmedPayment, PaymentProviderError> =>
-      /^\d{1,15}$/.test(paymentId)
-        ? call(sumitPaths.getPayment, { Credentials: credentials, PaymentID: Number(paymentId) }, SumitGetPaymentAnswer).pipe(
-            Effect.flatMap((answer) =>
-              answer.Data === null
-                ? Effect.fail(new PaymentRequestRefused({ reason: `SUMIT has no payment ${paymentId}` }))
-                : Effect.succeed(confirmed(answer.Data.Payment))
-            ),
-            Effect.withSpan("Sumit.getPayment", { attributes: { paymentId } })
-          )
-        : Effect.fail(new PaymentRequestRefused({ reason: `not a SUMIT payment id: ${paymentId.slice(0, 40)}` }))
-
     const provider = PaymentProvider.of({
       name: "sumit",
       createCheckout,
@@ -256,6 +265,9 @@ export const make = (settings: SumitCheckoutSettings) =>
   })
 
 export const SumitCheckout = {
+  /** Only the payment lookup: for the original bot's fixed pages (`sumit-pages`), which need no page made. */
+  paymentsLayer: (settings: SumitApiSettings): Layer.Layer<SumitPayments, never, HttpClient.HttpClient> =>
+    Layer.effect(SumitPayments, Effect.map(makeApi(settings), ({ get }) => SumitPayments.of({ get, apiKey: settings.apiKey }))),
   layer: (settings: SumitCheckoutSettings): Layer.Layer<PaymentProvider | SumitPayments, never, HttpClient.HttpClient> =>
     Layer.effectContext(Effect.map(make(settings), ({ provider, payments }) => Context.make(PaymentProvider, provider).pipe(Context.add(SumitPayments, payments))))
 }

@@ -1,4 +1,5 @@
 import { Clock, Data, Effect, Either, Option, Schema } from "effect"
+import type { FixedPagePayment } from "../../application/payments/receiveFixedPagePayment.js"
 import { ReceivedPayment } from "../../application/payments/ReceivedPayment.js"
 import type { PaymentProviderError } from "../../application/ports/PaymentProvider.js"
 import { readSumitNotification, tokenMatches, type SumitPayments } from "./SumitCheckout.js"
@@ -56,4 +57,35 @@ export const confirmSumitNotification = (
       provider: "sumit",
       providerPaymentId: confirmed.paymentId
     }).pipe(Effect.mapError((error) => SumitNotificationRefused.Unreadable({ reason: error.message })))
+  })
+
+/**
+ * The original bot's trigger from a fixed page (`PAYMENT_PROVIDER=sumit-pages`): only the payment
+ * id is read from it. The amount, currency, status and the payer's phone are `payments/get`'s, so
+ * a forged trigger can name a real payment but never change what it paid or who paid it.
+ */
+export const confirmSumitTrigger = (
+  sumit: SumitPayments["Type"],
+  notification: Pick<SumitNotification, "body" | "contentType">
+): Effect.Effect<FixedPagePayment, SumitNotificationRefused | PaymentProviderError> =>
+  Effect.gen(function* () {
+    const paymentId = readSumitNotification(notification.body, notification.contentType)
+    if (Either.isLeft(paymentId)) return yield* Effect.fail(SumitNotificationRefused.Unreadable({ reason: paymentId.left }))
+    const confirmed = yield* sumit.get(paymentId.right).pipe(
+      Effect.catchTag("PaymentRequestRefused", (refused) => Effect.fail(SumitNotificationRefused.NotGenuine({ reason: refused.reason })))
+    )
+    const now = new Date(yield* Clock.currentTimeMillis)
+    const payment = yield* decodePayment({
+      paymentId: `sumit-${confirmed.paymentId}`,
+      orderId: "",
+      amountMinor: confirmed.amountMinor,
+      // A currency code the bot does not know matches no quote: recorded as a failed payment.
+      currency: confirmed.currency ?? "XXX",
+      status: confirmed.approved ? "paid" : "failed",
+      paidAt: Option.getOrElse(confirmed.paidAt, () => now),
+      provider: "sumit",
+      providerPaymentId: confirmed.paymentId
+    }).pipe(Effect.mapError((error) => SumitNotificationRefused.Unreadable({ reason: error.message })))
+    const fixedPage: FixedPagePayment = { payment, payerPhone: confirmed.customerPhone }
+    return fixedPage
   })

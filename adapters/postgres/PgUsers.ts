@@ -85,6 +85,7 @@ export const PgUsers = Layer.effect(
     return Users.of({
       resolve,
       get: (id) => users(sql`SELECT ${select} FROM users WHERE id = ${id}`).pipe(Effect.map(Arr.head)),
+      findByWaId: (waId) => findBy("wa_id", Option.some(waId)),
       recordPhotoConsent: (id, at) =>
         execute(
           sql`UPDATE users SET photo_consent_at = ${at}, updated_at = now() WHERE id = ${id} AND photo_consent_at IS NULL`

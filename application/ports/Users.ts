@@ -41,6 +41,8 @@ export class Users extends Context.Tag("whatsapp-astria-bot/Users")<
       now: Date
     ) => Effect.Effect<ResolvedUser, StorageUnavailable>
     readonly get: (id: UserId) => Effect.Effect<Option.Option<UserRecord>, StorageUnavailable>
+    /** The user holding this WhatsApp number (`wa_id`, digits with the country code); creates nobody. */
+    readonly findByWaId: (waId: string) => Effect.Effect<Option.Option<UserRecord>, StorageUnavailable>
     /** Records the person's consent to their photos being kept and checked; the first time stands. */
     readonly recordPhotoConsent: (id: UserId, at: Date) => Effect.Effect<void, StorageUnavailable>
     /** Follows a `user_changed_number` system message. */

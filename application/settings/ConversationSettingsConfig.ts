@@ -53,8 +53,11 @@ export class ConversationSettingsTag extends Context.Tag("whatsapp-astria-bot/Co
   ConversationSettingsTag,
   ConversationSettings
 >() {
-  /** `examplePhotos` are where the guideline examples are served (see runtimes). */
-  static readonly fromConfig = (examplePhotos: ReadonlyArray<ExamplePhoto>) =>
+  /**
+   * `examplePhotos` are where the guideline examples are served (see runtimes). `noReturningDiscount`:
+   * the payment pages charge fixed prices with none for returning customers, so none is quoted.
+   */
+  static readonly fromConfig = (examplePhotos: ReadonlyArray<ExamplePhoto>, options: { readonly noReturningDiscount?: boolean } = {}) =>
     Layer.effect(
       this,
       Effect.map(
@@ -65,7 +68,11 @@ export class ConversationSettingsTag extends Context.Tag("whatsapp-astria-bot/Co
             validation: ({ photoLimit, photoThreshold }) => photoLimit >= photoThreshold
           })
         ),
-        (settings) => ({ ...settings, examplePhotos })
+        (settings) => ({
+          ...settings,
+          pricing: options.noReturningDiscount === true ? { ...settings.pricing, returningDiscountPercent: 0 } : settings.pricing,
+          examplePhotos
+        })
       )
     )
 }

@@ -22,7 +22,9 @@ export class PaymentAcknowledged extends Schema.Class<PaymentAcknowledged>("Paym
 
 /**
  * The payment provider's webhook. The body is verified over its raw bytes before it is decoded,
- * so the payload schema documents it and the handler reads the bytes itself.
+ * so the payload schema documents it and the handler reads the bytes itself. With the original
+ * bot's fixed SUMIT pages (`sumit-pages`) the route takes their unsigned trigger instead, the route
+ * the original used, confirmed with SUMIT's `payments/get` as at `/payment-received/sumit`.
  */
 export class PaymentWebhookApi extends HttpApiGroup.make("payments").add(
   HttpApiEndpoint.post("paymentReceived", "/payment-received")

@@ -7,6 +7,7 @@ import { FixedPriceLinksProvider } from "../../adapters/payments/FixedPriceLinks
 import { PaymentWebhookSettings } from "../../adapters/payments/PaymentWebhookSettings.js"
 import { defaultStripeTimings, StripeCheckout } from "../../adapters/payments/StripeCheckout.js"
 import { defaultSumitTimings, SumitCheckout, SumitPayments } from "../../adapters/payments/SumitCheckout.js"
+import { SumitPagesProvider } from "../../adapters/payments/SumitPagesProvider.js"
 import { TemplatePaymentProvider } from "../../adapters/payments/TemplatePaymentProvider.js"
 import { EmbeddedPglite } from "../../adapters/postgres/EmbeddedPglite.js"
 import { PgClientLive } from "../../adapters/postgres/PgClientLive.js"
@@ -91,6 +92,22 @@ export const RealParts = {
           // SUMIT signs nothing: the signed endpoint takes no body under a secret nobody holds.
           Effect.map(SumitPayments, (payments) => ({ secret: Redacted.make(randomBytes(32).toString("hex")), sumit: payments }))
         ).pipe(Layer.provideMerge(sumit))
+      }
+      case "SumitPages": {
+        const sumit = SumitCheckout.paymentsLayer({
+          ...defaultSumitTimings,
+          companyId: setup.sumit.companyId,
+          apiKey: setup.sumit.apiKey,
+          apiBase: "https://api.sumit.co.il"
+        }).pipe(Layer.provide(FetchHttpClient.layer))
+        return Layer.merge(
+          SumitPagesProvider.layer(setup.pages, setup.pricing),
+          Layer.effect(
+            PaymentWebhookSettings,
+            // The trigger is unsigned and confirmed with SUMIT's API; no body is taken under a secret nobody holds.
+            Effect.map(SumitPayments, (payments) => ({ secret: Redacted.make(randomBytes(32).toString("hex")), sumitPages: payments }))
+          ).pipe(Layer.provide(sumit))
+        )
       }
       case "FixedPriceLinks":
         return Layer.merge(

@@ -14,6 +14,7 @@ import {
   PreviousPaymentWebhookSecretConfig,
   StripeSettingsConfig,
   SumitSettingsConfig,
+  sumitPagesConfig,
   type FixedPriceLinks,
   type StripeSettings,
   type SumitSettings
@@ -64,6 +65,11 @@ export type PaymentSetup = Data.TaggedEnum<{
   Stripe: { readonly stripe: StripeSettings; readonly chatUrl: string }
   /** A SUMIT page per order, its notifications posted to `notificationUrl` and confirmed with SUMIT's API. */
   Sumit: { readonly sumit: SumitSettings; readonly chatUrl: string; readonly notificationUrl: string }
+  /**
+   * The original bot's fixed SUMIT page per tier (and per returning price, or no discount at all);
+   * its trigger confirmed with SUMIT's API and matched to the payer's open order.
+   */
+  SumitPages: { readonly sumit: SumitSettings; readonly pages: FixedPriceLinks; readonly pricing: PricingSettings }
   FixedPriceLinks: {
     readonly links: FixedPriceLinks
     readonly pricing: PricingSettings
@@ -222,6 +228,11 @@ const RealPaymentsConfig = (mode: Mode, publicBaseUrl: Option.Option<string>): E
         return yield* Effect.fail(ConfigError.MissingData(["PUBLIC_BASE_URL"], "SUMIT posts its payment notifications to the bot's public address"))
       }
       return PaymentSetup.Sumit({ sumit, chatUrl, notificationUrl: `${publicBaseUrl.value}/payment-received/sumit` })
+    }
+    if (provider === "sumit-pages") {
+      const { pages, sumit } = yield* Config.all({ sumit: SumitSettingsConfig, pages: sumitPagesConfig })
+      // Without pages for the returning prices the conversation offers no discount (ConversationSettingsLive.ts).
+      return PaymentSetup.SumitPages({ sumit, pages, pricing: pages.returning === undefined ? { ...pricing, returningDiscountPercent: 0 } : pricing })
     }
     const withReturning = pricing.returningDiscountPercent > 0
     const fixedLinks = yield* isSet("PAYMENT_LINK_LITE")

@@ -1,6 +1,21 @@
 import { Effect, Option } from "effect"
 import { warnLegacySettings } from "./legacySettings.js"
-import type { ExternalPart, StartPlan } from "./StartPlan.js"
+import type { ExternalPart, PaymentSetup, StartPlan } from "./StartPlan.js"
+
+const paymentsText = (setup: PaymentSetup): string => {
+  switch (setup._tag) {
+    case "Stripe":
+      return `Stripe Checkout, a session per order (${setup.stripe.liveMode ? "live" : "test"}-mode key)`
+    case "Sumit":
+      return "SUMIT, a payment page per order; notifications confirmed with SUMIT's payments/get"
+    case "SumitPages":
+      return `the original bot's fixed SUMIT pages (${setup.pages.returning === undefined ? "one per tier; no returning discount offered" : "one per tier and per returning price"}); triggers confirmed with SUMIT's payments/get`
+    case "FixedPriceLinks":
+      return `fixed-price payment links (${setup.links.returning === undefined ? "one per tier" : "one per tier and per returning price"})`
+    case "LinkTemplate":
+      return "payment links from PAYMENT_LINK_TEMPLATE (the checkout must charge the amount in the link)"
+  }
+}
 
 /** What an operator must see at start: each external part, real or fake, and what matters about it. */
 export const describeStartPlan = (plan: StartPlan, port?: number): ReadonlyArray<{ readonly part: ExternalPart | "database" | "broker"; readonly real: boolean; readonly text: string }> => {
@@ -28,9 +43,7 @@ export const describeStartPlan = (plan: StartPlan, port?: number): ReadonlyArray
       real: plan.payments._tag === "Real",
       text:
         plan.payments._tag === "Real"
-          ? plan.payments.settings._tag === "FixedPriceLinks"
-            ? `fixed-price payment links (${plan.payments.settings.links.returning === undefined ? "one per tier" : "one per tier and per returning price"})`
-            : "payment links from PAYMENT_LINK_TEMPLATE (the checkout must charge the amount in the link)"
+          ? paymentsText(plan.payments.settings)
           : fake("in-process checkout", plan.payments.named)
     },
     {

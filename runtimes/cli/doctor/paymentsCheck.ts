@@ -22,6 +22,17 @@ export const paymentsLines = (setup: PaymentSetup): ReadonlyArray<CheckLine> => 
       { part, check: "SUMIT API", verdict: "skipped", detail: "SUMIT's field names follow public integrations; try one payment by hand" }
     ]
   }
+  if (setup._tag === "SumitPages") {
+    return [
+      {
+        part,
+        check: "provider and mode",
+        verdict: "ok",
+        detail: `SUMIT company ${setup.sumit.companyId}, the original bot's fixed pages${setup.pages.returning === undefined ? " (no returning discount offered)" : ", returning prices included"}; triggers at <PUBLIC_BASE_URL>/payment-received`
+      },
+      { part, check: "checkout pages", verdict: "skipped", detail: "SUMIT's pages are not fetched; open each *_TIER_PAYMENT_LINK by hand" }
+    ]
+  }
   if (setup._tag === "LinkTemplate") {
     return [
       { part, check: "provider and mode", verdict: "ok", detail: `links provider, one link per order from PAYMENT_LINK_TEMPLATE (${setup.template})` },

@@ -1,4 +1,5 @@
 import { Context, Effect, Layer, Option, Ref } from "effect"
+import { InMemoryAttentionItems } from "../../../adapters/memory/InMemoryAttentionItems.js"
 import { InMemoryDatabase } from "../../../adapters/memory/InMemoryDatabase.js"
 import type { Tables } from "../../../adapters/memory/InMemoryDatabase.js"
 import { InMemoryInboundMessages } from "../../../adapters/memory/InMemoryInboundMessages.js"
@@ -12,6 +13,7 @@ import { InMemoryUnitOfWork } from "../../../adapters/memory/InMemoryUnitOfWork.
 import { InMemoryUsers } from "../../../adapters/memory/InMemoryUsers.js"
 import { OutboundWakeup, OutboxWakeup } from "../../../application/events/Wakeup.js"
 import { Ids } from "../../../application/ports/Ids.js"
+import { SupportSettings } from "../../../application/settings/SupportSettings.js"
 import { Orders, OrderRecord } from "../../../application/ports/Orders.js"
 import type { OrderStatus } from "../../../domain/orders/OrderStatus.js"
 import { StorageUnavailable } from "../../../application/ports/StorageUnavailable.js"
@@ -34,7 +36,8 @@ const storage = Layer.mergeAll(
   InMemoryPaymentRecords,
   InMemoryPhotos,
   InMemoryInboundMessages,
-  InMemoryTunes
+  InMemoryTunes,
+  InMemoryAttentionItems
 ).pipe(Layer.provideMerge(InMemoryDatabase.layer))
 
 /**
@@ -54,7 +57,10 @@ export const memoryStore = Layer.effectContext(
     })
     return context.pipe(Context.add(UnitOfWork, guarded), Context.add(StorageOutage, down))
   })
-).pipe(Layer.provide(storage), Layer.merge(Layer.mergeAll(Ids.random, OutboxWakeup.layer, OutboundWakeup.layer)))
+).pipe(Layer.provide(storage), Layer.merge(
+    // No support number: attention items are recorded, and nobody is messaged.
+    Layer.mergeAll(Ids.random, OutboxWakeup.layer, OutboundWakeup.layer, Layer.succeed(SupportSettings, { whatsAppNumber: Option.none() }))
+  ))
 
 export type MemoryStore = Layer.Layer.Success<typeof memoryStore>
 
@@ -119,4 +125,5 @@ export const orderStatus = (id: OrderId) =>
 export const payments = tables((t) => [...t.payments.values()])
 export const paymentById = (id: string) => Effect.map(payments, (all) => all.find((payment) => payment.id === id))
 export const outboxEvents = tables((t) => [...t.outbox.values()].map((row) => row.event))
+export const attentionItems = tables((t) => [...t.attention.values()])
 export const intents = tables((t) => [...t.outbound.values()].map((row) => row.intent))

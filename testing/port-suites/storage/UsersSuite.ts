@@ -39,6 +39,17 @@ export const usersSuite = <E>(name: string, layer: Layer.Layer<Users | UnitOfWor
           expect((yield* users.get(id)).pipe(Option.map((u) => u.createdAt))).toEqual(Option.some(t0))
         }))
 
+      it.effect("finds a user by their number only, creating nobody", () =>
+        Effect.gen(function* () {
+          const users = yield* Users
+          const waId = unique("972507")
+          const id = userId()
+          expect(yield* users.findByWaId(waId)).toEqual(Option.none())
+          yield* users.resolve(identity({ waId, bsuid: unique("IL.bsuid") }), id, t0)
+          expect((yield* users.findByWaId(waId)).pipe(Option.map((u) => u.id))).toEqual(Option.some(id))
+          expect(yield* users.findByWaId(unique("972508"))).toEqual(Option.none())
+        }))
+
       it.effect("adds the identity a record lacks, and keeps the profile name up to date", () =>
         Effect.gen(function* () {
           const users = yield* Users

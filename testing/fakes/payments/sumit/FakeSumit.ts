@@ -42,6 +42,26 @@ export interface FakeSumitPage {
   readonly itemName: string
 }
 
+export interface SumitTriggerFields {
+  readonly id: number
+  readonly phone?: string
+  readonly name?: string
+  readonly tier?: string
+}
+
+/** The original bot's trigger: a "view" record naming the payment, with the page's fields. */
+export const triggerBody = (fields: SumitTriggerFields): string => {
+  const trigger: SumitTriggerEncoded = {
+    EntityID: fields.id,
+    Properties: {
+      "Property_M-5": [fields.phone ?? ""],
+      "Property_M-10": [fields.name ?? "Dana Cohen"],
+      "Property_M-3": [{ Name: fields.tier ?? "Standard" }]
+    }
+  }
+  return JSON.stringify(trigger)
+}
+
 export interface SumitNotificationDelivery {
   readonly url: string
   readonly body: string
@@ -64,6 +84,13 @@ export interface FakeSumitHandle {
   readonly pay: (pageId: string, payer?: { readonly name?: string; readonly phone?: string }) => Effect.Effect<string, string>
   /** A fixed page of the original bot's kind, at a price in ILS (decimal): its URL. */
   readonly addFixedPage: (tierName: string, amount: number) => Effect.Effect<string>
+  /**
+   * What `payments/get` answers for a payment from now on: a phone or an amount other than the
+   * trigger said (the trigger is unsigned; only this answer counts).
+   */
+  readonly alterPayment: (paymentId: string, changes: { readonly phone?: string | null; readonly amount?: number }) => Effect.Effect<void, string>
+  /** Posts the original bot's trigger shape with any values (a payment SUMIT never took, a forged phone). */
+  readonly sendTrigger: (url: string, fields: SumitTriggerFields) => Effect.Effect<SumitNotificationDelivery>
   /** Posts any body to any URL, as an attacker or a misconfigured trigger would. */
   readonly post: (url: string, body: string, contentType: string) => Effect.Effect<SumitNotificationDelivery>
   readonly notifications: Effect.Effect<ReadonlyArray<SumitNotificationDelivery>>
@@ -163,15 +190,7 @@ const start = async (options: FakeSumitOptions) => {
     payments.set(id, { payment })
     if (found.fixedTier !== undefined) {
       if (triggerUrl !== undefined) {
-        const trigger: SumitTriggerEncoded = {
-          EntityID: id,
-          Properties: {
-            "Property_M-5": [payer.phone ?? ""],
-            "Property_M-10": [payer.name ?? "Dana Cohen"],
-            "Property_M-3": [{ Name: found.fixedTier }]
-          }
-        }
-        await post(triggerUrl, JSON.stringify(trigger), "application/json")
+        await post(triggerUrl, triggerBody({ id, tier: found.fixedTier, ...payer }), "application/json")
       }
     } else if (found.ipnUrl !== null) {
       await notify(found.ipnUrl, payment)
@@ -275,6 +294,21 @@ const start = async (options: FakeSumitOptions) => {
         pages.set(id, { id, amount, currency: 0, externalIdentifier: null, ipnUrl: null, redirectUrl: "https://wa.me/", itemName: tierName, fixedTier: tierName })
         return `${baseUrl}/pay/${id}`
       }),
+    alterPayment: (paymentId, changes) =>
+      Effect.suspend(() => {
+        const found = payments.get(Number(paymentId))
+        if (found === undefined) return Effect.fail(`no SUMIT payment ${paymentId}`)
+        const customer = found.payment.Customer ?? {}
+        payments.set(Number(paymentId), {
+          payment: {
+            ...found.payment,
+            ...(changes.amount === undefined ? {} : { Amount: changes.amount }),
+            Customer: changes.phone === undefined ? customer : { ...customer, Phone: changes.phone }
+          }
+        })
+        return Effect.void
+      }),
+    sendTrigger: (url, fields) => Effect.promise(() => post(url, triggerBody(fields), "application/json")),
     post: (url, body, contentType) => Effect.promise(() => post(url, body, contentType)),
     notifications: Effect.sync(() => [...notifications]),
     lookups: Effect.sync(() => lookups)
