@@ -1,3 +1,5 @@
+import { spokenPhrase } from "./spokenPhrase.js"
+
 /** What a person may type to ask for their data to be erased, in either language. */
 const deletionPhrases: ReadonlyArray<string> = [
   "delete my data",
@@ -9,15 +11,8 @@ const deletionPhrases: ReadonlyArray<string> = [
   "מחק את הנתונים שלי"
 ]
 
-const normalized = (text: string): string =>
-  text
-    .toLowerCase()
-    .replace(/[.!?,"'״׳]/g, "")
-    .replace(/\s+/g, " ")
-    .trim()
-
 /** Whether a text asks for erasure ("Delete my data!", "מחקו את המידע שלי"); a confirmation follows. */
 export const deletionAskedFor = (text: string): boolean => {
-  const said = normalized(text)
+  const said = spokenPhrase(text)
   return deletionPhrases.some((phrase) => said === phrase || said === `please ${phrase}` || said === `${phrase} please`)
 }
