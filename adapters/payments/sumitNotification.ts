@@ -2,7 +2,7 @@ import { Clock, Data, Effect, Either, Option, Schema } from "effect"
 import type { FixedPagePayment } from "../../application/payments/receiveFixedPagePayment.js"
 import { ReceivedPayment } from "../../application/payments/ReceivedPayment.js"
 import type { PaymentProviderError } from "../../application/ports/PaymentProvider.js"
-import { readSumitNotification, tokenMatches, type SumitPayments } from "./SumitCheckout.js"
+import { readSumitNotification, tokenMatches, type SumitConfirmedPayment, type SumitPayments } from "./SumitCheckout.js"
 
 /** Why a SUMIT notification is not taken: none of these changes anything. */
 export type SumitNotificationRefused = Data.TaggedEnum<{
@@ -23,6 +23,39 @@ export interface SumitNotification {
 
 const decodePayment = Schema.decodeUnknown(ReceivedPayment)
 
+/** The payment a notification names, as `payments/get` tells it: a payment SUMIT does not know is forged. */
+const lookUpNamedPayment = (
+  sumit: SumitPayments["Type"],
+  notification: Pick<SumitNotification, "body" | "contentType">
+): Effect.Effect<SumitConfirmedPayment, SumitNotificationRefused | PaymentProviderError> =>
+  Effect.gen(function* () {
+    const paymentId = readSumitNotification(notification.body, notification.contentType)
+    if (Either.isLeft(paymentId)) return yield* Effect.fail(SumitNotificationRefused.Unreadable({ reason: paymentId.left }))
+    return yield* sumit.get(paymentId.right).pipe(
+      Effect.catchTag("PaymentRequestRefused", (refused) => Effect.fail(SumitNotificationRefused.NotGenuine({ reason: refused.reason })))
+    )
+  })
+
+/** SUMIT's answer recorded once per payment id (`sumit-<id>`), for the given order. */
+const receivedPayment = (
+  confirmed: SumitConfirmedPayment,
+  orderId: string
+): Effect.Effect<ReceivedPayment, SumitNotificationRefused> =>
+  Effect.gen(function* () {
+    const now = new Date(yield* Clock.currentTimeMillis)
+    return yield* decodePayment({
+      paymentId: `sumit-${confirmed.paymentId}`,
+      orderId,
+      amountMinor: confirmed.amountMinor,
+      // A currency code the bot does not know matches no quote: recorded as a failed payment.
+      currency: confirmed.currency ?? "XXX",
+      status: confirmed.approved ? "paid" : "failed",
+      paidAt: Option.getOrElse(confirmed.paidAt, () => now),
+      provider: "sumit",
+      providerPaymentId: confirmed.paymentId
+    }).pipe(Effect.mapError((error) => SumitNotificationRefused.Unreadable({ reason: error.message })))
+  })
+
 /**
  * A SUMIT notification is only a hint: the payment is looked up with `payments/get`, and the
  * amount, currency, status and order are taken from SUMIT's answer, never from the notification.
@@ -36,27 +69,12 @@ export const confirmSumitNotification = (
     if (notification.order !== undefined && !tokenMatches(sumit.apiKey, notification.order, notification.token ?? "")) {
       return yield* Effect.fail(SumitNotificationRefused.NotGenuine({ reason: "the order's notification token does not match" }))
     }
-    const paymentId = readSumitNotification(notification.body, notification.contentType)
-    if (Either.isLeft(paymentId)) return yield* Effect.fail(SumitNotificationRefused.Unreadable({ reason: paymentId.left }))
-    const confirmed = yield* sumit.get(paymentId.right).pipe(
-      Effect.catchTag("PaymentRequestRefused", (refused) => Effect.fail(SumitNotificationRefused.NotGenuine({ reason: refused.reason })))
-    )
+    const confirmed = yield* lookUpNamedPayment(sumit, notification)
     const orderId = Option.getOrElse(confirmed.orderId, () => notification.order ?? "")
     if (notification.order !== undefined && Option.isSome(confirmed.orderId) && confirmed.orderId.value !== notification.order) {
       return yield* Effect.fail(SumitNotificationRefused.NotGenuine({ reason: `payment ${confirmed.paymentId} paid another order` }))
     }
-    const now = new Date(yield* Clock.currentTimeMillis)
-    return yield* decodePayment({
-      paymentId: `sumit-${confirmed.paymentId}`,
-      orderId,
-      amountMinor: confirmed.amountMinor,
-      // A currency code the bot does not know cannot match a quote: recorded as a failed payment.
-      currency: confirmed.currency ?? "XXX",
-      status: confirmed.approved ? "paid" : "failed",
-      paidAt: Option.getOrElse(confirmed.paidAt, () => now),
-      provider: "sumit",
-      providerPaymentId: confirmed.paymentId
-    }).pipe(Effect.mapError((error) => SumitNotificationRefused.Unreadable({ reason: error.message })))
+    return yield* receivedPayment(confirmed, orderId)
   })
 
 /**
@@ -69,23 +87,8 @@ export const confirmSumitTrigger = (
   notification: Pick<SumitNotification, "body" | "contentType">
 ): Effect.Effect<FixedPagePayment, SumitNotificationRefused | PaymentProviderError> =>
   Effect.gen(function* () {
-    const paymentId = readSumitNotification(notification.body, notification.contentType)
-    if (Either.isLeft(paymentId)) return yield* Effect.fail(SumitNotificationRefused.Unreadable({ reason: paymentId.left }))
-    const confirmed = yield* sumit.get(paymentId.right).pipe(
-      Effect.catchTag("PaymentRequestRefused", (refused) => Effect.fail(SumitNotificationRefused.NotGenuine({ reason: refused.reason })))
-    )
-    const now = new Date(yield* Clock.currentTimeMillis)
-    const payment = yield* decodePayment({
-      paymentId: `sumit-${confirmed.paymentId}`,
-      orderId: "",
-      amountMinor: confirmed.amountMinor,
-      // A currency code the bot does not know matches no quote: recorded as a failed payment.
-      currency: confirmed.currency ?? "XXX",
-      status: confirmed.approved ? "paid" : "failed",
-      paidAt: Option.getOrElse(confirmed.paidAt, () => now),
-      provider: "sumit",
-      providerPaymentId: confirmed.paymentId
-    }).pipe(Effect.mapError((error) => SumitNotificationRefused.Unreadable({ reason: error.message })))
+    const confirmed = yield* lookUpNamedPayment(sumit, notification)
+    const payment = yield* receivedPayment(confirmed, "")
     const fixedPage: FixedPagePayment = { payment, payerPhone: confirmed.customerPhone }
     return fixedPage
   })
