@@ -1,20 +1,15 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
 import { InMemoryDatabase } from "../../adapters/memory/InMemoryDatabase.js"
-import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { executeCommands } from "../../application/conversation/executeCommands.js"
-import { OutboundWakeup, OutboxWakeup } from "../../application/events/Wakeup.js"
-import { Ids } from "../../application/ports/Ids.js"
 import { Orders } from "../../application/ports/Orders.js"
 import { PaymentProvider, PaymentProviderUnavailable } from "../../application/ports/PaymentProvider.js"
 import { UnitOfWork } from "../../application/ports/UnitOfWork.js"
-import { Users } from "../../application/ports/Users.js"
-import { SupportSettings } from "../../application/settings/SupportSettings.js"
 import { Command } from "../../domain/conversation/Command.js"
-import { newConversation, type Conversation } from "../../domain/conversation/Conversation.js"
-import { OrderId, PackId, UserId } from "../../domain/ids.js"
+import { OrderId, PackId } from "../../domain/ids.js"
 import { quote } from "../../domain/pricing/Quote.js"
 import { pricing } from "../payments/support/fixtures.js"
+import { checkoutServices, conversationAwaitingPayment, seedUser } from "./support/orderAwaitingPayment.js"
 
 /** A provider that is down: every call is refused as unavailable. */
 const downProvider = Layer.succeed(PaymentProvider, {
@@ -24,44 +19,16 @@ const downProvider = Layer.succeed(PaymentProvider, {
   refund: () => Effect.fail(new PaymentProviderUnavailable({ reason: "provider down" }))
 })
 
-const services = Layer.mergeAll(
-  InMemoryStorage,
-  Ids.random,
-  OutboxWakeup.layer,
-  OutboundWakeup.layer,
-  downProvider,
-  Layer.succeed(SupportSettings, { whatsAppNumber: Option.none() })
-)
+const services = checkoutServices(downProvider)
 
 describe("the order placed when the person agrees to the terms", () => {
   layer(services)((it) => {
     it.effect("is stored with its checkout request even while the payment provider is down", () =>
       Effect.gen(function* () {
-        const users = yield* Users
-        const { user } = yield* users.resolve(
-          { waId: Option.some("972501230001"), bsuid: Option.none(), profileName: Option.none() },
-          UserId.make("user-checkout-1"),
-          new Date(0)
-        )
+        const user = yield* seedUser("972501230001", "user-checkout-1")
         const orderId = OrderId.make("order-checkout-1")
         const quoted = quote(pricing, "Standard", false)
-        const conversation: Conversation = {
-          ...newConversation("en"),
-          stage: "PicturesLoaded",
-          termsAgreed: true,
-          orders: [
-            {
-              id: orderId,
-              packId: PackId.make(260),
-              packTitle: "Corporate",
-              quote: quoted,
-              personClass: "woman",
-              characteristics: {},
-              source: { _tag: "Photos" },
-              status: "AwaitingPayment"
-            }
-          ]
-        }
+        const conversation = conversationAwaitingPayment(orderId, quoted)
         const decided = yield* Effect.flatMap(UnitOfWork, (unitOfWork) =>
           unitOfWork.transaction(
             executeCommands(

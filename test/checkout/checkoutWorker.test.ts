@@ -1,12 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Context, Effect, Layer, Option, Ref } from "effect"
 import { InMemoryDatabase } from "../../adapters/memory/InMemoryDatabase.js"
-import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { executeCommands } from "../../application/conversation/executeCommands.js"
-import { OutboundWakeup, OutboxWakeup } from "../../application/events/Wakeup.js"
 import { handleCheckoutRequested } from "../../application/payments/CheckoutConsumer.js"
 import type { BrokerMessage } from "../../application/ports/EventBroker.js"
-import { Ids } from "../../application/ports/Ids.js"
 import { Orders } from "../../application/ports/Orders.js"
 import {
   PaymentProvider,
@@ -16,14 +13,13 @@ import {
   type PaymentProviderError
 } from "../../application/ports/PaymentProvider.js"
 import { UnitOfWork } from "../../application/ports/UnitOfWork.js"
-import { Users, type UserRecord } from "../../application/ports/Users.js"
-import { SupportSettings } from "../../application/settings/SupportSettings.js"
+import type { UserRecord } from "../../application/ports/Users.js"
 import { english } from "../../domain/catalogue/english.js"
 import { Command } from "../../domain/conversation/Command.js"
-import { newConversation, type Conversation } from "../../domain/conversation/Conversation.js"
-import { OrderId, PackId, UserId } from "../../domain/ids.js"
+import { OrderId, PackId } from "../../domain/ids.js"
 import { quote } from "../../domain/pricing/Quote.js"
 import { pricing } from "../payments/support/fixtures.js"
+import { checkoutServices, conversationAwaitingPayment, seedUser as seedStoredUser } from "./support/orderAwaitingPayment.js"
 
 /** What the provider answers next, and every request it was asked. */
 class Provider extends Context.Tag("test/CheckoutProvider")<
@@ -66,43 +62,14 @@ const provider = Layer.effectContext(
   })
 )
 
-const services = Layer.mergeAll(
-  InMemoryStorage,
-  Ids.random,
-  OutboxWakeup.layer,
-  OutboundWakeup.layer,
-  provider,
-  Layer.succeed(SupportSettings, { whatsAppNumber: Option.none() })
-)
+const services = checkoutServices(provider)
 
 const orderId = OrderId.make("order-worker-1")
 const quoted = quote(pricing, "Standard", false)
 
-const conversationWithOrder: Conversation = {
-  ...newConversation("en"),
-  stage: "PicturesLoaded",
-  termsAgreed: true,
-  orders: [
-    {
-      id: orderId,
-      packId: PackId.make(260),
-      packTitle: "Corporate",
-      quote: quoted,
-      personClass: "woman",
-      characteristics: {},
-      source: { _tag: "Photos" },
-      status: "AwaitingPayment"
-    }
-  ]
-}
+const conversationWithOrder = conversationAwaitingPayment(orderId, quoted)
 
-const seedUser = Effect.flatMap(Users, (users) =>
-  users.resolve(
-    { waId: Option.some("972501230002"), bsuid: Option.none(), profileName: Option.none() },
-    UserId.make("user-worker-1"),
-    new Date(0)
-  )
-).pipe(Effect.map(({ user }) => user))
+const seedUser = seedStoredUser("972501230002", "user-worker-1")
 
 /** Runs the decision's commands as the conversation does, and hands back the checkout requests they wrote. */
 const decided = (user: UserRecord, command: Command) =>
