@@ -2,11 +2,12 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { refundOrder } from "../../application/payments/refundOrder.js"
-import { Orders, OrderRecord } from "../../application/ports/Orders.js"
+import { Orders } from "../../application/ports/Orders.js"
 import { PaymentProvider, type RefundRequest } from "../../application/ports/PaymentProvider.js"
 import { PaymentRecord, PaymentRecords } from "../../application/ports/PaymentRecords.js"
 import type { OrderStatus } from "../../domain/orders/OrderStatus.js"
-import { OrderId, PackId, UserId } from "../../domain/ids.js"
+import { OrderId, UserId } from "../../domain/ids.js"
+import { orderAwaitingPayment } from "../payments/support/fixtures.js"
 
 /** A provider whose refund id names the money refunded. */
 const provider = Layer.succeed(PaymentProvider, {
@@ -23,27 +24,14 @@ const seed = (status: OrderStatus, payments: ReadonlyArray<{ readonly id: string
     const id = OrderId.make(`order-${globalThis.crypto.randomUUID()}`)
     yield* Effect.flatMap(Orders, (orders) =>
       orders.create(
-        new OrderRecord({
+        orderAwaitingPayment(UserId.make("user-refund"), {
           id,
-          userId: UserId.make("user-refund"),
-          packId: PackId.make(260),
           tier: "Lite",
           amountMinor: 990,
-          currency: "USD",
           imageCount: 20,
-          className: "woman",
-          characteristics: {},
-          reuseTuneId: Option.none(),
           status,
           paymentLink: Option.some("https://pay.example/cs_1"),
-          checkoutReference: Option.some("cs_1"),
-          checkoutExpiresAt: Option.none(),
-          tuneId: Option.none(),
-          callbackTokenHash: Option.none(),
-          eta: Option.none(),
-          createdAt: new Date(0),
-          paidAt: Option.none(),
-          deliveredAt: Option.none()
+          checkoutReference: Option.some("cs_1")
         })
       )
     )

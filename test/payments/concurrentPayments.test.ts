@@ -6,12 +6,13 @@ import { OutboundWakeup, OutboxWakeup } from "../../application/events/Wakeup.js
 import { receivePayment } from "../../application/payments/receivePayment.js"
 import { ReceivedPayment } from "../../application/payments/ReceivedPayment.js"
 import { Ids } from "../../application/ports/Ids.js"
-import { OrderRecord, Orders } from "../../application/ports/Orders.js"
+import { Orders } from "../../application/ports/Orders.js"
 import { PaymentRecords } from "../../application/ports/PaymentRecords.js"
 import { Users } from "../../application/ports/Users.js"
-import { OrderId, PackId, UserId } from "../../domain/ids.js"
+import { UserId } from "../../domain/ids.js"
 import { CurrencyCode, MinorUnits } from "../../domain/pricing/Money.js"
 import { freshSchema, isReachable } from "../support/TestDatabase.js"
+import { orderAwaitingPayment } from "./support/fixtures.js"
 
 /**
  * Two paid checkouts of one order arriving at the same moment, on Postgres, where the two
@@ -31,28 +32,7 @@ const seed = Effect.gen(function* () {
     userId,
     new Date()
   )
-  const order = new OrderRecord({
-    id: OrderId.make(globalThis.crypto.randomUUID()),
-    userId: user.id,
-    packId: PackId.make(260),
-    tier: "Standard",
-    amountMinor: 1290,
-    currency: "USD",
-    imageCount: 40,
-    className: "woman",
-    characteristics: {},
-    reuseTuneId: Option.none(),
-    status: "AwaitingPayment",
-    paymentLink: Option.some("https://pay.example/checkout"),
-    checkoutReference: Option.none(),
-    checkoutExpiresAt: Option.none(),
-    tuneId: Option.none(),
-    callbackTokenHash: Option.none(),
-    eta: Option.none(),
-    createdAt: new Date(),
-    paidAt: Option.none(),
-    deliveredAt: Option.none()
-  })
+  const order = orderAwaitingPayment(user.id, { createdAt: new Date() })
   yield* (yield* Orders).create(order)
   return order
 })

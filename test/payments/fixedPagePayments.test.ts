@@ -7,13 +7,14 @@ import { receiveFixedPagePayment, whatsAppNumberOf, type FixedPagePayment } from
 import { ReceivedPayment } from "../../application/payments/ReceivedPayment.js"
 import { AttentionItems } from "../../application/ports/AttentionItems.js"
 import { Ids } from "../../application/ports/Ids.js"
-import { OrderRecord, Orders } from "../../application/ports/Orders.js"
+import { Orders } from "../../application/ports/Orders.js"
 import { PaymentRecords } from "../../application/ports/PaymentRecords.js"
 import { Users } from "../../application/ports/Users.js"
 import { SupportSettings } from "../../application/settings/SupportSettings.js"
-import { OrderId, PackId, UserId } from "../../domain/ids.js"
+import { UserId } from "../../domain/ids.js"
 import { CurrencyCode, MinorUnits } from "../../domain/pricing/Money.js"
 import { freshSchema, isReachable } from "../support/TestDatabase.js"
+import { orderAwaitingPayment } from "./support/fixtures.js"
 
 describe("the WhatsApp number a phone typed on a SUMIT page may be", () => {
   it.each([
@@ -44,27 +45,11 @@ let sequence = 0
 const seed = Effect.gen(function* () {
   const waId = `97252${String((sequence += 1) * 7919 + Math.floor(Math.random() * 1e6)).padStart(7, "0").slice(-7)}`
   const { user } = yield* (yield* Users).resolve({ waId: Option.some(waId), bsuid: Option.none(), profileName: Option.none() }, UserId.make(globalThis.crypto.randomUUID()), new Date())
-  const order = new OrderRecord({
-    id: OrderId.make(globalThis.crypto.randomUUID()),
-    userId: user.id,
-    packId: PackId.make(260),
-    tier: "Standard",
+  const order = orderAwaitingPayment(user.id, {
     amountMinor: 3990,
     currency: "ILS",
-    imageCount: 40,
-    className: "woman",
-    characteristics: {},
-    reuseTuneId: Option.none(),
-    status: "AwaitingPayment",
     paymentLink: Option.some("https://pay.sumit.co.il/standard"),
-    checkoutReference: Option.none(),
-    checkoutExpiresAt: Option.none(),
-    tuneId: Option.none(),
-    callbackTokenHash: Option.none(),
-    eta: Option.none(),
-    createdAt: new Date(),
-    paidAt: Option.none(),
-    deliveredAt: Option.none()
+    createdAt: new Date()
   })
   yield* (yield* Orders).create(order)
   return { order, waId }

@@ -1,3 +1,6 @@
+import { Option } from "effect"
+import { OrderRecord } from "../../../application/ports/Orders.js"
+import { OrderId, PackId, type UserId } from "../../../domain/ids.js"
 import { CurrencyCode, MinorUnits } from "../../../domain/pricing/Money.js"
 import type { PricingSettings } from "../../../domain/pricing/Tier.js"
 
@@ -16,3 +19,29 @@ export const pricing: PricingSettings = {
 let counter = 0
 /** Unique per call, so tests sharing a store never collide. */
 export const unique = (prefix: string): string => `${prefix}-${++counter}-${Math.random().toString(36).slice(2, 8)}`
+
+/** A Standard order of pack 260 awaiting payment at USD 12.90, with a fresh id; `fields` change any of it. */
+export const orderAwaitingPayment = (userId: UserId, fields: Partial<ConstructorParameters<typeof OrderRecord>[0]> = {}) =>
+  new OrderRecord({
+    id: OrderId.make(globalThis.crypto.randomUUID()),
+    userId,
+    packId: PackId.make(260),
+    tier: "Standard",
+    amountMinor: 1290,
+    currency: "USD",
+    imageCount: 40,
+    className: "woman",
+    characteristics: {},
+    reuseTuneId: Option.none(),
+    status: "AwaitingPayment",
+    paymentLink: Option.some("https://pay.example/checkout"),
+    checkoutReference: Option.none(),
+    checkoutExpiresAt: Option.none(),
+    tuneId: Option.none(),
+    callbackTokenHash: Option.none(),
+    eta: Option.none(),
+    createdAt: new Date(0),
+    paidAt: Option.none(),
+    deliveredAt: Option.none(),
+    ...fields
+  })

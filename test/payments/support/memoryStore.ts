@@ -14,14 +14,14 @@ import { InMemoryUsers } from "../../../adapters/memory/InMemoryUsers.js"
 import { OutboundWakeup, OutboxWakeup } from "../../../application/events/Wakeup.js"
 import { Ids } from "../../../application/ports/Ids.js"
 import { SupportSettings } from "../../../application/settings/SupportSettings.js"
-import { Orders, OrderRecord } from "../../../application/ports/Orders.js"
+import { Orders } from "../../../application/ports/Orders.js"
 import type { OrderStatus } from "../../../domain/orders/OrderStatus.js"
 import { StorageUnavailable } from "../../../application/ports/StorageUnavailable.js"
 import { UnitOfWork } from "../../../application/ports/UnitOfWork.js"
 import { Users } from "../../../application/ports/Users.js"
 import { newConversation } from "../../../domain/conversation/Conversation.js"
-import { OrderId, PackId, UserId } from "../../../domain/ids.js"
-import { unique } from "./fixtures.js"
+import { UserId, type OrderId } from "../../../domain/ids.js"
+import { orderAwaitingPayment, unique } from "./fixtures.js"
 
 /** Switches the store's transactions off, as a database going away would. */
 export class StorageOutage extends Context.Tag("test/StorageOutage")<StorageOutage, Ref.Ref<boolean>>() {}
@@ -90,27 +90,11 @@ export const seedOrder = (fields: {
   readonly status?: OrderStatus
 }) =>
   Effect.gen(function* () {
-    const order = new OrderRecord({
-      id: OrderId.make(globalThis.crypto.randomUUID()),
-      userId: fields.userId,
-      packId: PackId.make(260),
+    const order = orderAwaitingPayment(fields.userId, {
       tier: fields.tier ?? "Standard",
       amountMinor: fields.amountMinor ?? 1290,
       currency: fields.currency ?? "USD",
-      imageCount: 40,
-      className: "woman",
-      characteristics: {},
-      reuseTuneId: Option.none(),
-      status: fields.status ?? "AwaitingPayment",
-      paymentLink: Option.some("https://pay.example/checkout"),
-      checkoutReference: Option.none(),
-      checkoutExpiresAt: Option.none(),
-      tuneId: Option.none(),
-      callbackTokenHash: Option.none(),
-      eta: Option.none(),
-      createdAt: new Date(0),
-      paidAt: Option.none(),
-      deliveredAt: Option.none()
+      status: fields.status ?? "AwaitingPayment"
     })
     yield* Effect.flatMap(Orders, (orders) => orders.create(order)).pipe(Effect.orDie)
     return order
