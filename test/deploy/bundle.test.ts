@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process"
+import { execFile } from "node:child_process"
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -6,6 +6,7 @@ import { promisify } from "node:util"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { bundle, entries } from "../../deploy/bundle.js"
 import { freePort } from "../faults/childBot.js"
+import { nodeProcess } from "../support/nodeProcess.js"
 import { root } from "./files.js"
 
 // Inside the repository, as dist/bundle/ is: the bundle finds node_modules (its externals) and the
@@ -24,27 +25,21 @@ const answers = (url: string) => fetch(url, { signal: AbortSignal.timeout(2000) 
 describe("the bundled runtimes (what the Dockerfile and the Functions app run)", () => {
   it("the standalone server starts with no configuration from an empty directory and answers /health and /ready", async () => {
     const port = await freePort()
-    const child = spawn(process.execPath, [join(outdir, "http-server.mjs")], {
+    const child = nodeProcess([join(outdir, "http-server.mjs")], {
       cwd: scratch,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: String(port), LOG_LEVEL: "Warn", PGLITE_DATA_DIR: join(scratch, "pglite") },
-      stdio: ["ignore", "pipe", "pipe"]
+      env: { PORT: String(port), LOG_LEVEL: "Warn", PGLITE_DATA_DIR: join(scratch, "pglite") }
     })
-    let output = ""
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()))
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
     try {
       const deadline = Date.now() + 90_000
       let ready = 0
-      while (child.exitCode === null && Date.now() < deadline && ready !== 200) {
+      while (child.running() && Date.now() < deadline && ready !== 200) {
         ready = await answers(`http://127.0.0.1:${port}/ready`)
         if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 200))
       }
-      expect(ready, output).toBe(200)
+      expect(ready, child.output()).toBe(200)
       expect(await answers(`http://127.0.0.1:${port}/health`)).toBe(200)
     } finally {
-      child.kill("SIGTERM")
-      await exited
+      await child.stop()
     }
   }, 120_000)
 

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { connect } from "node:net"
 import { tmpdir } from "node:os"
@@ -8,6 +7,7 @@ import { Schema } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { TemporarilyUnavailable } from "../../contracts/http/HttpErrors.js"
 import { freePort } from "../faults/childBot.js"
+import { nodeProcess } from "../support/nodeProcess.js"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..")
 const tsxLoader = pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href
@@ -46,34 +46,26 @@ const get = (url: string, bound: number) =>
 describe("npm start while the database is unreachable", () => {
   it("answers /health 200 at once and /ready 503 saying it is starting", async () => {
     const [port, deadDatabasePort] = await Promise.all([freePort(), freePort()])
-    const child = spawn(process.execPath, ["--import", tsxLoader, main], {
+    const child = nodeProcess(["--import", tsxLoader, main], {
       cwd: scratch,
       env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "",
         PORT: String(port),
         LOG_LEVEL: "Warn",
         // Zero configuration (no credential, no FAKES) on a database where nothing listens.
         DATABASE_URL: `postgres://postgres@127.0.0.1:${deadDatabasePort}/test`
-      },
-      stdio: ["ignore", "pipe", "pipe"]
+      }
     })
-    let output = ""
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()))
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
     try {
-      expect(await listening(port, () => child.exitCode === null), output).toBe(true)
+      expect(await listening(port, child.running), child.output()).toBe(true)
       const health = await get(`http://127.0.0.1:${port}/health`, 3_000)
       expect(health.status).toBe(200)
       expect(JSON.parse(health.body)).toEqual({ status: "ok" })
       const ready = await get(`http://127.0.0.1:${port}/ready`, 3_000)
       expect(ready.status).toBe(503)
       expect(Schema.decodeUnknownSync(Schema.parseJson(TemporarilyUnavailable))(ready.body).message).toMatch(/starting/)
-      expect(child.exitCode, output).toBeNull()
+      expect(child.running(), child.output()).toBe(true)
     } finally {
-      child.kill("SIGTERM")
-      await exited
+      await child.stop()
     }
   }, 90_000)
 })
