@@ -1,23 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Either, Option, Redacted } from "effect"
-import { planStart, type PlanOptions, type StartPlan } from "../../runtimes/composition/StartPlan.js"
+import { Option, Redacted } from "effect"
+import { accepted, productionWithoutPayments, refusal } from "./support/plannedStart.js"
 
 /** A production deployment with every setting it needs (the links provider, with returning prices). */
 const production: Readonly<Record<string, string>> = {
-  ENVIRONMENT: "production",
-  DATABASE_URL: "postgres://bot@db.internal:5432/bot",
-  PUBLIC_BASE_URL: "https://bot.example.com",
-  WHATSAPP_API_KEY: "EAAG-token",
-  WHATSAPP_NUMBER_ID: "106540352242922",
-  WHATSAPP_APP_SECRET: "app-secret",
-  WHATSAPP_VERIFY_TOKEN: "verify-token",
-  WHATSAPP_REENGAGEMENT_TEMPLATE: "we_are_here",
-  WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE: "en",
-  WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE_HE: "he",
-  ASTRIA_API_KEY: "sd_astria",
-  TIER_LITE_PACKS: "corporate-headshots",
-  TIER_STANDARD_PACKS: "dating-profile",
-  TIER_PREMIUM_PACKS: "fantasy-portraits",
+  ...productionWithoutPayments,
   PAYMENT_PROVIDER: "links",
   PAYMENT_WEBHOOK_SECRET: "whsec_payments",
   PAYMENT_LINK_LITE: "https://buy.stripe.com/lite",
@@ -26,25 +13,6 @@ const production: Readonly<Record<string, string>> = {
   PAYMENT_LINK_LITE_RETURNING: "https://buy.stripe.com/lite-returning",
   PAYMENT_LINK_STANDARD_RETURNING: "https://buy.stripe.com/standard-returning",
   PAYMENT_LINK_PREMIUM_RETURNING: "https://buy.stripe.com/premium-returning"
-}
-
-const plan = (settings: Readonly<Record<string, string>>, options: PlanOptions = { runtime: "standalone" }) =>
-  Effect.runSync(
-    Effect.either(planStart(options)).pipe(
-      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(settings))))
-    )
-  )
-
-const accepted = (settings: Readonly<Record<string, string>>, options?: PlanOptions): StartPlan => {
-  const result = plan(settings, options)
-  if (Either.isLeft(result)) throw new Error(`refused: ${result.left.message}`)
-  return result.right
-}
-
-const refusal = (settings: Readonly<Record<string, string>>, options?: PlanOptions): string => {
-  const result = plan(settings, options)
-  if (Either.isRight(result)) throw new Error("the start was accepted")
-  return result.left.message
 }
 
 const without = (name: string) => Object.fromEntries(Object.entries(production).filter(([key]) => key !== name))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Either, HashMap, Logger, LogLevel } from "effect"
+import { Effect, HashMap, Logger, LogLevel } from "effect"
 import { fixedPagesOfferNoDiscount, type FixedPriceLinks } from "../../adapters/payments/PaymentSettings.js"
 import { SumitPagesProvider } from "../../adapters/payments/SumitPagesProvider.js"
 import { PaymentProvider } from "../../application/ports/PaymentProvider.js"
@@ -8,24 +8,12 @@ import { OrderId } from "../../domain/ids.js"
 import { quote } from "../../domain/pricing/Quote.js"
 import { logStartPlan } from "../../runtimes/composition/logStartPlan.js"
 import { planStart, type StartPlan } from "../../runtimes/composition/StartPlan.js"
+import { accepted, productionWithoutPayments, refusal, withSettings } from "../composition/support/plannedStart.js"
 import { pricing } from "./support/fixtures.js"
 
 /** A production deployment on the original bot's fixed SUMIT pages, under the original's names. */
 const production: Readonly<Record<string, string>> = {
-  ENVIRONMENT: "production",
-  DATABASE_URL: "postgres://bot@db.internal:5432/bot",
-  PUBLIC_BASE_URL: "https://bot.example.com",
-  WHATSAPP_API_KEY: "EAAG-token",
-  WHATSAPP_NUMBER_ID: "106540352242922",
-  WHATSAPP_APP_SECRET: "app-secret",
-  WHATSAPP_VERIFY_TOKEN: "verify-token",
-  WHATSAPP_REENGAGEMENT_TEMPLATE: "we_are_here",
-  WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE: "en",
-  WHATSAPP_REENGAGEMENT_TEMPLATE_LANGUAGE_HE: "he",
-  ASTRIA_API_KEY: "sd_astria",
-  TIER_LITE_PACKS: "corporate-headshots",
-  TIER_STANDARD_PACKS: "dating-profile",
-  TIER_PREMIUM_PACKS: "fantasy-portraits",
+  ...productionWithoutPayments,
   PAYMENT_PROVIDER: "sumit-pages",
   SUMIT_COMPANY_ID: "12345678",
   SUMIT_API_KEY: "sumit-key",
@@ -40,22 +28,10 @@ const returningPages = {
   PREMIUM_TIER_RETURNING_PAYMENT_LINK: "https://pay.sumit.co.il/premium-returning"
 }
 
-const withSettings = (settings: Readonly<Record<string, string>>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(settings))))
-
-const plan = (settings: Readonly<Record<string, string>>) => Effect.runSync(Effect.either(planStart({ runtime: "standalone" })).pipe(withSettings(settings)))
-
 const pagesOf = (settings: Readonly<Record<string, string>>) => {
-  const result = plan(settings)
-  if (Either.isLeft(result)) throw new Error(`refused: ${result.left.message}`)
-  const payments: StartPlan["payments"] = result.right.payments
+  const payments: StartPlan["payments"] = accepted(settings).payments
   if (payments._tag !== "Real" || payments.settings._tag !== "SumitPages") throw new Error(`not the SUMIT pages: ${payments._tag}`)
   return payments.settings
-}
-
-const refusal = (settings: Readonly<Record<string, string>>) => {
-  const result = plan(settings)
-  if (Either.isRight(result)) throw new Error("the start was accepted")
-  return result.left.message
 }
 
 const without = (...names: ReadonlyArray<string>) => Object.fromEntries(Object.entries(production).filter(([key]) => !names.includes(key)))
