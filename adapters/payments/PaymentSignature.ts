@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto"
-import { Data, Redacted } from "effect"
+import { Array as Arr, Data, Redacted } from "effect"
 
 /**
  * Payment webhook signatures in Stripe's scheme, for both `X-Signature` (our own event) and
@@ -89,6 +89,6 @@ export const verifyPaymentSignatureWithAny = (
   header: string | undefined,
   nowMillis: number
 ): PaymentSignatureCheck => {
-  const checks = secrets.map((secret) => verifyPaymentSignature(secret, body, header, nowMillis))
-  return checks.find((check) => check._tag === "Valid") ?? checks.find((check) => check._tag === "OutsideTolerance") ?? checks[0]!
+  const checks = Arr.map(secrets, (secret) => verifyPaymentSignature(secret, body, header, nowMillis))
+  return checks.find((check) => check._tag === "Valid") ?? checks.find((check) => check._tag === "OutsideTolerance") ?? Arr.headNonEmpty(checks)
 }
