@@ -2,9 +2,12 @@ import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { PgClient } from "@effect/sql-pg"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Layer, Option, Redacted } from "effect"
+import { Context, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { MigrationsLive } from "../../adapters/postgres/Migrations.js"
 import { freshSchema, inCi, isReachable, testDatabaseUrl } from "../support/TestDatabase.js"
+
+/** A child's answer: its waits (ms), as JSON on stdout. */
+const decodeWaits = Schema.decodeUnknownSync(Schema.parseJson(Schema.Array(Schema.Number)))
 
 const reachable = await isReachable()
 const tsx = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url))
@@ -33,7 +36,7 @@ describe.skipIf(!reachable && !inCi)("a rate budget shared by two operating-syst
       // Each reserves 30 slots of a burst of 5, then one per 20 ms, all as of the same instant.
       const args = [url, "whatsapp-number:shared", "30", String(Date.UTC(2030, 0, 1)), "5", "20", "2"]
       const outputs = yield* Effect.all([child(args), child(args)], { concurrency: 2 })
-      const waits = outputs.flatMap((output) => JSON.parse(output) as ReadonlyArray<number>)
+      const waits = outputs.flatMap((output) => decodeWaits(output))
       expect(waits).toHaveLength(60)
       // One budget's slots: the burst at once, then one every 20 ms; a per-process budget would
       // have given each process its own burst (10 at once) and every later slot twice.
