@@ -180,7 +180,9 @@ if (reachable) {
         // Not before the lease ran out (less the few milliseconds between the claim and its handler starting).
         expect(Date.now() - claimedBy).toBeGreaterThanOrEqual(Duration.toMillis(lease) - 100)
         expect(yield* Ref.get(handled)).toEqual([pending.id])
-        expect(yield* rowsOf(survivor.sql, pending.id)).toEqual([{ state: "done", attempts: 2 }])
+        // Completed once its handler has returned: waited for, not raced.
+        const rows = yield* eventually(rowsOf(survivor.sql, pending.id), (found) => found[0]?.state !== "queued")
+        expect(rows).toEqual([{ state: "done", attempts: 2 }])
       }).pipe(Effect.scoped), 30_000)
 
     it.live("pauses while the database is down, resumes when it returns, and the outage costs no delivery", () =>

@@ -3,6 +3,7 @@ import { Effect, Layer, Schedule } from "effect"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { PgStorage } from "../../adapters/postgres/PgStorage.js"
 import type { StoragePorts } from "../../application/ports/StoragePorts.js"
+import { actionId, ReplyAction } from "../../domain/conversation/ReplyAction.js"
 import { BotDriver, type DriverUser } from "../../testing/BotDriver.js"
 import { FakeGraph } from "../../testing/fakes/graph-api/layers.js"
 import type { InboundDraft } from "../../testing/fakes/graph-api/model.js"
@@ -18,6 +19,8 @@ const reachable = await isReachable()
 
 const slowDown = /faster than I can answer/
 const text = (body: string): InboundDraft => ({ type: "text", text: { body } })
+const photoConsentId = actionId(ReplyAction.AgreePhotos())
+const asksConsent = (m: SeenMessage) => m.buttons.some((b) => b.id === photoConsentId)
 const isWelcome = (m: SeenMessage) => m.kind === "List" && m.rows.some((r) => r.title === english.begin)
 const slowDownNotices = (seen: ReadonlyArray<SeenMessage>) => seen.filter((m) => slowDown.test(m.text)).length
 
@@ -119,14 +122,16 @@ const floodsOn = (name: string, storage: Layer.Layer<StoragePorts, unknown>) =>
         expect(beforePhotos.filter((m) => m.buttons.some((b) => b.title === english.ready)).length).toBe(1)
         expect(slowDownNotices(beforePhotos)).toBe(1)
 
-        const guidelines = beforePhotos.find((m) => m.buttons.some((b) => b.title === english.ready))!
-        const ready = guidelines.buttons.find((b) => b.title === english.ready)!
+        // "I'm ready" asks whether photos may be kept; the agreement is the tap inside the flood.
+        yield* lea.taps(english.ready)
+        const question = (yield* lea.waitUntil("the photo question", (seen) => seen.some(asksConsent))).findLast(asksConsent)!
+        const agree = question.buttons.find((b) => b.id === photoConsentId)!
         const tap: InboundDraft = {
           type: "interactive",
-          context: { from: "bot", id: guidelines.id },
-          interactive: { type: "button_reply", button_reply: { id: ready.id, title: ready.title } }
+          context: { from: "bot", id: question.id },
+          interactive: { type: "button_reply", button_reply: { id: agree.id, title: agree.title } }
         }
-        const mark = beforePhotos.length
+        const mark = (yield* lea.seen).length
         const mediaIds = yield* Effect.forEach(yield* distinctPhotos(5), (photo) => graph.putMedia(photo, "image/jpeg"))
         const photo = (id: string): InboundDraft => ({ type: "image", image: { id, mime_type: "image/jpeg", sha256: "" } })
         // A tap and photos among more texts than the rate allows: the tap is answered, each photo
