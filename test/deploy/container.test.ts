@@ -47,6 +47,9 @@ const packageJson = Schema.decodeUnknownSync(
 
 /** A built file exists when its TypeScript source does under a folder tsconfig.build.json compiles. */
 const builtFileHasSource = (distPath: string) => {
+  // A bundle (deploy/bundle.ts) is built from its entry.
+  const bundled = /^dist\/bundle\/(.+)\.mjs$/.exec(distPath)?.[1]
+  if (bundled !== undefined) return entries[bundled] !== undefined && existsSync(entries[bundled])
   const source = distPath.replace(/^dist\//, "").replace(/\.js$/, ".ts")
   const included = ["domain", "application", "adapters", "runtimes", "contracts"]
   return included.some((folder) => source.startsWith(`${folder}/`)) && existsSync(join(root, source))
@@ -151,7 +154,7 @@ describe("docker-compose.yml", () => {
 })
 
 describe("the commands the manifests run", () => {
-  it("exist in the build: the server and the CLI's maintenance run", async () => {
+  it("exist in the build: the bundled server and the CLI's maintenance run", async () => {
     const commands = k8sFiles.flatMap((file) => [...read(file).matchAll(/command: (\[.*\])/g)].map((match) => Schema.decodeUnknownSync(StringArray)(match[1]!)))
     expect(commands.length).toBeGreaterThanOrEqual(4)
     for (const [program, script] of commands) {

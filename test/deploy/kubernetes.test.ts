@@ -76,7 +76,7 @@ describe("the Kubernetes manifests", () => {
     expect(job.spec.timeZone).toBe("Etc/UTC")
     expect(job.spec.concurrencyPolicy).toBe("Forbid")
     const container: Container = job.spec.jobTemplate.spec.template.spec.containers[0]
-    expect(container.command).toEqual(["node", "dist/runtimes/cli/main.js", "maintenance", "run"])
+    expect(container.command).toEqual(["node", "dist/bundle/cli.mjs", "maintenance", "run"])
   })
 
   it("list every setting the code reads in the ConfigMap or the Secret template", () => {
