@@ -135,12 +135,11 @@ const floodsOn = (name: string, storage: Layer.Layer<StoragePorts, unknown>) =>
         const mediaIds = yield* Effect.forEach(yield* distinctPhotos(5), (photo) => graph.putMedia(photo, "image/jpeg"))
         const photo = (id: string): InboundDraft => ({ type: "image", image: { id, mime_type: "image/jpeg", sha256: "" } })
         // A tap and photos among more texts than the rate allows: the tap is answered, each photo
-        // still checked and counted.
-        yield* sendsAtOnce(lea, [
-          ...lines(4, "ready?"),
-          tap,
-          ...mediaIds.flatMap((id, i) => [photo(id), ...lines(4, `photo ${i + 1} said`)])
-        ])
+        // still checked and counted. The photos come in the next webhook, once the agreement is
+        // answered: messages sent in the same moment reach the bot in no guaranteed order, as from Meta.
+        yield* sendsAtOnce(lea, [...lines(4, "ready?"), tap])
+        yield* lea.waitUntil("the go-ahead", (seen) => seen.slice(mark).some((m) => /Send your photos now/.test(m.text)))
+        yield* sendsAtOnce(lea, mediaIds.flatMap((id, i) => [photo(id), ...lines(4, `photo ${i + 1} said`)]))
         yield* lea.waitUntil("a reaction to each of the 5 photos", (seen) => reactions(seen, mark) === 5, 40_000)
         yield* driver.quiescent()
         const seen = yield* lea.seen
