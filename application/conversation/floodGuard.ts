@@ -65,8 +65,10 @@ export const answerAsBurst = (
     const windowMillis = Duration.toMillis(window)
     const arrived = arrivedAt.getTime()
     const intents = yield* Effect.flatMap(OutboundMessages, (outbound) => outbound.listForUser(userId))
-    // Queued after the text arrived (its answer was pending when it came), or just before.
-    const crossed = (intent: OutboundIntent) => intent.createdAt.getTime() >= arrived - Duration.toMillis(repeatGap)
+    // Queued after the text arrived (its answer was pending when it came), or just before; unless
+    // Meta reports it read: then the text was written after reading it, and is a new question.
+    const crossed = (intent: OutboundIntent) =>
+      intent.status !== "read" && intent.createdAt.getTime() >= arrived - Duration.toMillis(repeatGap)
     const onItsWay = new Set(
       intents.filter((intent) => waiting(intent) || crossed(intent)).map((intent) => fingerprint(intent.message))
     )

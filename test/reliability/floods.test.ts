@@ -85,6 +85,20 @@ const floodsOn = (name: string, storage: Layer.Layer<StoragePorts, unknown>) =>
         expect(seen.length).toBe(1)
       }), 60_000)
 
+    it.effect("a person who has read the answer and writes again gets an answer again", () =>
+      Effect.gen(function* () {
+        const driver = yield* BotDriver
+        const graph = yield* FakeGraph
+        const ada = yield* driver.user({ waId: "972505000008", name: "Ada" })
+        yield* ada.says("hi")
+        const welcome = (yield* ada.waitUntil("the welcome list", (seen) => seen.some(isWelcome))).find(isWelcome)!
+        // Meta says she read it; what she writes next was written after reading, not before.
+        yield* graph.emitStatuses(welcome.id, ["delivered", "read"])
+        yield* driver.quiescent()
+        yield* ada.says("hello?")
+        yield* ada.waitUntil("a second answer", (seen) => seen.filter(isWelcome).length === 2)
+      }), 60_000)
+
     it.effect("a flood of texts from one person queues a bounded number of replies and one slow-down notice", () =>
       Effect.gen(function* () {
         const driver = yield* BotDriver
