@@ -3,14 +3,14 @@ import { Effect, Layer, Logger, LogLevel, Option } from "effect"
 import { MaintenanceSettings } from "../../application/maintenance/MaintenanceSettings.js"
 import { runMaintenance } from "../../application/maintenance/runMaintenance.js"
 import { InboundMessages } from "../../application/ports/InboundMessages.js"
-import { arrival } from "../../testing/port-suites/storage/fixtures.js"
+import { arrival, order as orderOf } from "../../testing/port-suites/storage/fixtures.js"
 import { Inbox } from "../../application/ports/Inbox.js"
-import { OrderRecord, Orders } from "../../application/ports/Orders.js"
+import { Orders } from "../../application/ports/Orders.js"
 import type { OrderStatus } from "../../domain/orders/OrderStatus.js"
 import { Outbox } from "../../application/ports/Outbox.js"
 import { Photos, StoredPhoto } from "../../application/ports/Photos.js"
 import { TuneRecord, Tunes } from "../../application/ports/Tunes.js"
-import { OrderId, PackId, PhotoId, TuneId, UserId, WhatsAppMessageId } from "../../domain/ids.js"
+import { OrderId, PhotoId, TuneId, UserId, WhatsAppMessageId } from "../../domain/ids.js"
 
 /** The ports maintenance runs over; a storage adapter's layer provides them all. */
 export type MaintenancePorts = InboundMessages | Photos | Orders | Outbox | Tunes | Inbox
@@ -42,32 +42,7 @@ const seedFor = (now: number) => {
     )
 
   const order = (userId: UserId, status: OrderStatus, paidAt: Date | undefined) =>
-    Effect.flatMap(Orders, (orders) =>
-      orders.create(
-        new OrderRecord({
-          id: OrderId.make(globalThis.crypto.randomUUID()),
-          userId,
-          packId: PackId.make(260),
-          tier: "Standard",
-          amountMinor: 1290,
-          currency: "USD",
-          imageCount: 40,
-          className: "man",
-          characteristics: {},
-          reuseTuneId: Option.none(),
-          status,
-          paymentLink: Option.some("https://pay.example/checkout"),
-          checkoutReference: Option.none(),
-          checkoutExpiresAt: Option.none(),
-          tuneId: Option.none(),
-          callbackTokenHash: Option.none(),
-          eta: Option.none(),
-          createdAt: ago(45),
-          paidAt: Option.fromNullable(paidAt),
-          deliveredAt: Option.none()
-        })
-      )
-    )
+    Effect.flatMap(Orders, (orders) => orders.create(orderOf(userId, { status, createdAt: ago(45), paidAt: Option.fromNullable(paidAt) })))
 
   /** A message `userId` sent, as the webhook stores it and the conversation attributes it. */
   const inbound = (userId: UserId, receivedAt: Date) =>

@@ -1,8 +1,9 @@
 import { Option } from "effect"
-import { OrderRecord } from "../../../application/ports/Orders.js"
-import { OrderId, PackId, type UserId } from "../../../domain/ids.js"
+import type { OrderRecord } from "../../../application/ports/Orders.js"
+import { PackId, type UserId } from "../../../domain/ids.js"
 import { CurrencyCode, MinorUnits } from "../../../domain/pricing/Money.js"
 import type { PricingSettings } from "../../../domain/pricing/Tier.js"
+import { order } from "../../../testing/port-suites/storage/fixtures.js"
 
 export const secret = "whsec_test_secret"
 
@@ -22,26 +23,11 @@ export const unique = (prefix: string): string => `${prefix}-${++counter}-${Math
 
 /** A Standard order of pack 260 awaiting payment at USD 12.90, with a fresh id; `fields` change any of it. */
 export const orderAwaitingPayment = (userId: UserId, fields: Partial<ConstructorParameters<typeof OrderRecord>[0]> = {}) =>
-  new OrderRecord({
-    id: OrderId.make(globalThis.crypto.randomUUID()),
-    userId,
+  order(userId, {
     packId: PackId.make(260),
     tier: "Standard",
     amountMinor: 1290,
-    currency: "USD",
-    imageCount: 40,
-    className: "woman",
-    characteristics: {},
-    reuseTuneId: Option.none(),
-    status: "AwaitingPayment",
-    paymentLink: Option.some("https://pay.example/checkout"),
     checkoutReference: Option.none(),
-    checkoutExpiresAt: Option.none(),
-    tuneId: Option.none(),
-    callbackTokenHash: Option.none(),
-    eta: Option.none(),
     createdAt: new Date(0),
-    paidAt: Option.none(),
-    deliveredAt: Option.none(),
     ...fields
   })
