@@ -1,6 +1,7 @@
 import { Clock, Data, Effect, Either, Option, Schema } from "effect"
 import type { FixedPagePayment } from "../../application/payments/receiveFixedPagePayment.js"
 import { ReceivedPayment } from "../../application/payments/ReceivedPayment.js"
+import { sumitPaymentRecordId } from "../../contracts/payments/SumitApi.js"
 import type { PaymentProviderError } from "../../application/ports/PaymentProvider.js"
 import { readSumitNotification, tokenMatches, type SumitConfirmedPayment, type SumitPayments } from "./SumitCheckout.js"
 
@@ -44,7 +45,7 @@ const receivedPayment = (
   Effect.gen(function* () {
     const now = new Date(yield* Clock.currentTimeMillis)
     return yield* decodePayment({
-      paymentId: `sumit-${confirmed.paymentId}`,
+      paymentId: sumitPaymentRecordId(confirmed.paymentId),
       orderId,
       amountMinor: confirmed.amountMinor,
       // A currency code the bot does not know matches no quote: recorded as a failed payment.

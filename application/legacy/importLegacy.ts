@@ -1,4 +1,5 @@
 import { Clock, Data, Effect, Either, Option, Schema } from "effect"
+import { sumitPaymentRecordId } from "../../contracts/payments/SumitApi.js"
 import type { Language } from "../../domain/catalogue/Language.js"
 import { Conversation, newConversation } from "../../domain/conversation/Conversation.js"
 import type { Stage } from "../../domain/conversation/Conversation.js"
@@ -53,8 +54,24 @@ export interface ImportReport {
  * `sumit-<SUMIT's payment id>`, see adapters/payments/sumitNotification.ts), so that a late
  * notification of one is a duplicate here and trains nothing.
  */
-const legacyPaymentProvider = "sumit"
-const legacyPaymentId = (sumitId: string) => `sumit-${sumitId}`
+/**
+ * A SUMIT payment the original bot handled, as the import keeps it: under the id any later
+ * notification of that payment is recorded under, so it is a duplicate and changes nothing.
+ */
+export const legacyPaymentRecord = (sumitId: string, paidAt: Date, receivedAt: Date) =>
+  new PaymentRecord({
+    id: sumitPaymentRecordId(sumitId),
+    provider: "sumit",
+    orderId: "legacy",
+    userRef: Option.none(),
+    amountMinor: 0,
+    currency: "ILS",
+    tier: Option.none(),
+    status: "handled by the original bot",
+    outcome: "accepted",
+    paidAt,
+    receivedAt
+  })
 
 const languageOf = (code: number): Language => (code === 1 ? "he" : "en")
 
@@ -260,21 +277,7 @@ export const importLegacy = (options: { readonly dryRun: boolean }) =>
       const payments = yield* PaymentRecords
       let recorded = 0
       for (const payment of legacy.payments) {
-        const isNew = yield* payments.recordIfNew(
-          new PaymentRecord({
-            id: legacyPaymentId(payment.id),
-            provider: legacyPaymentProvider,
-            orderId: "legacy",
-            userRef: Option.none(),
-            amountMinor: 0,
-            currency: "ILS",
-            tier: Option.none(),
-            status: "handled by the original bot",
-            outcome: "accepted",
-            paidAt: payment.date,
-            receivedAt: now
-          })
-        )
+        const isNew = yield* payments.recordIfNew(legacyPaymentRecord(payment.id, payment.date, now))
         if (isNew) recorded += 1
       }
       const report: ImportReport = { dryRun: options.dryRun, people, payments: { total: legacy.payments.length, recorded } }

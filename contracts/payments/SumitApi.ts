@@ -131,3 +131,10 @@ export const SumitTrigger = Schema.Struct({
   })
 })
 export type SumitTriggerEncoded = typeof SumitTrigger.Encoded
+
+/**
+ * The id a SUMIT payment is recorded under (ours, not SUMIT's): the notification and the import of
+ * the original bot's handled payments use the same one, so a payment is taken once whichever came
+ * first.
+ */
+export const sumitPaymentRecordId = (sumitPaymentId: string) => `sumit-${sumitPaymentId}`

@@ -4,7 +4,8 @@ import { Effect, Logger, LogLevel, Option, Redacted } from "effect"
 import { make as makeSumit } from "../../adapters/payments/SumitCheckout.js"
 import { SumitPagesProvider } from "../../adapters/payments/SumitPagesProvider.js"
 import { PaymentProvider } from "../../application/ports/PaymentProvider.js"
-import { PaymentRecord, PaymentRecords } from "../../application/ports/PaymentRecords.js"
+import { legacyPaymentRecord } from "../../application/legacy/importLegacy.js"
+import { PaymentRecords } from "../../application/ports/PaymentRecords.js"
 import { Users } from "../../application/ports/Users.js"
 import { UserId } from "../../domain/ids.js"
 import { CurrencyCode, MinorUnits } from "../../domain/pricing/Money.js"
@@ -205,25 +206,10 @@ describe("PAYMENT_PROVIDER=sumit-pages: the original bot's trigger at POST /paym
         const { order, pageId, waId } = yield* standardOrder(fake)
         yield* fake.setTriggerUrl("http://127.0.0.1:1/nowhere")
         const paymentId = yield* fake.pay(pageId, { phone: waId })
-        // As import-legacy keeps the original's handled ids.
-        yield* Effect.flatMap(PaymentRecords, (records) =>
-          records.recordIfNew(
-            new PaymentRecord({
-              id: `sumit-${paymentId}`,
-              provider: "sumit",
-              orderId: "",
-              userRef: Option.none(),
-              amountMinor: 0,
-              currency: "ILS",
-              tier: Option.none(),
-              status: "handled by the original bot",
-              outcome: "accepted",
-              paidAt: new Date(0),
-              receivedAt: new Date(0),
-              providerPaymentId: Option.some(paymentId)
-            })
-          )
-        ).pipe(Effect.orDie)
+        // As import-legacy keeps the original's handled payments.
+        yield* Effect.flatMap(PaymentRecords, (records) => records.recordIfNew(legacyPaymentRecord(paymentId, new Date(0), new Date(0)))).pipe(
+          Effect.orDie
+        )
         const delivery = yield* fake.sendTrigger(yield* webhookUrl, { id: Number(paymentId), phone: waId })
         expect(delivery.status).toBe(200)
         expect(yield* orderStatus(order.id)).toBe("AwaitingPayment")
