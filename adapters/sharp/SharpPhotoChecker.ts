@@ -12,6 +12,7 @@ import {
 import { firstRejection, type PhotoRejectionReason } from "../../domain/photos/PhotoRejection.js"
 import { analyse } from "./analysis.js"
 import { isSrgbProfile } from "./icc.js"
+import { jpegScaleDenominator, scaledJpegInput } from "./jpegScale.js"
 import { PhotoCheckConfig } from "./PhotoCheckConfig.js"
 import { sniffPhotoFormat } from "./sniff.js"
 
@@ -44,6 +45,35 @@ export const makeSharpPhotoChecker = (config: PhotoCheckConfig) =>
       extra: Pick<Extract<PhotoCheckOutcome, { _tag: "Rejected" }>, "format" | "measures"> = {}
     ) => PhotoCheckOutcome.Rejected({ reason, detail, ...extra })
 
+    /**
+     * The one decode: oriented, scaled, flattened, as raw pixels that both the measures and the
+     * encoder use. A large JPEG is decoded by libjpeg straight at 1/2, 1/4 or 1/8 scale (the largest
+     * at or below the limit, see jpegScale.ts); other formats are resized to the limit.
+     */
+    const decode = (bytes: Uint8Array, format: PhotoFormat, header: Metadata) =>
+      Effect.gen(function* () {
+        const denominator =
+          format === "jpeg" ? jpegScaleDenominator(Math.max(header.width, header.height), config.maxLongSide) : 1
+        const input =
+          denominator === 1
+            ? bytes
+            : yield* scaledJpegInput(bytes, denominator).pipe(
+                Effect.catchAll((error) =>
+                  Effect.logWarning("cannot write a temporary file: the photo is decoded at full size", error).pipe(
+                    Effect.as(bytes)
+                  )
+                )
+              )
+        let pipeline = sharp(input, {
+          autoOrient: true,
+          failOn: "truncated",
+          limitInputPixels: config.maxInputPixels,
+          ignoreIcc: isSrgbProfile(header.icc)
+        }).resize({ width: config.maxLongSide, height: config.maxLongSide, fit: "inside", withoutEnlargement: true })
+        if (header.hasAlpha) pipeline = pipeline.flatten({ background: "#ffffff" })
+        return yield* Effect.tryPromise(() => pipeline.raw().toBuffer({ resolveWithObject: true })).pipe(Effect.either)
+      }).pipe(Effect.scoped)
+
     const check = (photo: PhotoToCheck) =>
       Effect.gen(function* () {
         const sniffed = sniffPhotoFormat(photo.bytes)
@@ -67,20 +97,7 @@ export const makeSharpPhotoChecker = (config: PhotoCheckConfig) =>
           return rejected("too_small", `${width}x${height}`, { format })
         }
 
-        // The one decode: oriented, resized, flattened, as raw pixels that both the measures and the
-        // encoder use. (sharp shrinks JPEGs on load only for reductions of 3x and more, so a 4032 px
-        // photo costs a full decode whatever long side is asked for: the limit itself is kept.)
-        const longSide = Math.min(Math.max(width, height), config.maxLongSide)
-        let pipeline = sharp(photo.bytes, {
-          autoOrient: true,
-          failOn: "truncated",
-          limitInputPixels: config.maxInputPixels,
-          ignoreIcc: isSrgbProfile(header.value.icc)
-        }).resize({ width: longSide, height: longSide, fit: "inside", withoutEnlargement: true })
-        if (header.value.hasAlpha) pipeline = pipeline.flatten({ background: "#ffffff" })
-        const decoded = yield* Effect.tryPromise(() => pipeline.raw().toBuffer({ resolveWithObject: true })).pipe(
-          Effect.either
-        )
+        const decoded = yield* decode(photo.bytes, format, header.value)
         if (decoded._tag === "Left") {
           return rejected("unreadable", `cannot decode ${format}: ${errorMessage(decoded.left.error)}`, { format })
         }
