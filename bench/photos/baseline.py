@@ -1,7 +1,8 @@
 """The original bot's photo stack, OpenCV with Pillow, doing what the sharp checker does.
 
 Usage: /usr/bin/python3 baseline.py <workers> <image>...
-Prints one JSON line: wall and CPU time over the images (after a warm-up), and this process's VmHWM.
+Prints one JSON line: wall and CPU time over the images (after a warm-up pass over the same images,
+as the sharp side does), and this process's VmHWM.
 Each library runs single-threaded; with more than one worker, photos go to a process pool (the
 way CPython uses several cores: threads would share the GIL).
 """
@@ -62,13 +63,14 @@ def main():
     paths = sys.argv[2:]
     single_threaded()
     if workers == 1:
-        check(paths[0])
+        for path in paths:
+            check(path)
         started = time.perf_counter()
         cpu = sum(check(path) for path in paths)
         elapsed = time.perf_counter() - started
     else:
         with ProcessPoolExecutor(workers, initializer=single_threaded) as pool:
-            list(pool.map(check, [paths[0]] * workers))
+            list(pool.map(check, paths))
             started = time.perf_counter()
             cpu = sum(pool.map(check, paths))
             elapsed = time.perf_counter() - started
