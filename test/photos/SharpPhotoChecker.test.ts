@@ -206,6 +206,11 @@ describe("sharp PhotoChecker on real photographs", () => {
         const whole = yield* jpeg(sharp(fixture("astronaut.jpg")).resize(900, 900))
         const truncated = whole.subarray(0, Math.floor(whole.length / 2))
         expect(reasonOf(yield* check({ bytes: truncated, earlierHashes: [] }))).toBe("unreadable")
+        // Also when decoded at a reduced scale, from a temporary file.
+        const large = yield* jpeg(sharp(fixture("astronaut.jpg")).resize(4032, 3024))
+        expect(reasonOf(yield* check({ bytes: large.subarray(0, Math.floor(large.length / 2)), earlierHashes: [] }))).toBe(
+          "unreadable"
+        )
       }))
   })
 })
