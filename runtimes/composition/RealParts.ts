@@ -1,5 +1,4 @@
 import { FetchHttpClient } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
 import { randomBytes } from "node:crypto"
 import { Effect, Layer, Option, Redacted } from "effect"
 import * as HttpAstria from "../../adapters/astria/HttpAstria.js"
@@ -54,16 +53,10 @@ export const RealParts = {
         // With it, the depth of its queues for the metrics (read where present, by `readStoredState`).
         Layer.merge(PgEventBroker.fromConfig(botSubscriptions), PgEventQueueReadings).pipe(Layer.provide(storage(options.databaseUrl))),
 
-  /**
-   * The WhatsApp Cloud API, and what Meta's webhooks are checked with. Its calls go through
-   * undici's own client rather than `fetch` (the same undici under Web streams and Request
-   * objects): two calls per answered message, a read receipt and the reply, at 0.47-0.76 ms of CPU
-   * each against 1.1-2.3 ms by `fetch` (Effect's HttpClient over each, 3000 POSTs at 16 at once
-   * to a local stand-in, 2026-12-06, load 10).
-   */
+  /** The WhatsApp Cloud API, and what Meta's webhooks are checked with. */
   whatsapp: (settings: RealWhatsApp) =>
     Layer.merge(
-      WhatsAppCloud.layer(settings.cloud).pipe(Layer.provide(NodeHttpClient.layerUndici)),
+      WhatsAppCloud.layer(settings.cloud).pipe(Layer.provide(FetchHttpClient.layer)),
       Layer.succeed(WhatsAppWebhookSettings, {
         verifyToken: settings.verifyToken,
         appSecret: settings.appSecret,
