@@ -128,6 +128,17 @@ export const InMemoryOutboundMessages = Layer.effect(
         db.run((t) =>
           sorted([...t.outbound.values()].filter((row) => row.intent.userId === userId), bySequence).map((row) => row.intent)
         ),
+      waitingOrSinceForUser: (userId, since) =>
+        db.run((t) =>
+          sorted(
+            [...t.outbound.values()].filter(
+              ({ intent }) =>
+                intent.userId === userId &&
+                (intent.status === "pending" || intent.status === "awaiting_window" || intent.createdAt.getTime() >= since.getTime())
+            ),
+            bySequence
+          ).map((row) => row.intent)
+        ),
       oldestPendingAt: db.run((t) =>
         Option.fromNullable(
           [...t.outbound.values()]

@@ -79,6 +79,10 @@ export const InMemoryUsers = Layer.effect(
         ),
       loadConversation: (id) =>
         db.run((t) => Option.flatMap(Option.fromNullable(t.users.get(id)), (row) => Option.map(row.conversation, asJson))),
+      getWithConversation: (id) =>
+        db.run((t) =>
+          Option.map(Option.fromNullable(t.users.get(id)), (row) => ({ user: row.record, conversation: Option.map(row.conversation, asJson) }))
+        ),
       saveConversation: (id, conversation) =>
         db.run((t) => {
           const row = t.users.get(id)

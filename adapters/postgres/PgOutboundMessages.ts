@@ -108,6 +108,11 @@ export const PgOutboundMessages = Layer.effect(
           RETURNING ${select}`).pipe(Effect.map(Arr.head)),
       listForUser: (userId) =>
         intents(sql`SELECT ${select} FROM outbound_messages WHERE user_id = ${userId} ORDER BY sequence`),
+      waitingOrSinceForUser: (userId, since) =>
+        intents(sql`
+          SELECT ${select} FROM outbound_messages
+          WHERE user_id = ${userId} AND (status IN ('pending', 'awaiting_window') OR created_at >= ${since})
+          ORDER BY sequence`),
       oldestPendingAt: oldest(sql`SELECT min(created_at) AS at FROM outbound_messages WHERE status = 'pending'`).pipe(
         Effect.map((rows) => Option.fromNullable(rows[0]?.at ?? undefined))
       ),

@@ -3,7 +3,7 @@ import { Array as Arr, Effect, Layer, Option, Schema, String as Str } from "effe
 import { UserRecord, Users } from "../../application/ports/Users.js"
 import type { UserIdentity } from "../../application/ports/Users.js"
 import type { UserId } from "../../domain/ids.js"
-import { atomically, decodeRows, execute, json } from "./PgQuery.js"
+import { atomically, decodeRows, execute, json, orUnavailable } from "./PgQuery.js"
 
 /** Advisory lock namespaces (the two-key form), so an identity's lock never collides with a user's. */
 const userLockSpace = 1
@@ -103,6 +103,13 @@ export const PgUsers = Layer.effect(
       loadConversation: (id) =>
         conversations(sql`SELECT conversation FROM users WHERE id = ${id} AND conversation IS NOT NULL`).pipe(
           Effect.map((rows) => Option.map(Arr.head(rows), (row) => row.conversation))
+        ),
+      getWithConversation: (id) =>
+        orUnavailable(sql`SELECT ${select}, conversation FROM users WHERE id = ${id}`).pipe(
+          Effect.flatMap((rows) => Effect.all([users(Effect.succeed(rows)), conversations(Effect.succeed(rows))])),
+          Effect.map(([records, stored]) =>
+            Option.map(Arr.head(records), (user) => ({ user, conversation: Option.fromNullable(stored[0]?.conversation) }))
+          )
         ),
       saveConversation: (id, conversation) =>
         execute(sql`UPDATE users SET conversation = ${json(conversation)}::jsonb, updated_at = now() WHERE id = ${id}`),

@@ -100,13 +100,13 @@ export const handleConversationEvent = (message: BrokerMessage) =>
         const userId = owner.userId
         const skip = { releasedHeld: owner.releasedHeld, afterCommit: Option.none() }
         yield* users.lock(userId)
-        const user = yield* users.get(userId)
+        const found = yield* users.getWithConversation(userId)
         // Erased since the event was written: nothing of theirs is left to act on.
-        if (Option.isNone(user)) return skip
+        if (Option.isNone(found)) return skip
+        const { user, conversation: stored } = found.value
         const input = Option.isSome(event.generated) ? yield* imagesInput(event.generated.value, now) : event.input
         if (Option.isNone(input)) return skip
 
-        const stored = yield* users.loadConversation(userId)
         const conversation = yield* Option.match(stored, {
           onNone: () => Effect.succeed(newConversation()),
           onSome: (json) =>
@@ -136,7 +136,7 @@ export const handleConversationEvent = (message: BrokerMessage) =>
         const commands = yield* answerAsBurst(userId, input.value, event.arrivedAt ?? now, decision)
         return {
           releasedHeld: owner.releasedHeld,
-          afterCommit: Option.some(yield* executeCommands(user.value, decision.conversation, commands, photo))
+          afterCommit: Option.some(yield* executeCommands(user, decision.conversation, commands, photo))
         }
       })
     )

@@ -64,7 +64,10 @@ export const answerAsBurst = (
     const { textLimit, window, repeatGap } = yield* FloodSettings
     const windowMillis = Duration.toMillis(window)
     const arrived = arrivedAt.getTime()
-    const intents = yield* Effect.flatMap(OutboundMessages, (outbound) => outbound.listForUser(userId))
+    // Only what the rule below looks at: replies still waiting, and those of the longer of the two
+    // spans; a person's older history is never needed (it grows with every answer).
+    const readSince = new Date(arrived - Math.max(windowMillis, Duration.toMillis(repeatGap)))
+    const intents = yield* Effect.flatMap(OutboundMessages, (outbound) => outbound.waitingOrSinceForUser(userId, readSince))
     // Queued after the text arrived (its answer was pending when it came), or just before; unless
     // Meta reports it read: then the text was written after reading it, and is a new question.
     const crossed = (intent: OutboundIntent) =>

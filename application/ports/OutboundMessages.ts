@@ -81,6 +81,15 @@ export class OutboundMessages extends Context.Tag("whatsapp-astria-bot/OutboundM
     ) => Effect.Effect<Option.Option<OutboundIntent>, StorageUnavailable>
     readonly listForUser: (userId: UserId) => Effect.Effect<ReadonlyArray<OutboundIntent>, StorageUnavailable>
     /**
+     * The user's intents still to be sent (pending or held for the window) and those created at
+     * or after `since`, in order: what a decision on their latest message needs, without their
+     * whole history.
+     */
+    readonly waitingOrSinceForUser: (
+      userId: UserId,
+      since: Date
+    ) => Effect.Effect<ReadonlyArray<OutboundIntent>, StorageUnavailable>
+    /**
      * When the oldest intent still to be sent was created (retrying ones included; those held for
      * the 24-hour window are not late, they wait for the person): how far behind the sender is.
      */

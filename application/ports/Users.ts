@@ -23,6 +23,12 @@ export class UserRecord extends Schema.Class<UserRecord>("UserRecord")({
   photoConsentAt: Schema.OptionFromNullOr(Schema.DateFromSelf)
 }) {}
 
+export interface UserWithConversation {
+  readonly user: UserRecord
+  /** The conversation's serialized state, none before the first decision. */
+  readonly conversation: Option.Option<unknown>
+}
+
 export interface ResolvedUser {
   readonly user: UserRecord
   readonly created: boolean
@@ -54,6 +60,8 @@ export class Users extends Context.Tag("whatsapp-astria-bot/Users")<
     readonly lock: (id: UserId) => Effect.Effect<void, StorageUnavailable>
     /** The conversation's serialized state (the application owns its shape). */
     readonly loadConversation: (id: UserId) => Effect.Effect<Option.Option<unknown>, StorageUnavailable>
+    /** `get` and `loadConversation` at once, as a decision needs both: one read instead of two. */
+    readonly getWithConversation: (id: UserId) => Effect.Effect<Option.Option<UserWithConversation>, StorageUnavailable>
     readonly saveConversation: (id: UserId, conversation: unknown) => Effect.Effect<void, StorageUnavailable>
     readonly list: (options: { readonly limit: number; readonly offset: number }) => Effect.Effect<
       ReadonlyArray<UserRecord>,

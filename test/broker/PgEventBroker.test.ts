@@ -4,7 +4,7 @@ import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { PgClient } from "@effect/sql-pg"
 import { SqlClient } from "@effect/sql/SqlClient"
-import { Context, Deferred, Duration, Effect, Layer, Option, Redacted, Ref, Schedule } from "effect"
+import { Context, Deferred, Duration, Effect, Layer, Logger, LogLevel, Option, Redacted, Ref, Schedule } from "effect"
 import type { Scope } from "effect"
 import { EmbeddedPglite } from "../../adapters/postgres/EmbeddedPglite.js"
 import { MigrationsLive } from "../../adapters/postgres/Migrations.js"
@@ -88,6 +88,12 @@ const brokerOn = (client: PgClient.PgClient, options: PgEventBrokerOptions, port
 const schemaClient = (label: string): Effect.Effect<PgClient.PgClient, unknown, Scope.Scope> =>
   Effect.map(Layer.build(freshSchema(label)), (context) => Context.get(context, PgClient.PgClient))
 
+/** What was logged at Error level or above, by a test that provides `recordErrors`. */
+const errorsLogged: Array<unknown> = []
+const recordErrors = Logger.make(({ logLevel, message }) => {
+  if (LogLevel.greaterThanEqual(logLevel, LogLevel.Error)) errorsLogged.push(message)
+})
+
 const rowsOf = (sql: SqlClient, id: string) =>
   sql<{ readonly state: string; readonly attempts: number }>`SELECT state, attempts FROM event_deliveries WHERE message_id = ${id}`
 
@@ -139,6 +145,41 @@ if (reachable) {
         }
         expect(new Set(all.map((h) => h.by))).toEqual(new Set(["first", "second"]))
       }).pipe(Effect.scoped), 30_000)
+
+    it.live("completes each handled delivery at once, those handled at the same moment together", () =>
+      Effect.gen(function* () {
+        const client = yield* schemaClient("broker_complete")
+        // A lease far longer than the wait below: a completion that did not land shows as a row still queued.
+        const { broker, sql } = yield* brokerOn(client, { ...quick(topology), lease: Duration.seconds(60), concurrency: 8 })
+        const messages = Array.from({ length: 8 }, (_, i) => message(`complete-user-${i}`))
+        const handled = yield* Ref.make<ReadonlyArray<string>>([])
+        const allStarted = yield* Deferred.make<void>()
+        const started = new Set<string>()
+        // Every handler finishes in the same moment, so their completions queue together.
+        yield* broker.consume("conversation", (m) =>
+          Effect.gen(function* () {
+            started.add(m.id)
+            if (started.size === messages.length) yield* Deferred.succeed(allStarted, undefined)
+            yield* Deferred.await(allStarted)
+            yield* Ref.update(handled, (ids) => [...ids, m.id])
+          })
+        )
+        yield* broker.publish(messages)
+        const states = (ids: ReadonlyArray<string>) =>
+          sql<{ readonly state: string }>`SELECT state FROM event_deliveries WHERE message_id IN ${sql.in(ids)}`
+        const settled = yield* eventually(
+          states(messages.map((m) => m.id)),
+          (rows) => rows.length === messages.length && rows.every((row) => row.state === "done")
+        )
+        expect(settled.map((row) => row.state)).toEqual(messages.map(() => "done"))
+        // A completion on its own goes at once too.
+        const lone = message("complete-user-lone")
+        yield* broker.publish([lone])
+        const loneRows = yield* eventually(rowsOf(sql, lone.id), (rows) => rows[0]?.state === "done")
+        expect(loneRows.map((row) => row.state)).toEqual(["done"])
+        expect([...(yield* Ref.get(handled))].sort()).toEqual([...messages, lone].map((m) => m.id).sort())
+        expect(errorsLogged).toEqual([])
+      }).pipe(Effect.scoped, Effect.provide(Logger.replace(Logger.defaultLogger, recordErrors))), 30_000)
 
     it.live("keeps a claim while its handler runs longer than the lease", () =>
       Effect.gen(function* () {

@@ -2,7 +2,7 @@ import type { SqlClient } from "@effect/sql/SqlClient"
 import type { Fragment } from "@effect/sql/Statement"
 import { Duration, Effect, Schema } from "effect"
 import type { BrokerMessage, DeadLetter } from "../../../application/ports/EventBroker.js"
-import { affectedAny, decodeRows, execute } from "../PgQuery.js"
+import { affectedAny, decodeRows, execute, json } from "../PgQuery.js"
 
 /** One message for one subscription: a row of `event_deliveries`. */
 export interface Delivery {
@@ -154,10 +154,15 @@ export const deliveryStatements = (sql: SqlClient) => {
     renew: (claim: Claim, lease: Duration.DurationInput) =>
       execute(sql`UPDATE event_deliveries SET leased_until = now() + ${interval(lease)}::interval WHERE ${ours(claim)}`),
 
-    complete: (claim: Claim) =>
-      execute(sql`
-        UPDATE event_deliveries SET state = 'done', settled_at = now(), leased_until = NULL, lease_token = NULL
-        WHERE ${ours(claim)}`),
+    /** Settles handled claims, several in one statement; one whose lease was lost meanwhile is left alone. */
+    complete: (claims: ReadonlyArray<Claim>) =>
+      claims.length === 0
+        ? Effect.void
+        : execute(sql`
+            UPDATE event_deliveries d SET state = 'done', settled_at = now(), leased_until = NULL, lease_token = NULL
+            FROM jsonb_to_recordset(${json(claims.map((claim) => ({ subscription: claim.subscription, id: claim.message.id, token: claim.token })))}::jsonb)
+              AS c(subscription text, id text, token uuid)
+            WHERE d.subscription = c.subscription AND d.message_id = c.id AND d.lease_token = c.token`),
 
     /** Hands the claim back to be delivered again after `delay`; this delivery counts. */
     retryAfter: (claim: Claim, delay: Duration.DurationInput, reason: string) =>

