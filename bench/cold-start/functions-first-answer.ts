@@ -3,7 +3,7 @@
 // of the HTTP handler builds the process runtime (pool, migrations) and answers GET /health.
 // The parts are production's adapters: Postgres on DATABASE_URL, the real WhatsApp Cloud adapter
 // on the fake Graph API the bench runs in its own process (GRAPH_API_URL, GRAPH_NUMBER_ID,
-// GRAPH_ACCESS_TOKEN, GRAPH_APP_SECRET: the build uploads the example photos, as it does to Meta),
+// GRAPH_ACCESS_TOKEN, GRAPH_APP_SECRET: the example photos are uploaded there at start, as to Meta),
 // the real Astria adapter (its API at an address that serves nothing: neither the build nor /health
 // calls it), the payment template, main.ts's logging and tracing. Service Bus alone is a recording
 // broker (production's build probes its entities over AMQP), its adapter still loaded as in production.
