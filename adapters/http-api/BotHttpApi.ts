@@ -1,8 +1,9 @@
-import { HttpApiBuilder, HttpApiSwagger, HttpServer } from "@effect/platform"
+import { HttpApiBuilder, HttpServer } from "@effect/platform"
 import { Layer } from "effect"
 import { BotApi } from "../../contracts/http/BotApi.js"
 import { WhatsAppWebhookHandlers } from "../whatsapp-webhook/WhatsAppWebhookHandlers.js"
 import { AdminHandlers } from "./AdminHandlers.js"
+import { ApiDocsLive } from "./ApiDocs.js"
 import { AstriaCallbackHandlers } from "./AstriaCallbackHandlers.js"
 import { HealthHandlers } from "./HealthHandlers.js"
 import { PaymentWebhookGroup } from "./PaymentWebhookGroup.js"
@@ -12,10 +13,7 @@ import { requestLogger } from "./requestLogger.js"
  * Our endpoints, their handlers, and the OpenAPI document at /docs (JSON at /docs/openapi.json):
  * the one API layer that the standalone server serves and Azure Functions hands requests to.
  */
-export const BotHttpApiLive = Layer.mergeAll(
-  HttpApiSwagger.layer({ path: "/docs" }),
-  HttpApiBuilder.middlewareOpenApi({ path: "/docs/openapi.json" })
-).pipe(
+export const BotHttpApiLive = ApiDocsLive.pipe(
   Layer.provideMerge(
     HttpApiBuilder.api(BotApi).pipe(
       Layer.provide([HealthHandlers, WhatsAppWebhookHandlers, AstriaCallbackHandlers, PaymentWebhookGroup, AdminHandlers])

@@ -1,8 +1,6 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { PGlite } from "@electric-sql/pglite"
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
 import { PgClient } from "@effect/sql-pg"
 import { SqlError } from "@effect/sql/SqlError"
 import { Config, Effect, Layer } from "effect"
@@ -47,6 +45,12 @@ const privateSocketDir = Effect.acquireRelease(
  */
 const serve = (options: EmbeddedPgliteOptions) =>
   Effect.gen(function* () {
+    // Loaded when the embedded database starts rather than with this module, which every runtime
+    // imports: a process on DATABASE_URL (Functions, the pods) never loads PGlite (bench/cold-start).
+    const [{ PGlite }, { PGLiteSocketServer }] = yield* Effect.tryPromise({
+      try: () => Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite-socket")]),
+      catch: startFailed("PGlite: cannot be loaded")
+    })
     yield* Effect.tryPromise({
       try: () => mkdir(options.dataDir, { recursive: true }),
       catch: startFailed(`PGlite: cannot create ${options.dataDir}`)

@@ -13,6 +13,7 @@ import { Orders } from "../ports/Orders.js"
 import { UnitOfWork } from "../ports/UnitOfWork.js"
 import { Users } from "../ports/Users.js"
 import { ConversationSettingsTag } from "../settings/ConversationSettingsConfig.js"
+import { ExamplePhotos } from "./ExamplePhotos.js"
 import { conversationEvent, type ConversationEvent } from "./conversationInput.js"
 import { executeCommands } from "./executeCommands.js"
 import { answerAsBurst } from "./floodGuard.js"
@@ -84,7 +85,7 @@ const recordDelivery = (conversation: Conversation, generated: GeneratedImages, 
 export const handleConversationEvent = (message: BrokerMessage) =>
   Effect.gen(function* () {
     const event = yield* conversationEvent(message)
-    const settings = yield* ConversationSettingsTag
+    const settings = { ...(yield* ConversationSettingsTag), examplePhotos: yield* Effect.flatten(ExamplePhotos) }
     const unitOfWork = yield* UnitOfWork
     const users = yield* Users
     const now = new Date(yield* Clock.currentTimeMillis)

@@ -1,5 +1,5 @@
 import { Config, ConfigError, Context, Effect, Either, Layer, Schema } from "effect"
-import type { ConversationSettings, ExamplePhoto } from "../../domain/conversation/DecisionContext.js"
+import type { ConversationSettings } from "../../domain/conversation/DecisionContext.js"
 import { defaultPhotoLimit } from "../../domain/conversation/decide.js"
 import { PricingSettings } from "../../domain/pricing/Tier.js"
 
@@ -48,16 +48,13 @@ const photoLimitConfig = Config.integer("PHOTO_LIMIT").pipe(
   Config.validate({ message: "PHOTO_LIMIT must be between 1 and 500", validation: (n) => n >= 1 && n <= 500 })
 )
 
-/** The settings the decider takes, the same for every person. */
+/** The settings the decider takes, the same for every person, but for the example photos (`ExamplePhotos`). */
 export class ConversationSettingsTag extends Context.Tag("whatsapp-astria-bot/ConversationSettings")<
   ConversationSettingsTag,
-  ConversationSettings
+  Omit<ConversationSettings, "examplePhotos">
 >() {
-  /**
-   * `examplePhotos` are where the guideline examples are served (see runtimes). `noReturningDiscount`:
-   * the payment pages charge fixed prices with none for returning customers, so none is quoted.
-   */
-  static readonly fromConfig = (examplePhotos: ReadonlyArray<ExamplePhoto>, options: { readonly noReturningDiscount?: boolean } = {}) =>
+  /** `noReturningDiscount`: the payment pages charge fixed prices with none for returning customers, so none is quoted. */
+  static readonly fromConfig = (options: { readonly noReturningDiscount?: boolean } = {}) =>
     Layer.effect(
       this,
       Effect.map(
@@ -70,8 +67,7 @@ export class ConversationSettingsTag extends Context.Tag("whatsapp-astria-bot/Co
         ),
         (settings) => ({
           ...settings,
-          pricing: options.noReturningDiscount === true ? { ...settings.pricing, returningDiscountPercent: 0 } : settings.pricing,
-          examplePhotos
+          pricing: options.noReturningDiscount === true ? { ...settings.pricing, returningDiscountPercent: 0 } : settings.pricing
         })
       )
     )

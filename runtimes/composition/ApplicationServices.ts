@@ -7,6 +7,7 @@ import { MessagingSettings } from "../../application/settings/MessagingSettings.
 import { PhotoInspectionSettings } from "../../application/settings/PhotoInspectionSettings.js"
 import { SupportSettings } from "../../application/settings/SupportSettings.js"
 import { ConversationSettingsLive } from "./ConversationSettingsLive.js"
+import { ExamplePhotosUploaded } from "./ExamplePhotos.js"
 
 /** What every runtime gives the use cases besides the adapters: ids, wake-ups and settings. */
 export const ApplicationServicesLive = Layer.mergeAll(
@@ -18,5 +19,6 @@ export const ApplicationServicesLive = Layer.mergeAll(
   SupportSettings.fromConfig,
   AlertSettings.fromConfig,
   PhotoInspectionSettings.fromConfig,
-  ConversationSettingsLive
+  ConversationSettingsLive,
+  ExamplePhotosUploaded
 )

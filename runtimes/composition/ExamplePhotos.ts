@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises"
 import { join } from "node:path"
-import { Effect, Schema } from "effect"
+import { Deferred, Effect, Layer, Schema } from "effect"
+import { ExamplePhotos } from "../../application/conversation/ExamplePhotos.js"
 import { Messenger } from "../../application/ports/Messenger.js"
 import type { ExamplePhoto } from "../../domain/conversation/DecisionContext.js"
 import { MediaRef } from "../../domain/messages/OutgoingMessage.js"
@@ -42,4 +43,17 @@ export const uploadExamplePhotos: Effect.Effect<ReadonlyArray<ExamplePhoto>, nev
       Effect.as([])
     )
   )
+)
+
+/**
+ * The upload started with the runtime, in its own fiber of the runtime's scope: the build does not
+ * wait for it (a new instance answers first), a conversation does (it is the same upload once done).
+ */
+export const ExamplePhotosUploaded = Layer.scoped(
+  ExamplePhotos,
+  Effect.gen(function* () {
+    const uploaded = yield* Deferred.make<ReadonlyArray<ExamplePhoto>>()
+    yield* Effect.forkScoped(Effect.intoDeferred(uploadExamplePhotos, uploaded))
+    return Deferred.await(uploaded)
+  })
 )

@@ -85,7 +85,7 @@ describe("PAYMENT_PROVIDER=sumit-pages: the conversation's quotes", () => {
   const quotedPricing = (settings: Readonly<Record<string, string>>) =>
     Effect.gen(function* () {
       const noReturningDiscount = yield* fixedPagesOfferNoDiscount
-      const conversation = yield* Effect.provide(ConversationSettingsTag, ConversationSettingsTag.fromConfig([], { noReturningDiscount }))
+      const conversation = yield* Effect.provide(ConversationSettingsTag, ConversationSettingsTag.fromConfig({ noReturningDiscount }))
       return conversation.pricing
     }).pipe(withSettings(settings))
 
