@@ -184,18 +184,19 @@ export const steadyMessages = async (traffic: Traffic, rate: number, seconds: nu
 
 /**
  * `total` new people's first "hi", as fast as the server takes them: `connections` webhooks in
- * flight at once, each sent when one is answered (a closed loop over webhooks, not answers).
+ * flight at once, each sent when one is answered (a closed loop over webhooks, not answers); no
+ * more are sent after `stopAt` (wall clock ms).
  */
-export const burstOfFirstMessages = async (traffic: Traffic, total: number, connections: number, firstPerson: number): Promise<number> => {
+export const burstOfFirstMessages = async (traffic: Traffic, total: number, connections: number, firstPerson: number, stopAt: number): Promise<number> => {
   let next = 0
   const first = script[0]
   if (first === undefined) return 0
   const lane = async () => {
-    while (next < total) {
+    while (next < total && wallNow() < stopAt) {
       const person = firstPerson + next++
       await traffic.post(personNumber(person), first.said, first.expects)
     }
   }
   await Promise.all(Array.from({ length: connections }, lane))
-  return firstPerson + total
+  return firstPerson + next
 }

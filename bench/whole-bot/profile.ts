@@ -32,7 +32,7 @@ const moduleOf = (source: string): string => {
 }
 
 /**
- * Self time of a `--cpu-prof` profile of the bundled bot, by function and by module, each frame
+ * Where the samples of a `--cpu-prof` profile of the bundled bot fall, by function and by module, each frame
  * of the bundle mapped through its source map back to the file it came from.
  */
 export const summarizeProfile = (profileFile: string, bundleFile: string, root: string, top = 25): ReadonlyArray<string> => {
@@ -44,16 +44,16 @@ export const summarizeProfile = (profileFile: string, bundleFile: string, root: 
   const bundleUrls = new Set([`file://${bundleFile}`, `file://${realpathSync(bundleFile)}`])
   const bundleDir = dirname(bundleFile)
   const nodes = new Map(parsed.nodes.map((node) => [node.id, node]))
-  const selfMicros = new Map<number, number>()
-  let total = 0
-  parsed.samples.forEach((id, index) => {
-    const delta = parsed.timeDeltas[index] ?? 0
-    selfMicros.set(id, (selfMicros.get(id) ?? 0) + delta)
-    total += delta
-  })
+  // Samples counted, not the time between them: on a loaded machine a thread preempted for
+  // milliseconds is found by one sample when it runs again, whose preceding gap would otherwise
+  // charge the wait to whatever it was doing (a write to Postgres's socket, which wakes Postgres).
+  const selfSamples = new Map<number, number>()
+  const total = parsed.samples.length
+  const span = parsed.timeDeltas.reduce((sum, delta) => sum + delta, 0)
+  for (const id of parsed.samples) selfSamples.set(id, (selfSamples.get(id) ?? 0) + 1)
   const byFunction = new Map<string, number>()
   const byModule = new Map<string, number>()
-  const add = (table: Map<string, number>, key: string, micros: number) => table.set(key, (table.get(key) ?? 0) + micros)
+  const add = (table: Map<string, number>, key: string, samples: number) => table.set(key, (table.get(key) ?? 0) + samples)
   const located = new Map<number, { readonly source: string; readonly line: number }>()
   const locate = (frame: CallFrame) => {
     let source = frame.url === "" ? frame.functionName : frame.url.replace(/^file:\/\//, "")
@@ -71,13 +71,13 @@ export const summarizeProfile = (profileFile: string, bundleFile: string, root: 
     return { source: source.replace(/^(\.\.\/)+(main\/)?/, ""), line }
   }
   for (const node of parsed.nodes) located.set(node.id, locate(node.callFrame))
-  for (const [id, micros] of selfMicros) {
+  for (const [id, samples] of selfSamples) {
     const frame = nodes.get(id)?.callFrame
     const place = located.get(id)
     if (frame === undefined || place === undefined) continue
     const { source, line } = place
-    add(byFunction, `${frame.functionName === "" ? "(anonymous)" : frame.functionName} ${source}:${line}`, micros)
-    add(byModule, frame.url === "" ? frame.functionName : source.startsWith("node:") ? "node: built-ins" : moduleOf(source), micros)
+    add(byFunction, `${frame.functionName === "" ? "(anonymous)" : frame.functionName} ${source}:${line}`, samples)
+    add(byModule, frame.url === "" ? frame.functionName : source.startsWith("node:") ? "node: built-ins" : moduleOf(source), samples)
   }
   // Inclusive time of our own files (not node_modules, not node's): each sample is credited once to
   // every one of our files on its stack, so that the work under a use case shows, whichever library
@@ -89,26 +89,26 @@ export const summarizeProfile = (profileFile: string, bundleFile: string, root: 
     return /^(domain|application|adapters|runtimes|contracts|testing)\//.test(source) ? source : undefined
   }
   const byOwnFile = new Map<string, number>()
-  for (const [id, micros] of selfMicros) {
+  for (const [id, samples] of selfSamples) {
     const files = new Set<string>()
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const file = ownFile(at)
       if (file !== undefined) files.add(file)
     }
-    for (const file of files) add(byOwnFile, file, micros)
+    for (const file of files) add(byOwnFile, file, samples)
   }
-  const share = (micros: number) => `${((100 * micros) / total).toFixed(1)}%`
+  const share = (samples: number) => `${((100 * samples) / total).toFixed(1)}%`
   const rows = (table: Map<string, number>) =>
     [...table.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([key, micros]) => `  ${share(micros).padStart(6)}  ${key}`)
+      .map(([key, samples]) => `  ${share(samples).padStart(6)}  ${key}`)
   return [
-    `profile: ${(total / 1e6).toFixed(1)} s sampled (the whole process, start included); self time by module:`,
+    `profile: ${total} samples over ${(span / 1e6).toFixed(1)} s (the whole process, start included); share of samples, self, by module:`,
     ...rows(byModule),
-    "self time by function:",
+    "share of samples, self, by function:",
     ...rows(byFunction),
-    "inclusive time of our own files (a sample counts for every one of our files on its stack):",
+    "share of samples, inclusive, of our own files (a sample counts for every one of our files on its stack):",
     ...rows(byOwnFile)
   ]
 }
