@@ -75,7 +75,11 @@ const cleanUp = async () => {
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
-    void cleanUp().finally(() => process.exit(130))
+    console.error(`${signal}: stopping the servers and dropping their schemas`)
+    void cleanUp().finally(() => {
+      console.error("cleaned up")
+      process.exit(130)
+    })
   })
 }
 
