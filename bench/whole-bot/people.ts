@@ -1,4 +1,4 @@
-import { signatureOf } from "../ingest/webhook.js"
+import { signatureOf, webhookBody } from "../ingest/webhook.js"
 
 /** The number id the bot is given (WHATSAPP_NUMBER_ID): webhooks for any other number are dropped. */
 export const numberId = "106540352242922"
@@ -20,24 +20,6 @@ export const signedMessage = (waId: string, messageId: string, said: Said) => {
           type: "interactive",
           interactive: { type: said.type, [said.type]: { id: said.id, title: said.id.slice(0, 20) } }
         }
-  const body = JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "102290129340398",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550783881", phone_number_id: numberId },
-              contacts: [{ profile: { name: `Bench ${waId.slice(-4)}` }, wa_id: waId }],
-              messages: [{ from: waId, id: messageId, timestamp: String(Math.floor(Date.now() / 1000)), ...content }]
-            }
-          }
-        ]
-      }
-    ]
-  })
+  const body = webhookBody(numberId, waId, `Bench ${waId.slice(-4)}`, { id: messageId, ...content })
   return { body, headers: { "content-type": "application/json", "x-hub-signature-256": signatureOf(body) } }
 }
