@@ -10,6 +10,8 @@ import { MediaPreparer, type PrepareError } from "../ports/MediaPreparer.js"
 import { Messenger, type SendError, type UploadError } from "../ports/Messenger.js"
 import { OutboundMessages, type OutboundIntent } from "../ports/OutboundMessages.js"
 import { Outbox } from "../ports/Outbox.js"
+import { Readiness } from "../ports/Readiness.js"
+import type { StorageUnavailable } from "../ports/StorageUnavailable.js"
 import { UnitOfWork } from "../ports/UnitOfWork.js"
 import { MessagingSettings } from "../settings/MessagingSettings.js"
 import { stopReason } from "../workers/superviseWorker.js"
@@ -164,6 +166,33 @@ const settleFailure = (intent: OutboundIntent, error: SendError | PrepareError, 
     }
   })
 
+/** While storage does not answer: ask again from 100 ms, doubling, at most 5 s apart. */
+const untilStorageAnswers = Schedule.exponential("100 millis").pipe(Schedule.union(Schedule.spaced("5 seconds")))
+
+/**
+ * Storage work for an intent the sender holds, carried through a storage outage: while storage
+ * does not answer (`Readiness`), the work waits in hand and is done once it does. Otherwise a
+ * reply sent just before the outage would be sent again when its claim's lease ends, and one
+ * whose failed try could not be recorded would wait out the lease (minutes) instead of its
+ * back-off. A failure while storage answers is this work's own and is answered as it is.
+ */
+const holdThroughOutage = <A, R>(intent: OutboundIntent, work: Effect.Effect<A, StorageUnavailable, R>) =>
+  Effect.flatMap(Readiness, (readiness) => {
+    const attempt: Effect.Effect<A, StorageUnavailable, R> = Effect.catchTag(work, "StorageUnavailable", (failure) =>
+      Effect.matchEffect(readiness.check, {
+        onSuccess: () => Effect.fail(failure),
+        onFailure: (notReady) =>
+          Effect.logWarning("Outbound sender: storage unavailable; the message is held until it answers").pipe(
+            Effect.annotateLogs({ intent: intent.id, reason: notReady.reason }),
+            // The schedule never gives up: this ends when storage answers (or the sender stops).
+            Effect.zipRight(Effect.ignore(Effect.retry(readiness.check, untilStorageAnswers))),
+            Effect.zipRight(Effect.suspend(() => attempt))
+          )
+      })
+    )
+    return attempt
+  })
+
 /** Sends one intent and records the outcome. A crash between send and mark resends: at least once, never lost. */
 const sendIntent = (intent: OutboundIntent) =>
   Effect.gen(function* () {
@@ -179,19 +208,32 @@ const sendIntent = (intent: OutboundIntent) =>
     // A pack preview uploaded too long ago for WhatsApp to hold is uploaded again first.
     const message = yield* Option.match(uploadedMediaId(intent.message), {
       onNone: () => Effect.succeed(intent.message),
-      onSome: (mediaId) => Effect.map(renewal.usable(mediaId), (usable) => withMediaId(intent.message, usable))
+      onSome: (mediaId) => Effect.map(holdThroughOutage(intent, renewal.usable(mediaId)), (usable) => withMediaId(intent.message, usable))
     })
     const first = yield* send(message)
     // WhatsApp refuses a media id it no longer holds (code 100, "is not a valid whatsapp business
     // account media attachment ID"): a pack preview is uploaded again, once, and the message retried.
     const refusedMedia =
       first._tag === "Left" && first.left._tag === "InvalidParameter" ? uploadedMediaId(message) : Option.none()
-    const renewed = Option.isSome(refusedMedia) ? yield* renewal.renew(refusedMedia.value) : Option.none()
+    const renewed = Option.isSome(refusedMedia) ? yield* holdThroughOutage(intent, renewal.renew(refusedMedia.value)) : Option.none()
     const result = Option.isSome(renewed) ? yield* send(withMediaId(message, renewed.value)) : first
     const now = new Date(yield* Clock.currentTimeMillis)
-    if (result._tag === "Right") return yield* outbound.markSent(intent.id, result.right, now)
-    yield* settleFailure(intent, result.left, now)
+    yield* holdThroughOutage(
+      intent,
+      result._tag === "Right" ? outbound.markSent(intent.id, result.right, now) : settleFailure(intent, result.left, now)
+    )
   })
+
+/**
+ * Storage refusing one intent's work while it answers costs neither the batch nor the others in
+ * it (whose sends may be on the wire): the intent comes back when its lease ends.
+ */
+const leaveToLease = <R>(intent: OutboundIntent, work: Effect.Effect<void, StorageUnavailable, R>) =>
+  Effect.catchTag(work, "StorageUnavailable", (failure) =>
+    Effect.logError("An outbound message's outcome could not be stored; it comes back after its lease").pipe(
+      Effect.annotateLogs({ intent: intent.id, reason: failure.reason })
+    )
+  )
 
 /**
  * A defect while sending one intent (a bug, or a row our storage refuses, such as a wamid already
@@ -219,7 +261,10 @@ export const sendOutboundBatch = (batchSize: number, lease: Duration.DurationInp
     const outbound = yield* OutboundMessages
     const now = new Date(yield* Clock.currentTimeMillis)
     const intents = yield* outbound.claimPending(batchSize, now, lease)
-    yield* Effect.forEach(intents, (intent) => failOnDefect(intent)(sendIntent(intent)), { concurrency: "unbounded", discard: true })
+    yield* Effect.forEach(intents, (intent) => failOnDefect(intent)(leaveToLease(intent, sendIntent(intent))), {
+      concurrency: "unbounded",
+      discard: true
+    })
     return intents.length
   })
 
