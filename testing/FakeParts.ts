@@ -5,6 +5,7 @@ import { WhatsAppWebhookSettings } from "../adapters/whatsapp-webhook/WhatsAppWe
 import { PaymentWebhookSettings } from "../adapters/payments/PaymentWebhookSettings.js"
 import { TemplatePaymentProvider } from "../adapters/payments/TemplatePaymentProvider.js"
 import * as WhatsAppCloud from "../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import { WhatsAppCloudHttpClient } from "../adapters/whatsapp-cloud/WhatsAppCloudHttpClient.js"
 import type { WhatsAppCloudSettings } from "../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { ownBaseUrl } from "../runtimes/composition/BotLayer.js"
 import { FakeAstria, type FakeAstriaOptions } from "./fakes/astria/FakeAstria.js"
@@ -57,7 +58,7 @@ export const whatsAppOverFake = (options: {
     Effect.map(FakeGraph, (graph) =>
       Layer.merge(
         WhatsAppCloud.layer(settingsForFake(graph, { ...briskPace, ...options.adapter })).pipe(
-          Layer.provide(FetchHttpClient.layer)
+          Layer.provide(WhatsAppCloudHttpClient)
         ),
         Layer.succeed(WhatsAppWebhookSettings, {
           verifyToken: Redacted.make(options.verifyToken ?? fakeVerifyToken),

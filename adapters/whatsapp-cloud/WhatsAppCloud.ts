@@ -284,8 +284,12 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
         form.append("type", mimeType)
         // A copy: Blob wants bytes backed by a plain ArrayBuffer, not any view.
         form.append("file", new Blob([Uint8Array.from(bytes)], { type: mimeType }), "file")
+        // Encoded here by the platform's own multipart encoder (a Response over the form), so that the
+        // body is bytes any HTTP client sends: undici's client cannot send Node's global FormData.
+        const encoded = new Response(form)
+        const body = new Uint8Array(yield* Effect.promise(() => encoded.arrayBuffer()))
         const request = HttpClientRequest.post(`/${settings.numberId}/media`).pipe(
-          HttpClientRequest.setBody(HttpBody.formData(form))
+          HttpClientRequest.setBody(HttpBody.uint8Array(body, encoded.headers.get("content-type") ?? "multipart/form-data"))
         )
         const response = yield* withRetries(call(graph, request, MediaUploadResponse)).pipe(
           Effect.catchTags({

@@ -17,6 +17,7 @@ import { PostgresStorage } from "../../adapters/postgres/PostgresStorage.js"
 import { serviceBusEntities } from "../../adapters/service-bus/ServiceBusEntities.js"
 import { ServiceBusEventBroker } from "../../adapters/service-bus/ServiceBusEventBroker.js"
 import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import { WhatsAppCloudHttpClient } from "../../adapters/whatsapp-cloud/WhatsAppCloudHttpClient.js"
 import { WhatsAppWebhookSettings } from "../../adapters/whatsapp-webhook/WhatsAppWebhookSettings.js"
 import { botSubscriptions } from "../../application/workers/Consumers.js"
 import type { Mode, PaymentSetup, RealWhatsApp } from "./StartPlan.js"
@@ -56,7 +57,7 @@ export const RealParts = {
   /** The WhatsApp Cloud API, and what Meta's webhooks are checked with. */
   whatsapp: (settings: RealWhatsApp) =>
     Layer.merge(
-      WhatsAppCloud.layer(settings.cloud).pipe(Layer.provide(FetchHttpClient.layer)),
+      WhatsAppCloud.layer(settings.cloud).pipe(Layer.provide(WhatsAppCloudHttpClient)),
       Layer.succeed(WhatsAppWebhookSettings, {
         verifyToken: settings.verifyToken,
         appSecret: settings.appSecret,

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto"
 import { createServer, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
-import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Context, Duration, Effect, Layer, Redacted } from "effect"
 import { InMemoryRateBudgets } from "../../adapters/memory/InMemoryRateBudgets.js"
 import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import { WhatsAppCloudHttpClient } from "../../adapters/whatsapp-cloud/WhatsAppCloudHttpClient.js"
 import {
   defaultMediaMaxBytes,
   WhatsAppCloudConfig,
@@ -87,7 +87,7 @@ const mediaSourceOn = (url: string, mediaMaxBytes: number) => {
     requestTimeout: Duration.seconds(10),
     mediaMaxBytes
   }
-  return Effect.map(Layer.build(WhatsAppCloud.layer(settings).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(InMemoryRateBudgets))), (context) =>
+  return Effect.map(Layer.build(WhatsAppCloud.layer(settings).pipe(Layer.provide(WhatsAppCloudHttpClient), Layer.provide(InMemoryRateBudgets))), (context) =>
     Context.get(context, MediaSource)
   )
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Chunk, ConfigProvider, Context, Duration, Effect, Fiber, Layer, Option, Redacted, Schedule, Stream, TestClock, TestServices } from "effect"
 import { InMemoryRateBudgets } from "../../adapters/memory/InMemoryRateBudgets.js"
 import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import { WhatsAppCloudHttpClient } from "../../adapters/whatsapp-cloud/WhatsAppCloudHttpClient.js"
 import { mediaUserAgent, type WhatsAppCloudSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { MediaSource } from "../../application/ports/MediaSource.js"
 import { Messenger } from "../../application/ports/Messenger.js"
@@ -21,7 +22,7 @@ const setup = (fakeOptions: FakeGraphApiOptions = {}, overrides: Partial<WhatsAp
   Effect.gen(function* () {
     const fake = yield* makeFakeGraphApi({ customerServiceWindow: "off", appSecret: secret, ...fakeOptions })
     const context = yield* Layer.build(
-      WhatsAppCloud.layer(settingsForFake(fake, overrides)).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(InMemoryRateBudgets))
+      WhatsAppCloud.layer(settingsForFake(fake, overrides)).pipe(Layer.provide(WhatsAppCloudHttpClient), Layer.provide(InMemoryRateBudgets))
     )
     return { fake, messenger: Context.get(context, Messenger), media: Context.get(context, MediaSource) }
   })
@@ -93,7 +94,7 @@ describe("WhatsApp Cloud adapter against the fake Graph API", () => {
         ["WHATSAPP_API_KEY", fake.accessToken]
       ])
       const build = (values: Map<string, string>) =>
-        Layer.build(WhatsAppCloud.fromConfig.pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(InMemoryRateBudgets))).pipe(
+        Layer.build(WhatsAppCloud.fromConfig.pipe(Layer.provide(WhatsAppCloudHttpClient), Layer.provide(InMemoryRateBudgets))).pipe(
           Effect.withConfigProvider(ConfigProvider.fromMap(values))
         )
       const context = yield* build(settings)

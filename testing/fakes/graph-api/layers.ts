@@ -1,10 +1,10 @@
-import { FetchHttpClient } from "@effect/platform"
 import type { HttpServerError } from "@effect/platform"
 import { Context, Duration, Effect, Layer, Redacted } from "effect"
 import type { MediaSource } from "../../../application/ports/MediaSource.js"
 import type { Messenger } from "../../../application/ports/Messenger.js"
 import { InMemoryRateBudgets } from "../../../adapters/memory/InMemoryRateBudgets.js"
 import * as WhatsAppCloud from "../../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import { WhatsAppCloudHttpClient } from "../../../adapters/whatsapp-cloud/WhatsAppCloudHttpClient.js"
 import type { WhatsAppCloudSettings } from "../../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import type { SendMessageBody } from "../../../contracts/whatsapp/Send.js"
 import { MediaProbe, MessengerProbe, type ReceivedByPerson } from "../../port-suites/Probes.js"
@@ -83,6 +83,6 @@ export const WhatsAppCloudOverFake = (
 ): Layer.Layer<Messenger | MediaSource | FakeGraph, HttpServerError.ServeError> =>
   Layer.unwrapEffect(
     Effect.map(FakeGraph, (fake) =>
-      WhatsAppCloud.layer(settingsForFake(fake, overrides)).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(InMemoryRateBudgets))
+      WhatsAppCloud.layer(settingsForFake(fake, overrides)).pipe(Layer.provide(WhatsAppCloudHttpClient), Layer.provide(InMemoryRateBudgets))
     )
   ).pipe(Layer.provideMerge(FakeGraphLive(options)))
