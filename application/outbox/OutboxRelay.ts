@@ -131,16 +131,18 @@ const publishAndMarkGuarded = (
     })
   )
 
+/** Claims one batch of due outbox events, and answers the publication of what it claimed. */
+const claimDue = (batchSize: number, lease: Duration.DurationInput) =>
+  Effect.gen(function* () {
+    const now = new Date(yield* Clock.currentTimeMillis)
+    const events = yield* Effect.flatMap(Outbox, (outbox) => outbox.claim(batchSize, now, lease))
+    const publish = events.length === 0 ? Effect.void : publishAndMarkGuarded(events, Math.max(...events.map((event) => event.attempts)), now)
+    return { claimed: events.length, publish }
+  })
+
 /** Publishes one batch of due outbox events; answers how many it took. */
 export const claimAndPublish = (batchSize: number, lease: Duration.DurationInput) =>
-  Effect.gen(function* () {
-    const outbox = yield* Outbox
-    const now = new Date(yield* Clock.currentTimeMillis)
-    const events = yield* outbox.claim(batchSize, now, lease)
-    if (events.length === 0) return 0
-    yield* publishAndMarkGuarded(events, Math.max(...events.map((event) => event.attempts)), now)
-    return events.length
-  })
+  Effect.flatMap(claimDue(batchSize, lease), ({ claimed, publish }) => Effect.as(publish, claimed))
 
 /** Publishes events handed over by their writers, in batches, in the order they came. */
 export const publishHandedOver = (events: ReadonlyArray<NewOutboxEvent>, batchSize: number) =>
@@ -185,7 +187,10 @@ export const runOutboxRelay = (options: OutboxRelayOptions = defaultOutboxRelayO
       const now = yield* Clock.currentTimeMillis
       if (searchAgain || notified || now - searchedAt >= pollMillis) {
         searchedAt = now
-        const claimed = yield* untilStorageAnswers(claimAndPublish(options.batchSize, options.lease))
+        // What was claimed is held through an outage and published once storage answers: claimed
+        // again instead, it would wait out its lease (30 s) in a database that is back.
+        const { claimed, publish } = yield* untilStorageAnswers(claimDue(options.batchSize, options.lease))
+        yield* untilStorageAnswers(publish)
         searchAgain = claimed === options.batchSize
       }
       if (!searchAgain) {

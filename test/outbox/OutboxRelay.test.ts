@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Fiber, Layer, TestClock } from "effect"
+import { Duration, Effect, Fiber, Layer, Ref, TestClock } from "effect"
 import { handedOverLease, OutboxWakeup } from "../../application/events/Wakeup.js"
 import { relayOutboxBatch, runOutboxRelay } from "../../application/outbox/OutboxRelay.js"
 import { BrokerUnavailable, EventBroker, MessagesRefused, type BrokerMessage } from "../../application/ports/EventBroker.js"
 import { FailedEvents } from "../../application/ports/FailedEvents.js"
 import { Outbox, type NewOutboxEvent } from "../../application/ports/Outbox.js"
+import { StorageUnavailable } from "../../application/ports/StorageUnavailable.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 
 /** A broker that records what it is given, refusing the first `refusals` publications. */
@@ -66,6 +67,48 @@ const writeAndHandOver = (events: ReadonlyArray<NewOutboxEvent>) =>
     yield* Effect.flatMap(Outbox, (outbox) => outbox.add(events))
     yield* Effect.flatMap(OutboxWakeup, (wakeup) => wakeup.handOver(events))
   })
+
+/**
+ * The Postgres broker's case: the outbox and the queue are one database, which goes down just
+ * after the relay claimed a batch; while it is down every write fails, the publication included.
+ */
+const downAfterClaim = Effect.gen(function* () {
+  const down = yield* Ref.make(false)
+  const armed = yield* Ref.make(true)
+  const published: Array<BrokerMessage> = []
+  const unlessDown = <A, E>(effect: Effect.Effect<A, E>, failure: E) =>
+    Effect.flatMap(Ref.get(down), (isDown) => (isDown ? Effect.fail(failure) : effect))
+  const unavailable = new StorageUnavailable({ reason: "Connection terminated unexpectedly" })
+  const layer = Layer.mergeAll(
+    Layer.effect(
+      Outbox,
+      Effect.map(Outbox, (outbox) =>
+        Outbox.of({
+          ...outbox,
+          claim: (limit, now, lease) =>
+            unlessDown(outbox.claim(limit, now, lease), unavailable).pipe(
+              Effect.tap((claimed) => (claimed.length > 0 ? Effect.flatMap(Ref.getAndSet(armed, false), (crash) => Ref.set(down, crash)) : Effect.void))
+            ),
+          markPublished: (ids, now) => unlessDown(outbox.markPublished(ids, now), unavailable),
+          retryAt: (ids, at, reason) => unlessDown(outbox.retryAt(ids, at, reason), unavailable)
+        })
+      )
+    ),
+    Layer.succeed(
+      EventBroker,
+      EventBroker.of({
+        publish: (messages) =>
+          unlessDown(Effect.sync(() => void published.push(...messages)), new BrokerUnavailable({ reason: "Connection terminated unexpectedly" })),
+        consume: () => Effect.void,
+        deadLetters: () => Effect.succeed([]),
+        replayDeadLetter: () => Effect.succeed(false),
+        forgetKey: () => Effect.void
+      })
+    ),
+    OutboxWakeup.layer
+  ).pipe(Layer.provideMerge(InMemoryStorage))
+  return { published, comeBack: Ref.set(down, false), layer }
+})
 
 describe("outbox relay", () => {
   it.live("publishes what writers hand over as it comes, without claiming it, and marks it published", () => {
@@ -136,6 +179,24 @@ describe("outbox relay", () => {
       expect(failed.map((event) => [event.consumer, event.messageId, event.reason])).toEqual([["outbox-relay", tooLarge.id, "message size exceeded"]])
     }).pipe(Effect.provide(Layer.mergeAll(refusingOne, OutboxWakeup.layer).pipe(Layer.provideMerge(InMemoryStorage))))
   })
+
+  it.effect("events claimed just before storage went down are published once it answers, not after their claim's lease", () =>
+    Effect.gen(function* () {
+      const storage = yield* downAfterClaim
+      return yield* Effect.gen(function* () {
+        const events = written(2, new Date(0))
+        yield* Effect.flatMap(Outbox, (outbox) => outbox.add(events))
+        yield* TestClock.adjust(handedOverLease)
+        const relay = yield* Effect.fork(runOutboxRelay({ batchSize: 10, lease: "30 seconds", pollInterval: "1 second", gather: "1 millis" }))
+        yield* TestClock.adjust("4 seconds")
+        expect(storage.published).toEqual([])
+        yield* storage.comeBack
+        yield* TestClock.adjust("12 seconds")
+        expect(storage.published.map((message) => message.id)).toEqual(events.map((event) => event.id))
+        expect(yield* Effect.flatMap(Outbox, (outbox) => outbox.stats)).toMatchObject({ pending: 0, published: 2 })
+        yield* Fiber.interrupt(relay)
+      }).pipe(Effect.provide(storage.layer))
+    }))
 
   it.effect("claims events whose writer died before handing them over, once their lease has run out", () => {
     const { published, layer } = world()
