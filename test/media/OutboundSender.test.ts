@@ -15,6 +15,7 @@ import { InMemoryMedia } from "../../adapters/memory/InMemoryMediaSource.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { ApplicationServicesLive } from "../../runtimes/composition/ApplicationServices.js"
 import { PreviewRenewalLive } from "../../runtimes/composition/PackPreviews.js"
+import { enqueueForNewPerson, intentOf } from "../support/outboundIntents.js"
 
 const world = Layer.merge(ApplicationServicesLive, PreviewRenewalLive).pipe(Layer.provideMerge(Layer.mergeAll(
   InMemoryStorage,
@@ -34,17 +35,7 @@ const world = Layer.merge(ApplicationServicesLive, PreviewRenewalLive).pipe(Laye
   })
 )))
 
-/** One intent per person: the sender takes each person's earliest pending one per batch. */
-const enqueue = (message: OutgoingMessage) =>
-  Effect.gen(function* () {
-    const id = randomUUID()
-    const userId = UserId.make(randomUUID())
-    const waId = `9725${Math.floor(Math.random() * 1e8)}`
-    yield* Effect.flatMap(OutboundMessages, (outbound) =>
-      outbound.enqueue([{ id, userId, recipient: { waId: Option.some(waId), bsuid: Option.none() }, message, createdAt: new Date(0) }])
-    )
-    return { id, userId, waId }
-  })
+const enqueue = (message: OutgoingMessage) => enqueueForNewPerson(message)
 
 /** Several intents for one person, in this order. */
 const enqueueFor = (messages: ReadonlyArray<OutgoingMessage>) =>
@@ -58,12 +49,6 @@ const enqueueFor = (messages: ReadonlyArray<OutgoingMessage>) =>
   })
 
 const sentTo = (waId: string) => Effect.flatMap(InMemoryMessages, (messages) => messages.sentTo({ waId }))
-const intentOf = (enqueued: { readonly id: string; readonly userId: UserId }) =>
-  Effect.map(
-    Effect.flatMap(OutboundMessages, (outbound) => outbound.listForUser(enqueued.userId)),
-    (intents) => intents.find((intent) => intent.id === enqueued.id)
-  )
-
 describe("the sender and media links", () => {
   it.effect("images and videos by link go by uploaded id as what they turned out to be; the rest as before", () =>
     Effect.gen(function* () {

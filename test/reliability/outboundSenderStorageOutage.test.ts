@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Layer, Option, Ref, TestClock } from "effect"
 import { InMemoryMessages, InMemoryWhatsAppLive } from "../../adapters/memory/InMemoryMessenger.js"
@@ -9,10 +8,10 @@ import { MessengerUnavailable } from "../../application/ports/Messenger.js"
 import { OutboundMessages } from "../../application/ports/OutboundMessages.js"
 import { NotReady, Readiness } from "../../application/ports/Readiness.js"
 import { StorageUnavailable } from "../../application/ports/StorageUnavailable.js"
-import { UserId } from "../../domain/ids.js"
 import { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
 import { ApplicationServicesLive } from "../../runtimes/composition/ApplicationServices.js"
 import { PreviewRenewalLive } from "../../runtimes/composition/PackPreviews.js"
+import { enqueueForNewPerson, intentOf } from "../support/outboundIntents.js"
 
 /**
  * Storage that can go down just after the sender has claimed its batch, or refuse the outcome of
@@ -55,26 +54,9 @@ const world = Layer.merge(ApplicationServicesLive, PreviewRenewalLive).pipe(
   Layer.provideMerge(Layer.mergeAll(InMemoryStorage, InMemoryWhatsAppLive, InMemoryMediaPreparer.layer({ links: {} })))
 )
 
-const enqueueText = (body: string) =>
-  Effect.gen(function* () {
-    const id = randomUUID()
-    const userId = UserId.make(randomUUID())
-    const waId = `9725${Math.floor(Math.random() * 1e8)}`
-    yield* Effect.flatMap(OutboundMessages, (outbound) =>
-      outbound.enqueue([
-        { id, userId, recipient: { waId: Option.some(waId), bsuid: Option.none() }, message: OutgoingMessage.Text({ body }), createdAt: new Date(0) }
-      ])
-    )
-    return { id, userId, waId }
-  })
+const enqueueText = (body: string) => enqueueForNewPerson(OutgoingMessage.Text({ body }))
 
 const sentTo = (waId: string) => Effect.flatMap(InMemoryMessages, (messages) => messages.sentTo({ waId }))
-const intentOf = (enqueued: { readonly id: string; readonly userId: UserId }) =>
-  Effect.map(
-    Effect.flatMap(OutboundMessages, (outbound) => outbound.listForUser(enqueued.userId)),
-    (intents) => intents.find((intent) => intent.id === enqueued.id)
-  )
-
 const lease = "2 minutes"
 
 /** Runs `test` with the sender's storage behind `FlakyStorage`. */

@@ -3,14 +3,15 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Option, Ref, Schedule } from "effect"
 import { runOutboundSender } from "../../application/messaging/OutboundSender.js"
 import { Messenger, type Recipient } from "../../application/ports/Messenger.js"
-import { OutboundMessages } from "../../application/ports/OutboundMessages.js"
+import type { OutboundMessages } from "../../application/ports/OutboundMessages.js"
 import { OutboundWakeup } from "../../application/events/Wakeup.js"
 import { InMemoryMediaPreparer } from "../../adapters/memory/InMemoryMediaPreparer.js"
 import { PgStorage } from "../../adapters/postgres/PgStorage.js"
-import { UserId, WhatsAppMessageId } from "../../domain/ids.js"
+import { WhatsAppMessageId } from "../../domain/ids.js"
 import { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
 import { ApplicationServicesLive } from "../../runtimes/composition/ApplicationServices.js"
 import { PreviewRenewalLive } from "../../runtimes/composition/PackPreviews.js"
+import { enqueueForNewPerson, intentOf } from "../support/outboundIntents.js"
 import { freshSchema, inCi, isReachable } from "../support/TestDatabase.js"
 
 const reachable = await isReachable()
@@ -50,24 +51,7 @@ const world = Layer.merge(ApplicationServicesLive, PreviewRenewalLive).pipe(
 )
 
 const enqueue = (body: string) =>
-  Effect.gen(function* () {
-    const id = randomUUID()
-    const userId = UserId.make(randomUUID())
-    const waId = `9725${Math.floor(Math.random() * 1e8)}`
-    yield* Effect.flatMap(OutboundMessages, (outbound) =>
-      outbound.enqueue([
-        { id, userId, recipient: { waId: Option.some(waId), bsuid: Option.none() }, message: OutgoingMessage.Text({ body }), createdAt: new Date() }
-      ])
-    )
-    yield* Effect.flatMap(OutboundWakeup, (wakeup) => wakeup.notify)
-    return { id, userId, waId }
-  })
-
-const statusOf = (enqueued: { readonly id: string; readonly userId: UserId }) =>
-  Effect.map(
-    Effect.flatMap(OutboundMessages, (outbound) => outbound.listForUser(enqueued.userId)),
-    (intents) => intents.find((intent) => intent.id === enqueued.id)
-  )
+  Effect.tap(enqueueForNewPerson(OutgoingMessage.Text({ body }), new Date()), () => Effect.flatMap(OutboundWakeup, (wakeup) => wakeup.notify))
 
 const receivedBy = (waId: string) =>
   Effect.map(Effect.flatMap(Delivered, Ref.get), (all) => all.some((recipient) => recipient.waId === waId))
@@ -89,8 +73,8 @@ describe.skipIf(!reachable && !inCi)("the outbound sender and a poisoned message
 
       for (const other of others) yield* eventually(`"${other.waId}" sent`, receivedBy(other.waId), (received) => received)
       const settled = (status: string | undefined) => status === "sent" || status === "failed"
-      const a = yield* eventually("the first settled", statusOf(first), (intent) => settled(intent?.status))
-      const b = yield* eventually("the second settled", statusOf(second), (intent) => settled(intent?.status))
+      const a = yield* eventually("the first settled", intentOf(first), (intent) => settled(intent?.status))
+      const b = yield* eventually("the second settled", intentOf(second), (intent) => settled(intent?.status))
       expect([a?.status, b?.status].sort()).toEqual(["failed", "sent"])
       const failed = a?.status === "failed" ? a : b
       expect(Option.getOrElse(failed!.lastError, () => "")).toMatch(/duplicate key/)
@@ -99,7 +83,7 @@ describe.skipIf(!reachable && !inCi)("the outbound sender and a poisoned message
       const later = yield* enqueue("after the poisoned one")
       yield* eventually("the message after the poisoned one sent", receivedBy(later.waId), (received) => received)
       // Received first, marked sent just after: wait for the mark rather than race it.
-      const laterIntent = yield* eventually("the message after the poisoned one marked", statusOf(later), (intent) => intent?.status !== "pending")
+      const laterIntent = yield* eventually("the message after the poisoned one marked", intentOf(later), (intent) => intent?.status !== "pending")
       expect(laterIntent?.status).toBe("sent")
     }).pipe(Effect.scoped, Effect.provide(world)), 30_000)
 })
