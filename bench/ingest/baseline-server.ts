@@ -1,11 +1,11 @@
-import { createHmac, randomUUID, timingSafeEqual } from "node:crypto"
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import { randomUUID } from "node:crypto"
 import pg from "pg"
+import { inTransaction, serveWebhook, type WebhookMessage } from "../support/bareWebhookServer.js"
 
-// The measured anchor's baseline (shared/notes/measured-anchors.md): node:http and pg, no
-// framework, doing what an ingest must: check the HMAC over the raw bytes, parse, and in one
-// transaction insert each message (ON CONFLICT DO NOTHING) with its outbox row; then 200.
-// The two tables are the bot's own (adapters/postgres/Migrations.ts), with their indexes.
+// The ingest bench's baseline: node:http and pg, no framework, doing what an ingest must: check
+// the HMAC over the raw bytes, parse, and in one transaction insert each message (ON CONFLICT DO
+// NOTHING) with its outbox row; then 200. The two tables are the bot's own
+// (adapters/postgres/Migrations.ts), with their indexes.
 
 const port = Number(process.env.PORT)
 const databaseUrl = process.env.DATABASE_URL ?? ""
@@ -27,59 +27,8 @@ await pool.query(`
   CREATE INDEX IF NOT EXISTS outbox_due ON outbox (created_at, seq) WHERE published_at IS NULL;
   CREATE INDEX IF NOT EXISTS outbox_published ON outbox (published_at) WHERE published_at IS NOT NULL;`)
 
-interface Message {
-  readonly id: string
-  readonly from: string
-  readonly type: string
-  readonly raw: unknown
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null
-
-const asArray = (value: unknown): ReadonlyArray<unknown> => (Array.isArray(value) ? value : [])
-
-/** The messages of a webhook envelope; anything not shaped like one is skipped. */
-const messagesOf = (envelope: unknown): Array<Message> => {
-  const found: Array<Message> = []
-  if (!isRecord(envelope)) return found
-  for (const entry of asArray(envelope.entry)) {
-    if (!isRecord(entry)) continue
-    for (const change of asArray(entry.changes)) {
-      if (!isRecord(change) || !isRecord(change.value)) continue
-      for (const message of asArray(change.value.messages)) {
-        if (isRecord(message) && typeof message.id === "string" && typeof message.from === "string") {
-          found.push({ id: message.id, from: message.from, type: String(message.type), raw: message })
-        }
-      }
-    }
-  }
-  return found
-}
-
-const signatureValid = (body: Buffer, header: string | undefined): boolean => {
-  const match = /^sha256=([0-9a-fA-F]{64})$/.exec(header ?? "")
-  if (match === null) return false
-  const expected = createHmac("sha256", appSecret).update(body).digest()
-  const received = Buffer.from(match[1] ?? "", "hex")
-  return received.length === expected.length && timingSafeEqual(received, expected)
-}
-
-const readBody = (request: IncomingMessage): Promise<Buffer | undefined> =>
-  new Promise((resolve, reject) => {
-    const chunks: Array<Buffer> = []
-    let size = 0
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= maxBodyBytes) chunks.push(chunk)
-    })
-    request.on("end", () => resolve(size > maxBodyBytes ? undefined : Buffer.concat(chunks)))
-    request.on("error", reject)
-  })
-
-const store = async (messages: ReadonlyArray<Message>): Promise<void> => {
-  const client = await pool.connect()
-  try {
-    await client.query("BEGIN")
+const store = (messages: ReadonlyArray<WebhookMessage>): Promise<void> =>
+  inTransaction(pool, async (client) => {
     const now = new Date()
     for (const message of messages) {
       const inserted = await client.query(
@@ -94,37 +43,6 @@ const store = async (messages: ReadonlyArray<Message>): Promise<void> => {
         )
       }
     }
-    await client.query("COMMIT")
-    client.release()
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined)
-    client.release(error instanceof Error ? error : new Error(String(error)))
-    throw error
-  }
-}
+  })
 
-const answer = (response: ServerResponse, status: number) => {
-  response.writeHead(status, { "content-length": "0" })
-  response.end()
-}
-
-const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-  if (request.method === "GET" && request.url === "/health") return answer(response, 200)
-  if (request.method !== "POST" || request.url !== "/SmsReceived") return answer(response, 404)
-  const body = await readBody(request)
-  if (body === undefined) return answer(response, 413)
-  const header = request.headers["x-hub-signature-256"]
-  if (!signatureValid(body, typeof header === "string" ? header : undefined)) return answer(response, 401)
-  let envelope: unknown
-  try {
-    envelope = JSON.parse(body.toString("utf8"))
-  } catch {
-    return answer(response, 400)
-  }
-  await store(messagesOf(envelope))
-  answer(response, 200)
-}
-
-createServer((request, response) => {
-  handle(request, response).catch(() => answer(response, 503))
-}).listen(port, "127.0.0.1")
+serveWebhook({ port, appSecret, maxBodyBytes, receive: store })

@@ -16,9 +16,10 @@
  * One person's messages are answered in the order they came only because the bench's people
  * wait for each answer before writing again; the bot guarantees that order, this baseline does not.
  */
-import { createHmac, randomUUID, timingSafeEqual } from "node:crypto"
-import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http"
-import pg, { type PoolClient } from "pg"
+import { randomUUID } from "node:crypto"
+import { Agent, request } from "node:http"
+import pg from "pg"
+import { asArray, inTransaction, isRecord, serveWebhook, type WebhookMessage } from "../support/bareWebhookServer.js"
 
 const port = Number(process.env.PORT)
 const databaseUrl = process.env.DATABASE_URL ?? ""
@@ -45,78 +46,11 @@ await pool.query(`
     wamid text, created_at timestamptz NOT NULL, sent_at timestamptz);
   CREATE INDEX IF NOT EXISTS reply_intents_user ON reply_intents (wa_id);`)
 
-interface Message {
-  readonly id: string
-  readonly from: string
-  readonly name: string | undefined
-  readonly type: string
-  readonly raw: unknown
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null
-
-const asArray = (value: unknown): ReadonlyArray<unknown> => (Array.isArray(value) ? value : [])
-
-/** The messages of a webhook envelope, with the sender's profile name; anything not shaped like one is skipped. */
-const messagesOf = (envelope: unknown): Array<Message> => {
-  const found: Array<Message> = []
-  if (!isRecord(envelope)) return found
-  for (const entry of asArray(envelope.entry)) {
-    if (!isRecord(entry)) continue
-    for (const change of asArray(entry.changes)) {
-      if (!isRecord(change) || !isRecord(change.value)) continue
-      const contact = asArray(change.value.contacts)[0]
-      const profile = isRecord(contact) && isRecord(contact.profile) ? contact.profile.name : undefined
-      for (const message of asArray(change.value.messages)) {
-        if (isRecord(message) && typeof message.id === "string" && typeof message.from === "string") {
-          found.push({ id: message.id, from: message.from, name: typeof profile === "string" ? profile : undefined, type: String(message.type), raw: message })
-        }
-      }
-    }
-  }
-  return found
-}
-
-const signatureValid = (body: Buffer, header: string | undefined): boolean => {
-  const match = /^sha256=([0-9a-fA-F]{64})$/.exec(header ?? "")
-  if (match === null) return false
-  const expected = createHmac("sha256", appSecret).update(body).digest()
-  const received = Buffer.from(match[1] ?? "", "hex")
-  return received.length === expected.length && timingSafeEqual(received, expected)
-}
-
-const readBody = (incoming: IncomingMessage): Promise<Buffer | undefined> =>
-  new Promise((resolve, reject) => {
-    const chunks: Array<Buffer> = []
-    let size = 0
-    incoming.on("data", (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= maxBodyBytes) chunks.push(chunk)
-    })
-    incoming.on("end", () => resolve(size > maxBodyBytes ? undefined : Buffer.concat(chunks)))
-    incoming.on("error", reject)
-  })
-
-const inTransaction = async <A>(work: (client: PoolClient) => Promise<A>): Promise<A> => {
-  const client = await pool.connect()
-  try {
-    await client.query("BEGIN")
-    const result = await work(client)
-    await client.query("COMMIT")
-    client.release()
-    return result
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined)
-    client.release(error instanceof Error ? error : new Error(String(error)))
-    throw error
-  }
-}
-
 /** Transaction 1: the messages not stored before, each with its person upserted. */
-const store = (messages: ReadonlyArray<Message>): Promise<Array<Message>> =>
-  inTransaction(async (client) => {
+const store = (messages: ReadonlyArray<WebhookMessage>): Promise<Array<WebhookMessage>> =>
+  inTransaction(pool, async (client) => {
     const now = new Date()
-    const fresh: Array<Message> = []
+    const fresh: Array<WebhookMessage> = []
     for (const message of messages) {
       const inserted = await client.query(
         `INSERT INTO inbound_messages (wamid, user_id, kind, payload, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
@@ -169,9 +103,9 @@ const sentIdOf = (answer: unknown): string => {
 }
 
 /** Transaction 2, the read receipt and the reply, and the intent marked sent. */
-const reply = async (message: Message): Promise<void> => {
+const reply = async (message: WebhookMessage): Promise<void> => {
   const body = { messaging_product: "whatsapp", to: message.from, type: "text", text: { body: "Welcome! Send a selfie to begin." } }
-  const intentId = await inTransaction(async (client) => {
+  const intentId = await inTransaction(pool, async (client) => {
     const { rows } = await client.query(`SELECT wa_id, name, state FROM people WHERE wa_id = $1 FOR UPDATE`, [message.from])
     if (rows.length === 0) throw new Error("no person for a stored message")
     const id = randomUUID()
@@ -186,12 +120,12 @@ const reply = async (message: Message): Promise<void> => {
   await pool.query(`UPDATE reply_intents SET status = 'sent', wamid = $2, sent_at = now() WHERE id = $1`, [intentId, wamid])
 }
 
-const queue: Array<Message> = []
+const queue: Array<WebhookMessage> = []
 const waitingForRoom: Array<() => void> = []
 const waitingForWork: Array<() => void> = []
 let failures = 0
 
-const enqueue = async (message: Message): Promise<void> => {
+const enqueue = async (message: WebhookMessage): Promise<void> => {
   while (queue.length >= queueLimit) await new Promise<void>((resolve) => waitingForRoom.push(resolve))
   queue.push(message)
   waitingForWork.shift()?.()
@@ -213,29 +147,12 @@ const worker = async (): Promise<never> => {
 }
 for (let i = 0; i < workers; i++) void worker()
 
-const answer = (response: ServerResponse, status: number) => {
-  response.writeHead(status, { "content-length": "0" })
-  response.end()
-}
-
-const handle = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
-  if (incoming.method === "GET" && (incoming.url === "/health" || incoming.url === "/ready")) return answer(response, 200)
-  if (incoming.method !== "POST" || incoming.url !== "/SmsReceived") return answer(response, 404)
-  const body = await readBody(incoming)
-  if (body === undefined) return answer(response, 413)
-  const header = incoming.headers["x-hub-signature-256"]
-  if (!signatureValid(body, typeof header === "string" ? header : undefined)) return answer(response, 401)
-  let envelope: unknown
-  try {
-    envelope = JSON.parse(body.toString("utf8"))
-  } catch {
-    return answer(response, 400)
+serveWebhook({
+  port,
+  appSecret,
+  maxBodyBytes,
+  receive: async (messages) => {
+    const fresh = await store(messages)
+    for (const message of fresh) await enqueue(message)
   }
-  const fresh = await store(messagesOf(envelope))
-  for (const message of fresh) await enqueue(message)
-  answer(response, 200)
-}
-
-createServer((incoming, response) => {
-  handle(incoming, response).catch(() => answer(response, 503))
-}).listen(port, "127.0.0.1")
+})
