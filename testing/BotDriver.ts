@@ -1,5 +1,6 @@
-import { Clock, Context, Data, Duration, Effect, Layer, Schedule } from "effect"
+import { Clock, Context, Data, Duration, Effect, Layer, Option, Schedule } from "effect"
 import { EventBroker } from "../application/ports/EventBroker.js"
+import { EventQueueReadings } from "../application/ports/EventQueueReadings.js"
 import { OutboundMessages } from "../application/ports/OutboundMessages.js"
 import { Outbox } from "../application/ports/Outbox.js"
 import { Users } from "../application/ports/Users.js"
@@ -33,7 +34,11 @@ export class DriverBusy extends Data.TaggedError("DriverBusy")<{
   }
 }
 
-/** The ports whose queues say whether the bot has work left. */
+/**
+ * The ports whose queues say whether the bot has work left. The broker's own queues count too
+ * where it can read them (`EventQueueReadings`: in memory and on Postgres): an event published
+ * out of the outbox and not yet handled is work left.
+ */
 export type BotQueues = Outbox | OutboundMessages | Users | EventBroker
 
 /** One simulated person on WhatsApp. */
@@ -183,6 +188,9 @@ export class BotDriver extends Context.Tag("whatsapp-astria-bot/harness/BotDrive
         const intents = (yield* Effect.forEach(people, (person) => outbound.listForUser(person.id))).flat()
         const deadLetters = yield* Effect.forEach(botSubscriptions, (subscription) => broker.deadLetters(subscription.name))
         const waiting = intents.filter((intent) => intent.status === "pending").length
+        const readings = yield* Effect.serviceOption(EventQueueReadings)
+        const queues = Option.isSome(readings) ? [...(yield* readings.value.read).values()] : []
+        const inBroker = queues.reduce((sum, queue) => sum + queue.waiting + queue.leased, 0)
         const moved = [
           outbox.published,
           intents.map((intent) => `${intent.id}:${intent.status}:${intent.attempts}`).join(","),
@@ -195,9 +203,9 @@ export class BotDriver extends Context.Tag("whatsapp-astria-bot/harness/BotDrive
           yield* payments.deliveries
         ].join("|")
         return {
-          idle: outbox.pending === 0 && waiting === 0,
+          idle: outbox.pending === 0 && inBroker === 0 && waiting === 0,
           moved,
-          backlog: `${outbox.pending} event(s) in the outbox, ${waiting} message(s) waiting to be sent`
+          backlog: `${outbox.pending} event(s) in the outbox, ${inBroker} event(s) in the broker, ${waiting} message(s) waiting to be sent`
         }
       }).pipe(Effect.orDie)
 

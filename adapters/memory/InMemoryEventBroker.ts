@@ -1,4 +1,5 @@
-import { Cause, Duration, Effect, Exit, FiberSet, Layer, Option } from "effect"
+import { Cause, Clock, Context, Duration, Effect, Exit, FiberSet, Layer, Option } from "effect"
+import { EventQueueReadings, type SubscriptionQueue } from "../../application/ports/EventQueueReadings.js"
 import {
   BrokerUnavailable,
   EventBroker,
@@ -24,13 +25,15 @@ interface SubscriptionState {
   readonly subscription: Subscription
   /** Each key's messages in order; the head stays until it is settled (a peek-lock), so an interrupted delivery is redelivered. */
   readonly queues: Map<string, Array<BrokerMessage>>
+  /** When each queued message was queued, for the readings. */
+  readonly queuedAt: Map<BrokerMessage, number>
   readonly busyKeys: Set<string>
   readonly deadLetters: Array<DeadLetter>
   consumer: Option.Option<(key: string) => void>
 }
 
-/** An event broker in memory, with the delivery guarantees of the Service Bus one: for tests, the harness and single-process use. */
-export const makeInMemoryEventBroker = (options: InMemoryEventBrokerOptions) =>
+/** The broker, and the readings of its queues. */
+const makeBrokerWithReadings = (options: InMemoryEventBrokerOptions) =>
   Effect.sync(() => {
     // A database outage makes every delivery fail for a while: backing off exponentially to 30 s
     // over 20 deliveries waits out several minutes before a message is given up as a dead letter.
@@ -44,7 +47,7 @@ export const makeInMemoryEventBroker = (options: InMemoryEventBrokerOptions) =>
     const states = new Map<string, SubscriptionState>(
       options.subscriptions.map((subscription) => [
         subscription.name,
-        { subscription, queues: new Map(), busyKeys: new Set(), deadLetters: [], consumer: Option.none() }
+        { subscription, queues: new Map(), queuedAt: new Map(), busyKeys: new Set(), deadLetters: [], consumer: Option.none() }
       ])
     )
 
@@ -53,9 +56,10 @@ export const makeInMemoryEventBroker = (options: InMemoryEventBrokerOptions) =>
         Effect.mapError(() => new BrokerUnavailable({ reason: `no subscription named ${name}` }))
       )
 
-    const enqueue = (state: SubscriptionState, message: BrokerMessage) => {
+    const enqueue = (state: SubscriptionState, message: BrokerMessage, now: number) => {
       const queue = state.queues.get(message.key) ?? []
       queue.push(message)
+      state.queuedAt.set(message, now)
       state.queues.set(message.key, queue)
       Option.map(state.consumer, (wake) => wake(message.key))
     }
@@ -95,22 +99,43 @@ export const makeInMemoryEventBroker = (options: InMemoryEventBrokerOptions) =>
         const queue = state.queues.get(key)
         while (queue !== undefined && queue.length > 0) {
           yield* deliver(state, handler, queue[0]!)
-          queue.shift()
+          const settled = queue.shift()
+          if (settled !== undefined) state.queuedAt.delete(settled)
         }
         state.queues.delete(key)
       }).pipe(Effect.ensuring(Effect.sync(() => state.busyKeys.delete(key))))
 
-    return EventBroker.of({
+    /** Each subscription's queue: its keys' heads being delivered are leased, the rest waiting. */
+    const readings = EventQueueReadings.of({
+      read: Effect.sync(
+        () =>
+          new Map(
+            [...states.values()].map((state): [string, SubscriptionQueue] => {
+              const queued = [...state.queues.values()].reduce((sum, queue) => sum + queue.length, 0)
+              const leased = [...state.busyKeys].filter((key) => (state.queues.get(key)?.length ?? 0) > 0).length
+              const oldest = Math.min(...state.queuedAt.values())
+              return [
+                state.subscription.name,
+                { waiting: queued - leased, leased, oldestQueuedAt: Number.isFinite(oldest) ? Option.some(new Date(oldest)) : Option.none() }
+              ]
+            })
+          )
+      )
+    })
+
+    const broker = EventBroker.of({
       publish: (messages) =>
-        Effect.sync(() => {
-          for (const message of messages) {
-            if (seenIds.has(message.id)) continue
-            remember(message.id)
-            for (const state of states.values()) {
-              if (state.subscription.eventTypes.includes(message.eventType)) enqueue(state, message)
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.sync(() => {
+            for (const message of messages) {
+              if (seenIds.has(message.id)) continue
+              remember(message.id)
+              for (const state of states.values()) {
+                if (state.subscription.eventTypes.includes(message.eventType)) enqueue(state, message, now)
+              }
             }
-          }
-        }),
+          })
+        ),
       consume: (name, handler) =>
         Effect.gen(function* () {
           const state = yield* stateOf(name)
@@ -130,25 +155,39 @@ export const makeInMemoryEventBroker = (options: InMemoryEventBrokerOptions) =>
         }),
       deadLetters: (name) => Effect.map(stateOf(name), (state) => [...state.deadLetters]),
       replayDeadLetter: (name, messageId) =>
-        Effect.map(stateOf(name), (state) => {
-          const index = state.deadLetters.findIndex((letter) => letter.message.id === messageId)
-          if (index < 0) return false
-          const [letter] = state.deadLetters.splice(index, 1)
-          enqueue(state, letter!.message)
-          return true
-        }),
+        Effect.flatMap(Effect.zip(stateOf(name), Clock.currentTimeMillis), ([state, now]) =>
+          Effect.sync(() => {
+            const index = state.deadLetters.findIndex((letter) => letter.message.id === messageId)
+            if (index < 0) return false
+            const [letter] = state.deadLetters.splice(index, 1)
+            enqueue(state, letter!.message, now)
+            return true
+          })
+        ),
       forgetKey: (key) =>
         Effect.sync(() => {
           for (const state of states.values()) {
             // A head being delivered stays until it is settled; the rest of the key's queue goes.
-            state.queues.get(key)?.splice(state.busyKeys.has(key) ? 1 : 0)
+            const forgotten = state.queues.get(key)?.splice(state.busyKeys.has(key) ? 1 : 0) ?? []
+            for (const message of forgotten) state.queuedAt.delete(message)
             const kept = state.deadLetters.filter((letter) => letter.message.key !== key)
             state.deadLetters.splice(0, state.deadLetters.length, ...kept)
           }
         })
     })
+    return { broker, readings }
   })
 
+/** An event broker in memory, with the delivery guarantees of the Service Bus one: for tests, the harness and single-process use. */
+export const makeInMemoryEventBroker = (options: InMemoryEventBrokerOptions) =>
+  Effect.map(makeBrokerWithReadings(options), ({ broker }) => broker)
+
 export const InMemoryEventBroker = {
-  layer: (options: InMemoryEventBrokerOptions) => Layer.effect(EventBroker, makeInMemoryEventBroker(options))
+  /** The broker, and the readings of its queues (which the harness' driver waits on to empty). */
+  layer: (options: InMemoryEventBrokerOptions): Layer.Layer<EventBroker | EventQueueReadings> =>
+    Layer.effectContext(
+      Effect.map(makeBrokerWithReadings(options), ({ broker, readings }) =>
+        Context.make(EventBroker, broker).pipe(Context.add(EventQueueReadings, readings))
+      )
+    )
 }

@@ -10,8 +10,8 @@ export interface SubscriptionQueue {
 }
 
 /**
- * The depth of a broker's queues, where the broker keeps them in the database (the Postgres
- * broker); absent with Service Bus and in memory, whose queues the bot does not read.
+ * The depth of a broker's queues, where the bot can read them: the Postgres broker's (in the
+ * database) and the in-memory broker's; absent with Service Bus, whose queues the bot does not read.
  */
 export class EventQueueReadings extends Context.Tag("whatsapp-astria-bot/EventQueueReadings")<
   EventQueueReadings,
