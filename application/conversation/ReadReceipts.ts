@@ -13,7 +13,9 @@ export interface ReadReceiptsService {
    * Marks the messages read (with the typing indicator) without waiting for Meta's answer, which
    * waits for its slot of the number's throughput: the conversation's delivery, and the person's
    * next message behind it, need not wait for a courtesy. Waits only while `readReceiptsInFlight`
-   * are on their way. One that fails is logged and not tried again.
+   * are on their way. One that fails is logged and not tried again; on Azure Functions one still
+   * on its way when the invocation ends goes when the host runs the process again, or is lost if
+   * the host stops it: a courtesy either way.
    */
   readonly send: (messageIds: ReadonlyArray<string>) => Effect.Effect<void, never, Messenger>
 }
