@@ -183,11 +183,15 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
     // together with the next slot's. A second budget of this process's own, at the same pace, keeps
     // its sends spaced in real time, and costs nothing when they are on time.
     const ownBudgets = yield* Effect.provide(RateBudgets, InMemoryRateBudgets)
+    // The wait is from the moment asked about: the reservation's own round trip is part of it, not
+    // added to it (a slot 30 ms ahead, answered in 20, is 10 ms away).
     const waitTurn = (on: typeof budgets) =>
-      Clock.currentTimeMillis.pipe(
-        Effect.flatMap((now) => on.reserve(numberBudget, numberRate, new Date(now))),
-        Effect.flatMap((wait) => (Duration.isZero(wait) ? Effect.void : Effect.sleep(wait)))
-      )
+      Effect.gen(function* () {
+        const asked = yield* Clock.currentTimeMillis
+        const wait = yield* on.reserve(numberBudget, numberRate, new Date(asked))
+        const left = asked + Duration.toMillis(wait) - (yield* Clock.currentTimeMillis)
+        if (left > 0) yield* Effect.sleep(Duration.millis(left))
+      })
     const numberLimiter = <A, E>(call: Effect.Effect<A, E>): Effect.Effect<A, E | MessengerUnavailable> =>
       Effect.zipRight(waitTurn(budgets), waitTurn(ownBudgets)).pipe(
         Effect.mapError((error) => new MessengerUnavailable({ message: `the send budget could not be reserved: ${error.reason}` })),

@@ -14,6 +14,7 @@ import { UnitOfWork } from "../ports/UnitOfWork.js"
 import { Users } from "../ports/Users.js"
 import { ConversationSettingsTag } from "../settings/ConversationSettingsConfig.js"
 import { ExamplePhotos } from "./ExamplePhotos.js"
+import { ReadReceipts } from "./ReadReceipts.js"
 import { conversationEvent, type ConversationEvent } from "./conversationInput.js"
 import { executeCommands } from "./executeCommands.js"
 import { answerAsBurst } from "./floodGuard.js"
@@ -159,13 +160,9 @@ export const handleConversationEvent = (message: BrokerMessage) =>
       }),
       { discard: true }
     )
-    // A read receipt is a courtesy: one that fails is not worth a redelivery.
-    yield* Effect.forEach(afterCommit.value.markRead, (messageId) =>
-      messenger.markRead(messageId).pipe(
-        Effect.catchAll((error) => Effect.logDebug("Read receipt not sent", { error: error._tag }))
-      ),
-      { discard: true, concurrency: "unbounded" }
-    )
+    // A read receipt is a courtesy: one that fails is not worth a redelivery, and the delivery
+    // (with the person's next message behind it) does not wait for its slot of Meta's pace.
+    yield* Effect.flatMap(ReadReceipts, (receipts) => receipts.send(afterCommit.value.markRead))
   }).pipe(
     Effect.catchTags({
       StorageUnavailable: (error) => Effect.fail(new StorageOutage({ reason: `storage: ${error.reason}` }))

@@ -1,4 +1,4 @@
-import { Cause, Clock, Duration, Effect, Option, Schedule } from "effect"
+import { Cause, Clock, Duration, Effect, FiberSet, Option, Schedule } from "effect"
 import { BotEvents } from "../../contracts/events/BotEvents.js"
 import { raiseAttentionNow } from "../attention/raiseAttention.js"
 import { PreviewRenewal } from "../catalogue/PreviewRenewal.js"
@@ -255,27 +255,59 @@ const failOnDefect = (intent: OutboundIntent) =>
     )
   })
 
+/** Sends one claimed intent and records the outcome; a failure of its own costs no other intent. */
+const sendClaimed = (intent: OutboundIntent) => failOnDefect(intent)(leaveToLease(intent, sendIntent(intent)))
+
 /** Sends one batch: each user's earliest pending message, users in parallel. Answers how many it took. */
 export const sendOutboundBatch = (batchSize: number, lease: Duration.DurationInput) =>
   Effect.gen(function* () {
     const outbound = yield* OutboundMessages
     const now = new Date(yield* Clock.currentTimeMillis)
     const intents = yield* outbound.claimPending(batchSize, now, lease)
-    yield* Effect.forEach(intents, (intent) => failOnDefect(intent)(leaveToLease(intent, sendIntent(intent))), {
-      concurrency: "unbounded",
-      discard: true
-    })
+    yield* Effect.forEach(intents, sendClaimed, { concurrency: "unbounded", discard: true })
     return intents.length
   })
 
-/** Sends what the conversation decided, as soon as it is committed; polls as a backup. */
+/**
+ * Sends what the conversation decided as soon as it is committed; polls as a backup. Up to
+ * `batchSize` intents are in hand at once, and claiming goes on while they are on the wire: a
+ * send that waits (for its slot in Meta's pace, or for a slow answer) holds up no one else's
+ * reply, as it did when a batch had to finish before the next claim. A finished send wakes the
+ * loop (that person's next message may be due). Behind a backlog, the loop claims once half the
+ * slots are free, so that a deep queue is read in batches rather than once per message sent.
+ */
 export const runOutboundSender = (options: OutboundSenderOptions = defaultOutboundSenderOptions) =>
   Effect.gen(function* () {
     const wakeup = yield* OutboundWakeup
-    const sent = yield* sendOutboundBatch(options.batchSize, options.lease).pipe(
-      Effect.tapError((error) => Effect.logWarning("Outbound sender: storage unavailable", { reason: error.reason })),
-      Effect.retry(Schedule.exponential("200 millis").pipe(Schedule.union(Schedule.spaced("10 seconds"))))
+    const outbound = yield* OutboundMessages
+    const fibers = yield* FiberSet.make()
+    let inHand = 0
+    /** The last claim took as many as it asked for: more are most likely due. */
+    let behind = false
+    const finished = Effect.suspend(() => {
+      inHand -= 1
+      return wakeup.notify
+    })
+    /** Claims for the free slots and starts sending; answers whether it should claim again at once. */
+    const claimRound = Effect.gen(function* () {
+      const free = options.batchSize - inHand
+      if (free <= 0 || (behind && free < options.batchSize / 2)) return false
+      const now = new Date(yield* Clock.currentTimeMillis)
+      const intents = yield* outbound.claimPending(free, now, options.lease)
+      for (const intent of intents) {
+        inHand += 1
+        yield* FiberSet.run(fibers, Effect.ensuring(sendClaimed(intent), finished))
+      }
+      behind = intents.length === free
+      return behind && inHand < options.batchSize
+    })
+    yield* Effect.forever(
+      Effect.gen(function* () {
+        const again = yield* claimRound.pipe(
+          Effect.tapError((error) => Effect.logWarning("Outbound sender: storage unavailable", { reason: error.reason })),
+          Effect.retry(Schedule.exponential("200 millis").pipe(Schedule.union(Schedule.spaced("10 seconds"))))
+        )
+        if (!again) yield* wakeup.wait(options.pollInterval)
+      })
     )
-    // A full batch, or one that sent something (the next message of each user may now be due), goes again at once.
-    if (sent === 0) yield* wakeup.wait(options.pollInterval)
-  }).pipe(Effect.forever)
+  }).pipe(Effect.scoped)

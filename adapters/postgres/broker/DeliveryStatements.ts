@@ -102,7 +102,37 @@ export const deliveryStatements = (sql: SqlClient) => {
   const ours = (claim: Claim) =>
     sql`subscription = ${claim.subscription} AND message_id = ${claim.message.id} AND lease_token = ${claim.token}`
 
+  /** Leases up to `limit` due heads among the first rows of the queue: one round trip. */
+  const claimFront = (subscription: string, limit: number, lease: Duration.DurationInput) =>
+    leaseDue(subscription, limit, lease, frontHeads(subscription, limit))
+
+  /**
+   * Leases up to `limit` due heads of the next `keysPerLook` keys after `cursor` (in key order),
+   * and answers where the next look starts: it moves on, wrapping at the end, so that every key is
+   * looked at within a few rounds however many keys wait.
+   */
+  const claimBeyond = (subscription: string, limit: number, lease: Duration.DurationInput, cursor: string) =>
+    Effect.gen(function* () {
+      const after = yield* headsAfter(subscription, cursor, keysPerLook)
+      // Past the last key, the look goes on from the first.
+      const wrapped = after.length < keysPerLook && cursor !== "" ? yield* headsAfter(subscription, "", keysPerLook - after.length) : []
+      const found = [...after, ...wrapped]
+      const lastKey = (heads: ReadonlyArray<{ readonly key: string }>) => heads[heads.length - 1]?.key ?? ""
+      const next =
+        after.length === keysPerLook
+          ? lastKey(after)
+          : wrapped.length > 0 && wrapped.length === keysPerLook - after.length
+            ? lastKey(wrapped)
+            : ""
+      if (found.length === 0) return { claims: [], cursor: next }
+      const seqs = sql`SELECT unnest(string_to_array(${found.map((head) => head.seq).join(",")}, ','))::bigint`
+      return { claims: yield* leaseDue(subscription, limit, lease, seqs), cursor: next }
+    })
+
   return {
+    claimFront,
+    claimBeyond,
+
     /** Stores the deliveries; a (subscription, message id) already stored, or settled within the window, is left alone. */
     insert: (deliveries: ReadonlyArray<Delivery>) =>
       deliveries.length === 0
@@ -131,23 +161,10 @@ export const deliveryStatements = (sql: SqlClient) => {
      */
     claim: (subscription: string, limit: number, lease: Duration.DurationInput, cursor: string) =>
       Effect.gen(function* () {
-        const front = yield* leaseDue(subscription, limit, lease, frontHeads(subscription, limit))
+        const front = yield* claimFront(subscription, limit, lease)
         if (front.length >= limit) return { claims: front, cursor }
-        const after = yield* headsAfter(subscription, cursor, keysPerLook)
-        // Past the last key, the look goes on from the first.
-        const wrapped = after.length < keysPerLook && cursor !== "" ? yield* headsAfter(subscription, "", keysPerLook - after.length) : []
-        const found = [...after, ...wrapped]
-        const lastKey = (heads: ReadonlyArray<{ readonly key: string }>) => heads[heads.length - 1]?.key ?? ""
-        const next =
-          after.length === keysPerLook
-            ? lastKey(after)
-            : wrapped.length > 0 && wrapped.length === keysPerLook - after.length
-              ? lastKey(wrapped)
-              : ""
-        if (found.length === 0) return { claims: front, cursor: next }
-        const seqs = sql`SELECT unnest(string_to_array(${found.map((head) => head.seq).join(",")}, ','))::bigint`
-        const rest = yield* leaseDue(subscription, limit - front.length, lease, seqs)
-        return { claims: [...front, ...rest], cursor: next }
+        const beyond = yield* claimBeyond(subscription, limit - front.length, lease, cursor)
+        return { claims: [...front, ...beyond.claims], cursor: beyond.cursor }
       }),
 
     /** Keeps the claim for another `lease`, while its handler runs. */

@@ -147,19 +147,35 @@ export const consumeDeliveries = (
       yield* statements.purgeDone(subscription, settings.duplicateDetectionWindow)
     })
 
-    /** Claims what the free slots allow and starts handling it; answers whether slots stayed full. */
+    const start = (claims: ReadonlyArray<Claim>) =>
+      Effect.forEach(
+        claims,
+        (claim) => {
+          inFlight += 1
+          return FiberSet.run(fibers, deliver(claim))
+        },
+        { discard: true }
+      )
+
+    /**
+     * Claims what the free slots allow and starts handling it; answers whether slots stayed full.
+     * What the front of the queue gives is handled at once, before the look beyond it (two or three
+     * more round trips), which finds nothing more unless the front is blocked.
+     */
     const claimRound = Effect.gen(function* () {
       const free = settings.concurrency - inFlight
       if (free <= 0) return false
-      const claimed = yield* statements.claim(subscription, free, settings.lease, cursor)
-      cursor = claimed.cursor
-      const claims = claimed.claims
-      for (const claim of claims) {
-        inFlight += 1
-        yield* FiberSet.run(fibers, deliver(claim))
+      const front = yield* statements.claimFront(subscription, free, settings.lease)
+      yield* start(front)
+      let claimed = front.length
+      if (claimed < free) {
+        const beyond = yield* statements.claimBeyond(subscription, free - claimed, settings.lease, cursor)
+        cursor = beyond.cursor
+        yield* start(beyond.claims)
+        claimed += beyond.claims.length
       }
       yield* purgeWhenDue
-      return claims.length === free
+      return claimed === free
     })
 
     const pauseOrResume = <A>(round: Effect.Effect<A, StorageUnavailable>) =>
