@@ -2,7 +2,7 @@
 // host's registration (which needs the Functions host): modules loaded, then the first invocation
 // of the HTTP handler builds the process runtime (pool, migrations) and answers GET /health.
 // The parts are production's adapters: Postgres on DATABASE_URL, the real WhatsApp Cloud adapter
-// on the fake Graph API the bench runs in its own process (GRAPH_API_URL, GRAPH_NUMBER_ID,
+// over its own HTTP client (undici's, as RealParts gives it) on the fake Graph API the bench runs in its own process (GRAPH_API_URL, GRAPH_NUMBER_ID,
 // GRAPH_ACCESS_TOKEN, GRAPH_APP_SECRET: the example photos are uploaded there at start, as to Meta),
 // the real Astria adapter (its API at an address that serves nothing: neither the build nor /health
 // calls it), the payment template, main.ts's logging and tracing. Service Bus alone is a recording
@@ -20,6 +20,7 @@ import { TemplatePaymentProvider } from "../../adapters/payments/TemplatePayment
 import { PostgresStorage } from "../../adapters/postgres/PostgresStorage.js"
 import { ServiceBusEventBroker } from "../../adapters/service-bus/ServiceBusEventBroker.js"
 import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import { WhatsAppCloudHttpClient } from "../../adapters/whatsapp-cloud/WhatsAppCloudHttpClient.js"
 import { WhatsAppWebhookSettings } from "../../adapters/whatsapp-webhook/WhatsAppWebhookSettings.js"
 import { EventBroker } from "../../application/ports/EventBroker.js"
 import { allServices } from "../../application/settings/EnabledServices.js"
@@ -69,7 +70,7 @@ const bot = functionsBotLayer<unknown>({
       pairBackoffBase: Duration.millis(50),
       pairRetryAttempts: 5,
       requestTimeout: Duration.seconds(5)
-    }).pipe(Layer.provide(FetchHttpClient.layer)),
+    }).pipe(Layer.provide(WhatsAppCloudHttpClient)),
     Layer.succeed(WhatsAppWebhookSettings, { verifyToken: Redacted.make("verify"), appSecret: Redacted.make(graph("GRAPH_APP_SECRET")) })
   ),
   astria: HttpAstria.layer({
