@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { promisify } from "node:util"
+import type { Metafile } from "esbuild"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { bundle, entries } from "../../deploy/bundle.js"
 import { freePort } from "../faults/childBot.js"
@@ -14,11 +15,25 @@ import { root } from "./files.js"
 mkdirSync(join(root, "node_modules/.cache"), { recursive: true })
 const outdir = mkdtempSync(join(root, "node_modules/.cache/bundle-test-"))
 const scratch = mkdtempSync(join(tmpdir(), "bundle-test-"))
-beforeAll(() => bundle(entries, outdir), 120_000)
+let metafile: Metafile | undefined
+beforeAll(async () => {
+  metafile = await bundle(entries, outdir)
+}, 120_000)
 afterAll(() => {
   rmSync(outdir, { recursive: true, force: true })
   rmSync(scratch, { recursive: true, force: true })
 })
+
+/** The source files in an output and in every output it imports statically: what loads with it. */
+const loadedAtStart = (output: string, built: Metafile, seen = new Set<string>()): ReadonlyArray<string> => {
+  if (seen.has(output)) return []
+  seen.add(output)
+  const { inputs, imports } = built.outputs[output] ?? { inputs: {}, imports: [] }
+  return [
+    ...Object.keys(inputs),
+    ...imports.filter((imported) => imported.kind === "import-statement" && !imported.external).flatMap((imported) => loadedAtStart(imported.path, built, seen))
+  ]
+}
 
 const answers = (url: string) => fetch(url, { signal: AbortSignal.timeout(2000) }).then((response) => response.status, () => 0)
 
@@ -38,10 +53,24 @@ describe("the bundled runtimes (what the Dockerfile and the Functions app run)",
       }
       expect(ready, child.output()).toBe(200)
       expect(await answers(`http://127.0.0.1:${port}/health`)).toBe(200)
+      const docs = await fetch(`http://127.0.0.1:${port}/docs`, { signal: AbortSignal.timeout(10_000) })
+      expect(docs.status).toBe(200)
+      expect(await docs.text()).toContain("SwaggerUIBundle")
     } finally {
       await child.stop()
     }
   }, 120_000)
+
+  // Its 1.9 MB of script is only /docs' (adapters/http-api/ApiDocs.ts): a separate file, loaded then.
+  it("no runtime loads Swagger UI at start", () => {
+    const built = metafile
+    if (built === undefined) throw new Error("not bundled")
+    for (const name of Object.keys(entries)) {
+      const output = Object.keys(built.outputs).find((path) => path.endsWith(`/${name}.mjs`))
+      expect(output, name).toBeDefined()
+      expect(loadedAtStart(output ?? "", built).filter((input) => input.includes("httpApiSwagger")), name).toEqual([])
+    }
+  })
 
   it("the command line answers --help", async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [join(outdir, "cli.mjs"), "--help"], { cwd: scratch })
