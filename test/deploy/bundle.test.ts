@@ -24,15 +24,28 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true })
 })
 
-/** The source files in an output and in every output it imports statically: what loads with it. */
+/**
+ * The source files in an output and in every output it imports statically, and the packages left
+ * outside the bundle that these import statically: what loads with it.
+ */
 const loadedAtStart = (output: string, built: Metafile, seen = new Set<string>()): ReadonlyArray<string> => {
   if (seen.has(output)) return []
   seen.add(output)
   const { inputs, imports } = built.outputs[output] ?? { inputs: {}, imports: [] }
+  const statically = imports.filter((imported) => imported.kind === "import-statement")
   return [
     ...Object.keys(inputs),
-    ...imports.filter((imported) => imported.kind === "import-statement" && !imported.external).flatMap((imported) => loadedAtStart(imported.path, built, seen))
+    ...statically.filter((imported) => imported.external).map((imported) => imported.path),
+    ...statically.filter((imported) => !imported.external).flatMap((imported) => loadedAtStart(imported.path, built, seen))
   ]
+}
+
+const entryOutput = (name: string) => {
+  const built = metafile
+  if (built === undefined) throw new Error("not bundled")
+  const output = Object.keys(built.outputs).find((path) => path.endsWith(`/${name}.mjs`))
+  if (output === undefined) throw new Error(`no output for ${name}`)
+  return loadedAtStart(output, built)
 }
 
 const answers = (url: string) => fetch(url, { signal: AbortSignal.timeout(2000) }).then((response) => response.status, () => 0)
@@ -63,13 +76,15 @@ describe("the bundled runtimes (what the Dockerfile and the Functions app run)",
 
   // Its 1.9 MB of script is only /docs' (adapters/http-api/ApiDocs.ts): a separate file, loaded then.
   it("no runtime loads Swagger UI at start", () => {
-    const built = metafile
-    if (built === undefined) throw new Error("not bundled")
     for (const name of Object.keys(entries)) {
-      const output = Object.keys(built.outputs).find((path) => path.endsWith(`/${name}.mjs`))
-      expect(output, name).toBeDefined()
-      expect(loadedAtStart(output ?? "", built).filter((input) => input.includes("httpApiSwagger")), name).toEqual([])
+      expect(entryOutput(name).filter((input) => input.includes("httpApiSwagger")), name).toEqual([])
     }
+  })
+
+  // sharp's native library takes hundreds of milliseconds to load: only a photo checked, a media
+  // prepared or a preview rendered loads it, never a start (the Functions handler, SERVICES=message).
+  it("no runtime loads sharp at start", () => {
+    for (const name of Object.keys(entries)) expect(entryOutput(name), name).not.toContain("sharp")
   })
 
   it("the command line answers --help", async () => {
