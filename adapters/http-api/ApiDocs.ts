@@ -1,4 +1,4 @@
-import { HttpApi, HttpApiBuilder, HttpApiSwagger, HttpLayerRouter, HttpServerResponse, OpenApi } from "@effect/platform"
+import { HttpApi, HttpApiBuilder, HttpLayerRouter, HttpServerResponse, OpenApi } from "@effect/platform"
 import { Effect, Layer } from "effect"
 
 /**
@@ -6,7 +6,8 @@ import { Effect, Layer } from "effect"
  * `HttpApiBuilder.middlewareOpenApi` serve them, but made on their first request instead of when the
  * API is built: both walk the whole API into JSON schemas and the page inlines Swagger UI's 1.9 MB
  * of script into one string, which was most of a tenth of the Functions handler's cold start
- * (bench/cold-start).
+ * (bench/cold-start). Swagger UI's module is imported then too: the bundle (deploy/bundle.ts) keeps
+ * it in a file of its own, which a start does not read.
  * Uninterruptible: a request given up while one is being made must not leave its cache failed.
  */
 export const ApiDocsLive = HttpApiBuilder.Router.use((router) =>
@@ -18,7 +19,8 @@ export const ApiDocsLive = HttpApiBuilder.Router.use((router) =>
     const page = yield* Effect.cached(
       Effect.gen(function* () {
         const pageRouter = yield* HttpLayerRouter.make
-        yield* Layer.build(HttpApiSwagger.layerHttpLayerRouter({ api, path: "/docs" })).pipe(
+        const { layerHttpLayerRouter } = yield* Effect.promise(() => import("@effect/platform/HttpApiSwagger"))
+        yield* Layer.build(layerHttpLayerRouter({ api, path: "/docs" })).pipe(
           Effect.provideService(HttpLayerRouter.HttpRouter, pageRouter),
           Effect.scoped
         )

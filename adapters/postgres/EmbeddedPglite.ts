@@ -21,6 +21,13 @@ export interface EmbeddedPgliteOptions {
  */
 const poolSize = 1
 
+/**
+ * Postgres's shared buffers in PGlite: 16 MB instead of the 128 MB it otherwise sets up at every
+ * start, a third of the CPU time of opening an existing data directory (2.0 s against 1.4 s, load 10,
+ * 2026-12-06). The embedded database is a development one, a few MB; its files stay in the OS cache.
+ */
+const sharedBuffers = ["-c", "shared_buffers=16MB"]
+
 const startFailed = (message: string) => (cause: unknown) => new SqlError({ cause, message })
 
 /** Postgres's name for its socket file in a socket directory: how node-postgres finds it from `host` and `port`. */
@@ -57,7 +64,10 @@ const serve = (options: EmbeddedPgliteOptions) =>
     })
     yield* lockDataDir(options.dataDir)
     const db = yield* Effect.acquireRelease(
-      Effect.tryPromise({ try: () => PGlite.create(options.dataDir), catch: startFailed("PGlite: failed to open") }),
+      Effect.tryPromise({
+        try: () => PGlite.create(options.dataDir, { startParams: [...PGlite.defaultStartParams, ...sharedBuffers] }),
+        catch: startFailed("PGlite: failed to open")
+      }),
       (db) => Effect.promise(() => db.close())
     )
     const socketDir = yield* privateSocketDir

@@ -1,6 +1,5 @@
 import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { Config, Duration, Effect, Layer } from "effect"
-import sharp from "sharp"
 import {
   MediaPreparer,
   MediaUnreachable,
@@ -11,6 +10,7 @@ import {
 } from "../../application/ports/MediaPreparer.js"
 import { mediaSizeLimits } from "../../contracts/whatsapp/Send.js"
 import { boundedDownload } from "../http-fetch/boundedDownload.js"
+import { loadSharp } from "./loadSharp.js"
 import { sniffPhotoFormat } from "./sniff.js"
 
 const positiveInteger = (name: string, fallback: number) =>
@@ -103,34 +103,36 @@ export const makeSharpMediaPreparer = (config: MediaPrepareConfig) =>
 
     /** Whether sharp reads the header as the format sniffed (a PNG signature on garbage is no PNG). */
     const decodesAs = (bytes: Uint8Array, format: "jpeg" | "png") =>
-      Effect.tryPromise(() => sharp(bytes, { limitInputPixels: false }).metadata()).pipe(
+      Effect.flatMap(loadSharp, (sharp) => Effect.tryPromise(() => sharp(bytes, { limitInputPixels: false }).metadata())).pipe(
         Effect.map((header) => header.format === format && header.width > 0 && header.height > 0),
         Effect.orElseSucceed(() => false)
       )
 
     /** A JPEG within WhatsApp's image limit, or None when the image cannot be decoded. */
     const toJpeg = (bytes: Uint8Array) =>
-      Effect.tryPromise({
-        try: async () => {
-          // One decode (oriented, flattened onto white as JPEG has no alpha), then only encodes.
-          const { data, info } = await sharp(bytes, { autoOrient: true, limitInputPixels: config.maxInputPixels })
-            .resize({ width: maxLongSide, height: maxLongSide, fit: "inside", withoutEnlargement: true })
-            .flatten({ background: "#ffffff" })
-            .toColourspace("srgb")
-            .raw()
-            .toBuffer({ resolveWithObject: true })
-          const raw = { raw: { width: info.width, height: info.height, channels: info.channels } }
-          for (const step of encodingSteps(Math.max(info.width, info.height))) {
-            const jpeg = await sharp(data, raw)
-              .resize({ width: step.longSide, height: step.longSide, fit: "inside", withoutEnlargement: true })
-              .jpeg({ quality: step.quality })
-              .toBuffer()
-            if (jpeg.length <= mediaSizeLimits.image) return jpeg
-          }
-          return undefined
-        },
-        catch: (error) => (error instanceof Error ? error.message : String(error))
-      }).pipe(
+      Effect.flatMap(loadSharp, (sharp) =>
+        Effect.tryPromise({
+          try: async () => {
+            // One decode (oriented, flattened onto white as JPEG has no alpha), then only encodes.
+            const { data, info } = await sharp(bytes, { autoOrient: true, limitInputPixels: config.maxInputPixels })
+              .resize({ width: maxLongSide, height: maxLongSide, fit: "inside", withoutEnlargement: true })
+              .flatten({ background: "#ffffff" })
+              .toColourspace("srgb")
+              .raw()
+              .toBuffer({ resolveWithObject: true })
+            const raw = { raw: { width: info.width, height: info.height, channels: info.channels } }
+            for (const step of encodingSteps(Math.max(info.width, info.height))) {
+              const jpeg = await sharp(data, raw)
+                .resize({ width: step.longSide, height: step.longSide, fit: "inside", withoutEnlargement: true })
+                .jpeg({ quality: step.quality })
+                .toBuffer()
+              if (jpeg.length <= mediaSizeLimits.image) return jpeg
+            }
+            return undefined
+          },
+          catch: (error) => (error instanceof Error ? error.message : String(error))
+        })
+      ).pipe(
         Effect.tapError((error) => Effect.logInfo("An image sharp could not re-encode goes as a document", { error })),
         Effect.orElseSucceed(() => undefined)
       )

@@ -1,5 +1,4 @@
 import { Effect, Layer } from "effect"
-import sharp from "sharp"
 import type { Metadata } from "sharp"
 import {
   PhotoCheckFailed,
@@ -13,6 +12,7 @@ import { firstRejection, type PhotoRejectionReason } from "../../domain/photos/P
 import { analyse } from "./analysis.js"
 import { isSrgbProfile } from "./icc.js"
 import { jpegScaleDenominator, scaledJpegInput } from "./jpegScale.js"
+import { loadSharp, type Sharp } from "./loadSharp.js"
 import { PhotoCheckConfig } from "./PhotoCheckConfig.js"
 import { sniffPhotoFormat } from "./sniff.js"
 
@@ -34,10 +34,17 @@ const errorMessage = (error: unknown) => (error instanceof Error ? error.message
 
 export const makeSharpPhotoChecker = (config: PhotoCheckConfig) =>
   Effect.gen(function* () {
-    // The cache keeps decoded inputs for reuse that never comes (every photo is new): memory only.
-    sharp.cache(false)
-    sharp.concurrency(config.threadsPerPhoto)
     const permits = yield* Effect.makeSemaphore(config.maxParallel)
+    // Loaded by the first check, not the build (loadSharp.ts); its settings are the process's.
+    const configuredSharp = yield* Effect.cached(
+      Effect.tap(loadSharp, (sharp) =>
+        Effect.sync(() => {
+          // The cache keeps decoded inputs for reuse that never comes (every photo is new): memory only.
+          sharp.cache(false)
+          sharp.concurrency(config.threadsPerPhoto)
+        })
+      )
+    )
 
     const rejected = (
       reason: PhotoRejectionReason,
@@ -50,7 +57,7 @@ export const makeSharpPhotoChecker = (config: PhotoCheckConfig) =>
      * encoder use. A large JPEG is decoded by libjpeg straight at 1/2, 1/4 or 1/8 scale (the largest
      * at or below the limit, see jpegScale.ts); other formats are resized to the limit.
      */
-    const decode = (bytes: Uint8Array, format: PhotoFormat, header: Metadata) =>
+    const decode = (sharp: Sharp, bytes: Uint8Array, format: PhotoFormat, header: Metadata) =>
       Effect.gen(function* () {
         const denominator =
           format === "jpeg" ? jpegScaleDenominator(Math.max(header.width, header.height), config.maxLongSide) : 1
@@ -78,6 +85,7 @@ export const makeSharpPhotoChecker = (config: PhotoCheckConfig) =>
       Effect.gen(function* () {
         const sniffed = sniffPhotoFormat(photo.bytes)
         if (sniffed === undefined) return rejected("unreadable", "not a JPEG, PNG, WebP, HEIC or AVIF file")
+        const sharp = yield* configuredSharp
 
         // Only the header is read here (so no limit yet): ours is enforced before anything is decoded.
         const header = yield* Effect.tryPromise(() => sharp(photo.bytes, { limitInputPixels: false }).metadata()).pipe(
@@ -97,7 +105,7 @@ export const makeSharpPhotoChecker = (config: PhotoCheckConfig) =>
           return rejected("too_small", `${width}x${height}`, { format })
         }
 
-        const decoded = yield* decode(photo.bytes, format, header.value)
+        const decoded = yield* decode(sharp, photo.bytes, format, header.value)
         if (decoded._tag === "Left") {
           return rejected("unreadable", `cannot decode ${format}: ${errorMessage(decoded.left.error)}`, { format })
         }

@@ -1,10 +1,10 @@
 import { Config, Effect, Layer, Option } from "effect"
-import sharp from "sharp"
 import {
   PreviewRenderFailed,
   PreviewRenderer,
   type ContactSheetRequest
 } from "../../application/ports/PreviewRenderer.js"
+import { loadSharp } from "./loadSharp.js"
 
 export interface PreviewRendererConfig {
   /** Width of one sample on the sheet; samples are cropped to 4:5 portraits around what draws the eye. */
@@ -44,6 +44,7 @@ export const makeSharpPreviewRenderer = (config: PreviewRendererConfig) =>
   PreviewRenderer.of({
     renderContactSheet: ({ title, images }: ContactSheetRequest) =>
       Effect.gen(function* () {
+        const sharp = yield* loadSharp
         const tileWidth = config.tileWidth
         const tileHeight = Math.round((tileWidth * 5) / 4)
         const tiles = yield* Effect.forEach(

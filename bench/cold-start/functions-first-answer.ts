@@ -2,7 +2,7 @@
 // host's registration (which needs the Functions host): modules loaded, then the first invocation
 // of the HTTP handler builds the process runtime (pool, migrations) and answers GET /health.
 // The parts are production's adapters: Postgres on DATABASE_URL, the real WhatsApp Cloud adapter
-// on the fake Graph API the bench runs in its own process (GRAPH_API_URL, GRAPH_NUMBER_ID,
+// over its own HTTP client (undici's, as RealParts gives it) on the fake Graph API the bench runs in its own process (GRAPH_API_URL, GRAPH_NUMBER_ID,
 // GRAPH_ACCESS_TOKEN, GRAPH_APP_SECRET: the example photos are uploaded there at start, as to Meta),
 // the real Astria adapter (its API at an address that serves nothing: neither the build nor /health
 // calls it), the payment template, main.ts's logging and tracing. Service Bus alone is a recording
@@ -10,8 +10,7 @@
 // Imports are static, as in main.ts, so the bundle holds what the production bundle holds (tree
 // shaken); the process's clock (performance.now) is the time since node started, and its CPU time
 // (all threads: GC's helpers too) is reported beside it, steadier than wall time on a busy machine.
-// A CommonJS package whose classes Node's ESM loader does not see as named exports.
-import azureFunctions from "@azure/functions"
+import type * as AzureFunctions from "@azure/functions"
 import { FetchHttpClient } from "@effect/platform"
 import { Duration, Effect, Layer, Redacted } from "effect"
 import * as HttpAstria from "../../adapters/astria/HttpAstria.js"
@@ -20,6 +19,7 @@ import { TemplatePaymentProvider } from "../../adapters/payments/TemplatePayment
 import { PostgresStorage } from "../../adapters/postgres/PostgresStorage.js"
 import { ServiceBusEventBroker } from "../../adapters/service-bus/ServiceBusEventBroker.js"
 import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
+import { WhatsAppCloudHttpClient } from "../../adapters/whatsapp-cloud/WhatsAppCloudHttpClient.js"
 import { WhatsAppWebhookSettings } from "../../adapters/whatsapp-webhook/WhatsAppWebhookSettings.js"
 import { EventBroker } from "../../application/ports/EventBroker.js"
 import { allServices } from "../../application/settings/EnabledServices.js"
@@ -28,6 +28,10 @@ import { TracingLive } from "../../runtimes/composition/TracingLive.js"
 import { makeFunctionHandlers } from "../../runtimes/azure-functions/FunctionHandlers.js"
 import { functionsBotLayer } from "../../runtimes/azure-functions/FunctionsBotLayer.js"
 import { makeProcessRuntime } from "../../runtimes/azure-functions/ProcessRuntime.js"
+import { createRequire } from "node:module"
+
+// Required, as registerFunctions.ts loads it in main.ts (an import costs 60 ms more).
+const azureFunctions: typeof AzureFunctions = createRequire(import.meta.url)("@azure/functions")
 
 const cpuMs = () => {
   const { user, system } = process.cpuUsage()
@@ -69,7 +73,7 @@ const bot = functionsBotLayer<unknown>({
       pairBackoffBase: Duration.millis(50),
       pairRetryAttempts: 5,
       requestTimeout: Duration.seconds(5)
-    }).pipe(Layer.provide(FetchHttpClient.layer)),
+    }).pipe(Layer.provide(WhatsAppCloudHttpClient)),
     Layer.succeed(WhatsAppWebhookSettings, { verifyToken: Redacted.make("verify"), appSecret: Redacted.make(graph("GRAPH_APP_SECRET")) })
   ),
   astria: HttpAstria.layer({

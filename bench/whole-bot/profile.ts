@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from "node:fs"
+import { existsSync, readFileSync, realpathSync } from "node:fs"
 import { SourceMap } from "node:module"
 import { dirname, isAbsolute, relative, resolve } from "node:path"
 
@@ -33,16 +33,24 @@ const moduleOf = (source: string): string => {
 
 /**
  * Where the samples of a `--cpu-prof` profile of the bundled bot fall, by function and by module, each frame
- * of the bundle mapped through its source map back to the file it came from.
+ * of the bundle (its entry file and the chunks beside it, deploy/bundle.ts) mapped through that
+ * file's source map back to the file it came from.
  */
 export const summarizeProfile = (profileFile: string, bundleFile: string, root: string, top = 25): ReadonlyArray<string> => {
   const parsed: unknown = JSON.parse(readFileSync(profileFile, "utf8"))
   if (!isProfile(parsed)) return ["not a CPU profile"]
-  const map = new SourceMap(JSON.parse(readFileSync(`${bundleFile}.map`, "utf8")))
-  // The profile names the file by its real path (node_modules may be a link); the map's sources
-  // are relative to the directory the bundle was written to.
-  const bundleUrls = new Set([`file://${bundleFile}`, `file://${realpathSync(bundleFile)}`])
-  const bundleDir = dirname(bundleFile)
+  // The profile names a file by its real path (node_modules may be a link); a map's sources are
+  // relative to the directory of the file it maps.
+  const bundleDirs = [dirname(bundleFile), dirname(realpathSync(bundleFile))]
+  const maps = new Map<string, SourceMap | undefined>()
+  const mapOf = (url: string) => {
+    if (!maps.has(url)) {
+      const file = url.replace(/^file:\/\//, "")
+      const inBundle = url.startsWith("file://") && file.endsWith(".mjs") && bundleDirs.some((dir) => file.startsWith(`${dir}/`))
+      maps.set(url, inBundle && existsSync(`${file}.map`) ? new SourceMap(JSON.parse(readFileSync(`${file}.map`, "utf8"))) : undefined)
+    }
+    return maps.get(url)
+  }
   const nodes = new Map(parsed.nodes.map((node) => [node.id, node]))
   // Samples counted, not the time between them: on a loaded machine a thread preempted for
   // milliseconds is found by one sample when it runs again, whose preceding gap would otherwise
@@ -58,11 +66,12 @@ export const summarizeProfile = (profileFile: string, bundleFile: string, root: 
   const locate = (frame: CallFrame) => {
     let source = frame.url === "" ? frame.functionName : frame.url.replace(/^file:\/\//, "")
     let line = frame.lineNumber + 1
-    if (bundleUrls.has(frame.url)) {
+    const map = mapOf(frame.url)
+    if (map !== undefined) {
       const entry = map.findEntry(frame.lineNumber, frame.columnNumber)
       if ("originalSource" in entry && typeof entry.originalSource === "string") {
         const original = entry.originalSource.replace(/^file:\/\//, "")
-        source = relative(root, isAbsolute(original) ? original : resolve(bundleDir, original))
+        source = relative(root, isAbsolute(original) ? original : resolve(dirname(source), original))
         line = (entry.originalLine ?? 0) + 1
       }
     } else if (source.startsWith(root)) {

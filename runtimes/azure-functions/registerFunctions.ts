@@ -1,8 +1,16 @@
-import { app } from "@azure/functions"
+import type * as AzureFunctions from "@azure/functions"
+import { createRequire } from "node:module"
 import { Config, Effect } from "effect"
 import type { ConfigError } from "effect"
 import { EnabledServices, type ServiceName } from "../../application/settings/EnabledServices.js"
 import type { FunctionHandlers } from "./FunctionHandlers.js"
+
+/**
+ * The Functions library, required rather than imported: it is CommonJS, which Node's ES module
+ * loader would first scan whole for the names it exports, 95 ms against 30 for the require
+ * (2026-12-06, on a cold start of about 850 ms; bench/cold-start).
+ */
+const { app }: typeof AzureFunctions = createRequire(import.meta.url)("@azure/functions")
 
 /** NCRONTAB (seconds first, UTC unless WEBSITE_TIME_ZONE says otherwise). */
 export const schedules = {
