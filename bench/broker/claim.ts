@@ -10,7 +10,7 @@
  */
 import { SqlClient } from "@effect/sql/SqlClient"
 import { Clock, Effect, Schema } from "effect"
-import { deliveryStatements } from "../../adapters/postgres/broker/DeliveryStatements.js"
+import { claimHeads, deliveryStatements } from "../../adapters/postgres/broker/DeliveryStatements.js"
 import { MigrationsLive } from "../../adapters/postgres/Migrations.js"
 import { freshSchema } from "../../test/support/TestDatabase.js"
 
@@ -40,7 +40,7 @@ const program = Effect.gen(function* () {
       Effect.gen(function* () {
         const before = yield* rowsRead
         const start = yield* Clock.currentTimeMillis
-        const { claims: claimed } = yield* statements.claim("conversation", 16, "30 seconds", "")
+        const { claims: claimed } = yield* claimHeads(statements, "conversation", 16, "30 seconds", "")
         const millis = (yield* Clock.currentTimeMillis) - start
         return yield* new RolledBack({ millis, read: (yield* rowsRead) - before, claimed: claimed.length })
       })

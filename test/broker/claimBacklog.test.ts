@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql/SqlClient"
 import { Effect, Schema } from "effect"
-import { deliveryStatements } from "../../adapters/postgres/broker/DeliveryStatements.js"
+import { claimHeads, deliveryStatements } from "../../adapters/postgres/broker/DeliveryStatements.js"
 import { MigrationsLive } from "../../adapters/postgres/Migrations.js"
 import { freshSchema, isReachable } from "../support/TestDatabase.js"
 
@@ -43,7 +43,7 @@ describe.skipIf(!reachable)("claiming from a deep backlog", () => {
       const { claimed, read } = yield* sql.withTransaction(
         Effect.gen(function* () {
           const before = yield* rowsRead
-          const { claims: claimed } = yield* statements.claim("conversation", 16, "30 seconds", "")
+          const { claims: claimed } = yield* claimHeads(statements, "conversation", 16, "30 seconds", "")
           return { claimed, read: (yield* rowsRead) - before }
         })
       )
@@ -52,7 +52,7 @@ describe.skipIf(!reachable)("claiming from a deep backlog", () => {
 
       // With the heads due again, the earliest of them are claimed, one per key.
       yield* sql`UPDATE event_deliveries SET available_at = now()`
-      const { claims: due } = yield* statements.claim("conversation", 16, "30 seconds", "")
+      const { claims: due } = yield* claimHeads(statements, "conversation", 16, "30 seconds", "")
       expect(due.map((claim) => claim.message.id)).toEqual(Array.from({ length: 16 }, (_, i) => `m${i + 1}`))
     }).pipe(Effect.provide(MigrationsLive), Effect.provide(freshSchema("claim_backlog"))), 120_000
   )
@@ -67,9 +67,9 @@ describe.skipIf(!reachable)("claiming from a deep backlog", () => {
           CASE WHEN i = 1999 THEN now() ELSE now() + interval '1 hour' END
         FROM generate_series(0, 1999) i`
       const statements = deliveryStatements(sql)
-      const first = yield* statements.claim("conversation", 16, "30 seconds", "")
+      const first = yield* claimHeads(statements, "conversation", 16, "30 seconds", "")
       expect(first.claims).toEqual([])
-      const second = yield* statements.claim("conversation", 16, "30 seconds", first.cursor)
+      const second = yield* claimHeads(statements, "conversation", 16, "30 seconds", first.cursor)
       expect(second.claims.map((claim) => claim.message.id)).toEqual(["w1999"])
     }).pipe(Effect.provide(MigrationsLive), Effect.provide(freshSchema("claim_cursor"))), 120_000
   )

@@ -28,7 +28,6 @@ const statementsWithSlowLookBeyond = (beyondAnswers: Deferred.Deferred<void>) =>
   return {
     claimFront,
     claimBeyond,
-    claim: () => Effect.zipRight(claimFront(), claimBeyond()),
     insert: () => Effect.void,
     renew: () => Effect.void,
     complete: () => Effect.void,

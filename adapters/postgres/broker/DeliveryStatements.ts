@@ -147,26 +147,6 @@ export const deliveryStatements = (sql: SqlClient) => {
             }))
           )} ON CONFLICT DO NOTHING`),
 
-    /**
-     * Leases up to `limit` due rows, each the head of its key: the earliest queued row of the key,
-     * so a key whose earlier row is leased or waiting for its retry gives nothing. Dead letters are
-     * not queued and hold nothing back. The row locks last only for this statement; the lease is
-     * what keeps the rows from other consumers afterwards (a row leased meanwhile fails the recheck).
-     *
-     * A deep backlog costs about its keys, not its rows (walking the queue row by row read every
-     * row behind a blocked head, at every poll and settle). First the front of the queue, a bounded
-     * window where the heads usually are; then, for slots still free, the heads of the next
-     * `keysPerLook` keys after `cursor` (in key order), and the cursor moves on, wrapping at the
-     * end, so that every key is looked at within a few rounds however many keys wait.
-     */
-    claim: (subscription: string, limit: number, lease: Duration.DurationInput, cursor: string) =>
-      Effect.gen(function* () {
-        const front = yield* claimFront(subscription, limit, lease)
-        if (front.length >= limit) return { claims: front, cursor }
-        const beyond = yield* claimBeyond(subscription, limit - front.length, lease, cursor)
-        return { claims: [...front, ...beyond.claims], cursor: beyond.cursor }
-      }),
-
     /** Keeps the claim for another `lease`, while its handler runs. */
     renew: (claim: Claim, lease: Duration.DurationInput) =>
       execute(sql`UPDATE event_deliveries SET leased_until = now() + ${interval(lease)}::interval WHERE ${ours(claim)}`),
@@ -232,3 +212,35 @@ export const deliveryStatements = (sql: SqlClient) => {
 }
 
 export type DeliveryStatements = ReturnType<typeof deliveryStatements>
+
+/**
+ * Leases up to `limit` due rows, each the head of its key: the earliest queued row of the key,
+ * so a key whose earlier row is leased or waiting for its retry gives nothing. Dead letters are
+ * not queued and hold nothing back. The row locks last only for each statement; the lease is
+ * what keeps the rows from other consumers afterwards (a row leased meanwhile fails the recheck).
+ *
+ * A deep backlog costs about its keys, not its rows (walking the queue row by row read every
+ * row behind a blocked head, at every poll and settle). First the front of the queue, a bounded
+ * window where the heads usually are; then, for slots still free, the heads of the next
+ * `keysPerLook` keys after `cursor` (in key order), and the cursor moves on, wrapping at the
+ * end, so that every key is looked at within a few rounds however many keys wait.
+ *
+ * Each part goes to `handOut` as soon as it is leased: what the front gives can be handled
+ * while the look beyond it (two or three more round trips) runs.
+ */
+export const claimHeads = <E = never, R = never>(
+  statements: Pick<DeliveryStatements, "claimFront" | "claimBeyond">,
+  subscription: string,
+  limit: number,
+  lease: Duration.DurationInput,
+  cursor: string,
+  handOut?: (claims: ReadonlyArray<Claim>) => Effect.Effect<void, E, R>
+) =>
+  Effect.gen(function* () {
+    const front = yield* statements.claimFront(subscription, limit, lease)
+    if (handOut !== undefined) yield* handOut(front)
+    if (front.length >= limit) return { claims: front, cursor }
+    const beyond = yield* statements.claimBeyond(subscription, limit - front.length, lease, cursor)
+    if (handOut !== undefined) yield* handOut(beyond.claims)
+    return { claims: [...front, ...beyond.claims], cursor: beyond.cursor }
+  })

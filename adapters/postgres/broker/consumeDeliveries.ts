@@ -3,7 +3,7 @@ import type { Scope } from "effect"
 import type { MessageHandler } from "../../../application/ports/EventBroker.js"
 import type { StorageUnavailable } from "../../../application/ports/StorageUnavailable.js"
 import { groupCommit } from "../groupCommit.js"
-import type { Claim, DeliveryStatements } from "./DeliveryStatements.js"
+import { claimHeads, type Claim, type DeliveryStatements } from "./DeliveryStatements.js"
 import type { Signal } from "./Signal.js"
 
 export interface DeliverySettings {
@@ -165,17 +165,10 @@ export const consumeDeliveries = (
     const claimRound = Effect.gen(function* () {
       const free = settings.concurrency - inFlight
       if (free <= 0) return false
-      const front = yield* statements.claimFront(subscription, free, settings.lease)
-      yield* start(front)
-      let claimed = front.length
-      if (claimed < free) {
-        const beyond = yield* statements.claimBeyond(subscription, free - claimed, settings.lease, cursor)
-        cursor = beyond.cursor
-        yield* start(beyond.claims)
-        claimed += beyond.claims.length
-      }
+      const claimed = yield* claimHeads(statements, subscription, free, settings.lease, cursor, start)
+      cursor = claimed.cursor
       yield* purgeWhenDue
-      return claimed === free
+      return claimed.claims.length === free
     })
 
     const pauseOrResume = <A>(round: Effect.Effect<A, StorageUnavailable>) =>
