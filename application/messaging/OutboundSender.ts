@@ -14,6 +14,7 @@ import { Readiness } from "../ports/Readiness.js"
 import type { StorageUnavailable } from "../ports/StorageUnavailable.js"
 import { UnitOfWork } from "../ports/UnitOfWork.js"
 import { MessagingSettings } from "../settings/MessagingSettings.js"
+import { storageAnswers } from "../workers/storageAnswers.js"
 import { stopReason } from "../workers/superviseWorker.js"
 import { awaitCustomerServiceWindow } from "./awaitCustomerServiceWindow.js"
 import { recipientAddress } from "./recipientAddress.js"
@@ -166,9 +167,6 @@ const settleFailure = (intent: OutboundIntent, error: SendError | PrepareError, 
     }
   })
 
-/** While storage does not answer: ask again from 100 ms, doubling, at most 5 s apart. */
-const untilStorageAnswers = Schedule.exponential("100 millis").pipe(Schedule.union(Schedule.spaced("5 seconds")))
-
 /**
  * Storage work for an intent the sender holds, carried through a storage outage: while storage
  * does not answer (`Readiness`), the work waits in hand and is done once it does. Otherwise a
@@ -184,8 +182,7 @@ const holdThroughOutage = <A, R>(intent: OutboundIntent, work: Effect.Effect<A, 
         onFailure: (notReady) =>
           Effect.logWarning("Outbound sender: storage unavailable; the message is held until it answers").pipe(
             Effect.annotateLogs({ intent: intent.id, reason: notReady.reason }),
-            // The schedule never gives up: this ends when storage answers (or the sender stops).
-            Effect.zipRight(Effect.ignore(Effect.retry(readiness.check, untilStorageAnswers))),
+            Effect.zipRight(storageAnswers(readiness)),
             Effect.zipRight(Effect.suspend(() => attempt))
           )
       })

@@ -1,9 +1,7 @@
-import { Deferred, Effect, Option, Ref, Schedule } from "effect"
+import { Deferred, Effect, Option, Ref } from "effect"
 import { RetryableFailure, type MessageHandler } from "../ports/EventBroker.js"
 import { Readiness } from "../ports/Readiness.js"
-
-/** While storage does not answer: ask again from 100 ms, doubling, at most 5 s apart. */
-const untilReady = Schedule.exponential("100 millis").pipe(Schedule.union(Schedule.spaced("5 seconds")))
+import { storageAnswers } from "./storageAnswers.js"
 
 /**
  * Makes consumers take no work while their storage is down, with any broker. A delivery that
@@ -32,10 +30,7 @@ export const makeStoragePause = Effect.gen(function* () {
       )
       if (Option.isSome(current)) return yield* Deferred.await(current.value)
       yield* Effect.logWarning("Consumers paused: storage unavailable").pipe(Effect.annotateLogs("reason", reason))
-      yield* readiness.check.pipe(
-        Effect.retry(untilReady),
-        // The schedule never gives up: this ends when storage answers (or the consumer stops).
-        Effect.ignore,
+      yield* storageAnswers(readiness).pipe(
         Effect.zipRight(Effect.logInfo("Consumers resumed: storage answers again")),
         // Interrupted or not, the waiters are let go: one of them probes next if storage is still down.
         Effect.ensuring(Ref.set(paused, Option.none()).pipe(Effect.zipRight(Deferred.succeed(mine, undefined))))
