@@ -1,7 +1,8 @@
 import { SqlClient, TransactionConnection } from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
 import { Array as Arr, Effect, Layer, Option, Schema, String as Str } from "effect"
 import { UserRecord, Users } from "../../application/ports/Users.js"
-import type { UserIdentity } from "../../application/ports/Users.js"
+import type { LockedUser, UserIdentity } from "../../application/ports/Users.js"
 import type { UserId } from "../../domain/ids.js"
 import { atomically, decodeRows, execute, json, orUnavailable } from "./PgQuery.js"
 
@@ -28,6 +29,15 @@ export const PgUsers = Layer.effect(
         onSome: (v) =>
           users(sql`SELECT ${select} FROM users WHERE ${sql(column)} = ${v}`).pipe(Effect.map(Arr.head))
       })
+
+    /** The rows of a `SELECT ${select}, conversation`, each as the user with their conversation. */
+    const withConversations = (statement: Effect.Effect<ReadonlyArray<unknown>, SqlError>) =>
+      orUnavailable(statement).pipe(
+        Effect.flatMap((rows) => Effect.all([users(Effect.succeed(rows)), conversations(Effect.succeed(rows))])),
+        Effect.map(([records, stored]) =>
+          Option.map(Arr.head(records), (user) => ({ user, conversation: Option.fromNullable(stored[0]?.conversation) }))
+        )
+      )
 
     const requireTransaction = (what: string) =>
       Effect.serviceOption(TransactionConnection).pipe(
@@ -82,6 +92,56 @@ export const PgUsers = Layer.effect(
         return { user: rows[0] ?? user, created: false }
       }).pipe(atomically(sql))
 
+    // The user's lock is a one-time filter, taken before the row is read; the row is read
+    // FOR NO KEY UPDATE, so that a statement whose snapshot predates the lock's last holder's
+    // commit still gets the row as that holder left it (a row lock returns the latest version).
+    // That row lock is the one the decision's save of the conversation takes anyway.
+    const lockWithConversation = (id: UserId) =>
+      requireTransaction("Users.lockWithConversation").pipe(
+        Effect.zipRight(
+          withConversations(sql`
+            SELECT ${select}, conversation FROM users
+            WHERE id = ${id} AND (SELECT pg_advisory_xact_lock(${userLockSpace}, hashtext(${id}))) IS NOT NULL
+            FOR NO KEY UPDATE`)
+        )
+      )
+
+    /**
+     * A known person with nothing new about them (nearly every message): found, locked and read in
+     * one statement, as `resolve` finds them (BSUID first). Nothing is written, so the identities'
+     * locks, which only keep two resolves from writing one identity twice, are not needed; no row
+     * (someone new, something to add) leaves the work to `resolve`, with no lock taken.
+     */
+    const lockKnown = (identity: UserIdentity) => {
+      const waId = Option.getOrNull(identity.waId)
+      const bsuid = Option.getOrNull(identity.bsuid)
+      const profileName = Option.getOrNull(identity.profileName)
+      const nothingNew = sql`(${waId}::text IS NULL OR wa_id IS NOT NULL) AND (${bsuid}::text IS NULL OR bsuid IS NOT NULL)
+        AND (${profileName}::text IS NULL OR profile_name = ${profileName})`
+      // The quals are checked again on the row's latest version once it is locked.
+      return withConversations(sql`
+        WITH known AS (
+          SELECT id FROM users
+          WHERE id = COALESCE((SELECT id FROM users WHERE bsuid = ${bsuid}), (SELECT id FROM users WHERE wa_id = ${waId}))
+            AND ${nothingNew}
+        ), held AS (SELECT id, pg_advisory_xact_lock(${userLockSpace}, hashtext(id)) FROM known)
+        SELECT ${select}, conversation FROM users
+        WHERE id = (SELECT id FROM held) AND (bsuid = ${bsuid} OR wa_id = ${waId}) AND ${nothingNew}
+        FOR NO KEY UPDATE`)
+    }
+
+    const resolveLocked = (identity: UserIdentity, newId: UserId, now: Date) =>
+      Effect.gen(function* () {
+        yield* requireTransaction("Users.resolveLocked")
+        const known = yield* lockKnown(identity)
+        if (Option.isSome(known)) return Option.some<LockedUser>({ ...known.value, created: false })
+        const { user, created } = yield* resolve(identity, newId, now)
+        // Nobody else can name a user before the transaction that made them commits: no lock to take.
+        if (created) return Option.some<LockedUser>({ user, created, conversation: Option.none() })
+        const locked = yield* lockWithConversation(user.id)
+        return Option.map(locked, (found): LockedUser => ({ ...found, created }))
+      })
+
     return Users.of({
       resolve,
       get: (id) => users(sql`SELECT ${select} FROM users WHERE id = ${id}`).pipe(Effect.map(Arr.head)),
@@ -104,13 +164,8 @@ export const PgUsers = Layer.effect(
         conversations(sql`SELECT conversation FROM users WHERE id = ${id} AND conversation IS NOT NULL`).pipe(
           Effect.map((rows) => Option.map(Arr.head(rows), (row) => row.conversation))
         ),
-      getWithConversation: (id) =>
-        orUnavailable(sql`SELECT ${select}, conversation FROM users WHERE id = ${id}`).pipe(
-          Effect.flatMap((rows) => Effect.all([users(Effect.succeed(rows)), conversations(Effect.succeed(rows))])),
-          Effect.map(([records, stored]) =>
-            Option.map(Arr.head(records), (user) => ({ user, conversation: Option.fromNullable(stored[0]?.conversation) }))
-          )
-        ),
+      lockWithConversation,
+      resolveLocked,
       saveConversation: (id, conversation) =>
         execute(sql`UPDATE users SET conversation = ${json(conversation)}::jsonb, updated_at = now() WHERE id = ${id}`),
       list: ({ limit, offset }) =>

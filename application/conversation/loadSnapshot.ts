@@ -50,12 +50,15 @@ const checkedOnAstria = (model: SavedModel) =>
     )
   )
 
-/** What the decider reads before deciding for this user: packs, saved models, the time, a fresh order id. */
-export const loadSnapshot = (settings: ConversationSettings, userId: UserId) =>
+/**
+ * What the decider reads before deciding for this user: packs, saved models, the time, a fresh
+ * order id. A `newcomer` (made in this transaction) has no saved models to read.
+ */
+export const loadSnapshot = (settings: ConversationSettings, userId: UserId, { newcomer }: { readonly newcomer: boolean }) =>
   Effect.gen(function* () {
     const now = yield* Clock.currentTimeMillis
     const packs = yield* Effect.flatMap(Packs, (port) => port.list)
-    const tunes = yield* Effect.flatMap(Tunes, (port) => port.savedForUser(userId, new Date(now)))
+    const tunes = newcomer ? [] : yield* Effect.flatMap(Tunes, (port) => port.savedForUser(userId, new Date(now)))
     const recorded: ReadonlyArray<SavedModel> = tunes.flatMap((tune) =>
       Option.match(tune.expiresAt, {
         onNone: () => [],
