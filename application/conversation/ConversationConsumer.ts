@@ -18,7 +18,7 @@ import { ReadReceipts } from "./ReadReceipts.js"
 import { conversationEvent, type ConversationEvent } from "./conversationInput.js"
 import { executeCommands } from "./executeCommands.js"
 import { answerAsBurst } from "./floodGuard.js"
-import { loadSnapshot } from "./loadSnapshot.js"
+import { decideOnSnapshot } from "./decideOnSnapshot.js"
 import { recipientAddress } from "../messaging/recipientAddress.js"
 import { resolveSender } from "./resolveSender.js"
 
@@ -123,8 +123,9 @@ export const handleConversationEvent = (message: BrokerMessage) =>
               )
             )
         })
-        const snapshot = yield* loadSnapshot(settings, userId, { newcomer: created })
-        const decision = decide({ settings, snapshot }, conversation, input.value)
+        const decision = yield* decideOnSnapshot(settings, userId, { newcomer: created }, (snapshot) =>
+          decide({ settings, snapshot }, conversation, input.value)
+        )
         if (decision.conversation.stage !== conversation.stage) {
           yield* Effect.logInfo("Conversation moved", {
             from: conversation.stage,
