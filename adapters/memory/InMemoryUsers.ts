@@ -89,7 +89,10 @@ export const InMemoryUsers = Layer.effect(
           insideTransaction("Users.resolveLocked"),
           db.run((t) => {
             const { user, created } = resolveIn(t, identity, newId, now)
-            return Option.map(withConversation(t, user.id), ({ conversation }) => ({ user, created, conversation }))
+            const repliesHeld = [...t.outbound.values()].some(
+              ({ intent }) => intent.userId === user.id && intent.status === "awaiting_window"
+            )
+            return Option.map(withConversation(t, user.id), ({ conversation }) => ({ user, created, conversation, repliesHeld }))
           })
         ),
       saveConversation: (id, conversation) =>

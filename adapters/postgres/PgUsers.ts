@@ -10,10 +10,18 @@ import { atomically, decodeRows, execute, json, orUnavailable } from "./PgQuery.
 const userLockSpace = 1
 const identityLockSpace = 2
 
+/** The keys of an identity's locks, sorted, so that two resolves never wait on each other crosswise. */
+const identityKeys = (identity: UserIdentity): Array<string> =>
+  [
+    ...Option.toArray(Option.map(identity.waId, (w) => `wa:${w}`)),
+    ...Option.toArray(Option.map(identity.bsuid, (b) => `bsuid:${b}`))
+  ].sort()
+
 const columns = `id, wa_id AS "waId", bsuid, profile_name AS "profileName", created_at AS "createdAt",
   photo_consent_at AS "photoConsentAt"`
 
 const ConversationRow = Schema.Struct({ conversation: Schema.Unknown })
+const ResolvedFlagsRow = Schema.Struct({ created: Schema.Boolean, repliesHeld: Schema.Boolean })
 
 export const PgUsers = Layer.effect(
   Users,
@@ -21,6 +29,7 @@ export const PgUsers = Layer.effect(
     const sql = yield* SqlClient
     const users = decodeRows(UserRecord)
     const conversations = decodeRows(ConversationRow)
+    const flags = decodeRows(ResolvedFlagsRow)
     const select = sql.literal(columns)
 
     const findBy = (column: "wa_id" | "bsuid", value: Option.Option<string>) =>
@@ -32,8 +41,9 @@ export const PgUsers = Layer.effect(
 
     /** The rows of a `SELECT ${select}, conversation`, each as the user with their conversation. */
     const withConversations = (statement: Effect.Effect<ReadonlyArray<unknown>, SqlError>) =>
-      orUnavailable(statement).pipe(
-        Effect.flatMap((rows) => Effect.all([users(Effect.succeed(rows)), conversations(Effect.succeed(rows))])),
+      Effect.flatMap(orUnavailable(statement), withConversation)
+    const withConversation = (rows: ReadonlyArray<unknown>) =>
+      Effect.all([users(Effect.succeed(rows)), conversations(Effect.succeed(rows))]).pipe(
         Effect.map(([records, stored]) =>
           Option.map(Arr.head(records), (user) => ({ user, conversation: Option.fromNullable(stored[0]?.conversation) }))
         )
@@ -51,10 +61,7 @@ export const PgUsers = Layer.effect(
       Effect.gen(function* () {
         // Two first messages of one person run this at once: lock the identities (sorted, so two
         // resolves never wait on each other crosswise) and the loser finds the winner's row.
-        const keys = [
-          ...Option.toArray(Option.map(identity.waId, (w) => `wa:${w}`)),
-          ...Option.toArray(Option.map(identity.bsuid, (b) => `bsuid:${b}`))
-        ].sort()
+        const keys = identityKeys(identity)
         if (keys.length === 0) return yield* Effect.dieMessage("Users.resolve needs a wa_id or a BSUID")
         for (const key of keys) {
           yield* execute(sql`SELECT pg_advisory_xact_lock(${identityLockSpace}, hashtext(${key}))`)
@@ -107,39 +114,70 @@ export const PgUsers = Layer.effect(
       )
 
     /**
-     * A known person with nothing new about them (nearly every message): found, locked and read in
-     * one statement, as `resolve` finds them (BSUID first). Nothing is written, so the identities'
-     * locks, which only keep two resolves from writing one identity twice, are not needed; no row
-     * (someone new, something to add) leaves the work to `resolve`, with no lock taken.
+     * The two commonest resolves in one statement each, the user locked and read with whether
+     * replies to them wait for their window (so that releasing them costs a statement only when
+     * some do):
+     * - a known person with nothing new about them (nearly every message), found as `resolve`
+     *   finds them (BSUID first): nothing is written, so the identities' locks, which keep two
+     *   resolves from writing one identity twice, are not needed;
+     * - someone nobody holds either identity of: their identities locked (sorted) as `resolve`
+     *   locks them, and the user made, unless someone made them while the locks were awaited.
+     * No row (something to add, a user made meanwhile) leaves the work to `resolve`.
      */
-    const lockKnown = (identity: UserIdentity) => {
+    const lockKnownOrMake = (identity: UserIdentity, newId: UserId, now: Date) => {
       const waId = Option.getOrNull(identity.waId)
       const bsuid = Option.getOrNull(identity.bsuid)
       const profileName = Option.getOrNull(identity.profileName)
       const nothingNew = sql`(${waId}::text IS NULL OR wa_id IS NOT NULL) AND (${bsuid}::text IS NULL OR bsuid IS NOT NULL)
         AND (${profileName}::text IS NULL OR profile_name = ${profileName})`
-      // The quals are checked again on the row's latest version once it is locked.
-      return withConversations(sql`
+      // The known person's quals are checked again on the row's latest version once it is locked.
+      // The insert meets a user made while its locks were awaited as a conflict, and does nothing.
+      return orUnavailable(sql`
         WITH known AS (
           SELECT id FROM users
           WHERE id = COALESCE((SELECT id FROM users WHERE bsuid = ${bsuid}), (SELECT id FROM users WHERE wa_id = ${waId}))
             AND ${nothingNew}
-        ), held AS (SELECT id, pg_advisory_xact_lock(${userLockSpace}, hashtext(id)) FROM known)
-        SELECT ${select}, conversation FROM users
-        WHERE id = (SELECT id FROM held) AND (bsuid = ${bsuid} OR wa_id = ${waId}) AND ${nothingNew}
-        FOR NO KEY UPDATE`)
+        ), locked AS (SELECT id, pg_advisory_xact_lock(${userLockSpace}, hashtext(id)) FROM known),
+        found AS (
+          SELECT ${select}, conversation, false AS created, EXISTS (
+            SELECT 1 FROM outbound_messages WHERE user_id = users.id AND status = 'awaiting_window') AS "repliesHeld"
+          FROM users
+          WHERE id = (SELECT id FROM locked) AND (bsuid = ${bsuid} OR wa_id = ${waId}) AND ${nothingNew}
+          FOR NO KEY UPDATE OF users
+        ), absent AS (
+          SELECT count(pg_advisory_xact_lock(${identityLockSpace}, hashtext(key)))::int AS locks
+          FROM (SELECT key FROM jsonb_array_elements_text(${json(identityKeys(identity))}::jsonb) WITH ORDINALITY AS k (key, n)
+                ORDER BY n) AS keys
+          WHERE NOT EXISTS (SELECT 1 FROM users WHERE bsuid = ${bsuid} OR wa_id = ${waId})
+        ), made AS (
+          INSERT INTO users (id, wa_id, bsuid, profile_name, created_at)
+          SELECT ${newId}, ${waId}, ${bsuid}, ${profileName}, ${now} FROM absent WHERE locks > 0
+          ON CONFLICT DO NOTHING
+          RETURNING ${select}, NULL::jsonb AS conversation, true AS created, false AS "repliesHeld"
+        )
+        SELECT * FROM found UNION ALL SELECT * FROM made`).pipe(
+        Effect.flatMap((rows) => Effect.all([withConversation(rows), flags(Effect.succeed(rows))])),
+        Effect.map(([found, flag]) =>
+          Option.map(found, (locked): LockedUser => ({
+            ...locked,
+            created: flag[0]?.created ?? false,
+            repliesHeld: flag[0]?.repliesHeld ?? true
+          }))
+        )
+      )
     }
 
     const resolveLocked = (identity: UserIdentity, newId: UserId, now: Date) =>
       Effect.gen(function* () {
         yield* requireTransaction("Users.resolveLocked")
-        const known = yield* lockKnown(identity)
-        if (Option.isSome(known)) return Option.some<LockedUser>({ ...known.value, created: false })
+        const quick = yield* lockKnownOrMake(identity, newId, now)
+        if (Option.isSome(quick)) return quick
         const { user, created } = yield* resolve(identity, newId, now)
-        // Nobody else can name a user before the transaction that made them commits: no lock to take.
-        if (created) return Option.some<LockedUser>({ user, created, conversation: Option.none() })
+        // Nobody else can name a user before the transaction that made them commits: no lock to
+        // take, and no reply to them yet.
+        if (created) return Option.some<LockedUser>({ user, created, conversation: Option.none(), repliesHeld: false })
         const locked = yield* lockWithConversation(user.id)
-        return Option.map(locked, (found): LockedUser => ({ ...found, created }))
+        return Option.map(locked, (found): LockedUser => ({ ...found, created, repliesHeld: true }))
       })
 
     return Users.of({

@@ -139,7 +139,7 @@ export const handleConversationEvent = (message: BrokerMessage) =>
         }
         if (Option.isSome(event.generated)) yield* recordDelivery(decision.conversation, event.generated.value, now)
         const photo = Option.map(event.photo, (received) => ({ ...received, userId }))
-        const commands = yield* answerAsBurst(userId, input.value, event.arrivedAt ?? now, decision)
+        const commands = yield* answerAsBurst(userId, input.value, event.arrivedAt ?? now, { newcomer: created }, decision)
         return {
           releasedHeld,
           afterCommit: Option.some(yield* executeCommands(user, decision.conversation, commands, photo))

@@ -29,12 +29,11 @@ export const resolveSender = (message: InboundMessageEvent, eventKey: string, no
       now
     )
     if (Option.isNone(resolved)) return Option.none()
-    const { user, created, conversation } = resolved.value
+    const { user, created, conversation, repliesHeld } = resolved.value
     if (eventKey !== user.id) {
       yield* Effect.flatMap(InboundMessages, (inbound) => inbound.attribute(WhatsAppMessageId.make(message.messageId), user.id))
     }
-    // Someone made in this transaction has no replies yet, held or not.
-    const released = created ? 0 : yield* Effect.flatMap(OutboundMessages, (outbound) => outbound.releaseHeld(user.id))
+    const released = repliesHeld ? yield* Effect.flatMap(OutboundMessages, (outbound) => outbound.releaseHeld(user.id)) : 0
     if (message._tag === "NumberChanged" && message.newWaId !== undefined) {
       yield* users.changeNumber(user.id, message.newWaId)
       return Option.some({

@@ -37,6 +37,11 @@ export interface ResolvedUser {
 /** A user resolved and locked for a decision, with their conversation (none for one just created). */
 export interface LockedUser extends ResolvedUser {
   readonly conversation: Option.Option<unknown>
+  /**
+   * Whether replies to them wait for their 24-hour window (`OutboundMessages.releaseHeld`), as of
+   * the read; false only when none do.
+   */
+  readonly repliesHeld: boolean
 }
 
 export class Users extends Context.Tag("whatsapp-astria-bot/Users")<

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Option } from "effect"
 import type { Layer } from "effect"
+import { OutboundMessages } from "../../../application/ports/OutboundMessages.js"
 import { UnitOfWork } from "../../../application/ports/UnitOfWork.js"
+import { OutgoingMessage } from "../../../domain/messages/OutgoingMessage.js"
 import { Users } from "../../../application/ports/Users.js"
 import type { UserIdentity } from "../../../application/ports/Users.js"
-import { at, t0, unique, userId } from "./fixtures.js"
+import { at, t0, unique, userId, uuid } from "./fixtures.js"
 
 const identity = (fields: { waId?: string; bsuid?: string; profileName?: string }): UserIdentity => ({
   waId: Option.fromNullable(fields.waId),
@@ -13,7 +15,7 @@ const identity = (fields: { waId?: string; bsuid?: string; profileName?: string 
 })
 
 /** The guarantees of every Users adapter. */
-export const usersSuite = <E>(name: string, layer: Layer.Layer<Users | UnitOfWork, E>) =>
+export const usersSuite = <E>(name: string, layer: Layer.Layer<Users | UnitOfWork | OutboundMessages, E>) =>
   describe(`Users contract: ${name}`, () => {
     it.layer(layer)((it) => {
       it.effect("creates a user on first contact and finds them again by either identity", () =>
@@ -90,6 +92,31 @@ export const usersSuite = <E>(name: string, layer: Layer.Layer<Users | UnitOfWor
             Array.from({ length: 10 }, () =>
               unitOfWork.transaction(users.resolve(identity({ waId: `${waId}-b`, bsuid: `${bsuid}-b` }), userId(), t0))
             ),
+            { concurrency: "unbounded" }
+          )
+          expect(new Set(both.map((r) => r.user.id)).size).toBe(1)
+          expect(both.filter((r) => r.created)).toHaveLength(1)
+        }))
+
+      it.effect("makes one user of concurrent first messages resolved and locked, beside plain resolves", () =>
+        Effect.gen(function* () {
+          const users = yield* Users
+          const unitOfWork = yield* UnitOfWork
+          const waId = unique("972510")
+          const bsuid = unique("IL.bsuid")
+          const resolveEither = (i: number, fields: { waId?: string; bsuid?: string }) =>
+            unitOfWork.transaction(
+              i % 2 === 0
+                ? Effect.map(users.resolveLocked(identity(fields), userId(), t0), Option.getOrThrow)
+                : users.resolve(identity(fields), userId(), t0)
+            )
+          const results = yield* Effect.all(
+            Array.from({ length: 12 }, (_, i) => resolveEither(i, i % 3 === 0 ? { bsuid } : i % 3 === 1 ? { waId } : { waId, bsuid })),
+            { concurrency: "unbounded" }
+          )
+          expect(new Set(results.map((r) => r.user.id)).size).toBeLessThanOrEqual(2)
+          const both = yield* Effect.all(
+            Array.from({ length: 10 }, (_, i) => resolveEither(i, { waId: `${waId}-b`, bsuid: `${bsuid}-b` })),
             { concurrency: "unbounded" }
           )
           expect(new Set(both.map((r) => r.user.id)).size).toBe(1)
@@ -225,6 +252,30 @@ export const usersSuite = <E>(name: string, layer: Layer.Layer<Users | UnitOfWor
           )
           const byBsuid = yield* unitOfWork.transaction(users.resolveLocked(identity({ bsuid }), userId(), at(3)))
           expect(Option.map(byBsuid, ({ user }) => user.id)).toEqual(Option.some(id))
+        }))
+
+      it.effect("tells whether replies to the person resolved wait for their window", () =>
+        Effect.gen(function* () {
+          const users = yield* Users
+          const outbound = yield* OutboundMessages
+          const unitOfWork = yield* UnitOfWork
+          const waId = unique("972509")
+          const id = userId()
+          const held = (profileName?: string) =>
+            unitOfWork
+              .transaction(users.resolveLocked(identity({ waId, ...(profileName ? { profileName } : {}) }), userId(), at(1)))
+              .pipe(Effect.map(Option.map((locked) => locked.repliesHeld)))
+          const made = yield* unitOfWork.transaction(users.resolveLocked(identity({ waId }), id, t0))
+          expect(Option.map(made, (locked) => locked.repliesHeld)).toEqual(Option.some(false))
+          yield* outbound.enqueue([
+            { id: uuid(), userId: id, recipient: { waId: Option.some(waId), bsuid: Option.none() }, message: OutgoingMessage.Text({ body: "later" }), createdAt: t0 }
+          ])
+          expect(yield* held()).toEqual(Option.some(false))
+          yield* outbound.holdForWindow(id)
+          expect(yield* held()).toEqual(Option.some(true))
+          expect(yield* held("Dana")).toEqual(Option.some(true))
+          yield* outbound.releaseHeld(id)
+          expect(yield* held()).toEqual(Option.some(false))
         }))
 
       it.effect("reads what the lock's last holder saved, however the lock is taken", () =>
