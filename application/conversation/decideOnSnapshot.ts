@@ -109,7 +109,7 @@ export const decideOnSnapshot = <A>(
         newOrderId
       }
       // A decision that fails on what is missing is made again once it is there.
-      const decided = Either.try(() => decision(snapshot))
+      const decided = Either.try({ try: () => decision(snapshot), catch: (error) => error })
       const missingPacks = read.packs && Option.isNone(loaded.packs)
       const missingModels = read.savedModels && Option.isNone(loaded.savedModels)
       if (!missingPacks && !missingModels) return Either.isRight(decided) ? decided.right : yield* Effect.die(decided.left)
