@@ -50,8 +50,15 @@ const resolveIn = (tables: Tables, identity: UserIdentity, newId: UserId, now: D
 
 export const InMemoryUsers = Layer.effect(
   Users,
-  Effect.map(InMemoryDatabase, (db) =>
-    Users.of({
+  Effect.map(InMemoryDatabase, (db) => {
+    // Transactions are serialized already: inside one, the user is as locked as can be.
+    const insideTransaction = (what: string) =>
+      Effect.flatMap(db.inTransaction, (inside) =>
+        inside ? Effect.void : Effect.dieMessage(`${what} must run inside a UnitOfWork transaction`)
+      )
+    const withConversation = (t: Tables, id: UserId) =>
+      Option.map(Option.fromNullable(t.users.get(id)), (row) => ({ user: row.record, conversation: Option.map(row.conversation, asJson) }))
+    return Users.of({
       resolve: (identity, newId, now) => db.run((t) => resolveIn(t, identity, newId, now)),
       get: (id) => db.run((t) => Option.map(Option.fromNullable(t.users.get(id)), (row) => row.record)),
       findByWaId: (waId) => db.run((t) => Option.map(findBy(t, "waId", Option.some(waId)), (row) => row.record)),
@@ -72,16 +79,21 @@ export const InMemoryUsers = Layer.effect(
           const row = t.users.get(id)
           if (row) t.users.set(id, { ...row, record: new UserRecord({ ...row.record, waId: Option.some(newWaId) }) })
         }),
-      // Transactions are serialized already: inside one, the user is as locked as can be.
-      lock: () =>
-        Effect.flatMap(db.inTransaction, (inside) =>
-          inside ? Effect.void : Effect.dieMessage("Users.lock must run inside a UnitOfWork transaction")
-        ),
+      lock: () => insideTransaction("Users.lock"),
       loadConversation: (id) =>
         db.run((t) => Option.flatMap(Option.fromNullable(t.users.get(id)), (row) => Option.map(row.conversation, asJson))),
-      getWithConversation: (id) =>
-        db.run((t) =>
-          Option.map(Option.fromNullable(t.users.get(id)), (row) => ({ user: row.record, conversation: Option.map(row.conversation, asJson) }))
+      lockWithConversation: (id) =>
+        Effect.zipRight(insideTransaction("Users.lockWithConversation"), db.run((t) => withConversation(t, id))),
+      resolveLocked: (identity, newId, now) =>
+        Effect.zipRight(
+          insideTransaction("Users.resolveLocked"),
+          db.run((t) => {
+            const { user, created } = resolveIn(t, identity, newId, now)
+            const repliesHeld = [...t.outbound.values()].some(
+              ({ intent }) => intent.userId === user.id && intent.status === "awaiting_window"
+            )
+            return Option.map(withConversation(t, user.id), ({ conversation }) => ({ user, created, conversation, repliesHeld }))
+          })
         ),
       saveConversation: (id, conversation) =>
         db.run((t) => {
@@ -97,5 +109,5 @@ export const InMemoryUsers = Layer.effect(
         ),
       erase: (id) => db.run((t) => void t.users.delete(id))
     })
-  )
+  })
 )

@@ -18,7 +18,7 @@ import { ReadReceipts } from "./ReadReceipts.js"
 import { conversationEvent, type ConversationEvent } from "./conversationInput.js"
 import { executeCommands } from "./executeCommands.js"
 import { answerAsBurst } from "./floodGuard.js"
-import { loadSnapshot } from "./loadSnapshot.js"
+import { decideOnSnapshot } from "./decideOnSnapshot.js"
 import { recipientAddress } from "../messaging/recipientAddress.js"
 import { resolveSender } from "./resolveSender.js"
 
@@ -80,7 +80,8 @@ const recordDelivery = (conversation: Conversation, generated: GeneratedImages, 
 
 /**
  * Where the state machine decides: one event of one user, in one transaction holding that user's
- * lock: the inbox check, a message's sender resolved to a user, the conversation loaded, `decide`,
+ * lock: the inbox check, a message's sender resolved to a user, locked and their conversation
+ * loaded (one statement for a known person), `decide`,
  * the new state saved and the commands written as rows. Messages and events go out after the commit.
  */
 export const handleConversationEvent = (message: BrokerMessage) =>
@@ -95,17 +96,19 @@ export const handleConversationEvent = (message: BrokerMessage) =>
       Effect.gen(function* () {
         const first = yield* Effect.flatMap(Inbox, (inbox) => inbox.markHandled("conversation", event.eventId, now))
         if (!first) return { releasedHeld: false, afterCommit: Option.none() }
-        const owner =
+        const locked =
           event.owner._tag === "User"
-            ? { userId: event.owner.userId, releasedHeld: false }
-            : yield* resolveSender(event.owner.message, now)
-        const userId = owner.userId
-        const skip = { releasedHeld: owner.releasedHeld, afterCommit: Option.none() }
-        yield* users.lock(userId)
-        const found = yield* users.getWithConversation(userId)
+            ? Option.map(yield* users.lockWithConversation(event.owner.userId), (found) => ({
+                ...found,
+                created: false,
+                releasedHeld: false
+              }))
+            : yield* resolveSender(event.owner.message, message.key, now)
         // Erased since the event was written: nothing of theirs is left to act on.
-        if (Option.isNone(found)) return skip
-        const { user, conversation: stored } = found.value
+        if (Option.isNone(locked)) return { releasedHeld: false, afterCommit: Option.none() }
+        const { user, created, conversation: stored, releasedHeld } = locked.value
+        const userId = user.id
+        const skip = { releasedHeld, afterCommit: Option.none() }
         const input = Option.isSome(event.generated) ? yield* imagesInput(event.generated.value, now) : event.input
         if (Option.isNone(input)) return skip
 
@@ -120,8 +123,9 @@ export const handleConversationEvent = (message: BrokerMessage) =>
               )
             )
         })
-        const snapshot = yield* loadSnapshot(settings, userId)
-        const decision = decide({ settings, snapshot }, conversation, input.value)
+        const decision = yield* decideOnSnapshot(settings, userId, { newcomer: created }, (snapshot) =>
+          decide({ settings, snapshot }, conversation, input.value)
+        )
         if (decision.conversation.stage !== conversation.stage) {
           yield* Effect.logInfo("Conversation moved", {
             from: conversation.stage,
@@ -135,9 +139,9 @@ export const handleConversationEvent = (message: BrokerMessage) =>
         }
         if (Option.isSome(event.generated)) yield* recordDelivery(decision.conversation, event.generated.value, now)
         const photo = Option.map(event.photo, (received) => ({ ...received, userId }))
-        const commands = yield* answerAsBurst(userId, input.value, event.arrivedAt ?? now, decision)
+        const commands = yield* answerAsBurst(userId, input.value, event.arrivedAt ?? now, { newcomer: created }, decision)
         return {
-          releasedHeld: owner.releasedHeld,
+          releasedHeld,
           afterCommit: Option.some(yield* executeCommands(user, decision.conversation, commands, photo))
         }
       })

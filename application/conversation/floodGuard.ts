@@ -44,23 +44,29 @@ const waiting = (intent: OutboundIntent) => intent.status === "pending" || inten
 const encodeMessage = Schema.encodeSync(OutgoingMessageSchema)
 const fingerprint = (message: OutgoingMessage) => JSON.stringify(encodeMessage(message))
 
+const aloneBurst: Burst = { overRate: false, toldToSlowDown: false, onItsWay: () => false }
+
 /**
  * The commands of a decision on a person's text, answered as part of their burst (see
  * `bursts.ts`): what is already on its way to them is read from their outbound intents, their
  * rate from their latest messages. `arrivedAt` is when the text was taken in (its event's time).
  * Other inputs' commands pass unchanged. Runs in the conversation's transaction, under the
- * person's lock.
+ * person's lock; a `newcomer` is someone made in it.
  */
 export const answerAsBurst = (
   userId: UserId,
   input: Input,
   arrivedAt: Date,
+  { newcomer }: { readonly newcomer: boolean },
   decision: Decision
 ): Effect.Effect<ReadonlyArray<Command>, StorageUnavailable, FloodSettings | OutboundMessages | InboundMessages> =>
   Effect.gen(function* () {
     if (!takenTogether(input) || !decision.commands.some((command) => command._tag === "Send")) {
       return decision.commands
     }
+    // Someone made in this transaction has nothing queued and no message stored but this text
+    // (the limit is at least 1): their burst is this text alone, with nothing to read.
+    if (newcomer) return answerInBurst(aloneBurst, decision.conversation.language, decision.commands)
     const { textLimit, window, repeatGap } = yield* FloodSettings
     const windowMillis = Duration.toMillis(window)
     const arrived = arrivedAt.getTime()

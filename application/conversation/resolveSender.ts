@@ -4,19 +4,22 @@ import { UserId, WhatsAppMessageId } from "../../domain/ids.js"
 import { Ids } from "../ports/Ids.js"
 import { InboundMessages } from "../ports/InboundMessages.js"
 import { OutboundMessages } from "../ports/OutboundMessages.js"
-import { Users } from "../ports/Users.js"
+import { UserRecord, Users } from "../ports/Users.js"
 
 /**
  * Who wrote a message: the user found by the sender's identities (or made for a first message),
- * who now owns it. Their writing reopens the 24-hour window, so what waited for it goes out; a
- * number change moves their number. Runs in the conversation's transaction.
+ * who now owns it, locked and read with their conversation. Their writing reopens the 24-hour
+ * window, so what waited for it goes out; a number change moves their number. None when the user
+ * found was erased meanwhile. Runs in the conversation's transaction.
+ *
+ * `eventKey` is the key of the message's event: the sender's user id when the webhook already
+ * knew them, and then the message was stored as theirs.
  */
-export const resolveSender = (message: InboundMessageEvent, now: Date) =>
+export const resolveSender = (message: InboundMessageEvent, eventKey: string, now: Date) =>
   Effect.gen(function* () {
     const users = yield* Users
-    const outbound = yield* OutboundMessages
     const newId = UserId.make(yield* Effect.flatMap(Ids, (ids) => ids.uuid))
-    const { user } = yield* users.resolve(
+    const resolved = yield* users.resolveLocked(
       {
         waId: Option.fromNullable(message.sender.waId),
         bsuid: Option.fromNullable(message.sender.userId),
@@ -25,10 +28,20 @@ export const resolveSender = (message: InboundMessageEvent, now: Date) =>
       newId,
       now
     )
-    yield* Effect.flatMap(InboundMessages, (inbound) => inbound.attribute(WhatsAppMessageId.make(message.messageId), user.id))
-    const released = yield* outbound.releaseHeld(user.id)
+    if (Option.isNone(resolved)) return Option.none()
+    const { user, created, conversation, repliesHeld } = resolved.value
+    if (eventKey !== user.id) {
+      yield* Effect.flatMap(InboundMessages, (inbound) => inbound.attribute(WhatsAppMessageId.make(message.messageId), user.id))
+    }
+    const released = repliesHeld ? yield* Effect.flatMap(OutboundMessages, (outbound) => outbound.releaseHeld(user.id)) : 0
     if (message._tag === "NumberChanged" && message.newWaId !== undefined) {
       yield* users.changeNumber(user.id, message.newWaId)
+      return Option.some({
+        user: new UserRecord({ ...user, waId: Option.some(message.newWaId) }),
+        created,
+        conversation,
+        releasedHeld: released > 0
+      })
     }
-    return { userId: user.id, releasedHeld: released > 0 }
+    return Option.some({ user, created, conversation, releasedHeld: released > 0 })
   })

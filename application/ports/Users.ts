@@ -34,6 +34,16 @@ export interface ResolvedUser {
   readonly created: boolean
 }
 
+/** A user resolved and locked for a decision, with their conversation (none for one just created). */
+export interface LockedUser extends ResolvedUser {
+  readonly conversation: Option.Option<unknown>
+  /**
+   * Whether replies to them wait for their 24-hour window (`OutboundMessages.releaseHeld`), as of
+   * the read; false only when none do.
+   */
+  readonly repliesHeld: boolean
+}
+
 export class Users extends Context.Tag("whatsapp-astria-bot/Users")<
   Users,
   {
@@ -60,8 +70,21 @@ export class Users extends Context.Tag("whatsapp-astria-bot/Users")<
     readonly lock: (id: UserId) => Effect.Effect<void, StorageUnavailable>
     /** The conversation's serialized state (the application owns its shape). */
     readonly loadConversation: (id: UserId) => Effect.Effect<Option.Option<unknown>, StorageUnavailable>
-    /** `get` and `loadConversation` at once, as a decision needs both: one read instead of two. */
-    readonly getWithConversation: (id: UserId) => Effect.Effect<Option.Option<UserWithConversation>, StorageUnavailable>
+    /**
+     * `lock`, then `get` and `loadConversation`, as a decision needs them: one step. None when the
+     * user is gone (erased); what is read is what the lock's last holder committed.
+     */
+    readonly lockWithConversation: (id: UserId) => Effect.Effect<Option.Option<UserWithConversation>, StorageUnavailable>
+    /**
+     * `resolve`, then `lockWithConversation` on the user found or made, in as few steps as the
+     * store allows (one, for a known person with nothing new about them). None when the user found
+     * was erased before their lock was granted. Inside a transaction only.
+     */
+    readonly resolveLocked: (
+      identity: UserIdentity,
+      newId: UserId,
+      now: Date
+    ) => Effect.Effect<Option.Option<LockedUser>, StorageUnavailable>
     readonly saveConversation: (id: UserId, conversation: unknown) => Effect.Effect<void, StorageUnavailable>
     readonly list: (options: { readonly limit: number; readonly offset: number }) => Effect.Effect<
       ReadonlyArray<UserRecord>,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Option } from "effect"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { FloodSettings, answerAsBurst } from "../../application/conversation/floodGuard.js"
+import { InboundMessages } from "../../application/ports/InboundMessages.js"
 import { OutboundMessages, type OutboundIntent } from "../../application/ports/OutboundMessages.js"
 import { newConversation } from "../../domain/conversation/Conversation.js"
 import { Input } from "../../domain/conversation/Input.js"
@@ -55,6 +56,7 @@ describe("the flood guard's reads", () => {
         person,
         text,
         arrived,
+        { newcomer: false },
         decision(newConversation(), send(OutgoingMessage.Text({ body: "still on its way" }), OutgoingMessage.Text({ body: "answer 3" })))
       )
 
@@ -65,4 +67,36 @@ describe("the flood guard's reads", () => {
       expect(readRows.map((row) => row.id)).toEqual([waiting.id])
     }).pipe(Effect.provide(Layer.provideMerge(recordingReads, InMemoryStorage)), Effect.provide(settings))
   )
+
+  it.effect("read nothing for someone made in this transaction: nothing of theirs is stored but this text", () => {
+    const reads: Array<string> = []
+    const countingReads = Layer.mergeAll(
+      Layer.effect(
+        OutboundMessages,
+        Effect.map(OutboundMessages, (real) =>
+          OutboundMessages.of({
+            ...real,
+            waitingOrSinceForUser: (user, since) =>
+              Effect.zipRight(Effect.sync(() => reads.push("outbound")), real.waitingOrSinceForUser(user, since))
+          })
+        )
+      ),
+      Layer.effect(
+        InboundMessages,
+        Effect.map(InboundMessages, (real) =>
+          InboundMessages.of({
+            ...real,
+            recentForUser: (user, limit) => Effect.zipRight(Effect.sync(() => reads.push("inbound")), real.recentForUser(user, limit))
+          })
+        )
+      )
+    )
+    return Effect.gen(function* () {
+      const text = Input.TextReceived({ messageId: WhatsAppMessageId.make("wamid.first"), text: "hi" })
+      const welcome = send(OutgoingMessage.Text({ body: "welcome" }))
+      const commands = yield* answerAsBurst(userId(), text, at(0), { newcomer: true }, decision(newConversation(), welcome))
+      expect(commands).toEqual(welcome)
+      expect(reads).toEqual([])
+    }).pipe(Effect.provide(Layer.provideMerge(countingReads, InMemoryStorage)), Effect.provide(settings))
+  })
 })

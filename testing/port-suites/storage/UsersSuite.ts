@@ -1,10 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Option } from "effect"
 import type { Layer } from "effect"
+import { OutboundMessages } from "../../../application/ports/OutboundMessages.js"
 import { UnitOfWork } from "../../../application/ports/UnitOfWork.js"
+import { OutgoingMessage } from "../../../domain/messages/OutgoingMessage.js"
 import { Users } from "../../../application/ports/Users.js"
 import type { UserIdentity } from "../../../application/ports/Users.js"
-import { at, t0, unique, userId } from "./fixtures.js"
+import { at, t0, unique, userId, uuid } from "./fixtures.js"
 
 const identity = (fields: { waId?: string; bsuid?: string; profileName?: string }): UserIdentity => ({
   waId: Option.fromNullable(fields.waId),
@@ -13,7 +15,7 @@ const identity = (fields: { waId?: string; bsuid?: string; profileName?: string 
 })
 
 /** The guarantees of every Users adapter. */
-export const usersSuite = <E>(name: string, layer: Layer.Layer<Users | UnitOfWork, E>) =>
+export const usersSuite = <E>(name: string, layer: Layer.Layer<Users | UnitOfWork | OutboundMessages, E>) =>
   describe(`Users contract: ${name}`, () => {
     it.layer(layer)((it) => {
       it.effect("creates a user on first contact and finds them again by either identity", () =>
@@ -96,6 +98,31 @@ export const usersSuite = <E>(name: string, layer: Layer.Layer<Users | UnitOfWor
           expect(both.filter((r) => r.created)).toHaveLength(1)
         }))
 
+      it.effect("makes one user of concurrent first messages resolved and locked, beside plain resolves", () =>
+        Effect.gen(function* () {
+          const users = yield* Users
+          const unitOfWork = yield* UnitOfWork
+          const waId = unique("972510")
+          const bsuid = unique("IL.bsuid")
+          const resolveEither = (i: number, fields: { waId?: string; bsuid?: string }) =>
+            unitOfWork.transaction(
+              i % 2 === 0
+                ? Effect.map(users.resolveLocked(identity(fields), userId(), t0), Option.getOrThrow)
+                : users.resolve(identity(fields), userId(), t0)
+            )
+          const results = yield* Effect.all(
+            Array.from({ length: 12 }, (_, i) => resolveEither(i, i % 3 === 0 ? { bsuid } : i % 3 === 1 ? { waId } : { waId, bsuid })),
+            { concurrency: "unbounded" }
+          )
+          expect(new Set(results.map((r) => r.user.id)).size).toBeLessThanOrEqual(2)
+          const both = yield* Effect.all(
+            Array.from({ length: 10 }, (_, i) => resolveEither(i, { waId: `${waId}-b`, bsuid: `${bsuid}-b` })),
+            { concurrency: "unbounded" }
+          )
+          expect(new Set(both.map((r) => r.user.id)).size).toBe(1)
+          expect(both.filter((r) => r.created)).toHaveLength(1)
+        }))
+
       it.effect("makes one user of concurrent resolves without a surrounding transaction", () =>
         Effect.gen(function* () {
           const users = yield* Users
@@ -130,18 +157,20 @@ export const usersSuite = <E>(name: string, layer: Layer.Layer<Users | UnitOfWor
       it.effect("stores the conversation as given and erases the user", () =>
         Effect.gen(function* () {
           const users = yield* Users
+          const unitOfWork = yield* UnitOfWork
           const id = userId()
           yield* users.resolve(identity({ waId: unique("972506") }), id, t0)
+          const lockedRead = unitOfWork.transaction(users.lockWithConversation(id))
           expect(yield* users.loadConversation(id)).toEqual(Option.none())
-          expect(Option.map(yield* users.getWithConversation(id), (found) => found.conversation)).toEqual(Option.some(Option.none()))
+          expect(Option.map(yield* lockedRead, (found) => found.conversation)).toEqual(Option.some(Option.none()))
           const conversation = { state: "New", language: "he", photos: [1, 2], nested: { a: null, "b-c": "d" } }
           yield* users.saveConversation(id, conversation)
           expect(yield* users.loadConversation(id)).toEqual(Option.some(conversation))
-          const both = yield* users.getWithConversation(id)
+          const both = yield* lockedRead
           expect(Option.map(both, ({ user }) => user.id)).toEqual(Option.some(id))
           expect(Option.flatMap(both, (found) => found.conversation)).toEqual(Option.some(conversation))
           yield* users.erase(id)
-          expect(yield* users.getWithConversation(id)).toEqual(Option.none())
+          expect(yield* lockedRead).toEqual(Option.none())
           expect(yield* users.get(id)).toEqual(Option.none())
           expect(yield* users.loadConversation(id)).toEqual(Option.none())
           expect(yield* users.get(userId())).toEqual(Option.none())
@@ -190,6 +219,99 @@ export const usersSuite = <E>(name: string, layer: Layer.Layer<Users | UnitOfWor
           yield* unitOfWork.transaction(Effect.zipRight(users.lock(id), unitOfWork.transaction(users.lock(id))))
           const outside = yield* Effect.exit(users.lock(id))
           expect(Exit.isFailure(outside) && !Exit.isInterrupted(outside)).toBe(true)
+        }))
+
+      it.effect("resolves and locks in one go: someone new with no conversation, someone known with theirs", () =>
+        Effect.gen(function* () {
+          const users = yield* Users
+          const unitOfWork = yield* UnitOfWork
+          const waId = unique("972507")
+          const bsuid = unique("IL.bsuid")
+          const id = userId()
+          const outside = yield* Effect.exit(users.resolveLocked(identity({ waId }), id, t0))
+          expect(Exit.isFailure(outside) && !Exit.isInterrupted(outside)).toBe(true)
+          const first = yield* unitOfWork.transaction(users.resolveLocked(identity({ waId, profileName: "Dana" }), id, t0))
+          expect(Option.map(first, ({ user, created, conversation }) => [user.id, created, conversation])).toEqual(
+            Option.some([id, true, Option.none()])
+          )
+          const conversation = { stage: "Welcome", language: "he" }
+          yield* users.saveConversation(id, conversation)
+          const again = yield* unitOfWork.transaction(users.resolveLocked(identity({ waId, profileName: "Dana" }), userId(), at(1)))
+          expect(Option.map(again, ({ user, created, conversation }) => [user.id, created, conversation])).toEqual(
+            Option.some([id, false, Option.some(conversation)])
+          )
+          // Something new about them is added as `resolve` adds it.
+          const renamed = yield* unitOfWork.transaction(
+            users.resolveLocked(identity({ waId, bsuid, profileName: "Noa" }), userId(), at(2))
+          )
+          expect(Option.map(renamed, ({ user, created, conversation }) => [user.id, created, conversation])).toEqual(
+            Option.some([id, false, Option.some(conversation)])
+          )
+          expect(Option.map(renamed, ({ user }) => [user.bsuid, user.profileName])).toEqual(
+            Option.some([Option.some(bsuid), Option.some("Noa")])
+          )
+          const byBsuid = yield* unitOfWork.transaction(users.resolveLocked(identity({ bsuid }), userId(), at(3)))
+          expect(Option.map(byBsuid, ({ user }) => user.id)).toEqual(Option.some(id))
+        }))
+
+      it.effect("tells whether replies to the person resolved wait for their window", () =>
+        Effect.gen(function* () {
+          const users = yield* Users
+          const outbound = yield* OutboundMessages
+          const unitOfWork = yield* UnitOfWork
+          const waId = unique("972509")
+          const id = userId()
+          const held = (profileName?: string) =>
+            unitOfWork
+              .transaction(users.resolveLocked(identity({ waId, ...(profileName ? { profileName } : {}) }), userId(), at(1)))
+              .pipe(Effect.map(Option.map((locked) => locked.repliesHeld)))
+          const made = yield* unitOfWork.transaction(users.resolveLocked(identity({ waId }), id, t0))
+          expect(Option.map(made, (locked) => locked.repliesHeld)).toEqual(Option.some(false))
+          yield* outbound.enqueue([
+            { id: uuid(), userId: id, recipient: { waId: Option.some(waId), bsuid: Option.none() }, message: OutgoingMessage.Text({ body: "later" }), createdAt: t0 }
+          ])
+          expect(yield* held()).toEqual(Option.some(false))
+          yield* outbound.holdForWindow(id)
+          expect(yield* held()).toEqual(Option.some(true))
+          expect(yield* held("Dana")).toEqual(Option.some(true))
+          yield* outbound.releaseHeld(id)
+          expect(yield* held()).toEqual(Option.some(false))
+        }))
+
+      it.effect("reads what the lock's last holder saved, however the lock is taken", () =>
+        Effect.gen(function* () {
+          const users = yield* Users
+          const unitOfWork = yield* UnitOfWork
+          const waId = unique("972508")
+          const id = userId()
+          yield* users.resolve(identity({ waId }), id, t0)
+          yield* users.saveConversation(id, { count: 0 })
+          const count = (conversation: Option.Option<unknown>) =>
+            Option.getOrElse(
+              Option.flatMap(conversation, (stored) =>
+                typeof stored === "object" && stored !== null && "count" in stored && typeof stored.count === "number"
+                  ? Option.some(stored.count)
+                  : Option.none()
+              ),
+              () => -1
+            )
+          // Each holder counts one more on what it read: a read from before the last holder's
+          // commit would count the same number twice.
+          const increment = (locked: Effect.Effect<Option.Option<{ readonly conversation: Option.Option<unknown> }>, unknown>) =>
+            unitOfWork.transaction(
+              Effect.gen(function* () {
+                const found = yield* Effect.orDie(locked)
+                const next = count(Option.getOrThrow(found).conversation) + 1
+                // Real round trips, so that the other transactions get their chance to barge in.
+                for (let i = 0; i < 3; i++) yield* users.get(id)
+                yield* users.saveConversation(id, { count: next })
+              })
+            )
+          const holders = Array.from({ length: 6 }, (_, i) =>
+            increment(i % 2 === 0 ? users.lockWithConversation(id) : users.resolveLocked(identity({ waId }), userId(), t0))
+          )
+          yield* Effect.all(holders, { concurrency: "unbounded" })
+          expect(count(yield* users.loadConversation(id))).toBe(6)
         }))
 
       it.effect("holds a user's lock until the transaction ends, one holder at a time", () =>
