@@ -99,6 +99,10 @@ export const deliveryStatements = (sql: SqlClient) => {
       (rows): ReadonlyArray<Claim> => rows.map(({ attempts, token, ...message }) => ({ subscription, message, attempts, token }))
     )
 
+  /** The claims as rows naming each by its lease token, for `jsonb_to_recordset`. */
+  const tokens = (claims: ReadonlyArray<Claim>) =>
+    json(claims.map((claim) => ({ subscription: claim.subscription, id: claim.message.id, token: claim.token })))
+
   const ours = (claim: Claim) =>
     sql`subscription = ${claim.subscription} AND message_id = ${claim.message.id} AND lease_token = ${claim.token}`
 
@@ -147,9 +151,14 @@ export const deliveryStatements = (sql: SqlClient) => {
             }))
           )} ON CONFLICT DO NOTHING`),
 
-    /** Keeps the claim for another `lease`, while its handler runs. */
-    renew: (claim: Claim, lease: Duration.DurationInput) =>
-      execute(sql`UPDATE event_deliveries SET leased_until = now() + ${interval(lease)}::interval WHERE ${ours(claim)}`),
+    /** Keeps the claims for another `lease`, while their handlers run, all in one statement; one whose lease was lost is left alone. */
+    renew: (claims: ReadonlyArray<Claim>, lease: Duration.DurationInput) =>
+      claims.length === 0
+        ? Effect.void
+        : execute(sql`
+            UPDATE event_deliveries d SET leased_until = now() + ${interval(lease)}::interval
+            FROM jsonb_to_recordset(${tokens(claims)}::jsonb) AS c(subscription text, id text, token uuid)
+            WHERE d.subscription = c.subscription AND d.message_id = c.id AND d.lease_token = c.token`),
 
     /** Settles handled claims, several in one statement; one whose lease was lost meanwhile is left alone. */
     complete: (claims: ReadonlyArray<Claim>) =>
@@ -157,7 +166,7 @@ export const deliveryStatements = (sql: SqlClient) => {
         ? Effect.void
         : execute(sql`
             UPDATE event_deliveries d SET state = 'done', settled_at = now(), leased_until = NULL, lease_token = NULL
-            FROM jsonb_to_recordset(${json(claims.map((claim) => ({ subscription: claim.subscription, id: claim.message.id, token: claim.token })))}::jsonb)
+            FROM jsonb_to_recordset(${tokens(claims)}::jsonb)
               AS c(subscription text, id text, token uuid)
             WHERE d.subscription = c.subscription AND d.message_id = c.id AND d.lease_token = c.token`),
 
