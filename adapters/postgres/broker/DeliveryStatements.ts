@@ -128,11 +128,9 @@ export const deliveryStatements = (sql: SqlClient) => {
         WITH w AS (
           SELECT key, seq FROM event_deliveries WHERE subscription = ${subscription} AND state = 'queued'
           ORDER BY seq LIMIT ${size}),
-        heads AS (
-          SELECT w.seq FROM w
-          WHERE NOT EXISTS (
-            SELECT 1 FROM event_deliveries e
-            WHERE e.subscription = ${subscription} AND e.key = w.key AND e.state = 'queued' AND e.seq < w.seq)),
+        -- A key's earlier queued rows come earlier in the queue, so they are in the window too:
+        -- its head is its first row there, found without a probe of the index per row.
+        heads AS (SELECT min(seq) AS seq FROM w GROUP BY key),
         ${leasing(subscription, limit, lease, sql`SELECT seq FROM heads`)}
         SELECT (SELECT count(*) FROM w)::int AS "window",
           coalesce((SELECT json_agg(json_build_object(${sql.literal(claimedFields)}) ORDER BY seq) FROM leased), '[]') AS claims`),
