@@ -257,6 +257,8 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
         return WhatsAppMessageId.make(response.messages[0].id)
       }).pipe(
         Effect.withSpan("Messenger.send", {
+          // No stack trace: capturing one per send cost more than the span, traced or not.
+          captureStackTrace: false,
           attributes: { kind: message._tag, addressedBy: recipient.waId === undefined ? "user_id" : "phone" }
         })
       ) satisfies Effect.Effect<WhatsAppMessageId, SendError>
@@ -279,7 +281,7 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
             Undeliverable: () => Effect.void
           })
         )
-      }).pipe(Effect.withSpan("Messenger.markRead"))
+      }).pipe(Effect.withSpan("Messenger.markRead", { captureStackTrace: false }))
 
     const uploadMedia: MessengerService["uploadMedia"] = (bytes, mimeType) =>
       Effect.gen(function* () {
