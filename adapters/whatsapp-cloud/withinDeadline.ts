@@ -1,7 +1,7 @@
-import { Effect, FiberId, Runtime } from "effect"
+import { Effect, Fiber, Runtime } from "effect"
 
 /**
- * `effect`, or `onTimeout()` once `millis` have passed, the effect then interrupted. What
+ * `effect`, or `onTimeout()` once `millis` have passed and the effect was interrupted. What
  * `Effect.timeoutFail` does, cheaper: that races the effect against a sleep in two fibers of their
  * own and joins their state back, which on every WhatsApp call cost about as much CPU as the HTTP
  * call itself. Here the effect runs in one fiber and a plain timer ends the wait. The deadline is
@@ -19,8 +19,7 @@ export const withinDeadline = <A, E, R, E2>(
       const timer = setTimeout(() => {
         if (settled) return
         settled = true
-        fiber.unsafeInterruptAsFork(FiberId.none)
-        resume(Effect.fail(onTimeout()))
+        resume(Effect.zipRight(Fiber.interrupt(fiber), Effect.fail(onTimeout())))
       }, millis)
       fiber.addObserver((exit) => {
         if (settled) return
@@ -28,10 +27,10 @@ export const withinDeadline = <A, E, R, E2>(
         clearTimeout(timer)
         resume(exit)
       })
-      return Effect.sync(() => {
+      return Effect.suspend(() => {
         settled = true
         clearTimeout(timer)
-        fiber.unsafeInterruptAsFork(FiberId.none)
+        return Fiber.interrupt(fiber)
       })
     })
   )
