@@ -2,6 +2,7 @@ import { SqlClient } from "@effect/sql/SqlClient"
 import { Array as Arr, Duration, Effect, Layer, Option, Schema } from "effect"
 import { OutboundIntent, OutboundMessages, Recipient } from "../../application/ports/OutboundMessages.js"
 import { OutgoingMessageSchema } from "../../domain/messages/OutgoingMessageSchema.js"
+import { groupCommit } from "./groupCommit.js"
 import { affectedCount, decodeRows, execute, json, orUnavailable } from "./PgQuery.js"
 
 // `sequence` is a bigint identity; as float8 it decodes to a number, exact below 2^53.
@@ -11,13 +12,37 @@ const columns = `id, user_id AS "userId", recipient, message, status, wamid, att
 const encodeRecipient = Schema.encode(Recipient)
 const encodeMessage = Schema.encode(OutgoingMessageSchema)
 
-export const PgOutboundMessages = Layer.effect(
+interface Sent {
+  readonly id: string
+  readonly wamid: string
+  readonly at: Date
+}
+
+export const PgOutboundMessages = Layer.scoped(
   OutboundMessages,
   Effect.gen(function* () {
     const sql = yield* SqlClient
     const intents = decodeRows(OutboundIntent)
     const oldest = decodeRows(Schema.Struct({ at: Schema.NullOr(Schema.DateFromSelf) }))
     const select = sql.literal(columns)
+
+    // Sends that finish together are marked in one statement (every answered message is marked
+    // once, and the sender has many sends on the wire at once). An intent named twice keeps its
+    // first wamid, as two statements one after the other would.
+    const markSentTogether = yield* groupCommit({
+      write: (sent: ReadonlyArray<Sent>) => {
+        const first = new Map<string, Sent>()
+        for (const one of sent) if (!first.has(one.id)) first.set(one.id, one)
+        const rows = [...first.values()].map(({ at, id, wamid }) => ({ id, wamid, at: at.toISOString() }))
+        return execute(sql`
+          UPDATE outbound_messages o SET status = 'sent', wamid = s.wamid, status_at = s.at, last_error = NULL
+          FROM jsonb_to_recordset(${json(rows)}::jsonb) AS s(id uuid, wamid text, at timestamptz)
+          WHERE o.id = s.id AND o.status IN ('pending', 'awaiting_window')`).pipe(Effect.as(sent.map(() => "marked" as const)))
+      },
+      // One batch at a time: whoever finishes meanwhile joins the next.
+      concurrency: 1,
+      maxBatch: 100
+    })
 
     return OutboundMessages.of({
       // One multi-row insert: the identity numbers the rows in the order given.
@@ -60,10 +85,7 @@ export const PgOutboundMessages = Layer.effect(
               FOR UPDATE OF m SKIP LOCKED)
             RETURNING *)
           SELECT ${select} FROM claimed ORDER BY sequence`),
-      markSent: (id, wamid, now) =>
-        execute(sql`
-          UPDATE outbound_messages SET status = 'sent', wamid = ${wamid}, status_at = ${now}, last_error = NULL
-          WHERE id = ${id} AND status IN ('pending', 'awaiting_window')`),
+      markSent: (id, wamid, now) => Effect.asVoid(markSentTogether({ id, wamid, at: now })),
       markFailed: (id, reason) =>
         execute(sql`
           UPDATE outbound_messages SET status = 'failed', last_error = ${reason}

@@ -1,4 +1,4 @@
-import { Clock, Duration, Effect, Random, SynchronizedRef } from "effect"
+import { Clock, Duration, Effect, Random } from "effect"
 
 /**
  * A token bucket per recipient, as a generic cell rate algorithm (one timestamp per recipient):
@@ -36,12 +36,14 @@ interface Cell {
 const sweepAbove = 10_000
 
 export const makeRecipientPacer = (options: RecipientPacerOptions): Effect.Effect<RecipientPacer> =>
-  Effect.gen(function* () {
+  Effect.sync((): RecipientPacer => {
     const interval = Duration.toMillis(options.interval)
     const tolerance = interval * Math.max(0, options.burst - 1)
     const backoffBase = Duration.toMillis(options.backoffBase)
     const backoffMax = Duration.toMillis(options.backoffMax)
-    const cells = yield* SynchronizedRef.make(new Map<string, Cell>())
+    // Every change below is one synchronous step, so a plain map needs no lock (a SynchronizedRef
+    // took a semaphore twice per send).
+    const cells = new Map<string, Cell>()
 
     const cellOf = (table: Map<string, Cell>, key: string, now: number): Cell =>
       table.get(key) ?? { tat: now, blockedUntil: 0, strikes: 0 }
@@ -53,38 +55,38 @@ export const makeRecipientPacer = (options: RecipientPacerOptions): Effect.Effec
       }
     }
 
+    const reserve = (key: string, now: number): number => {
+      sweep(cells, now)
+      const cell = cellOf(cells, key, now)
+      const tat = Math.max(cell.tat, now)
+      const start = Math.max(tat - tolerance, cell.blockedUntil, now)
+      cells.set(key, { ...cell, tat: Math.max(tat, start) + interval })
+      return start - now
+    }
+
     const acquire = (key: string) =>
       Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
-        // The slot is reserved atomically, then waited for outside the lock.
-        const wait = yield* SynchronizedRef.modify(cells, (table) => {
-          sweep(table, now)
-          const cell = cellOf(table, key, now)
-          const tat = Math.max(cell.tat, now)
-          const start = Math.max(tat - tolerance, cell.blockedUntil, now)
-          table.set(key, { ...cell, tat: Math.max(tat, start) + interval })
-          return [start - now, table] as const
-        })
+        // The slot is reserved in one step, then waited for.
+        const wait = reserve(key, now)
         if (wait > 0) yield* Effect.sleep(Duration.millis(wait))
         return Duration.millis(wait)
       })
 
     const penalize = (key: string) =>
       Effect.flatMap(Effect.zip(Clock.currentTimeMillis, Random.nextRange(0.8, 1.2)), ([now, jitter]) =>
-        SynchronizedRef.update(cells, (table) => {
-          const cell = cellOf(table, key, now)
+        Effect.sync(() => {
+          const cell = cellOf(cells, key, now)
           // Jitter keeps several senders to one person from retrying in lockstep.
           const jittered = Math.min(backoffMax, backoffBase * 2 ** cell.strikes) * jitter
-          table.set(key, { ...cell, strikes: cell.strikes + 1, blockedUntil: Math.max(cell.blockedUntil, now + jittered) })
-          return table
+          cells.set(key, { ...cell, strikes: cell.strikes + 1, blockedUntil: Math.max(cell.blockedUntil, now + jittered) })
         })
       )
 
     const forgive = (key: string) =>
-      SynchronizedRef.update(cells, (table) => {
-        const cell = table.get(key)
-        if (cell !== undefined && cell.strikes > 0) table.set(key, { ...cell, strikes: 0 })
-        return table
+      Effect.sync(() => {
+        const cell = cells.get(key)
+        if (cell !== undefined && cell.strikes > 0) cells.set(key, { ...cell, strikes: 0 })
       })
 
     return { acquire, penalize, forgive }

@@ -28,6 +28,7 @@ import { readBoundedBody } from "../http-fetch/boundedDownload.js"
 import { InMemoryRateBudgets } from "../memory/InMemoryRateBudgets.js"
 import { makeRecipientPacer } from "./RecipientPacer.js"
 import { toSendBody } from "./sendBody.js"
+import { withinDeadline } from "./withinDeadline.js"
 
 /** Settings of the WhatsApp Cloud adapter; `WhatsAppCloudConfig` reads them from the environment. */
 export interface WhatsAppCloudSettings {
@@ -211,21 +212,22 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
       Schedule.intersect(Schedule.recurs(settings.retryAttempts))
     )
 
+    const requestTimeoutMillis = Duration.toMillis(settings.requestTimeout)
     const call = <A, I>(
       client: HttpClient.HttpClient,
       request: HttpClientRequest.HttpClientRequest,
       schema: Schema.Schema<A, I>
     ): Effect.Effect<A, GraphFailure> =>
-      client.execute(request).pipe(
-        Effect.catchTag("RequestError", "ResponseError", (error) =>
-          Effect.zipRight(countGraphApiError("unreachable"), Effect.fail(new MessengerUnavailable({ message: error.message })))
+      // The body is read within the same limit: a stalled answer is an outage too.
+      withinDeadline(
+        client.execute(request).pipe(
+          Effect.catchTag("RequestError", "ResponseError", (error) =>
+            Effect.zipRight(countGraphApiError("unreachable"), Effect.fail(new MessengerUnavailable({ message: error.message })))
+          ),
+          Effect.flatMap((response) => readResponse(schema, response))
         ),
-        Effect.flatMap((response) => readResponse(schema, response)),
-        // The body is read within the same limit: a stalled answer is an outage too.
-        Effect.timeoutFail({
-          duration: settings.requestTimeout,
-          onTimeout: () => new MessengerUnavailable({ message: "WhatsApp did not answer in time" })
-        })
+        requestTimeoutMillis,
+        () => new MessengerUnavailable({ message: "WhatsApp did not answer in time" })
       )
 
     const withRetries = <A, E extends { readonly _tag: string; readonly code?: number }>(effect: Effect.Effect<A, E>) =>
@@ -257,6 +259,8 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
         return WhatsAppMessageId.make(response.messages[0].id)
       }).pipe(
         Effect.withSpan("Messenger.send", {
+          // No stack trace: capturing one per send cost more than the span, traced or not.
+          captureStackTrace: false,
           attributes: { kind: message._tag, addressedBy: recipient.waId === undefined ? "user_id" : "phone" }
         })
       ) satisfies Effect.Effect<WhatsAppMessageId, SendError>
@@ -279,7 +283,7 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
             Undeliverable: () => Effect.void
           })
         )
-      }).pipe(Effect.withSpan("Messenger.markRead"))
+      }).pipe(Effect.withSpan("Messenger.markRead", { captureStackTrace: false }))
 
     const uploadMedia: MessengerService["uploadMedia"] = (bytes, mimeType) =>
       Effect.gen(function* () {

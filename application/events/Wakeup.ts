@@ -1,4 +1,4 @@
-import { Context, Duration, Effect, Layer, Queue } from "effect"
+import { Context, Duration, Effect, Layer } from "effect"
 import type { NewOutboxEvent } from "../ports/Outbox.js"
 
 export interface WakeupService {
@@ -8,10 +8,52 @@ export interface WakeupService {
   readonly wait: (atMost: Duration.DurationInput) => Effect.Effect<void>
 }
 
-const makeWakeup = Effect.map(Queue.sliding<void>(1), (queue) => ({
-  notify: Queue.offer(queue, undefined).pipe(Effect.asVoid),
-  wait: (atMost: Duration.DurationInput) => Queue.take(queue).pipe(Effect.timeout(atMost), Effect.ignore)
-}))
+/** Waiters resumed one per notification, earliest first. */
+const makeWaiters = () => {
+  const waiting: Array<(resume: Effect.Effect<void>) => void> = []
+  return {
+    /** Resumes the earliest waiter; answers whether there was one. */
+    wakeOne: (): boolean => {
+      const resume = waiting.shift()
+      resume?.(Effect.void)
+      return resume !== undefined
+    },
+    /**
+     * Waits to be woken, or for `atMost`, unless `ready` says there is no need. Asked again when
+     * the wait starts: the timeout starts it a moment later, in a fiber of its own.
+     */
+    await: (atMost: Duration.DurationInput, ready: () => boolean): Effect.Effect<void> =>
+      Effect.async<void>((resume) => {
+        if (ready()) return resume(Effect.void)
+        waiting.push(resume)
+        return Effect.sync(() => {
+          const at = waiting.indexOf(resume)
+          if (at >= 0) waiting.splice(at, 1)
+        })
+      }).pipe(Effect.timeout(atMost), Effect.ignore)
+  }
+}
+
+/**
+ * Plain state rather than a Queue: `notify` runs for every message, and a wait that finds a
+ * notification already there ends at once, without the timeout's fibers and timer.
+ */
+export const makeWakeup = Effect.sync((): WakeupService => {
+  const waiters = makeWaiters()
+  let notified = false
+  /** Takes the notification, if one came. */
+  const takeNotified = () => {
+    const was = notified
+    notified = false
+    return was
+  }
+  return {
+    notify: Effect.sync(() => {
+      if (!waiters.wakeOne()) notified = true
+    }),
+    wait: (atMost) => Effect.suspend(() => (takeNotified() ? Effect.void : waiters.await(atMost, takeNotified)))
+  }
+})
 
 /**
  * How long an event handed over stays its writer's: no relay claims it before, so only the
@@ -41,34 +83,24 @@ export interface OutboxWakeupService extends WakeupService {
 
 const maxHandedOver = 10_000
 
-// Plain state and one resumer rather than a Queue: `handOver` runs on every webhook.
+// Plain state rather than a Queue: `handOver` runs on every webhook.
 const makeOutboxWakeup = Effect.sync((): OutboxWakeupService => {
+  const waiters = makeWaiters()
   let handedOver: Array<NewOutboxEvent> = []
   let notified = false
-  let waiting: ((resume: Effect.Effect<void>) => void) | undefined
-  const wake = () => {
-    const resume = waiting
-    waiting = undefined
-    resume?.(Effect.void)
-  }
+  const arrived = () => notified || handedOver.length > 0
   return {
     notify: Effect.sync(() => {
       notified = true
-      wake()
+      waiters.wakeOne()
     }),
     handOver: (events) =>
       Effect.sync(() => {
         if (handedOver.length + events.length <= maxHandedOver) handedOver.push(...events)
-        wake()
+        waiters.wakeOne()
       }),
-    wait: (atMost) =>
-      Effect.async<void>((resume) => {
-        if (notified || handedOver.length > 0) return resume(Effect.void)
-        waiting = resume
-        return Effect.sync(() => {
-          if (waiting === resume) waiting = undefined
-        })
-      }).pipe(Effect.timeout(atMost), Effect.ignore),
+    // What is already there ends the wait at once, without the timeout's fibers and timer.
+    wait: (atMost) => Effect.suspend(() => (arrived() ? Effect.void : waiters.await(atMost, arrived))),
     take: Effect.sync(() => {
       const signals: OutboxSignals = { handedOver, notified }
       handedOver = []

@@ -181,22 +181,23 @@ if (reachable) {
         expect(errorsLogged).toEqual([])
       }).pipe(Effect.scoped, Effect.provide(Logger.replace(Logger.defaultLogger, recordErrors))), 30_000)
 
-    it.live("keeps a claim while its handler runs longer than the lease", () =>
+    it.live("keeps its claims while their handlers run longer than the lease", () =>
       Effect.gen(function* () {
         const client = yield* schemaClient("broker_renew")
         const options = { ...quick(topology), lease: Duration.millis(300) }
         const first = yield* brokerOn(client, options)
         const second = yield* brokerOn(client, options)
         const handledBy = yield* Ref.make<ReadonlyArray<string>>([])
-        const slow = message("slow-handler-user")
+        // Two keys, so that the first consumer holds both claims at once.
+        const slow = [message("slow-handler-user"), message("other-slow-handler-user")]
         yield* first.broker.consume("conversation", () =>
           Effect.sleep("1200 millis").pipe(Effect.zipRight(Ref.update(handledBy, (by) => [...by, "first"])))
         )
-        yield* first.broker.publish([slow])
-        yield* eventually(rowsOf(first.sql, slow.id), (rows) => rows[0]?.attempts === 1)
+        yield* first.broker.publish(slow)
+        for (const held of slow) yield* eventually(rowsOf(first.sql, held.id), (rows) => rows[0]?.attempts === 1)
         yield* second.broker.consume("conversation", () => Ref.update(handledBy, (by) => [...by, "second"]))
-        yield* eventually(rowsOf(first.sql, slow.id), (rows) => rows[0]?.state === "done")
-        expect(yield* Ref.get(handledBy)).toEqual(["first"])
+        for (const held of slow) yield* eventually(rowsOf(first.sql, held.id), (rows) => rows[0]?.state === "done")
+        expect(yield* Ref.get(handledBy)).toEqual(["first", "first"])
       }).pipe(Effect.scoped), 30_000)
 
     it.live("delivers again, to another process, a message whose consumer vanished once its lease ends", () =>

@@ -73,4 +73,21 @@ describe.skipIf(!reachable)("claiming from a deep backlog", () => {
       expect(second.claims.map((claim) => claim.message.id)).toEqual(["w1999"])
     }).pipe(Effect.provide(MigrationsLive), Effect.provide(freshSchema("claim_cursor"))), 120_000
   )
+
+  it.live("tells whether the front of the queue held every queued row, so that looking beyond it is needless", () =>
+    Effect.gen(function* () {
+      const sql = yield* SqlClient
+      const statements = deliveryStatements(sql)
+      const queue = (from: number, count: number) => sql`
+        INSERT INTO event_deliveries (subscription, message_id, key, event_type, body, available_at)
+        SELECT 'conversation', 'q' || i, 'k-' || i, 'UserMessageReceivedEvent', '{}', now() + interval '1 hour'
+        FROM generate_series(${from}::int, ${from + count - 1}::int) i`
+      const empty = yield* statements.claimFront("conversation", 16, "30 seconds")
+      expect(empty).toEqual({ claims: [], wholeQueue: true })
+      yield* queue(0, 10)
+      expect((yield* statements.claimFront("conversation", 16, "30 seconds")).wholeQueue).toBe(true)
+      yield* queue(10, 1000)
+      expect((yield* statements.claimFront("conversation", 16, "30 seconds")).wholeQueue).toBe(false)
+    }).pipe(Effect.provide(MigrationsLive), Effect.provide(freshSchema("claim_whole_queue"))), 120_000
+  )
 })

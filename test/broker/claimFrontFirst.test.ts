@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Duration, Effect } from "effect"
 import { consumeDeliveries } from "../../adapters/postgres/broker/consumeDeliveries.js"
-import type { Claim, DeliveryStatements } from "../../adapters/postgres/broker/DeliveryStatements.js"
+import { claimHeads, type Claim, type DeliveryStatements } from "../../adapters/postgres/broker/DeliveryStatements.js"
 import { makeSignal } from "../../adapters/postgres/broker/Signal.js"
 import { retryDelay } from "../../application/events/retryDelay.js"
 
@@ -18,11 +18,12 @@ const front: Claim = {
  */
 const statementsWithSlowLookBeyond = (beyondAnswers: Deferred.Deferred<void>) => {
   let given = false
+  // Never the whole queue, as far as the consumer can tell: it must look beyond.
   const claimFront = () =>
-    Effect.sync((): ReadonlyArray<Claim> => {
-      if (given) return []
+    Effect.sync(() => {
+      const claims: ReadonlyArray<Claim> = given ? [] : [front]
       given = true
-      return [front]
+      return { claims, wholeQueue: false }
     })
   const claimBeyond = () => Effect.as(Deferred.await(beyondAnswers), { claims: [], cursor: "" })
   return {
@@ -40,6 +41,23 @@ const statementsWithSlowLookBeyond = (beyondAnswers: Deferred.Deferred<void>) =>
     purgeDone: () => Effect.void
   } satisfies DeliveryStatements
 }
+
+describe("claiming the heads of the queue", () => {
+  it.effect("does not look beyond the front when the front held the whole queue", () =>
+    Effect.gen(function* () {
+      const claimed = yield* claimHeads(
+        {
+          claimFront: () => Effect.succeed({ claims: [front], wholeQueue: true }),
+          claimBeyond: () => Effect.dieMessage("looked beyond a front that held the whole queue")
+        },
+        "conversation",
+        16,
+        "30 seconds",
+        "user-0"
+      )
+      expect(claimed).toEqual({ claims: [front], cursor: "user-0" })
+    }))
+})
 
 describe("a Postgres broker consumer", () => {
   it.live("hands the message at the front of the queue to its handler before the look beyond the front answers", () =>

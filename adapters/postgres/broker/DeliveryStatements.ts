@@ -28,6 +28,16 @@ const ClaimedRow = Schema.Struct({
   token: Schema.String
 })
 
+type ClaimedRow = typeof ClaimedRow.Type
+
+/** `ClaimedRow`'s columns as `json_build_object` arguments, from `leased`. */
+const claimedFields = `'id', message_id, 'key', key, 'eventType', event_type, 'body', body, 'attempts', attempts, 'token', lease_token::text`
+
+const FrontRow = Schema.Struct({ window: Schema.Int, claims: Schema.Array(ClaimedRow) })
+
+const claimsOf = (subscription: string, rows: ReadonlyArray<ClaimedRow>): ReadonlyArray<Claim> =>
+  rows.map(({ attempts, token, ...message }) => ({ subscription, message, attempts, token }))
+
 const HeadRow = Schema.Struct({ key: Schema.String, seq: Schema.String })
 
 const DeadRow = Schema.Struct({
@@ -50,14 +60,7 @@ export const deliveryStatements = (sql: SqlClient) => {
   const claimed = decodeRows(ClaimedRow)
   const heads = decodeRows(HeadRow)
   const dead = decodeRows(DeadRow)
-  /** The heads among the first rows of the queue: cheap, and enough while the front is not blocked. */
-  const frontHeads = (subscription: string, limit: number) => sql`
-    SELECT w.seq FROM (
-      SELECT key, seq FROM event_deliveries WHERE subscription = ${subscription} AND state = 'queued'
-      ORDER BY seq LIMIT ${Math.max(4 * limit, 64)}) w
-    WHERE NOT EXISTS (
-      SELECT 1 FROM event_deliveries e
-      WHERE e.subscription = ${subscription} AND e.key = w.key AND e.state = 'queued' AND e.seq < w.seq)`
+  const front = decodeRows(FrontRow)
 
   /**
    * The heads of up to `count` keys after `after`, in key order: a skip scan of
@@ -76,11 +79,12 @@ export const deliveryStatements = (sql: SqlClient) => {
         WHERE h.n < ${count})
       SELECT key, seq::text AS seq FROM h ORDER BY key`)
 
-  /** Leases up to `limit` of the given heads that are due, earliest first, skipping rows another consumer is locking. */
-  const leaseDue = (subscription: string, limit: number, lease: Duration.DurationInput, heads: Fragment) =>
-    Effect.map(
-      claimed(sql`
-        WITH due AS (
+  /**
+   * The CTEs `due` and `leased`: up to `limit` of the given heads that are due, earliest first,
+   * skipping rows another consumer is locking, leased.
+   */
+  const leasing = (subscription: string, limit: number, lease: Duration.DurationInput, heads: Fragment) => sql`
+        due AS (
           SELECT d.subscription, d.message_id FROM event_deliveries d
           WHERE d.subscription = ${subscription} AND d.state = 'queued'
             AND d.seq = ANY (ARRAY(${heads}))
@@ -93,18 +97,46 @@ export const deliveryStatements = (sql: SqlClient) => {
           UPDATE event_deliveries d
           SET attempts = d.attempts + 1, leased_until = now() + ${interval(lease)}::interval, lease_token = gen_random_uuid()
           FROM due WHERE d.subscription = due.subscription AND d.message_id = due.message_id
-          RETURNING d.message_id, d.key, d.event_type, d.body, d.attempts, d.lease_token, d.seq)
+          RETURNING d.message_id, d.key, d.event_type, d.body, d.attempts, d.lease_token, d.seq)`
+
+  /** Leases up to `limit` of the given heads that are due, earliest first. */
+  const leaseDue = (subscription: string, limit: number, lease: Duration.DurationInput, heads: Fragment) =>
+    Effect.map(
+      claimed(sql`
+        WITH ${leasing(subscription, limit, lease, heads)}
         SELECT message_id AS id, key, event_type AS "eventType", body, attempts, lease_token::text AS token
         FROM leased ORDER BY seq`),
-      (rows): ReadonlyArray<Claim> => rows.map(({ attempts, token, ...message }) => ({ subscription, message, attempts, token }))
+      (rows) => claimsOf(subscription, rows)
     )
+
+  /** The claims as rows naming each by its lease token, for `jsonb_to_recordset`. */
+  const tokens = (claims: ReadonlyArray<Claim>) =>
+    json(claims.map((claim) => ({ subscription: claim.subscription, id: claim.message.id, token: claim.token })))
 
   const ours = (claim: Claim) =>
     sql`subscription = ${claim.subscription} AND message_id = ${claim.message.id} AND lease_token = ${claim.token}`
 
-  /** Leases up to `limit` due heads among the first rows of the queue: one round trip. */
-  const claimFront = (subscription: string, limit: number, lease: Duration.DurationInput) =>
-    leaseDue(subscription, limit, lease, frontHeads(subscription, limit))
+  /**
+   * Leases up to `limit` due heads among the first rows of the queue (cheap, and enough while the
+   * front is not blocked), in one round trip; and answers whether those rows were the whole
+   * queue, when a look beyond the front would find nothing more.
+   */
+  const claimFront = (subscription: string, limit: number, lease: Duration.DurationInput) => {
+    const size = Math.max(4 * limit, 64)
+    return Effect.map(
+      front(sql`
+        WITH w AS (
+          SELECT key, seq FROM event_deliveries WHERE subscription = ${subscription} AND state = 'queued'
+          ORDER BY seq LIMIT ${size}),
+        -- A key's earlier queued rows come earlier in the queue, so they are in the window too:
+        -- its head is its first row there, found without a probe of the index per row.
+        heads AS (SELECT min(seq) AS seq FROM w GROUP BY key),
+        ${leasing(subscription, limit, lease, sql`SELECT seq FROM heads`)}
+        SELECT (SELECT count(*) FROM w)::int AS "window",
+          coalesce((SELECT json_agg(json_build_object(${sql.literal(claimedFields)}) ORDER BY seq) FROM leased), '[]') AS claims`),
+      ([row]) => ({ claims: claimsOf(subscription, row?.claims ?? []), wholeQueue: (row?.window ?? 0) < size })
+    )
+  }
 
   /**
    * Leases up to `limit` due heads of the next `keysPerLook` keys after `cursor` (in key order),
@@ -147,9 +179,14 @@ export const deliveryStatements = (sql: SqlClient) => {
             }))
           )} ON CONFLICT DO NOTHING`),
 
-    /** Keeps the claim for another `lease`, while its handler runs. */
-    renew: (claim: Claim, lease: Duration.DurationInput) =>
-      execute(sql`UPDATE event_deliveries SET leased_until = now() + ${interval(lease)}::interval WHERE ${ours(claim)}`),
+    /** Keeps the claims for another `lease`, while their handlers run, all in one statement; one whose lease was lost is left alone. */
+    renew: (claims: ReadonlyArray<Claim>, lease: Duration.DurationInput) =>
+      claims.length === 0
+        ? Effect.void
+        : execute(sql`
+            UPDATE event_deliveries d SET leased_until = now() + ${interval(lease)}::interval
+            FROM jsonb_to_recordset(${tokens(claims)}::jsonb) AS c(subscription text, id text, token uuid)
+            WHERE d.subscription = c.subscription AND d.message_id = c.id AND d.lease_token = c.token`),
 
     /** Settles handled claims, several in one statement; one whose lease was lost meanwhile is left alone. */
     complete: (claims: ReadonlyArray<Claim>) =>
@@ -157,7 +194,7 @@ export const deliveryStatements = (sql: SqlClient) => {
         ? Effect.void
         : execute(sql`
             UPDATE event_deliveries d SET state = 'done', settled_at = now(), leased_until = NULL, lease_token = NULL
-            FROM jsonb_to_recordset(${json(claims.map((claim) => ({ subscription: claim.subscription, id: claim.message.id, token: claim.token })))}::jsonb)
+            FROM jsonb_to_recordset(${tokens(claims)}::jsonb)
               AS c(subscription text, id text, token uuid)
             WHERE d.subscription = c.subscription AND d.message_id = c.id AND d.lease_token = c.token`),
 
@@ -221,9 +258,10 @@ export type DeliveryStatements = ReturnType<typeof deliveryStatements>
  *
  * A deep backlog costs about its keys, not its rows (walking the queue row by row read every
  * row behind a blocked head, at every poll and settle). First the front of the queue, a bounded
- * window where the heads usually are; then, for slots still free, the heads of the next
- * `keysPerLook` keys after `cursor` (in key order), and the cursor moves on, wrapping at the
- * end, so that every key is looked at within a few rounds however many keys wait.
+ * window where the heads usually are; then, for slots still free, unless that window held the
+ * whole queue, the heads of the next `keysPerLook` keys after `cursor` (in key order), and the
+ * cursor moves on, wrapping at the end, so that every key is looked at within a few rounds
+ * however many keys wait.
  *
  * Each part goes to `handOut` as soon as it is leased: what the front gives can be handled
  * while the look beyond it (two or three more round trips) runs.
@@ -238,9 +276,9 @@ export const claimHeads = <E = never, R = never>(
 ) =>
   Effect.gen(function* () {
     const front = yield* statements.claimFront(subscription, limit, lease)
-    if (handOut !== undefined) yield* handOut(front)
-    if (front.length >= limit) return { claims: front, cursor }
-    const beyond = yield* statements.claimBeyond(subscription, limit - front.length, lease, cursor)
+    if (handOut !== undefined) yield* handOut(front.claims)
+    if (front.claims.length >= limit || front.wholeQueue) return { claims: front.claims, cursor }
+    const beyond = yield* statements.claimBeyond(subscription, limit - front.claims.length, lease, cursor)
     if (handOut !== undefined) yield* handOut(beyond.claims)
-    return { claims: [...front, ...beyond.claims], cursor: beyond.cursor }
+    return { claims: [...front.claims, ...beyond.claims], cursor: beyond.cursor }
   })

@@ -220,6 +220,19 @@ export const outboundMessagesSuite = <E>(name: string, layer: Layer.Layer<Outbou
           expect((yield* outbound.listForUser(owner))[0]!.wamid).toEqual(Option.some(w1))
         }))
 
+      it.effect("marks intents sent at once, each with its own wamid", () =>
+        Effect.gen(function* () {
+          const outbound = yield* OutboundMessages
+          const owners = [userId(), userId(), userId(), userId()]
+          const sent = owners.map((owner) => ({ intent: intent(owner, "at once"), wamid: unique("wamid") }))
+          yield* outbound.enqueue(sent.map((one) => one.intent))
+          yield* Effect.forEach(sent, (one) => outbound.markSent(one.intent.id, one.wamid, at(1)), { concurrency: "unbounded" })
+          const stored = yield* Effect.forEach(owners, (owner) => outbound.listForUser(owner))
+          expect(stored.map((intents) => intents.map((i) => [i.status, Option.getOrNull(i.wamid)]))).toEqual(
+            sent.map((one) => [["sent", one.wamid]])
+          )
+        }))
+
       it.effect("deletes a user's intents", () =>
         Effect.gen(function* () {
           const outbound = yield* OutboundMessages
