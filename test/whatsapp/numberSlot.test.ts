@@ -1,24 +1,13 @@
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, Context, Duration, Effect, Fiber, Layer, Redacted, TestClock } from "effect"
+import { Clock, Context, Duration, Effect, Fiber, Layer, TestClock } from "effect"
 import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { Messenger } from "../../application/ports/Messenger.js"
 import { RateBudgets } from "../../application/ports/RateBudgets.js"
 import { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
+import { whatsAppCloudTestSettings } from "../support/whatsAppCloudSettings.js"
 
-const settings: WhatsAppCloud.WhatsAppCloudSettings = {
-  apiUrl: "http://graph.test/v23.0",
-  numberId: "106540352242922",
-  apiKey: Redacted.make("token"),
-  throughputPerSecond: 80,
-  recipientBurst: 12,
-  recipientInterval: Duration.seconds(6),
-  retryBase: Duration.millis(20),
-  retryAttempts: 1,
-  pairBackoffBase: Duration.millis(50),
-  pairRetryAttempts: 1,
-  requestTimeout: Duration.seconds(5)
-}
+const settings = whatsAppCloudTestSettings({})
 
 /** The Graph API answering every call at once, noting when (by the test's clock) each came. */
 const graphAt = (calledAt: Array<number>) =>

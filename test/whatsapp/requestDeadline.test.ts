@@ -1,24 +1,13 @@
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Deferred, Duration, Effect, Exit, Layer, Redacted } from "effect"
+import { Context, Deferred, Duration, Effect, Exit, Layer } from "effect"
 import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { InMemoryRateBudgets } from "../../adapters/memory/InMemoryRateBudgets.js"
 import { Messenger, MessengerUnavailable } from "../../application/ports/Messenger.js"
 import { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
+import { whatsAppCloudTestSettings } from "../support/whatsAppCloudSettings.js"
 
-const settings: WhatsAppCloud.WhatsAppCloudSettings = {
-  apiUrl: "http://graph.test/v23.0",
-  numberId: "106540352242922",
-  apiKey: Redacted.make("token"),
-  throughputPerSecond: 80,
-  recipientBurst: 12,
-  recipientInterval: Duration.seconds(6),
-  retryBase: Duration.millis(20),
-  retryAttempts: 0,
-  pairBackoffBase: Duration.millis(50),
-  pairRetryAttempts: 1,
-  requestTimeout: Duration.millis(200)
-}
+const settings = whatsAppCloudTestSettings({ retryAttempts: 0, requestTimeout: Duration.millis(200) })
 
 /** A Graph API that never answers (`abandoned` done once the call is interrupted), or answers a status and then never ends the body. */
 const stalling = (stall: "answer" | "body", abandoned: Deferred.Deferred<void>) =>
