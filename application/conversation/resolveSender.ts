@@ -34,14 +34,9 @@ export const resolveSender = (message: InboundMessageEvent, eventKey: string, no
       yield* Effect.flatMap(InboundMessages, (inbound) => inbound.attribute(WhatsAppMessageId.make(message.messageId), user.id))
     }
     const released = repliesHeld ? yield* Effect.flatMap(OutboundMessages, (outbound) => outbound.releaseHeld(user.id)) : 0
-    if (message._tag === "NumberChanged" && message.newWaId !== undefined) {
-      yield* users.changeNumber(user.id, message.newWaId)
-      return Option.some({
-        user: new UserRecord({ ...user, waId: Option.some(message.newWaId) }),
-        created,
-        conversation,
-        releasedHeld: released > 0
-      })
-    }
-    return Option.some({ user, created, conversation, releasedHeld: released > 0 })
+    const current =
+      message._tag === "NumberChanged" && message.newWaId !== undefined
+        ? yield* Effect.as(users.changeNumber(user.id, message.newWaId), new UserRecord({ ...user, waId: Option.some(message.newWaId) }))
+        : user
+    return Option.some({ user: current, created, conversation, releasedHeld: released > 0 })
   })
