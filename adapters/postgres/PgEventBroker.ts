@@ -4,6 +4,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import { Config, Duration, Effect, Layer } from "effect"
 import type { ConfigError } from "effect"
 import { retryDelay } from "../../application/events/retryDelay.js"
+import { makeWakeup, type WakeupService } from "../../application/events/Wakeup.js"
 import {
   BrokerUnavailable,
   EventBroker,
@@ -13,7 +14,6 @@ import {
 import type { StorageUnavailable } from "../../application/ports/StorageUnavailable.js"
 import { consumeDeliveries, type DeliverySettings } from "./broker/consumeDeliveries.js"
 import { deliveryStatements, type Delivery } from "./broker/DeliveryStatements.js"
-import { makeSignal, type Signal } from "./broker/Signal.js"
 import { MigrationsLive } from "./Migrations.js"
 
 export interface PgEventBrokerOptions {
@@ -105,7 +105,7 @@ export const makePgEventBroker = (options: PgEventBrokerOptions) =>
     const statements = deliveryStatements(sql)
     const settings = settingsOf(options)
     const names = new Set(options.subscriptions.map((subscription) => subscription.name))
-    const localConsumers = new Map<string, Set<Signal>>()
+    const localConsumers = new Map<string, Set<WakeupService>>()
 
     const wake = (subscriptions: Iterable<string>) =>
       Effect.forEach(subscriptions, (name) => Effect.forEach(localConsumers.get(name) ?? [], (signal) => signal.notify), {
@@ -126,7 +126,7 @@ export const makePgEventBroker = (options: PgEventBrokerOptions) =>
       consume: (name, handler) =>
         Effect.gen(function* () {
           yield* known(name)
-          const signal = yield* makeSignal
+          const signal = yield* makeWakeup
           const signals = localConsumers.get(name) ?? new Set()
           localConsumers.set(name, signals.add(signal))
           yield* Effect.addFinalizer(() => Effect.sync(() => signals.delete(signal)))

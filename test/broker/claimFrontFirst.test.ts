@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Duration, Effect } from "effect"
 import { consumeDeliveries } from "../../adapters/postgres/broker/consumeDeliveries.js"
 import { claimHeads, type Claim, type DeliveryStatements } from "../../adapters/postgres/broker/DeliveryStatements.js"
-import { makeSignal } from "../../adapters/postgres/broker/Signal.js"
+import { makeWakeup } from "../../application/events/Wakeup.js"
 import { retryDelay } from "../../application/events/retryDelay.js"
 
 const front: Claim = {
@@ -64,7 +64,7 @@ describe("a Postgres broker consumer", () => {
     Effect.gen(function* () {
       const beyondAnswers = yield* Deferred.make<void>()
       const handled = yield* Deferred.make<string>()
-      const signal = yield* makeSignal
+      const signal = yield* makeWakeup
       yield* consumeDeliveries(
         statementsWithSlowLookBeyond(beyondAnswers),
         {

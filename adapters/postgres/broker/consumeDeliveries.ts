@@ -1,10 +1,11 @@
-import { Cause, Clock, Duration, Effect, Exit, FiberSet, Option, Schedule } from "effect"
+import { Cause, Clock, Duration, Effect, Exit, FiberSet, Option } from "effect"
 import type { Scope } from "effect"
 import type { MessageHandler } from "../../../application/ports/EventBroker.js"
 import type { StorageUnavailable } from "../../../application/ports/StorageUnavailable.js"
 import { groupCommit } from "../groupCommit.js"
 import { claimHeads, type Claim, type DeliveryStatements } from "./DeliveryStatements.js"
-import type { Signal } from "./Signal.js"
+import type { WakeupService } from "../../../application/events/Wakeup.js"
+import { whileStorageDown } from "../../../application/workers/storageAnswers.js"
 
 export interface DeliverySettings {
   readonly maxDeliveries: number
@@ -19,9 +20,6 @@ export interface DeliverySettings {
 
 /** How often one consumer deletes its subscription's rows settled beyond the duplicate detection window. */
 const purgeEvery = Duration.minutes(1)
-
-/** While the database cannot be reached: try again from 100 ms, doubling, at most 5 s apart. */
-const whileUnavailable = Schedule.exponential("100 millis").pipe(Schedule.union(Schedule.spaced("5 seconds")))
 
 /** What becomes of a claim once its handler answered. */
 type Outcome =
@@ -55,7 +53,7 @@ export const consumeDeliveries = (
   settings: DeliverySettings,
   subscription: string,
   handler: MessageHandler,
-  signal: Signal
+  signal: WakeupService
 ): Effect.Effect<void, never, Scope.Scope> =>
   Effect.gen(function* () {
     const fibers = yield* FiberSet.make()
@@ -69,7 +67,7 @@ export const consumeDeliveries = (
     const annotations = { subscription }
 
     const untilStorageAnswers = <A>(effect: Effect.Effect<A, StorageUnavailable>) =>
-      Effect.retry(effect, whileUnavailable)
+      Effect.retry(effect, whileStorageDown)
 
     // Deliveries handled at once are completed together, a lone one at once: the whole bot's
     // completions per answered message went from 1.0 statement to 0.52 (400 first messages at 20
@@ -177,7 +175,7 @@ export const consumeDeliveries = (
                 )
               })
         ),
-        Effect.retry(whileUnavailable),
+        Effect.retry(whileStorageDown),
         Effect.tap(() =>
           paused
             ? Effect.suspend(() => {
