@@ -18,6 +18,7 @@ export interface SentMessage {
   readonly recipient: Recipient
   readonly message: OutgoingMessage
   readonly replyTo?: string
+  readonly callbackData?: string
 }
 
 /** What tests read from, and steer, the in-memory messenger. */
@@ -87,7 +88,13 @@ const make = Effect.gen(function* () {
         const n = yield* Ref.updateAndGet(counter, (count) => count + 1)
         // Like Meta's, the id says nothing about the person: ids end up in logs.
         const id = WhatsAppMessageId.make(`wamid.memory.${n}`)
-        const record: SentMessage = { id, recipient, message, ...(options?.replyTo === undefined ? {} : { replyTo: options.replyTo }) }
+        const record: SentMessage = {
+          id,
+          recipient,
+          message,
+          ...(options?.replyTo === undefined ? {} : { replyTo: options.replyTo }),
+          ...(options?.callbackData === undefined ? {} : { callbackData: options.callbackData })
+        }
         yield* Ref.update(sent, (all) => [...all, record])
         return id
       }),

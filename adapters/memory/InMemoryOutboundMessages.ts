@@ -114,15 +114,24 @@ export const InMemoryOutboundMessages = Layer.effect(
           }
         }),
       releaseHeld: (userId) => db.run((t) => setStatus(t, userId, "awaiting_window", "pending", true)),
-      recordStatus: (wamid, status, _at, errorCode) =>
+      recordStatus: (wamid, status, _at, errorCode, claim) =>
         db.run((t) => {
-          const row = [...t.outbound.values()].find((r) => Option.contains(r.intent.wamid, wamid))
+          const claimed = claim === undefined ? undefined : t.outbound.get(claim.intentId)
+          const row =
+            [...t.outbound.values()].find((r) => Option.contains(r.intent.wamid, wamid)) ??
+            (claimed !== undefined &&
+            claimed.intent.attempts === claim?.attempt &&
+            Option.isNone(claimed.intent.wamid) &&
+            claimed.intent.status === "pending" &&
+            claimed.nextAttemptAt > claim.receivedAt
+              ? claimed
+              : undefined)
           if (!row || !appliesFrom[status].includes(row.intent.status)) return Option.none()
           const lastError =
             status === "failed"
               ? Option.some(`failed${Option.match(errorCode, { onNone: () => "", onSome: (code) => ` (${code})` })}`)
               : row.intent.lastError
-          return Option.some(update(t, row, { status, lastError }))
+          return Option.some(update(t, row, { status, wamid: Option.some(wamid), lastError }))
         }),
       listForUser: (userId) =>
         db.run((t) =>

@@ -113,16 +113,19 @@ export const PgOutboundMessages = Layer.scoped(
             UPDATE outbound_messages SET status = 'pending', next_attempt_at = created_at
             WHERE user_id = ${userId} AND status = 'awaiting_window' RETURNING 1)
           SELECT count(*)::int AS n FROM d`),
-      recordStatus: (wamid, status, at, errorCode) =>
+      recordStatus: (wamid, status, at, errorCode, claim) =>
         intents(sql`
           UPDATE outbound_messages SET
             status = ${status},
+            wamid = ${wamid},
             status_at = ${at},
             error_code = COALESCE(${Option.getOrNull(errorCode)}::int, error_code),
             last_error = CASE WHEN ${status} = 'failed'
                               THEN 'failed' || COALESCE(' (' || ${Option.getOrNull(errorCode)}::int || ')', '')
                               ELSE last_error END
-          WHERE wamid = ${wamid} AND (
+          WHERE (wamid = ${wamid} OR (
+              id = ${claim?.intentId ?? null}::uuid AND attempts = ${claim?.attempt ?? null}::int
+              AND wamid IS NULL AND status = 'pending' AND next_attempt_at > ${claim?.receivedAt ?? null}::timestamptz)) AND (
             CASE ${status} WHEN 'failed' THEN status IN ('pending', 'awaiting_window', 'sent')
                            WHEN 'read' THEN status IN ('pending', 'awaiting_window', 'sent', 'delivered')
                            WHEN 'delivered' THEN status IN ('pending', 'awaiting_window', 'sent')

@@ -116,6 +116,7 @@ export const toSendBody = (
         recipient_type: "individual" as const,
         ...addressOf(recipient),
         ...(options?.replyTo === undefined ? {} : { context: { message_id: options.replyTo } }),
+        ...(options?.callbackData === undefined ? {} : { biz_opaque_callback_data: options.callbackData }),
         ...payload(message)
       }
       return Either.match(validateBody(body), {

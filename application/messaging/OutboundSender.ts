@@ -18,6 +18,7 @@ import { storageAnswers } from "../workers/storageAnswers.js"
 import { stopReason } from "../workers/superviseWorker.js"
 import { awaitCustomerServiceWindow } from "./awaitCustomerServiceWindow.js"
 import { recipientAddress } from "./recipientAddress.js"
+import { sendClaimOf } from "./sendClaim.js"
 
 export interface OutboundSenderOptions {
   readonly batchSize: number
@@ -190,7 +191,11 @@ const holdThroughOutage = <A, R>(intent: OutboundIntent, work: Effect.Effect<A, 
     return attempt
   })
 
-/** Sends one intent and records the outcome. A crash between send and mark resends: at least once, never lost. */
+/**
+ * Sends one intent and records the outcome. A crash between send and mark resends when the
+ * claim's lease ends (at least once, never lost), unless WhatsApp's status for the send, which
+ * names the claim, came first.
+ */
 const sendIntent = (intent: OutboundIntent) =>
   Effect.gen(function* () {
     const outbound = yield* OutboundMessages
@@ -200,8 +205,9 @@ const sendIntent = (intent: OutboundIntent) =>
       return yield* outbound.markFailed(intent.id, "no phone number or user id to send to")
     }
     const renewal = yield* PreviewRenewal
+    const callbackData = sendClaimOf(intent)
     const send = (message: OutgoingMessage) =>
-      Effect.either(Effect.flatMap(withUploadedMedia(message), (ready) => messenger.send(recipient.value, ready)))
+      Effect.either(Effect.flatMap(withUploadedMedia(message), (ready) => messenger.send(recipient.value, ready, { callbackData })))
     // A pack preview uploaded too long ago for WhatsApp to hold is uploaded again first.
     const message = yield* Option.match(uploadedMediaId(intent.message), {
       onNone: () => Effect.succeed(intent.message),

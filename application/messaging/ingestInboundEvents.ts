@@ -9,6 +9,7 @@ import { WhatsAppMessageId } from "../../domain/ids.js"
 import { encodedEventRecordAt } from "../events/eventRecord.js"
 import { awaitCustomerServiceWindow } from "./awaitCustomerServiceWindow.js"
 import { senderKey } from "./senderKey.js"
+import { statusClaimOf } from "./sendClaim.js"
 import { handedOverLease, OutboxWakeup } from "../events/Wakeup.js"
 import { Ids } from "../ports/Ids.js"
 import { InboundMessageRecord, InboundMessages, redeliveryWindow } from "../ports/InboundMessages.js"
@@ -134,13 +135,15 @@ const recordStatuses = (statuses: ReadonlyArray<DeliveryStatus>) =>
   Effect.gen(function* () {
     const unitOfWork = yield* UnitOfWork
     const outbound = yield* OutboundMessages
+    const receivedAt = new Date(yield* Clock.currentTimeMillis)
     const recordStatus = (event: DeliveryStatus) =>
       outbound
         .recordStatus(
           event.messageId,
           event.status,
           DateTime.toDate(event.timestamp),
-          Option.fromNullable(event.errors[0]?.code)
+          Option.fromNullable(event.errors[0]?.code),
+          statusClaimOf(event.callbackData, receivedAt)
         )
         .pipe(
           Effect.flatMap((applied) =>

@@ -20,6 +20,12 @@ export type Recipient =
 export interface SendOptions {
   /** Quote this message of the conversation (WhatsApp's `context.message_id`). */
   readonly replyTo?: string
+  /**
+   * Handed back with the message's `sent`, `delivered` and `read` statuses (WhatsApp's
+   * `biz_opaque_callback_data`, at most 512 characters): what the statuses belong to when the
+   * send's answer, and so its wamid, was never stored.
+   */
+  readonly callbackData?: string
 }
 
 /** Too many calls for the number or the app (codes 4, 80007, 130429, 131048), retries exhausted. */

@@ -39,6 +39,17 @@ export type NewIntent = Pick<OutboundIntent, "id" | "userId" | "recipient" | "me
 export const DeliveryStatus = Schema.Literal("sent", "delivered", "read", "failed")
 export type DeliveryStatus = typeof DeliveryStatus.Type
 
+/**
+ * The claim a status says its message was sent under (`sendClaim.ts`), and when the status
+ * reached us: a claim holds until its lease ends.
+ */
+export interface StatusClaim {
+  readonly intentId: string
+  /** The intent's `attempts` once claimed: a later claim's send is another message. */
+  readonly attempt: number
+  readonly receivedAt: Date
+}
+
 export class OutboundMessages extends Context.Tag("whatsapp-astria-bot/OutboundMessages")<
   OutboundMessages,
   {
@@ -72,12 +83,16 @@ export class OutboundMessages extends Context.Tag("whatsapp-astria-bot/OutboundM
     /**
      * Applies a status from Meta, never moving backwards (read is not undone by a late delivered);
      * a `failed` status after `sent` is applied. Returns the intent it applied to, if any.
+     * The intent is the one sent as `wamid` or, when the status names the claim it was sent
+     * under, a pending one of that claim whose wamid was never stored, while the claim holds:
+     * it is then stored with `wamid`, and not sent again when its lease ends.
      */
     readonly recordStatus: (
       wamid: string,
       status: DeliveryStatus,
       at: Date,
-      errorCode: Option.Option<number>
+      errorCode: Option.Option<number>,
+      claim?: StatusClaim
     ) => Effect.Effect<Option.Option<OutboundIntent>, StorageUnavailable>
     readonly listForUser: (userId: UserId) => Effect.Effect<ReadonlyArray<OutboundIntent>, StorageUnavailable>
     /**

@@ -132,7 +132,9 @@ export const DeliveryStatus = Schema.TaggedStruct("DeliveryStatus", {
   timestamp: Schema.DateTimeUtc,
   recipient: WhatsAppIdentity,
   phoneNumberId: Schema.String,
-  errors: Schema.Array(StatusError)
+  errors: Schema.Array(StatusError),
+  /** The `callbackData` the message was sent with, if any. */
+  callbackData: Schema.optional(Schema.String)
 })
 
 /** A value-level error: Meta could not deliver webhooks or process something for this number. */
@@ -362,7 +364,8 @@ export const statusEvent = (status: MessageStatus, phoneNumberId: string): Reado
             timestamp: fromUnixSeconds(status.timestamp),
             recipient: definedOnly({ waId: status.recipient_id, userId: status.recipient_user_id }),
             phoneNumberId,
-            errors: statusErrors(status.errors)
+            errors: statusErrors(status.errors),
+            ...(status.biz_opaque_callback_data === undefined ? {} : { callbackData: status.biz_opaque_callback_data })
           },
           fromDecodedWebhook
         )

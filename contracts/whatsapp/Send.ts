@@ -19,7 +19,9 @@ const addressing = {
   recipient_type: Schema.optional(Schema.Literal("individual")),
   to: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
   recipient: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
-  context: Schema.optional(MessageContextRef)
+  context: Schema.optional(MessageContextRef),
+  /** Returned with the message's sent, delivered and read statuses; Meta does not read it. */
+  biz_opaque_callback_data: Schema.optional(text(512))
 }
 
 const mediaSource = {

@@ -279,6 +279,8 @@ export const MessageStatus = Schema.Struct({
   timestamp: UnixSecondsString,
   recipient_id: Schema.optional(WireId),
   recipient_user_id: Schema.optional(WireId),
+  /** What we sent the message with, handed back (on sent, delivered and read). */
+  biz_opaque_callback_data: Schema.optional(Text),
   conversation: Schema.optional(
     Schema.Struct({
       id: Schema.optional(Text),

@@ -12,11 +12,12 @@ import { payOnFakeCheckout } from "../../testing/FakeParts.js"
 
 /**
  * People chatting through one fake Graph API in the test process, which the bot processes under
- * test send to; Astria and payments are not reached in these tests, so their fakes only complete
+ * test send to, and which posts each sent message's statuses as Meta does (until answered 200,
+ * so a bot killed before it stored a send still learns of it once restarted); Astria and payments are not reached in these tests, so their fakes only complete
  * the driver.
  */
 export const peopleOnFakeGraph = BotDriver.layer.pipe(
-  Layer.provideMerge(Layer.mergeAll(FakeGraphLive({ pairRate: "off" }), FakeAstria.layer(), payOnFakeCheckout.pipe(Layer.provideMerge(FakePaymentProvider.layer({ secret: "unused" })))))
+  Layer.provideMerge(Layer.mergeAll(FakeGraphLive({ pairRate: "off", autoStatuses: true }), FakeAstria.layer(), payOnFakeCheckout.pipe(Layer.provideMerge(FakePaymentProvider.layer({ secret: "unused" })))))
 )
 
 /** The URL of a built PgClient (a fresh schema's carries its search_path), for child processes. */

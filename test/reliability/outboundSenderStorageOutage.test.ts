@@ -1,13 +1,15 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Option, Ref, TestClock } from "effect"
+import { Clock, DateTime, Effect, Fiber, Layer, Option, Ref, TestClock } from "effect"
 import { InMemoryMessages, InMemoryWhatsAppLive } from "../../adapters/memory/InMemoryMessenger.js"
 import { InMemoryMediaPreparer } from "../../adapters/memory/InMemoryMediaPreparer.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
+import { ingestInboundEvents } from "../../application/messaging/ingestInboundEvents.js"
 import { sendOutboundBatch } from "../../application/messaging/OutboundSender.js"
 import { MessengerUnavailable } from "../../application/ports/Messenger.js"
 import { OutboundMessages } from "../../application/ports/OutboundMessages.js"
 import { NotReady, Readiness } from "../../application/ports/Readiness.js"
 import { StorageUnavailable } from "../../application/ports/StorageUnavailable.js"
+import { DeliveryStatus } from "../../contracts/whatsapp/InboundEvent.js"
 import { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
 import { ApplicationServicesLive } from "../../runtimes/composition/ApplicationServices.js"
 import { PreviewRenewalLive } from "../../runtimes/composition/PackPreviews.js"
@@ -127,6 +129,36 @@ describe("the outbound sender through a storage outage", () => {
         // The refused one was sent; its outcome is lost, so it comes back when its lease ends.
         expect(yield* sentTo(refusedOne.waId)).toHaveLength(1)
         expect((yield* intentOf(refusedOne))?.status).toBe("pending")
+      })
+    ))
+
+  it.effect("a reply whose outcome was never stored is not sent again once WhatsApp's status for it, naming the claim it was sent under, is in", () =>
+    withFlakyStorage((storage) =>
+      Effect.gen(function* () {
+        const person = yield* enqueueText("Welcome")
+        // The process dies between the send and its mark: here, storage refuses the mark.
+        yield* storage.refuse(person.id)
+        expect(yield* sendOutboundBatch(10, lease)).toBe(1)
+        const [sent] = yield* sentTo(person.waId)
+        expect((yield* intentOf(person))?.status).toBe("pending")
+
+        // Meta's `sent` status comes back with the callback data the message was sent with.
+        const status = DeliveryStatus.make({
+          messageId: sent!.id,
+          status: "sent",
+          timestamp: DateTime.unsafeMake(yield* Clock.currentTimeMillis),
+          recipient: { waId: person.waId },
+          phoneNumberId: "phone-1",
+          errors: [],
+          ...(sent?.callbackData === undefined ? {} : { callbackData: sent.callbackData })
+        })
+        expect(yield* ingestInboundEvents([status])).toMatchObject({ statuses: 1 })
+        expect(yield* intentOf(person)).toMatchObject({ status: "sent", wamid: Option.some(sent!.id) })
+
+        // Long past the claim's lease, nothing is due: the person got the reply once.
+        yield* TestClock.adjust("5 minutes")
+        expect(yield* sendOutboundBatch(10, lease)).toBe(0)
+        expect(yield* sentTo(person.waId)).toHaveLength(1)
       })
     ))
 })

@@ -1,15 +1,17 @@
 import { FetchHttpClient, HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Layer, Redacted, Schema, Stream } from "effect"
+import { Context, Effect, Either, Layer, Redacted, Schedule, Schema, Stream } from "effect"
 import { InMemoryRateBudgets } from "../../adapters/memory/InMemoryRateBudgets.js"
 import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import type { WhatsAppCloudSettings } from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { MediaSource } from "../../application/ports/MediaSource.js"
 import { Messenger } from "../../application/ports/Messenger.js"
 import { GraphErrorBody } from "../../contracts/whatsapp/GraphError.js"
+import { readWebhook } from "../../contracts/whatsapp/readWebhook.js"
 import { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
 import { makeFakeGraphApi, type FakeGraphApi, type FakeGraphApiOptions } from "../../testing/fakes/graph-api/FakeGraphApi.js"
 import { settingsForFake } from "../../testing/fakes/graph-api/layers.js"
+import { makeWebhookReceiver } from "./webhookReceiver.js"
 
 /** The fake Graph API where Meta's documents and examples say how it answers (issue 23). */
 
@@ -104,6 +106,31 @@ describe("the fake Graph API, as Meta documents it", () => {
       expect(JSON.parse(answer.text)).toMatchObject({ contacts: [{ input: "+1-650-555-1234", wa_id: "16505551234" }] })
       yield* fake.fail({ code: 131026, user: "16505551234" })
       expect((yield* Effect.flip(messenger.send({ waId: "+16505551234" }, text("undeliverable"))))._tag).toBe("Undeliverable")
+    }))
+
+  it.scopedLive("a message's statuses bring back the callback data it was sent with, and are posted until the server answers 200", () =>
+    Effect.gen(function* () {
+      const { fake, messenger } = yield* setup({ autoStatuses: true, customerServiceWindow: "off" })
+      const receiver = yield* makeWebhookReceiver(fake.appSecret, 2)
+      yield* fake.setWebhookTarget(receiver.url)
+      const wamid = yield* messenger.send({ waId: "16505551234" }, text("with a claim"), { callbackData: "claim/1" })
+      // Refused twice (503), then taken: Meta tries again with decreasing frequency.
+      const accepted = yield* Effect.sync(() => receiver.received.slice(2)).pipe(
+        Effect.filterOrFail((taken) => taken.length > 0, () => "not yet"),
+        Effect.retry(Schedule.spaced("50 millis").pipe(Schedule.upTo("10 seconds")))
+      )
+      expect(receiver.received.slice(0, 2).map((one) => one.raw.toString())).toEqual([accepted[0]!.raw.toString(), accepted[0]!.raw.toString()])
+      // As the bot reads them: each status with the callback data.
+      const statuses = Either.getOrThrow(readWebhook(accepted[0]!.raw.toString())).events.flatMap((event) =>
+        event._tag === "DeliveryStatus" ? [[event.messageId, event.status, event.callbackData]] : []
+      )
+      expect(statuses).toEqual([
+        [wamid, "sent", "claim/1"],
+        [wamid, "delivered", "claim/1"]
+      ])
+      // Meta takes at most 512 characters of it.
+      const tooLong = yield* send(fake, { messaging_product: "whatsapp", to: "16505551234", type: "text", text: { body: "hi" }, biz_opaque_callback_data: "x".repeat(513) })
+      expect(graphErrorOf(tooLong).code).toBe(100)
     }))
 
   it.scopedLive("an invalid send gets a short sentence, and distinct faults distinct codes", () =>

@@ -9,9 +9,10 @@ export interface ReceivedWebhook {
 
 /**
  * A minimal webhook endpoint for tests: it checks the signature over the raw bytes, answers 200
- * when valid and 401 otherwise, and keeps every delivery.
+ * when valid and 401 otherwise, and keeps every delivery. The first `unavailableFor` deliveries
+ * are answered 503, as a server restarting would.
  */
-export const makeWebhookReceiver = (appSecret: string) =>
+export const makeWebhookReceiver = (appSecret: string, unavailableFor = 0) =>
   Effect.acquireRelease(
     Effect.async<{ readonly url: string; readonly received: Array<ReceivedWebhook>; readonly close: () => void }>((resume) => {
       const received: Array<ReceivedWebhook> = []
@@ -23,7 +24,7 @@ export const makeWebhookReceiver = (appSecret: string) =>
           const header = request.headers["x-hub-signature-256"]
           const signature = verifySignature(Redacted.make(appSecret), raw, typeof header === "string" ? header : undefined)
           received.push({ raw, signature })
-          response.statusCode = signature._tag === "Valid" ? 200 : 401
+          response.statusCode = received.length <= unavailableFor ? 503 : signature._tag === "Valid" ? 200 : 401
           response.end()
         })
       })

@@ -41,14 +41,14 @@ export const makeSending = (settings: GraphSettings, state: GraphState, pacing: 
         Effect.flatMap((at) => {
           const title = titles[code] ?? "Error"
           const errors = [{ code, title, message: title, error_data: { details: detailsOf[code] ?? "" } }]
-          return webhooks.postEnvelope(webhooks.statusEnvelope(user, id, [{ status: "failed", at, errors }], "together"))
+          return webhooks.postUntilAccepted(webhooks.statusEnvelope(user, id, [{ status: "failed", at, errors }], "together"))
         }),
         Effect.ignore
       )
 
     const statusesLater = (id: string, user: FakeUser, at: number) =>
       Effect.sleep("10 millis").pipe(
-        Effect.zipRight(webhooks.postEnvelope(webhooks.statusEnvelope(user, id, [{ status: "sent", at }, { status: "delivered", at }], "together"))),
+        Effect.zipRight(webhooks.postUntilAccepted(webhooks.statusEnvelope(user, id, [{ status: "sent", at }, { status: "delivered", at }], "together"))),
         Effect.ignore
       )
 

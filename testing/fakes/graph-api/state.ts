@@ -75,6 +75,15 @@ export const makeGraphState = (webhookUrl: string | undefined) => {
     inbox.set(userId, list)
   }
 
+  /** The message sent with this wamid, as its body was sent. */
+  const sentMessage = (id: string): ReceivedMessage | undefined => {
+    for (const list of inbox.values()) {
+      const found = list.find((item) => item.id === id)
+      if (found !== undefined) return found
+    }
+    return undefined
+  }
+
   /** Who received the message with this wamid. */
   const recipientOf = (id: string): FakeUser | undefined => {
     const owner = [...inbox.entries()].find(([, list]) => list.some((item) => item.id === id))?.[0]
@@ -129,6 +138,7 @@ export const makeGraphState = (webhookUrl: string | undefined) => {
     logAttempt,
     deliver,
     recipientOf,
+    sentMessage,
     takeFault,
     takeHttpFault,
     storeMedia,

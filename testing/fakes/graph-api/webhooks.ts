@@ -54,14 +54,32 @@ export const makeWebhooks = (settings: GraphSettings, state: GraphState) =>
 
     const postEnvelope = (envelope: WebhookEnvelopeEncoded, options?: PostOptions) => postRaw(metaJson(envelope), options)
 
+    /**
+     * Posts as Meta posts what it reports on its own (statuses): until the server answers 200,
+     * with decreasing frequency (Meta goes on for up to 7 days; the fake, for 10 minutes), so a
+     * status is not lost to a server that was down, restarting or busy.
+     */
+    const postUntilAccepted = (envelope: WebhookEnvelopeEncoded) =>
+      postEnvelope(envelope).pipe(
+        Effect.filterOrFail(
+          (statuses) => statuses.every((status) => status === 200),
+          (statuses) => new WebhookPostError({ reason: `answered ${statuses.join(", ")}` })
+        ),
+        Effect.retry(Schedule.exponential("500 millis").pipe(Schedule.union(Schedule.spaced("30 seconds")), Schedule.upTo("10 minutes")))
+      )
+
     const contactOf = (user: FakeUser) => ({
       profile: { name: user.name, ...(user.username === undefined ? {} : { username: user.username }) },
       ...(user.waId === undefined ? {} : { wa_id: user.waId }),
       user_id: user.userId
     })
 
-    /** The statuses of one sent message, in one change (`together`) or one change each. */
+    /**
+     * The statuses of one sent message, in one change (`together`) or one change each. The
+     * message's `biz_opaque_callback_data` comes back on its sent, delivered and read statuses.
+     */
     const statusEnvelope = (user: FakeUser, id: string, statuses: ReadonlyArray<StatusItem>, layout: "separate" | "together"): WebhookEnvelopeEncoded => {
+      const callbackData = state.sentMessage(id)?.body.biz_opaque_callback_data
       const value = (items: ReadonlyArray<StatusItem>) => ({
         messaging_product: "whatsapp" as const,
         metadata,
@@ -71,6 +89,7 @@ export const makeWebhooks = (settings: GraphSettings, state: GraphState) =>
           timestamp: String(Math.floor(item.at / 1000)),
           ...(user.waId === undefined ? {} : { recipient_id: user.waId }),
           recipient_user_id: user.userId,
+          ...(callbackData === undefined || item.status === "failed" ? {} : { biz_opaque_callback_data: callbackData }),
           ...(item.errors === undefined ? {} : { errors: item.errors })
         }))
       })
@@ -137,7 +156,7 @@ export const makeWebhooks = (settings: GraphSettings, state: GraphState) =>
         return yield* postEnvelope(envelope)
       })
 
-    return { postRaw, postEnvelope, statusEnvelope, envelopeOf, userSendsBatch, emitStatuses, changeNumber }
+    return { postRaw, postEnvelope, postUntilAccepted, statusEnvelope, envelopeOf, userSendsBatch, emitStatuses, changeNumber }
   })
 
 export type Webhooks = Effect.Effect.Success<ReturnType<typeof makeWebhooks>>

@@ -220,6 +220,44 @@ export const outboundMessagesSuite = <E>(name: string, layer: Layer.Layer<Outbou
           expect((yield* outbound.listForUser(owner))[0]!.wamid).toEqual(Option.some(w1))
         }))
 
+      it.effect("finds a send whose wamid was never stored by the claim its status names, while that claim holds", () =>
+        Effect.gen(function* () {
+          yield* drain
+          const outbound = yield* OutboundMessages
+          const [lost, late, released] = [intent(userId(), "lost"), intent(userId(), "late"), intent(userId(), "released")]
+          yield* outbound.enqueue([lost, late, released])
+          const claimed = yield* outbound.claimPending(10, at(minutes(1)), lease)
+          const attemptOf = (id: string) => claimed.find((i) => i.id === id)?.attempts ?? -1
+          const claimOf = (id: string, receivedAt: Date) => ({ intentId: id, attempt: attemptOf(id), receivedAt })
+
+          // The process died before marking it sent; Meta's status names the claim.
+          const wamid = unique("wamid")
+          const applied = yield* outbound.recordStatus(wamid, "delivered", at(minutes(1)), Option.none(), claimOf(lost.id, at(minutes(1))))
+          expect(Option.map(applied, (i) => [i.id, i.status, i.wamid])).toEqual(Option.some([lost.id, "delivered", Option.some(wamid)]))
+          // A later mark, or a later status by the wamid, finds it as any other.
+          yield* outbound.markSent(lost.id, unique("wamid"), at(minutes(1)))
+          expect(Option.map(yield* outbound.recordStatus(wamid, "read", at(minutes(2)), Option.none()), (i) => i.status)).toEqual(Option.some("read"))
+          expect((yield* outbound.listForUser(lost.userId))[0]?.wamid).toEqual(Option.some(wamid))
+
+          // Held for the window and released, its claim's late status does not touch it.
+          yield* outbound.holdForWindow(released.userId)
+          yield* outbound.releaseHeld(released.userId)
+          const old = claimOf(released.id, new Date(at(minutes(1)).getTime() + 1_000))
+          expect(yield* outbound.recordStatus(unique("wamid"), "sent", at(minutes(1)), Option.none(), old)).toEqual(Option.none())
+
+          // Once the claim's lease has ended, the intent is due again: the status no longer finds it.
+          const tooLate = claimOf(late.id, new Date(at(minutes(1)).getTime() + 30_000))
+          expect(yield* outbound.recordStatus(unique("wamid"), "sent", at(minutes(1)), Option.none(), tooLate)).toEqual(Option.none())
+          // A status naming an earlier claim does not touch a later claim's send.
+          const again = yield* outbound.claimPending(10, at(minutes(2)), lease)
+          expect(again.map((i) => i.id)).toEqual([late.id, released.id])
+          const earlier = claimOf(late.id, at(minutes(2)))
+          expect(yield* outbound.recordStatus(unique("wamid"), "sent", at(minutes(2)), Option.none(), earlier)).toEqual(Option.none())
+
+          expect((yield* outbound.listForUser(late.userId)).map((i) => [i.status, i.wamid])).toEqual([["pending", Option.none()]])
+          expect((yield* outbound.listForUser(released.userId)).map((i) => [i.status, i.wamid])).toEqual([["pending", Option.none()]])
+        }))
+
       it.effect("marks intents sent at once, each with its own wamid", () =>
         Effect.gen(function* () {
           const outbound = yield* OutboundMessages
