@@ -133,6 +133,24 @@ describe("the fake Graph API, as Meta documents it", () => {
       expect(graphErrorOf(tooLong).code).toBe(100)
     }))
 
+  it.live("closes at once while a status waits to be posted again", () =>
+    Effect.gen(function* () {
+      const receiver = yield* makeWebhookReceiver("unused", Number.POSITIVE_INFINITY)
+      yield* Effect.gen(function* () {
+        const { fake, messenger } = yield* setup({ autoStatuses: true, customerServiceWindow: "off" })
+        yield* fake.setWebhookTarget(receiver.url)
+        yield* messenger.send({ waId: "16505551234" }, text("refused statuses"))
+        yield* Effect.sync(() => receiver.received.length).pipe(
+          Effect.filterOrFail((posted) => posted > 0, () => "not yet"),
+          Effect.retry(Schedule.spaced("20 millis").pipe(Schedule.upTo("10 seconds")))
+        )
+      }).pipe(
+        Effect.scoped,
+        Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => new Error("the fake did not close while a status waited to be posted again") })
+      )
+      expect(receiver.received.length).toBeGreaterThan(0)
+    }).pipe(Effect.scoped))
+
   it.scopedLive("an invalid send gets a short sentence, and distinct faults distinct codes", () =>
     Effect.gen(function* () {
       const fake = yield* makeFakeGraphApi({ customerServiceWindow: "off" })

@@ -35,6 +35,13 @@ export const makeSending = (settings: GraphSettings, state: GraphState, pacing: 
     const fibers = yield* FiberSet.make<unknown, never>()
     const deliveries = yield* Effect.acquireRelease(PubSub.unbounded<Delivery>(), PubSub.shutdown)
 
+    /**
+     * Posts a send's statuses later, from a fiber of the fake's own. Interruptible: forked from
+     * the request's handler it would inherit an uninterruptible region, and the fake could not
+     * close while a status waits to be posted again (up to 10 minutes).
+     */
+    const later = (post: Effect.Effect<void>) => FiberSet.run(fibers, Effect.interruptible(post))
+
     const failedStatusLater = (id: string, user: FakeUser, code: number) =>
       Effect.sleep("20 millis").pipe(
         Effect.zipRight(now),
@@ -103,9 +110,9 @@ export const makeSending = (settings: GraphSettings, state: GraphState, pacing: 
         if (laterCode === undefined) {
           state.deliver(user.userId, { id, body, at })
           yield* PubSub.publish(deliveries, { user, message: { id, body, at } })
-          if (settings.autoStatuses && state.webhookUrl !== undefined) yield* FiberSet.run(fibers, statusesLater(id, user, at))
+          if (settings.autoStatuses && state.webhookUrl !== undefined) yield* later(statusesLater(id, user, at))
         } else {
-          yield* FiberSet.run(fibers, failedStatusLater(id, user, laterCode))
+          yield* later(failedStatusLater(id, user, laterCode))
         }
         return json({
           messaging_product: "whatsapp",
