@@ -36,8 +36,13 @@ export class ReadReceipts extends Context.Tag("whatsapp-astria-bot/ReadReceipts"
         send: (messageIds) =>
           Effect.forEach(
             messageIds,
-            // Once taken, the permit is the forked receipt's to give back: nothing may come between the two.
-            (messageId) => Effect.uninterruptibleMask((restore) => Effect.zipRight(restore(permits.take(1)), FiberSet.run(fibers, markRead(messageId)))),
+            // Once taken, the permit is the forked receipt's to give back: nothing may come between
+            // the two. The receipt itself is interruptible (a fiber forked here would inherit the
+            // mask), so closing the scope does not wait for Meta's answer.
+            (messageId) =>
+              Effect.uninterruptibleMask((restore) =>
+                Effect.zipRight(restore(permits.take(1)), FiberSet.run(fibers, Effect.interruptible(markRead(messageId))))
+              ),
             { discard: true }
           )
       }

@@ -32,4 +32,23 @@ describe("read receipts", () => {
       yield* Effect.repeatN(Effect.yieldNow(), 20)
       expect(yield* Ref.get(started)).toEqual([...ids, "wamid.beyond"])
     }).pipe(Effect.provide(ReadReceipts.layer)))
+
+  it.live("closing their scope interrupts the receipts still on their way", () =>
+    Effect.gen(function* () {
+      const [started, interrupted] = yield* Effect.all([Deferred.make<void>(), Deferred.make<void>()])
+      // A Graph API that never answers a read receipt.
+      const messenger = Messenger.of({
+        send: () => Effect.dieMessage("no sends here"),
+        markRead: () =>
+          Effect.zipRight(Deferred.succeed(started, undefined), Effect.onInterrupt(Effect.never, () => Deferred.succeed(interrupted, undefined))),
+        uploadMedia: () => Effect.dieMessage("no uploads here")
+      })
+      yield* Effect.flatMap(ReadReceipts, (receipts) => Effect.zipRight(receipts.send(["wamid.unanswered"]), Deferred.await(started))).pipe(
+        Effect.provideService(Messenger, messenger),
+        Effect.provide(ReadReceipts.layer),
+        Effect.scoped,
+        Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => new Error("closing waited for the receipt on its way") })
+      )
+      expect(yield* Deferred.isDone(interrupted)).toBe(true)
+    }))
 })
