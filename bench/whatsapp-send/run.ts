@@ -15,6 +15,7 @@ import { join } from "node:path"
 import { InMemoryRateBudgets } from "../../adapters/memory/InMemoryRateBudgets.js"
 import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { WhatsAppCloudHttpClient } from "../../adapters/whatsapp-cloud/WhatsAppCloudHttpClient.js"
+import * as Undici from "@effect/platform-node/Undici"
 import { Messenger } from "../../application/ports/Messenger.js"
 import { WhatsAppMessageId } from "../../domain/ids.js"
 import { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
@@ -151,10 +152,20 @@ const main = async () => {
       request.end(body)
     })
   const messagesPath = `/v23.0/${numberId}/messages`
+  // undici's own client, as the HttpClient's layer makes it, without Effect around it.
+  const dispatcher = new Undici.Agent()
+  const origin = `http://127.0.0.1:${standIn.port}`
   const messagesUrl = `${apiUrl}/${numberId}/messages`
 
   const allSides: ReadonlyArray<readonly [string, (i: number) => Promise<unknown>]> = [
     ["node:http, POST a list", () => plainPost(messagesPath, listWireBody)],
+    [
+      "undici, POST a list",
+      () =>
+        dispatcher
+          .request({ origin, path: messagesPath, method: "POST", headers: { authorization: "Bearer bench-token", "content-type": "application/json" }, body: listWireBody })
+          .then((response) => response.body.json())
+    ],
     [
       "HttpClient (undici), POST a list",
       () =>
@@ -178,9 +189,9 @@ const main = async () => {
     ]
   ]
 
-  // SEND_BENCH_ONLY=send keeps the sides whose name contains it (for a profile), the two baselines always.
+  // SEND_BENCH_ONLY=send keeps the sides whose name contains it (for a profile), the three baselines always.
   const only = process.env.SEND_BENCH_ONLY
-  const sides = allSides.filter(([side], index) => index < 2 || only === undefined || side.includes(only))
+  const sides = allSides.filter(([side], index) => index < 3 || only === undefined || side.includes(only))
 
   // A warm-up pass of every side: the JIT, the connections.
   for (const [side, one] of sides) await measure(side, one)
@@ -193,6 +204,7 @@ const main = async () => {
   }
   await runtime.dispose()
   agent.destroy()
+  await dispatcher.close()
   standIn.stop()
 
   const time = new Date().toISOString().slice(11, 19)
@@ -211,8 +223,8 @@ const main = async () => {
     )
   }
   const plain = medians.get(sides[0]![0])!
-  const effectClient = medians.get(sides[1]![0])!
-  for (const [side] of sides.slice(2)) {
+  const effectClient = medians.get(sides[2]![0])!
+  for (const [side] of sides.slice(3)) {
     const cpu = medians.get(side)!
     console.log(`${side}: ${(cpu - effectClient).toFixed(3)} ms over the HttpClient, ${(cpu - plain).toFixed(3)} over node:http`)
   }
