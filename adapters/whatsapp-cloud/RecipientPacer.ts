@@ -64,13 +64,11 @@ export const makeRecipientPacer = (options: RecipientPacerOptions): Effect.Effec
       return start - now
     }
 
+    // The slot is reserved in one step, then waited for; the clock read in place, as on every send.
     const acquire = (key: string) =>
-      Effect.gen(function* () {
-        const now = yield* Clock.currentTimeMillis
-        // The slot is reserved in one step, then waited for.
-        const wait = reserve(key, now)
-        if (wait > 0) yield* Effect.sleep(Duration.millis(wait))
-        return Duration.millis(wait)
+      Effect.clockWith((clock) => {
+        const wait = Duration.millis(reserve(key, clock.unsafeCurrentTimeMillis()))
+        return Duration.greaterThan(wait, Duration.zero) ? Effect.as(Effect.sleep(wait), wait) : Effect.succeed(wait)
       })
 
     const penalize = (key: string) =>

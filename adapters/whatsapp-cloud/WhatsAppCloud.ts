@@ -1,8 +1,8 @@
 import { HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
 import type { HttpClientResponse } from "@effect/platform"
 import { createHash } from "node:crypto"
-import type { ConfigError } from "effect"
-import { Clock, Config, Context, Duration, Effect, Layer, Option, Redacted, Schedule, Schema } from "effect"
+import type { ConfigError, ParseResult, Tracer } from "effect"
+import { Config, Context, Duration, Effect, Either, FiberRef, Layer, Option, Redacted, Schedule, Schema } from "effect"
 import { countGraphApiError, countPacingWait } from "../../application/metrics/BotMetrics.js"
 import type { DownloadError, DownloadOptions, MediaSourceService } from "../../application/ports/MediaSource.js"
 import { MediaExpired, MediaIntegrityFailed, MediaNotFound, MediaSource, MediaTooLarge, sha256Matches } from "../../application/ports/MediaSource.js"
@@ -129,34 +129,74 @@ const isTransient = (error: { readonly _tag: string; readonly code?: number }): 
 
 const decodeGraphError = Schema.decodeUnknownEither(GraphErrorBody)
 
+/** A success schema's decoder, made once per schema rather than per call. */
+type Decoder<A> = (body: unknown) => Either.Either<A, ParseResult.ParseError>
+
 /** Reads a response: the success schema on 2xx, a typed failure from the Graph error body otherwise. */
-const readResponse = <A, I>(
-  schema: Schema.Schema<A, I>,
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<A, GraphFailure> =>
-  Effect.gen(function* () {
-    const json = yield* response.json.pipe(Effect.option)
-    if (response.status >= 200 && response.status < 300) {
-      return yield* Option.match(json, {
-        onNone: () => Effect.fail(new MessengerUnavailable({ message: `an answer that is not JSON (${response.status})` })),
-        onSome: (body) =>
-          Schema.decodeUnknown(schema)(body).pipe(
-            Effect.mapError(() => new MessengerUnavailable({ message: `an unexpected answer (${response.status})` }))
-          )
-      })
-    }
-    const graphError = Option.flatMap(json, (body) => Option.getRight(decodeGraphError(body)))
-    yield* countGraphApiError(Option.match(graphError, { onNone: () => `http_${response.status}`, onSome: (body) => String(body.error.code) }))
-    return yield* Effect.fail(
+const readResponse = <A>(decode: Decoder<A>, response: HttpClientResponse.HttpClientResponse): Effect.Effect<A, GraphFailure> =>
+  Effect.matchEffect(response.json, {
+    onFailure: () => answered(decode, response.status, Option.none()),
+    onSuccess: (body) => answered(decode, response.status, Option.some(body))
+  })
+
+const answered = <A>(decode: Decoder<A>, status: number, json: Option.Option<unknown>): Effect.Effect<A, GraphFailure> => {
+  if (status >= 200 && status < 300) {
+    if (Option.isNone(json)) return Effect.fail(new MessengerUnavailable({ message: `an answer that is not JSON (${status})` }))
+    return Either.match(decode(json.value), {
+      onLeft: () => Effect.fail(new MessengerUnavailable({ message: `an unexpected answer (${status})` })),
+      onRight: Effect.succeed
+    })
+  }
+  const graphError = Option.flatMap(json, (body) => Option.getRight(decodeGraphError(body)))
+  return Effect.zipRight(
+    countGraphApiError(Option.match(graphError, { onNone: () => `http_${status}`, onSome: (body) => String(body.error.code) })),
+    Effect.fail(
       Option.match(graphError, {
         onSome: (body) => fromGraphError(body.error),
         onNone: () =>
-          response.status >= 500 || response.status === 429
-            ? new MessengerUnavailable({ message: `HTTP ${response.status}` })
-            : new MessageRejected({ code: response.status, message: `HTTP ${response.status} without a Graph error` })
+          status >= 500 || status === 429
+            ? new MessengerUnavailable({ message: `HTTP ${status}` })
+            : new MessageRejected({ code: status, message: `HTTP ${status} without a Graph error` })
       })
     )
+  )
+}
+
+const decodeSendMessageResponse = Schema.decodeUnknownEither(SendMessageResponse)
+const decodeSuccessResponse = Schema.decodeUnknownEither(SuccessResponse)
+const decodeMediaUploadResponse = Schema.decodeUnknownEither(MediaUploadResponse)
+const decodeMediaLookupResponse = Schema.decodeUnknownEither(MediaLookupResponse)
+
+/**
+ * `effect` retried on `schedule` while `worthRetrying`, as `Effect.retry` does, except that the
+ * retry (a schedule and its driver, built per call) is set up only once a first attempt failed
+ * with an error worth it: nearly every call succeeds at once and pays for none of it. That first
+ * failure is handed to the retry as its first attempt's, so the pauses are `Effect.retry`'s own.
+ */
+const retryOnFailure = <A, E, R, X, R2>(
+  effect: Effect.Effect<A, E, R>,
+  schedule: Schedule.Schedule<X, E, R2>,
+  worthRetrying: (error: E) => boolean
+): Effect.Effect<A, E, R | R2> =>
+  Effect.catchIf(effect, worthRetrying, (first) => {
+    let failedOnce = false
+    return Effect.retry(
+      Effect.suspend(() => {
+        if (failedOnce) return effect
+        failedOnce = true
+        return Effect.fail(first)
+      }),
+      Schedule.whileInput(schedule, worthRetrying)
+    )
   })
+
+/**
+ * `effect` under a span when spans are made; as it is otherwise. Without an exporter the bot
+ * makes none (runtimes/composition/TracingLive.ts), and even a span that is not kept costs a
+ * send's fiber several frames.
+ */
+const traced = <A, E, R>(effect: Effect.Effect<A, E, R>, name: string, options: Tracer.SpanOptions): Effect.Effect<A, E, R> =>
+  Effect.withFiberRuntime((fiber) => (fiber.getFiberRef(FiberRef.currentTracerEnabled) ? Effect.withSpan(effect, name, options) : effect))
 
 const hexSha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex")
 
@@ -185,13 +225,15 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
     // its sends spaced in real time, and costs nothing when they are on time.
     const ownBudgets = yield* Effect.provide(RateBudgets, InMemoryRateBudgets)
     // The wait is from the moment asked about: the reservation's own round trip is part of it, not
-    // added to it (a slot 30 ms ahead, answered in 20, is 10 ms away).
+    // added to it (a slot 30 ms ahead, answered in 20, is 10 ms away). The clock is read in place,
+    // not through its effects: this runs twice on every call.
     const waitTurn = (on: typeof budgets) =>
-      Effect.gen(function* () {
-        const asked = yield* Clock.currentTimeMillis
-        const wait = yield* on.reserve(numberBudget, numberRate, new Date(asked))
-        const left = asked + Duration.toMillis(wait) - (yield* Clock.currentTimeMillis)
-        if (left > 0) yield* Effect.sleep(Duration.millis(left))
+      Effect.clockWith((clock) => {
+        const asked = clock.unsafeCurrentTimeMillis()
+        return Effect.flatMap(on.reserve(numberBudget, numberRate, new Date(asked)), (wait) => {
+          const left = asked + Duration.toMillis(wait) - clock.unsafeCurrentTimeMillis()
+          return left > 0 ? Effect.sleep(Duration.millis(left)) : Effect.void
+        })
       })
     const numberLimiter = <A, E>(call: Effect.Effect<A, E>): Effect.Effect<A, E | MessengerUnavailable> =>
       Effect.zipRight(waitTurn(budgets), waitTurn(ownBudgets)).pipe(
@@ -213,10 +255,10 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
     )
 
     const requestTimeoutMillis = Duration.toMillis(settings.requestTimeout)
-    const call = <A, I>(
+    const call = <A>(
       client: HttpClient.HttpClient,
       request: HttpClientRequest.HttpClientRequest,
-      schema: Schema.Schema<A, I>
+      decode: Decoder<A>
     ): Effect.Effect<A, GraphFailure> =>
       // The body is read within the same limit: a stalled answer is an outage too.
       withinDeadline(
@@ -224,66 +266,82 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
           Effect.catchTag("RequestError", "ResponseError", (error) =>
             Effect.zipRight(countGraphApiError("unreachable"), Effect.fail(new MessengerUnavailable({ message: error.message })))
           ),
-          Effect.flatMap((response) => readResponse(schema, response))
+          Effect.flatMap((response) => readResponse(decode, response))
         ),
         requestTimeoutMillis,
         () => new MessengerUnavailable({ message: "WhatsApp did not answer in time" })
       )
 
     const withRetries = <A, E extends { readonly _tag: string; readonly code?: number }>(effect: Effect.Effect<A, E>) =>
-      effect.pipe(
-        // Logged without the recipient: a phone number never goes into logs.
-        Effect.tapError((error) =>
-          isTransient(error) ? Effect.logWarning("WhatsApp call will be retried", { error: error._tag, code: error.code }) : Effect.void
+      retryOnFailure(
+        effect.pipe(
+          // Logged without the recipient: a phone number never goes into logs.
+          Effect.tapError((error) =>
+            isTransient(error) ? Effect.logWarning("WhatsApp call will be retried", { error: error._tag, code: error.code }) : Effect.void
+          )
         ),
-        Effect.retry({ schedule: retrySchedule, while: isTransient })
+        retrySchedule,
+        isTransient
       )
+    const pairRetrySchedule = Schedule.recurs(settings.pairRetryAttempts)
+    const isPairRateLimited = (error: { readonly _tag: string }) => error._tag === "PairRateLimited"
 
-    const messagesUrl = `/${settings.numberId}/messages`
+    // Sends and read receipts start from one request with its URL and token set, rather than
+    // through the graph client's two request mappers per call.
+    const messagesRequest = HttpClientRequest.post(`${apiUrl}/${settings.numberId}/messages`).pipe(
+      HttpClientRequest.bearerToken(Redacted.value(settings.apiKey))
+    )
+    const postMessage = <A>(body: unknown, decode: Decoder<A>) =>
+      call(baseClient, HttpClientRequest.bodyUnsafeJson(messagesRequest, body), decode)
 
     const send: MessengerService["send"] = (recipient, message, options) =>
-      Effect.gen(function* () {
-        const body = yield* toSendBody(recipient, message, options)
-        const key = recipientKey(recipient)
-        const attempt = pacer.acquire(key).pipe(
-          Effect.tap((waited) => countPacingWait(Duration.toMillis(waited))),
-          Effect.zipRight(numberLimiter(call(graph, HttpClientRequest.post(messagesUrl).pipe(HttpClientRequest.bodyUnsafeJson(body)), SendMessageResponse)))
-        )
-        const response = yield* withRetries(attempt).pipe(
-          Effect.tapErrorTag("PairRateLimited", () =>
-            Effect.zipRight(pacer.penalize(key), Effect.logWarning("WhatsApp pair rate limit: backing off this recipient"))
-          ),
-          Effect.retry({ times: settings.pairRetryAttempts, while: (error) => error._tag === "PairRateLimited" })
-        )
-        yield* pacer.forgive(key)
-        return WhatsAppMessageId.make(response.messages[0].id)
-      }).pipe(
-        Effect.withSpan("Messenger.send", {
+      traced(
+        Effect.flatMap(Effect.suspend(() => toSendBody(recipient, message, options)), (body) => {
+          const key = recipientKey(recipient)
+          const attempt = pacer.acquire(key).pipe(
+            Effect.tap((waited) => countPacingWait(Duration.toMillis(waited))),
+            Effect.zipRight(numberLimiter(postMessage(body, decodeSendMessageResponse)))
+          )
+          return retryOnFailure(
+            withRetries(attempt).pipe(
+              Effect.tapErrorTag("PairRateLimited", () =>
+                Effect.zipRight(pacer.penalize(key), Effect.logWarning("WhatsApp pair rate limit: backing off this recipient"))
+              )
+            ),
+            pairRetrySchedule,
+            isPairRateLimited
+          ).pipe(Effect.flatMap((response) => Effect.as(pacer.forgive(key), WhatsAppMessageId.make(response.messages[0].id))))
+        }),
+        "Messenger.send",
+        {
           // No stack trace: capturing one per send cost more than the span, traced or not.
           captureStackTrace: false,
           attributes: { kind: message._tag, addressedBy: recipient.waId === undefined ? "user_id" : "phone" }
-        })
+        }
       ) satisfies Effect.Effect<WhatsAppMessageId, SendError>
 
     const markRead: MessengerService["markRead"] = (messageId) =>
-      Effect.gen(function* () {
-        const body = MarkReadBody.make({
-          messaging_product: "whatsapp",
-          status: "read",
-          message_id: messageId,
-          typing_indicator: { type: "text" }
-        })
-        yield* withRetries(
-          numberLimiter(call(graph, HttpClientRequest.post(messagesUrl).pipe(HttpClientRequest.bodyUnsafeJson(body)), SuccessResponse))
-        ).pipe(
-          Effect.catchTags({
-            // A read receipt is a courtesy: a pair or window refusal is not worth failing the caller for.
-            PairRateLimited: () => Effect.void,
-            OutsideCustomerServiceWindow: () => Effect.void,
-            Undeliverable: () => Effect.void
+      traced(
+        Effect.suspend(() => {
+          const body = MarkReadBody.make({
+            messaging_product: "whatsapp",
+            status: "read",
+            message_id: messageId,
+            typing_indicator: { type: "text" }
           })
-        )
-      }).pipe(Effect.withSpan("Messenger.markRead", { captureStackTrace: false }))
+          return withRetries(numberLimiter(postMessage(body, decodeSuccessResponse))).pipe(
+            Effect.asVoid,
+            Effect.catchTags({
+              // A read receipt is a courtesy: a pair or window refusal is not worth failing the caller for.
+              PairRateLimited: () => Effect.void,
+              OutsideCustomerServiceWindow: () => Effect.void,
+              Undeliverable: () => Effect.void
+            })
+          )
+        }),
+        "Messenger.markRead",
+        { captureStackTrace: false }
+      )
 
     const uploadMedia: MessengerService["uploadMedia"] = (bytes, mimeType) =>
       Effect.gen(function* () {
@@ -299,7 +357,7 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
         const request = HttpClientRequest.post(`/${settings.numberId}/media`).pipe(
           HttpClientRequest.setBody(HttpBody.uint8Array(body, encoded.headers.get("content-type") ?? "multipart/form-data"))
         )
-        const response = yield* withRetries(call(graph, request, MediaUploadResponse)).pipe(
+        const response = yield* withRetries(call(graph, request, decodeMediaUploadResponse)).pipe(
           Effect.catchTags({
             PairRateLimited: (error) => Effect.fail(new MessengerUnavailable({ message: error.message })),
             OutsideCustomerServiceWindow: (error) => Effect.fail(new MessageRejected({ code: GraphErrorCode.OutsideCustomerServiceWindow, message: error.message })),
@@ -310,7 +368,7 @@ export const makeWhatsAppCloud = (settings: WhatsAppCloudSettings) =>
       }).pipe(Effect.withSpan("Messenger.uploadMedia", { attributes: { mimeType, bytes: bytes.length } }))
 
     const lookup = (mediaId: string) =>
-      withRetries(call(graph, HttpClientRequest.get(`/${encodeURIComponent(mediaId)}`), MediaLookupResponse)).pipe(
+      withRetries(call(graph, HttpClientRequest.get(`/${encodeURIComponent(mediaId)}`), decodeMediaLookupResponse)).pipe(
         Effect.catchAll((error): Effect.Effect<never, DownloadError> => {
           switch (error._tag) {
             case "AuthenticationFailed":

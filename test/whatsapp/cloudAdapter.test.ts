@@ -1,6 +1,6 @@
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, ConfigProvider, Context, Duration, Effect, Fiber, Layer, Option, Redacted, Schedule, Stream, TestClock, TestServices } from "effect"
+import { Chunk, ConfigProvider, Context, Duration, Effect, Fiber, Layer, Option, Redacted, Schedule, Stream, TestClock, TestServices, Tracer } from "effect"
 import { InMemoryRateBudgets } from "../../adapters/memory/InMemoryRateBudgets.js"
 import * as WhatsAppCloud from "../../adapters/whatsapp-cloud/WhatsAppCloud.js"
 import { WhatsAppCloudHttpClient } from "../../adapters/whatsapp-cloud/WhatsAppCloudHttpClient.js"
@@ -235,6 +235,26 @@ describe("WhatsApp Cloud adapter against the fake Graph API", () => {
       const { fake, messenger } = yield* setup()
       yield* messenger.markRead("wamid.inbound.7")
       expect(yield* fake.readReceipts).toEqual([{ messageId: "wamid.inbound.7", typingIndicator: true }])
+    }))
+
+  it.scopedLive("sends and read receipts are traced when spans are made, and make none when tracing is off", () =>
+    Effect.gen(function* () {
+      const { messenger } = yield* setup()
+      const native = yield* Effect.tracer
+      const names: Array<string> = []
+      const recording = Tracer.make({
+        span: (...args: Parameters<Tracer.Tracer["span"]>) => {
+          names.push(args[0])
+          return native.span(...args)
+        },
+        context: (f, fiber) => native.context(f, fiber)
+      })
+      const calls = Effect.zipRight(messenger.markRead("wamid.inbound.8"), messenger.send(freshPerson(), text("traced")))
+      yield* calls.pipe(Effect.withTracer(recording))
+      expect(names.filter((name) => name.startsWith("Messenger."))).toEqual(["Messenger.markRead", "Messenger.send"])
+      names.length = 0
+      yield* calls.pipe(Effect.withTracer(recording), Effect.withTracerEnabled(false))
+      expect(names).toEqual([])
     }))
 
   it.scopedLive("downloads with our User-Agent; URLs that keep expiring end as MediaExpired", () =>
