@@ -1,5 +1,5 @@
 import { SqlClient } from "@effect/sql/SqlClient"
-import { Clock, Duration, Effect, Layer, Option, Ref } from "effect"
+import { Clock, Duration, Effect, Layer, Option } from "effect"
 import { NotReady, Readiness } from "../../application/ports/Readiness.js"
 import { latestAppliedMigrationId, latestMigrationId } from "./Migrations.js"
 
@@ -19,30 +19,27 @@ export const PgReadiness = Layer.effect(
   Effect.map(SqlClient, (sql) => Readiness.of({ check: Effect.provideService(check, SqlClient, sql) }))
 )
 
-/** How long a passed check answers for the next ones on the embedded database. */
-const embeddedCheckLasts = Duration.seconds(1)
+/** How long the check made at start answers for the next ones on the embedded database. */
+const startCheckLasts = Duration.seconds(1)
 
 /**
  * Readiness on the embedded PGlite, whose one session runs every statement in turn: the first
  * `/ready` of a restart, asked as the workers start, waited behind each one's first poll (181-268
- * ms, bench/cold-start). There a check that passed less than a second ago answers for the next
- * ones. The first is made when the layer is built (after the migrations, before any worker).
+ * ms, bench/cold-start). There the check made when the layer is built (after the migrations,
+ * before any worker) answers for the checks of the next second. Every later check asks the
+ * database: a worker judging a failed statement (pauseWhileStorageDown) must not be answered from
+ * an earlier one.
  */
 export const EmbeddedPgReadiness = Layer.effect(
   Readiness,
   Effect.gen(function* () {
     const sql = yield* SqlClient
-    const lastPassed = yield* Ref.make(Option.none<number>())
-    const checkNow = Effect.provideService(check, SqlClient, sql).pipe(
-      Effect.zipRight(Effect.flatMap(Clock.currentTimeMillis, (now) => Ref.set(lastPassed, Option.some(now))))
+    const checkNow = Effect.provideService(check, SqlClient, sql)
+    // Failed, it only leaves nothing to answer from.
+    const passedAt = yield* Effect.option(Effect.zipRight(checkNow, Clock.currentTimeMillis))
+    const answeredAtStart = Effect.map(Clock.currentTimeMillis, (now) =>
+      Option.exists(passedAt, (at) => now - at < Duration.toMillis(startCheckLasts))
     )
-    // A failure here only leaves nothing to answer from: the next check asks the database.
-    yield* Effect.ignore(checkNow)
-    const passedRecently = Effect.zipWith(
-      Ref.get(lastPassed),
-      Clock.currentTimeMillis,
-      (passed, now) => Option.exists(passed, (at) => now - at < Duration.toMillis(embeddedCheckLasts))
-    )
-    return Readiness.of({ check: Effect.unlessEffect(checkNow, passedRecently).pipe(Effect.asVoid) })
+    return Readiness.of({ check: Effect.unlessEffect(checkNow, answeredAtStart).pipe(Effect.asVoid) })
   })
 )
