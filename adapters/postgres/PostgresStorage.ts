@@ -1,7 +1,7 @@
 import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { EmbeddedPglite } from "./EmbeddedPglite.js"
 import { PgClientLive } from "./PgClientLive.js"
-import { PgStorage } from "./PgStorage.js"
+import { EmbeddedPgStorage, PgStorage } from "./PgStorage.js"
 
 /**
  * Every storage port on a real database or on the embedded one. The client (PgClient and
@@ -11,7 +11,7 @@ export const PostgresStorage = {
   /** On `DATABASE_URL`. */
   fromUrl: Layer.provideMerge(PgStorage, PgClientLive),
   /** On PGlite in `PGLITE_DATA_DIR`. */
-  embedded: Layer.provideMerge(PgStorage, EmbeddedPglite.fromConfig),
+  embedded: Layer.provideMerge(EmbeddedPgStorage, EmbeddedPglite.fromConfig),
   /**
    * On `DATABASE_URL` when it is set (and not blank, as in a `.env` line left empty), else on the
    * embedded PGlite: the zero-configuration default.
@@ -20,7 +20,7 @@ export const PostgresStorage = {
     Effect.map(Config.option(Config.redacted("DATABASE_URL")), (url) =>
       Option.exists(url, (value) => Redacted.value(value).trim() !== "")
         ? Layer.provideMerge(PgStorage, PgClientLive)
-        : Layer.provideMerge(PgStorage, EmbeddedPglite.fromConfig)
+        : Layer.provideMerge(EmbeddedPgStorage, EmbeddedPglite.fromConfig)
     )
   )
 }
