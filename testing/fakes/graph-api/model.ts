@@ -97,7 +97,10 @@ export interface FakeGraphApiOptions {
    */
   readonly customerServiceWindow?: "sync" | "status" | "off"
   readonly mediaUrlLifetime?: Duration.DurationInput
-  /** After each accepted send, post its `sent` and `delivered` statuses, as a phone online would. */
+  /**
+   * After each accepted send, post its `sent` and `delivered` statuses, as a phone online would
+   * (with the send's `biz_opaque_callback_data`), again and again until answered 200, as Meta does.
+   */
   readonly autoStatuses?: boolean
   /**
    * Keep people, what they received and media in this directory across restarts (the development
