@@ -75,18 +75,21 @@ export const makeGraphState = (webhookUrl: string | undefined) => {
     inbox.set(userId, list)
   }
 
-  /** The message sent with this wamid, as its body was sent. */
-  const sentMessage = (id: string): ReceivedMessage | undefined => {
-    for (const list of inbox.values()) {
-      const found = list.find((item) => item.id === id)
-      if (found !== undefined) return found
+  /** The message sent with this wamid, with whom it went to. */
+  const sentWithOwner = (id: string): { readonly owner: string; readonly message: ReceivedMessage } | undefined => {
+    for (const [owner, list] of inbox) {
+      const message = list.find((item) => item.id === id)
+      if (message !== undefined) return { owner, message }
     }
     return undefined
   }
 
+  /** The message sent with this wamid, as its body was sent. */
+  const sentMessage = (id: string): ReceivedMessage | undefined => sentWithOwner(id)?.message
+
   /** Who received the message with this wamid. */
   const recipientOf = (id: string): FakeUser | undefined => {
-    const owner = [...inbox.entries()].find(([, list]) => list.some((item) => item.id === id))?.[0]
+    const owner = sentWithOwner(id)?.owner
     return owner === undefined ? undefined : users.get(owner)
   }
 
