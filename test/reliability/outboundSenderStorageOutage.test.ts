@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, DateTime, Effect, Fiber, Layer, Option, Ref, TestClock } from "effect"
+import { Effect, Fiber, Layer, Option, Ref, TestClock } from "effect"
 import { InMemoryMessages, InMemoryWhatsAppLive } from "../../adapters/memory/InMemoryMessenger.js"
 import { InMemoryMediaPreparer } from "../../adapters/memory/InMemoryMediaPreparer.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
@@ -9,11 +9,10 @@ import { MessengerUnavailable } from "../../application/ports/Messenger.js"
 import { OutboundMessages } from "../../application/ports/OutboundMessages.js"
 import { NotReady, Readiness } from "../../application/ports/Readiness.js"
 import { StorageUnavailable } from "../../application/ports/StorageUnavailable.js"
-import { DeliveryStatus } from "../../contracts/whatsapp/InboundEvent.js"
 import { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
 import { ApplicationServicesLive } from "../../runtimes/composition/ApplicationServices.js"
 import { PreviewRenewalLive } from "../../runtimes/composition/PackPreviews.js"
-import { enqueueForNewPerson, intentOf } from "../support/outboundIntents.js"
+import { enqueueForNewPerson, intentOf, statusFromMeta } from "../support/outboundIntents.js"
 
 /**
  * Storage that can go down just after the sender has claimed its batch, or refuse the outcome of
@@ -143,15 +142,7 @@ describe("the outbound sender through a storage outage", () => {
         expect((yield* intentOf(person))?.status).toBe("pending")
 
         // Meta's `sent` status comes back with the callback data the message was sent with.
-        const status = DeliveryStatus.make({
-          messageId: sent!.id,
-          status: "sent",
-          timestamp: DateTime.unsafeMake(yield* Clock.currentTimeMillis),
-          recipient: { waId: person.waId },
-          phoneNumberId: "phone-1",
-          errors: [],
-          ...(sent?.callbackData === undefined ? {} : { callbackData: sent.callbackData })
-        })
+        const status = yield* statusFromMeta(sent!, "sent", person.waId)
         expect(yield* ingestInboundEvents([status])).toMatchObject({ statuses: 1 })
         expect(yield* intentOf(person)).toMatchObject({ status: "sent", wamid: Option.some(sent!.id) })
 

@@ -1,16 +1,15 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, DateTime, Effect, Layer, TestClock } from "effect"
+import { Effect, Layer, TestClock } from "effect"
 import { InMemoryMessages, InMemoryWhatsAppLive } from "../../adapters/memory/InMemoryMessenger.js"
 import { InMemoryMediaPreparer } from "../../adapters/memory/InMemoryMediaPreparer.js"
 import { InMemoryStorage } from "../../adapters/memory/InMemoryStorage.js"
 import { ingestInboundEvents } from "../../application/messaging/ingestInboundEvents.js"
 import { sendOutboundBatch } from "../../application/messaging/OutboundSender.js"
 import { Messenger, MessengerUnavailable } from "../../application/ports/Messenger.js"
-import { DeliveryStatus } from "../../contracts/whatsapp/InboundEvent.js"
 import { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
 import { ApplicationServicesLive } from "../../runtimes/composition/ApplicationServices.js"
 import { PreviewRenewalLive } from "../../runtimes/composition/PackPreviews.js"
-import { enqueueForNewPerson, intentOf } from "../support/outboundIntents.js"
+import { enqueueForNewPerson, intentOf, statusFromMeta } from "../support/outboundIntents.js"
 
 const world = Layer.merge(ApplicationServicesLive, PreviewRenewalLive).pipe(
   Layer.provideMerge(Layer.mergeAll(InMemoryStorage, InMemoryWhatsAppLive, InMemoryMediaPreparer.layer({ links: {} })))
@@ -37,15 +36,7 @@ describe("a send whose answer timed out after Meta took it", () => {
       expect(more).toEqual([])
 
       yield* TestClock.adjust("500 millis")
-      const status = DeliveryStatus.make({
-        messageId: sent!.id,
-        status: "delivered",
-        timestamp: DateTime.unsafeMake(yield* Clock.currentTimeMillis),
-        recipient: { waId: person.waId },
-        phoneNumberId: "phone-1",
-        errors: [],
-        ...(sent?.callbackData === undefined ? {} : { callbackData: sent.callbackData })
-      })
+      const status = yield* statusFromMeta(sent!, "delivered", person.waId)
       yield* ingestInboundEvents([status])
       expect((yield* intentOf(person))?.status).toBe("delivered")
 

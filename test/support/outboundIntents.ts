@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto"
-import { Effect, Option } from "effect"
+import { Clock, DateTime, Effect, Option } from "effect"
+import type { SentMessage } from "../../adapters/memory/InMemoryMessenger.js"
 import { OutboundMessages } from "../../application/ports/OutboundMessages.js"
+import { DeliveryStatus } from "../../contracts/whatsapp/InboundEvent.js"
 import { UserId } from "../../domain/ids.js"
 import type { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
 
@@ -28,4 +30,18 @@ export const intentOf = (enqueued: Pick<EnqueuedIntent, "id" | "userId">) =>
   Effect.map(
     Effect.flatMap(OutboundMessages, (outbound) => outbound.listForUser(enqueued.userId)),
     (intents) => intents.find((intent) => intent.id === enqueued.id)
+  )
+
+/** Meta's status for a message the in-memory messenger sent, now, with the callback data it was sent with. */
+export const statusFromMeta = (sent: SentMessage, status: "sent" | "delivered", waId: string) =>
+  Effect.map(Clock.currentTimeMillis, (now) =>
+    DeliveryStatus.make({
+      messageId: sent.id,
+      status,
+      timestamp: DateTime.unsafeMake(now),
+      recipient: { waId },
+      phoneNumberId: "phone-1",
+      errors: [],
+      ...(sent.callbackData === undefined ? {} : { callbackData: sent.callbackData })
+    })
   )
