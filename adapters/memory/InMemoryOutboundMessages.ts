@@ -1,6 +1,6 @@
 import { Duration, Effect, Layer, Option, Schema } from "effect"
 import { OutboundIntent, OutboundMessages } from "../../application/ports/OutboundMessages.js"
-import type { DeliveryStatus, IntentStatus } from "../../application/ports/OutboundMessages.js"
+import type { DeliveryStatus, IntentStatus, StatusClaim } from "../../application/ports/OutboundMessages.js"
 import type { OutgoingMessage } from "../../domain/messages/OutgoingMessage.js"
 import { OutgoingMessageSchema } from "../../domain/messages/OutgoingMessageSchema.js"
 import { asJson, InMemoryDatabase, sorted } from "./InMemoryDatabase.js"
@@ -45,6 +45,18 @@ const setStatus = (
   )
   rows.forEach((row) => update(t, row, { status: to }, dueNow ? row.intent.createdAt : row.nextAttemptAt))
   return rows.length
+}
+
+/** The intent sent under `claim` whose wamid was never stored, while that claim holds. */
+const underClaim = (t: Tables, claim: StatusClaim): OutboundRow | undefined => {
+  const row = t.outbound.get(claim.intentId)
+  return row !== undefined &&
+    row.intent.attempts === claim.attempt &&
+    Option.isNone(row.intent.wamid) &&
+    row.intent.status === "pending" &&
+    row.nextAttemptAt > claim.receivedAt
+    ? row
+    : undefined
 }
 
 export const InMemoryOutboundMessages = Layer.effect(
@@ -116,16 +128,9 @@ export const InMemoryOutboundMessages = Layer.effect(
       releaseHeld: (userId) => db.run((t) => setStatus(t, userId, "awaiting_window", "pending", true)),
       recordStatus: (wamid, status, _at, errorCode, claim) =>
         db.run((t) => {
-          const claimed = claim === undefined ? undefined : t.outbound.get(claim.intentId)
           const row =
             [...t.outbound.values()].find((r) => Option.contains(r.intent.wamid, wamid)) ??
-            (claimed !== undefined &&
-            claimed.intent.attempts === claim?.attempt &&
-            Option.isNone(claimed.intent.wamid) &&
-            claimed.intent.status === "pending" &&
-            claimed.nextAttemptAt > claim.receivedAt
-              ? claimed
-              : undefined)
+            (claim === undefined ? undefined : underClaim(t, claim))
           if (!row || !appliesFrom[status].includes(row.intent.status)) return Option.none()
           const lastError =
             status === "failed"
